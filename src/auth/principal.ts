@@ -1,0 +1,20 @@
+import type { AppContext } from '../context';
+import { hashToken, sameToken } from '../crypto/tokens';
+import { findActiveApiKeyByHash } from '../store/api-keys';
+import { adminTokenHash } from './admin-token';
+
+export type Principal = { kind: 'admin' } | { kind: 'tenant'; tenantId: string; apiKeyId: string };
+
+/** Resolves a bearer token to who is calling, or undefined when it matches nothing. */
+export async function resolvePrincipal(ctx: AppContext, token: string): Promise<Principal | undefined> {
+  const hash = hashToken(token);
+  const adminHash = await adminTokenHash(ctx);
+  if (adminHash && sameToken(hash, adminHash)) return { kind: 'admin' };
+  const apiKey = await findActiveApiKeyByHash(ctx.store.db, hash);
+  return apiKey ? { kind: 'tenant', tenantId: apiKey.tenant_id, apiKeyId: apiKey.id } : undefined;
+}
+
+/** A tenant key sees only its own tenant; anything else looks exactly like a missing tenant (404). */
+export function canAccessTenant(principal: Principal, tenantId: string): boolean {
+  return principal.kind === 'admin' || principal.tenantId === tenantId;
+}

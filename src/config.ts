@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalUrl = (hint: string) =>
+  z
+    .string()
+    .url({ message: `must be a URL, ${hint}` })
+    .optional();
+
+/**
+ * Every setting Paybridge reads, in one schema. Nothing else in the code reads `process.env`:
+ * the parsed result is frozen and handed down, so a test can build any configuration it needs.
+ */
+const configSchema = z.object({
+  PAYBRIDGE_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL URL such as postgres://user@127.0.0.1:5432/paybridge')
+    .optional(),
+  PAYBRIDGE_DATA_DIR: z.string().min(1).default('./data'),
+  PAYBRIDGE_HOST: z.string().min(1).default('127.0.0.1'),
+  PAYBRIDGE_PORT: port.default(8080),
+  PAYBRIDGE_PUBLIC_URL: z
+    .string()
+    .url({ message: 'must be the public base URL Stripe can reach, such as https://pay.example.com' })
+    .default('http://localhost:8080')
+    .transform((url) => url.replace(/\/+$/, '')),
+  PAYBRIDGE_MASTER_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, {
+      message: 'must be 32 random bytes in base64; create one with: openssl rand -base64 32',
+    })
+    .optional(),
+  PAYBRIDGE_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters; create one with: openssl rand -hex 24').optional(),
+  PAYBRIDGE_STRIPE_API_BASE: optionalUrl('for the sandbox http://127.0.0.1:12111; leave unset for Stripe itself'),
+  PAYBRIDGE_SMTP_URL: optionalUrl('such as smtp://user:pass@127.0.0.1:2525; leave unset to capture mail in the dashboard'),
+  PAYBRIDGE_MAIL_FROM: z.string().min(3).default('Paybridge <billing@localhost>'),
+  PAYBRIDGE_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+  PAYBRIDGE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PAYBRIDGE_SECRET_OVERLAP_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  PAYBRIDGE_WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(512 * 1024),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config {
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly masterKey: string | undefined;
+  readonly adminToken: string | undefined;
+  readonly stripeApiBase: string | undefined;
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly role: 'all' | 'web' | 'worker';
+  readonly logLevel: RawConfig['PAYBRIDGE_LOG_LEVEL'];
+  readonly secretOverlapMs: number;
+  readonly webhookBodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Paybridge cannot start; fix these settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; throws a ConfigError that lists every bad variable, not just the first. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const relevant = Object.fromEntries(
+    Object.entries(env).filter(([name, value]) => name.startsWith('PAYBRIDGE_') && value !== ''),
+  );
+  const parsed = configSchema.safeParse(relevant);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const raw = parsed.data;
+  return Object.freeze({
+    databaseUrl: raw.PAYBRIDGE_DATABASE_URL,
+    dataDir: raw.PAYBRIDGE_DATA_DIR,
+    host: raw.PAYBRIDGE_HOST,
+    port: raw.PAYBRIDGE_PORT,
+    publicUrl: raw.PAYBRIDGE_PUBLIC_URL,
+    masterKey: raw.PAYBRIDGE_MASTER_KEY,
+    adminToken: raw.PAYBRIDGE_ADMIN_TOKEN,
+    stripeApiBase: raw.PAYBRIDGE_STRIPE_API_BASE?.replace(/\/+$/, ''),
+    smtpUrl: raw.PAYBRIDGE_SMTP_URL,
+    mailFrom: raw.PAYBRIDGE_MAIL_FROM,
+    role: raw.PAYBRIDGE_ROLE,
+    logLevel: raw.PAYBRIDGE_LOG_LEVEL,
+    secretOverlapMs: raw.PAYBRIDGE_SECRET_OVERLAP_HOURS * 3_600_000,
+    webhookBodyLimitBytes: raw.PAYBRIDGE_WEBHOOK_BODY_LIMIT_BYTES,
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * The one error type business code throws. `code` is stable (clients branch on it), `status` is the
+ * HTTP answer, `retryable` tells workers whether trying again can help, and `message` tells a person
+ * what to do. Secrets never go into `message` or `context`.
+ */
+export class AppError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly retryable: boolean;
+  readonly field: string | undefined;
+  readonly context: Record<string, unknown>;
+
+  constructor(options: {
+    code: string;
+    message: string;
+    status?: number;
+    retryable?: boolean;
+    field?: string;
+    context?: Record<string, unknown>;
+    cause?: unknown;
+  }) {
+    super(options.message, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = options.code;
+    this.status = options.status ?? 400;
+    this.retryable = options.retryable ?? false;
+    this.field = options.field;
+    this.context = options.context ?? {};
+  }
+}
+
+export function notFound(what: string, id: string): AppError {
+  return new AppError({ code: 'not_found', status: 404, message: `No ${what} with id ${id} exists here. Check the id and the token's tenant.` });
+}
+
+export function invalidField(field: string, code: string, message: string): AppError {
+  return new AppError({ code, status: 422, field, message });
+}
+
+export function isRetryable(error: unknown): boolean {
+  return error instanceof AppError ? error.retryable : true;
+}

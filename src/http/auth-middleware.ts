@@ -1,0 +1,40 @@
+import type { MiddlewareHandler } from 'hono';
+import { canAccessTenant, resolvePrincipal } from '../auth/principal';
+import type { AppContext } from '../context';
+import { AppError, notFound } from '../errors';
+import type { HonoEnv } from './hono-env';
+
+/** Requires `Authorization: Bearer <admin token or tenant API key>` and records who is calling. */
+export function requireToken(ctx: AppContext): MiddlewareHandler<HonoEnv> {
+  return async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) {
+      throw new AppError({ code: 'unauthorized', status: 401, message: 'Send Authorization: Bearer <token> with the admin token or a tenant API key.' });
+    }
+    const principal = await resolvePrincipal(ctx, match[1]!);
+    if (!principal) {
+      throw new AppError({ code: 'unauthorized', status: 401, message: 'The bearer token is not valid. Check for a typo or a revoked key; the admin token is printed once on first start.' });
+    }
+    c.set('principal', principal);
+    await next();
+  };
+}
+
+/** Route guard for /tenants/{tenant_id}/…: another tenant's resources are indistinguishable from missing ones. */
+export function requireTenantAccess(): MiddlewareHandler<HonoEnv> {
+  return async (c, next) => {
+    const tenantId = c.req.param('tenant_id');
+    if (tenantId && !canAccessTenant(c.get('principal'), tenantId)) throw notFound('tenant', tenantId);
+    await next();
+  };
+}
+
+export function requireAdmin(): MiddlewareHandler<HonoEnv> {
+  return async (c, next) => {
+    if (c.get('principal').kind !== 'admin') {
+      throw new AppError({ code: 'forbidden', status: 403, message: 'Only the admin token can do this; tenant API keys manage their own tenant only.' });
+    }
+    await next();
+  };
+}

@@ -1,0 +1,88 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { createConnectionInput, updateConnectionInput } from '../../connections/connection-input';
+import {
+  changeConnection,
+  createConnection,
+  disconnectConnection,
+  listConnections,
+  requireConnection,
+  viewConnection,
+} from '../../connections/connection-service';
+import { connectionView } from '../../connections/connection-view';
+import type { AppContext } from '../../context';
+import { newRouter } from '../router';
+import { errorResponses, jsonBody, jsonResponse, listOf, tenantIdParam } from '../schemas';
+
+const connectionParams = tenantIdParam.extend({
+  connection_id: z.string().openapi({ param: { name: 'connection_id', in: 'path' }, example: 'conn_…' }),
+});
+const base = '/api/v1/tenants/{tenant_id}/connections';
+
+const routes = {
+  create: createRoute({
+    method: 'post',
+    path: base,
+    summary: 'Connect a Stripe account (one mode) to a tenant',
+    request: { params: tenantIdParam, ...jsonBody(createConnectionInput) },
+    responses: { 201: jsonResponse(connectionView, 'The connection; secrets appear only as hints.'), ...errorResponses },
+  }),
+  list: createRoute({
+    method: 'get',
+    path: base,
+    request: { params: tenantIdParam },
+    responses: { 200: jsonResponse(listOf(connectionView, 'ConnectionList'), 'The tenant\'s connections.'), ...errorResponses },
+  }),
+  get: createRoute({
+    method: 'get',
+    path: `${base}/{connection_id}`,
+    request: { params: connectionParams },
+    responses: { 200: jsonResponse(connectionView, 'The connection.'), ...errorResponses },
+  }),
+  update: createRoute({
+    method: 'patch',
+    path: `${base}/{connection_id}`,
+    summary: 'Rename, rotate keys or signing secret, enable/disable, change features',
+    request: { params: connectionParams, ...jsonBody(updateConnectionInput) },
+    responses: { 200: jsonResponse(connectionView, 'The updated connection.'), ...errorResponses },
+  }),
+  remove: createRoute({
+    method: 'delete',
+    path: `${base}/{connection_id}`,
+    summary: 'Disconnect: stop accepting events, keep the history',
+    request: { params: connectionParams },
+    responses: { 200: jsonResponse(connectionView, 'The disconnected connection.'), ...errorResponses },
+  }),
+};
+
+export function connectionRoutes(ctx: AppContext) {
+  const router = newRouter();
+
+  router.openapi(routes.create, async (c) => {
+    const row = await createConnection(ctx, c.req.valid('param').tenant_id, c.req.valid('json'));
+    return c.json(await viewConnection(ctx, row), 201);
+  });
+
+  router.openapi(routes.list, async (c) => {
+    const rows = await listConnections(ctx, c.req.valid('param').tenant_id);
+    return c.json({ data: await Promise.all(rows.map((row) => viewConnection(ctx, row))), next_cursor: null }, 200);
+  });
+
+  router.openapi(routes.get, async (c) => {
+    const { tenant_id, connection_id } = c.req.valid('param');
+    return c.json(await viewConnection(ctx, await requireConnection(ctx, tenant_id, connection_id)), 200);
+  });
+
+  router.openapi(routes.update, async (c) => {
+    const { tenant_id, connection_id } = c.req.valid('param');
+    const row = await changeConnection(ctx, await requireConnection(ctx, tenant_id, connection_id), c.req.valid('json'));
+    return c.json(await viewConnection(ctx, row), 200);
+  });
+
+  router.openapi(routes.remove, async (c) => {
+    const { tenant_id, connection_id } = c.req.valid('param');
+    const row = await disconnectConnection(ctx, await requireConnection(ctx, tenant_id, connection_id));
+    return c.json(await viewConnection(ctx, row), 200);
+  });
+
+  return router;
+}

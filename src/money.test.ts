@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  THREE_DECIMAL_CURRENCIES,
+  ZERO_DECIMAL_CURRENCIES,
+  checkAmountForStripe,
+  currencyExponent,
+  formatMinorUnits,
+  parseMajorUnits,
+} from './money';
+
+describe('money', () => {
+  it('formats minor units by the currency exponent', () => {
+    expect(formatMinorUnits(2000, 'usd')).toBe('20.00');
+    expect(formatMinorUnits(500, 'JPY')).toBe('500');
+    expect(formatMinorUnits(5120, 'kwd')).toBe('5.120');
+    expect(formatMinorUnits(5, 'EUR')).toBe('0.05');
+    expect(formatMinorUnits(-1999, 'USD')).toBe('-19.99');
+    expect(formatMinorUnits(50000, 'ISK')).toBe('500');
+  });
+
+  it('uses exactly the exponent lists of SPEC §2', () => {
+    // The spec is the source of truth; read its sentence and compare, so the two cannot drift apart.
+    const spec = readFileSync(new URL('../../shared/SPEC.md', import.meta.url), 'utf8');
+    const zero = /zero-decimal ([A-Z ]+);/.exec(spec)![1]!.trim().split(/\s+/);
+    const three = /three-decimal ([A-Z ]+) \(/.exec(spec)![1]!.trim().split(/\s+/);
+    expect([...ZERO_DECIMAL_CURRENCIES].sort()).toEqual(zero.sort());
+    expect([...THREE_DECIMAL_CURRENCIES].sort()).toEqual(three.sort());
+    for (const code of zero) expect(currencyExponent(code)).toBe(0);
+    for (const code of three) expect(currencyExponent(code)).toBe(3);
+    expect(currencyExponent('USD')).toBe(2);
+  });
+
+  it('round-trips any integer amount exactly', () => {
+    const currencies = ['USD', 'JPY', 'KWD', 'EUR', 'CLP', 'BHD'];
+    fc.assert(
+      fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.constantFrom(...currencies), (amount, currency) => {
+        expect(parseMajorUnits(formatMinorUnits(amount, currency), currency)).toBe(amount);
+      }),
+    );
+  });
+
+  it('refuses more precision than the currency has', () => {
+    expect(() => parseMajorUnits('20.005', 'USD')).toThrow(/2 decimal places/);
+    expect(() => parseMajorUnits('1.5', 'JPY')).toThrow(/0 decimal places/);
+    expect(() => parseMajorUnits('abc', 'USD')).toThrow(/not an amount/);
+  });
+
+  it('requires three-decimal amounts to end in zero', () => {
+    expect(checkAmountForStripe(5125, 'KWD')).toMatch(/end in 0/);
+    expect(checkAmountForStripe(5120, 'KWD')).toBeNull();
+    expect(checkAmountForStripe(1.5, 'USD')).toMatch(/whole number/);
+  });
+});

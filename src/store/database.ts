@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import type { Database } from './schema';
+
+export type Db = Kysely<Database>;
+
+export type StoreKind = 'postgres' | 'pglite';
+
+export interface Store {
+  readonly db: Db;
+  readonly kind: StoreKind;
+  /** True when the store answers a trivial query; `/readyz` and the ingest path use it. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+// Bigint columns (epoch seconds, counters) fit in a JS number; parse them as numbers, not strings.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+/**
+ * One query layer over both stores: real PostgreSQL when a URL is given, else embedded PGlite in
+ * `dataDir/pglite` (or in memory for tests). PGlite is one connection, so the dialect serialises
+ * queries; code must not hold a transaction open while waiting on another query.
+ */
+export function openStore(options: { databaseUrl?: string; dataDir?: string; memory?: boolean; poolSize?: number }): Store {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+    });
+    // An idle client losing its server must not crash the process; the next query reports the outage.
+    pool.on('error', () => undefined);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return makeStore(db, 'postgres');
+  }
+  let client: PGlite;
+  if (options.memory) {
+    client = new PGlite();
+  } else {
+    const dir = join(options.dataDir ?? './data', 'pglite');
+    mkdirSync(dir, { recursive: true });
+    client = new PGlite(dir);
+  }
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  return makeStore(db, 'pglite');
+}
+
+function makeStore(db: Db, kind: StoreKind): Store {
+  return {
+    db,
+    kind,
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

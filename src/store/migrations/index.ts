@@ -1,0 +1,27 @@
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
+import type { Db } from '../database';
+import * as core from './0001-core';
+
+/**
+ * Migrations are listed here in order, in code rather than discovered on disk, so the same set runs
+ * under tsx, tests and any bundler. Each later capability adds one file and one line.
+ */
+const migrations: Record<string, Migration> = {
+  '0001-core': core,
+};
+
+export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  return migrator.migrateToLatest();
+}
+
+/** Runs migrations and throws one readable error naming the migration that failed. */
+export async function migrateOrThrow(db: Db): Promise<string[]> {
+  const { error, results = [] } = await migrateToLatest(db);
+  const failed = results.find((result) => result.status === 'Error');
+  if (error || failed) {
+    const name = failed?.migrationName ?? 'unknown';
+    throw new Error(`Migration ${name} failed: ${(error as Error | undefined)?.message ?? 'see the database log'}`, { cause: error });
+  }
+  return results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}
