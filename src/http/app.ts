@@ -20,9 +20,12 @@ export function createApp(ctx: AppContext): OpenAPIHono<HonoEnv> {
   });
 
   app.use('*', async (c, next) => {
+    const started = performance.now();
     c.set('requestId', c.req.header('x-request-id') ?? randomUUID());
     await next();
     c.header('X-Request-Id', c.get('requestId'));
+    // Path and status only: bodies and headers may carry keys, so they never reach the log.
+    ctx.logger.debug({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
 
   app.route('/', healthRoutes(ctx));
