@@ -1,0 +1,32 @@
+import { Hono } from 'hono';
+import { registerAccountRoutes } from './control/accounts';
+import { registerOperationRoutes } from './control/operations';
+import { registerPaymentRoutes } from './control/payments';
+import { Sandbox, type SandboxOptions } from './core/sandbox';
+import { registerHostedPages } from './hosted/pages';
+import { handleApiRequest } from './http/api';
+import { buildRouteTable } from './http/route-table';
+import { RESOURCES } from './resources/index';
+
+export interface SandboxApp {
+  app: Hono;
+  sandbox: Sandbox;
+}
+
+/**
+ * Builds the sandbox's HTTP app over a fresh in-memory state: Stripe's API under `/v1/`, the
+ * control API under `/_sandbox/`, hosted payment pages under `/pay/`, `/checkout/`, `/3ds/`.
+ * Listening is the caller's business (see `startSandbox`).
+ */
+export function createSandboxApp(options: SandboxOptions = {}): SandboxApp {
+  const sandbox = new Sandbox(RESOURCES, options);
+  const table = buildRouteTable(RESOURCES);
+  const app = new Hono();
+  app.all('/v1/*', (c) => handleApiRequest(c, sandbox, table));
+  registerAccountRoutes(app, sandbox);
+  registerPaymentRoutes(app, sandbox);
+  registerOperationRoutes(app, sandbox);
+  registerHostedPages(app, sandbox);
+  app.get('/', (c) => c.json({ name: 'paybridge-stripe-sandbox', api: '/v1', control: '/_sandbox' }));
+  return { app, sandbox };
+}

@@ -1,0 +1,87 @@
+import { newId, randomToken } from './ids';
+import type { Permission } from './permissions';
+import type { Scope } from './store';
+
+export interface Account {
+  id: string;
+  email: string | null;
+  businessName: string | null;
+  country: string;
+  defaultCurrency: string;
+  created: number;
+}
+
+export type KeyKind = 'secret' | 'publishable' | 'restricted';
+
+export interface ApiKey {
+  key: string;
+  kind: KeyKind;
+  scope: Scope;
+  /** Only for restricted keys. */
+  permissions: Permission[];
+}
+
+export interface AccountKeys {
+  secret_key: string;
+  publishable_key: string;
+  live_secret_key: string;
+  live_publishable_key: string;
+}
+
+/** Accounts and their API keys; a key decides the account and the mode of every request. */
+export class AccountRegistry {
+  private readonly accounts = new Map<string, Account>();
+  private readonly keys = new Map<string, ApiKey>();
+
+  create(init: Partial<Omit<Account, 'id'>> & { created: number }): { account: Account; keys: AccountKeys } {
+    const account: Account = {
+      id: newId('acct', 16),
+      email: init.email ?? null,
+      businessName: init.businessName ?? null,
+      country: init.country ?? 'US',
+      defaultCurrency: init.defaultCurrency ?? 'usd',
+      created: init.created,
+    };
+    this.accounts.set(account.id, account);
+    const make = (prefix: string, kind: KeyKind, livemode: boolean): string => {
+      const key = `${prefix}_${randomToken(24)}${randomToken(75)}`;
+      this.keys.set(key, { key, kind, scope: { account: account.id, livemode }, permissions: [] });
+      return key;
+    };
+    return {
+      account,
+      keys: {
+        secret_key: make('sk_test', 'secret', false),
+        publishable_key: make('pk_test', 'publishable', false),
+        live_secret_key: make('sk_live', 'secret', true),
+        live_publishable_key: make('pk_live', 'publishable', true),
+      },
+    };
+  }
+
+  createRestrictedKey(accountId: string, livemode: boolean, permissions: Permission[]): string {
+    const key = `${livemode ? 'rk_live' : 'rk_test'}_${randomToken(24)}${randomToken(75)}`;
+    this.keys.set(key, { key, kind: 'restricted', scope: { account: accountId, livemode }, permissions });
+    return key;
+  }
+
+  get(id: string): Account | undefined {
+    return this.accounts.get(id);
+  }
+
+  findKey(key: string): ApiKey | undefined {
+    return this.keys.get(key);
+  }
+
+  clear(): void {
+    this.accounts.clear();
+    this.keys.clear();
+  }
+}
+
+/** Stripe's masking in auth errors: prefix, stars, last four ("sk_test_****abcd"). */
+export function maskKey(key: string): string {
+  const prefix = /^(sk|pk|rk)_(test|live)_/.exec(key)?.[0] ?? '';
+  const tail = key.slice(-4);
+  return `${prefix}${'*'.repeat(Math.max(4, Math.min(key.length - prefix.length - 4, 80)))}${tail}`;
+}

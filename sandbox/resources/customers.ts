@@ -1,0 +1,137 @@
+import { noSuch } from '../core/errors';
+import { newId } from '../core/ids';
+import type { Json, StripeObject } from '../core/json';
+import { paginate } from '../core/list';
+import { applyMetadata, optionalRecord, optionalString, rangeFilter, unsettableString } from '../core/params';
+import { read, write, type ApiContext, type Resource } from '../core/resource';
+import { previousAttributes, snapshot } from '../core/updates';
+
+const FIELDS = ['address', 'description', 'email', 'metadata', 'name', 'phone', 'payment_method', 'invoice_settings', 'preferred_locales', 'shipping', 'balance', 'tax_exempt'] as const;
+
+function emptyAddress(): Json {
+  return { city: null, country: null, line1: null, line2: null, postal_code: null, state: null };
+}
+
+function address(raw: Json | undefined): Json | null {
+  if (!raw) return null;
+  const out = emptyAddress();
+  for (const key of Object.keys(out)) if (typeof raw[key] === 'string') out[key] = raw[key];
+  return out;
+}
+
+export function findCustomer(ctx: ApiContext, id: string, param = 'id'): StripeObject {
+  const customer = ctx.sandbox.store.get(ctx.scope, 'customer', id);
+  if (!customer || customer.deleted) throw noSuch('customer', id, param);
+  return customer;
+}
+
+/** Creates a customer as Checkout or the API does, and emits `customer.created`. */
+export function createCustomer(ctx: ApiContext, init: { email?: string | null; name?: string | null; metadata?: Record<string, string> }, params?: Json): StripeObject {
+  const customer: StripeObject = {
+    id: newId('cus', 14),
+    object: 'customer',
+    address: null,
+    balance: 0,
+    created: ctx.sandbox.clock.now(),
+    currency: null,
+    default_source: null,
+    delinquent: false,
+    description: null,
+    discount: null,
+    email: init.email ?? null,
+    invoice_prefix: newId('x', 8).slice(2).toUpperCase(),
+    invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
+    livemode: ctx.scope.livemode,
+    metadata: init.metadata ?? {},
+    name: init.name ?? null,
+    next_invoice_sequence: 1,
+    phone: null,
+    preferred_locales: [],
+    shipping: null,
+    tax_exempt: 'none',
+    test_clock: null,
+    customer_account: null,
+  };
+  if (params) applyFields(customer, params);
+  ctx.sandbox.store.insert(ctx.scope, customer);
+  ctx.sandbox.emit(ctx.scope, 'customer.created', customer, { request: ctx.request });
+  return customer;
+}
+
+function applyFields(customer: StripeObject, params: Json): void {
+  for (const field of ['description', 'email', 'name', 'phone'] as const) {
+    const value = unsettableString(params, field);
+    if (value !== undefined) customer[field] = value;
+  }
+  const addr = optionalRecord(params, 'address');
+  if (addr) customer.address = address(addr);
+  else if (params.address === '') customer.address = null;
+  customer.metadata = applyMetadata(customer.metadata as Record<string, string>, params);
+  const defaultPm = optionalString(optionalRecord(params, 'invoice_settings') ?? {}, 'default_payment_method', 'invoice_settings[default_payment_method]');
+  if (defaultPm !== undefined) (customer.invoice_settings as Json).default_payment_method = defaultPm || null;
+}
+
+export const customers: Resource = {
+  name: 'customers',
+  routes: [
+    {
+      method: 'POST',
+      path: '/v1/customers',
+      permission: write('customer'),
+      params: FIELDS,
+      handle(ctx) {
+        return createCustomer(ctx, {}, ctx.params);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/customers/:id',
+      permission: read('customer'),
+      params: [],
+      handle(ctx) {
+        // Stripe still answers a deleted customer's id, with the deletion stub.
+        const customer = ctx.sandbox.store.get(ctx.scope, 'customer', ctx.path.id!);
+        if (!customer) throw noSuch('customer', ctx.path.id!);
+        return customer.deleted ? { id: customer.id, object: 'customer', deleted: true } : customer;
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/customers/:id',
+      permission: write('customer'),
+      params: FIELDS,
+      handle(ctx) {
+        const customer = findCustomer(ctx, ctx.path.id!);
+        const before = snapshot(customer);
+        applyFields(customer, ctx.params);
+        const previous = previousAttributes(before, customer);
+        if (Object.keys(previous).length > 0) ctx.sandbox.emit(ctx.scope, 'customer.updated', customer, { previousAttributes: previous, request: ctx.request });
+        return customer;
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/v1/customers/:id',
+      permission: write('customer'),
+      params: [],
+      handle(ctx) {
+        const customer = findCustomer(ctx, ctx.path.id!);
+        ctx.sandbox.emit(ctx.scope, 'customer.deleted', customer, { request: ctx.request });
+        customer.deleted = true;
+        return { id: customer.id, object: 'customer', deleted: true };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/customers',
+      permission: read('customer'),
+      params: ['limit', 'starting_after', 'ending_before', 'email', 'created'],
+      handle(ctx) {
+        const email = optionalString(ctx.params, 'email');
+        const created = rangeFilter(ctx.params, 'created');
+        const items = ctx.sandbox.store.list(ctx.scope, 'customer', (c) => !c.deleted && (email === undefined || c.email === email) && created(Number(c.created)));
+        return paginate(items, ctx.params, '/v1/customers', 'customer');
+      },
+    },
+  ],
+};

@@ -1,0 +1,29 @@
+import type { Resource } from '../core/resource';
+import { account } from './account';
+import { balance } from './balance';
+import { charges } from './charges';
+import { checkoutSessions } from './checkout-sessions';
+import { customers } from './customers';
+import { events } from './events';
+import { paymentIntents } from './payment-intents';
+import { paymentLinks } from './payment-links';
+import { paymentMethods } from './payment-methods';
+import { prices } from './prices';
+import { products } from './products';
+import { webhookEndpoints } from './webhook-endpoints';
+
+/** Every Stripe resource the sandbox serves: the one place a new resource file is registered. */
+export const RESOURCES: readonly Resource[] = [
+  balance,
+  account,
+  customers,
+  products,
+  prices,
+  paymentLinks,
+  checkoutSessions,
+  paymentIntents,
+  paymentMethods,
+  charges,
+  webhookEndpoints,
+  events,
+];
