@@ -1,6 +1,7 @@
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
 import type { Db } from '../database';
 import * as core from './0001-core';
+import * as dashboard from './0004-dashboard';
 
 /**
  * Migrations are listed here in order, in code rather than discovered on disk, so the same set runs
@@ -8,6 +9,7 @@ import * as core from './0001-core';
  */
 const migrations: Record<string, Migration> = {
   '0001-core': core,
+  '0004-dashboard': dashboard,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
