@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { Config } from './config';
 import type { AppContext } from './context';
 import { resolveMasterKey } from './crypto/master-key';
@@ -28,6 +29,7 @@ export async function buildContext(
     metrics: createMetrics({ collectDefaults: options.collectDefaultMetrics }),
     stripe: createStripeClientFactory({ apiBase: config.stripeApiBase }),
     now: () => new Date(),
+    bus: new EventEmitter().setMaxListeners(100),
     masterKeySource: masterKey.source,
   };
 }

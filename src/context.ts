@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { Config } from './config';
 import type { SecretBox } from './crypto/secret-box';
 import type { Logger } from './logger';
@@ -14,4 +15,6 @@ export interface AppContext {
   readonly metrics: Metrics;
   readonly stripe: StripeClientFactory;
   readonly now: () => Date;
+  /** In-process signals: 'events-stored' wakes the workers at once instead of at their next poll; 'close' stops timers. */
+  readonly bus: EventEmitter;
 }

@@ -6,7 +6,9 @@ import { newId } from '../ids';
 import { findTenantConnection, insertConnection, listTenantConnections, updateConnection } from '../store/connections';
 import type { ConnectionRow, ConnectionUpdate } from '../store/schema';
 import { expireCurrentSigningSecrets, insertSigningSecret, listActiveSigningSecrets } from '../store/signing-secrets';
+import { resumePausedEvents } from '../store/events';
 import { findTenant } from '../store/tenants';
+import { forgetConnection } from '../webhooks/connection-cache';
 import { DEFAULT_FEATURES, type Feature } from '../stripe/features';
 import { checkAccountId, checkSigningSecret, parsePublishableKey, parseSecretKey, requireSameMode } from '../stripe/key-rules';
 import type { CreateConnectionInput, UpdateConnectionInput } from './connection-input';
@@ -40,7 +42,10 @@ async function saveWithStatus(ctx: AppContext, row: ConnectionRow, changes: Conn
   const merged = { ...row, ...changes } as ConnectionRow;
   const reasons = await setupReasons(ctx, merged);
   const status = deriveStatus({ ...merged, status_reasons: reasons });
-  return updateConnection(ctx.store.db, row.id, { ...changes, status_reasons: JSON.stringify(reasons), status });
+  const saved = await updateConnection(ctx.store.db, row.id, { ...changes, status_reasons: JSON.stringify(reasons), status });
+  forgetConnection(ctx, row.id);
+  if (!row.is_active && saved.is_active) await resumePausedEvents(ctx.store.db, row.id, ctx.now());
+  return saved;
 }
 
 function checkKeys(input: { secret_key: string; publishable_key?: string | null; webhook_secret?: string; account_id?: string }) {
@@ -91,6 +96,7 @@ export async function addSigningSecret(ctx: AppContext, connectionId: string, se
     seal: (secretId) => ctx.secrets.seal(secret, bindingFor('signing_secrets', secretId)),
     hint: secretHint(secret),
   });
+  forgetConnection(ctx, connectionId);
 }
 
 export async function changeConnection(ctx: AppContext, row: ConnectionRow, input: UpdateConnectionInput): Promise<ConnectionRow> {

@@ -7,6 +7,7 @@ import type { HonoEnv } from './hono-env';
 import { connectionRoutes } from './routes/connections';
 import { healthRoutes } from './routes/health';
 import { tenantRoutes } from './routes/tenants';
+import { webhookRoutes } from '../webhooks/receive-route';
 
 /**
  * The whole HTTP surface, built from a context and not yet listening, so tests call `app.request()`
@@ -29,6 +30,7 @@ export function createApp(ctx: AppContext): OpenAPIHono<HonoEnv> {
   });
 
   app.route('/', healthRoutes(ctx));
+  app.route('/', webhookRoutes(ctx));
 
   app.use('/api/v1/*', requireToken(ctx));
   app.use('/api/v1/tenants/:tenant_id/*', requireTenantAccess());

@@ -81,12 +81,88 @@ export interface SigningSecretsTable {
   expires_at: Timestamp | null;
 }
 
+export type EventStatus = 'received' | 'processed' | 'ignored' | 'failed' | 'dead' | 'paused';
+export type EventSource = 'webhook' | 'backfill';
+
+export interface EventsTable {
+  id: string;
+  connection_id: string;
+  tenant_id: string;
+  stripe_event_id: string;
+  type: string;
+  livemode: boolean;
+  api_version: string | null;
+  /** Stripe's `created` of the event, epoch seconds. */
+  stripe_created: number;
+  object_id: string | null;
+  object_type: string | null;
+  payload: string;
+  source: EventSource;
+  status: EventStatus;
+  status_reason: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  received_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  processed_at: Timestamp | null;
+}
+
+export interface EventAttemptsTable {
+  id: string;
+  event_id: string;
+  attempt: number;
+  outcome: string;
+  detail: string | null;
+  started_at: Timestamp;
+  finished_at: Timestamp;
+}
+
+export interface StripeObjectsTable {
+  connection_id: string;
+  stripe_id: string;
+  object_type: string;
+  data: Json<Record<string, unknown>>;
+  status: string | null;
+  deleted: boolean;
+  version_created: number;
+  version_event_id: string;
+  version_previous: Json<Record<string, unknown> | null>;
+  updated_at: Timestamp;
+}
+
+export interface WebhookRejectionsTable {
+  id: string;
+  connection_id: string | null;
+  reason: string;
+  detail: string | null;
+  received_at: Timestamp;
+}
+
+export interface WebhookRejectionCountsTable {
+  connection_id: string;
+  reason: string;
+  count: number;
+  last_at: Timestamp;
+}
+
+export interface BackfillCursorsTable {
+  connection_id: string;
+  last_run_at: Timestamp;
+  last_result: string | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
   connections: ConnectionsTable;
   signing_secrets: SigningSecretsTable;
+  events: EventsTable;
+  event_attempts: EventAttemptsTable;
+  stripe_objects: StripeObjectsTable;
+  webhook_rejections: WebhookRejectionsTable;
+  webhook_rejection_counts: WebhookRejectionCountsTable;
+  backfill_cursors: BackfillCursorsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;
@@ -95,4 +171,7 @@ export type ConnectionRow = Selectable<ConnectionsTable>;
 export type NewConnection = Insertable<ConnectionsTable>;
 export type ConnectionUpdate = Updateable<ConnectionsTable>;
 export type SigningSecretRow = Selectable<SigningSecretsTable>;
+export type EventRow = Selectable<EventsTable>;
+export type NewEvent = Insertable<EventsTable>;
+export type StripeObjectRow = Selectable<StripeObjectsTable>;
 export type { Generated };

@@ -1,6 +1,7 @@
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
 import type { Db } from '../database';
 import * as core from './0001-core';
+import * as events from './0002-events';
 import * as dashboard from './0004-dashboard';
 
 /**
@@ -9,6 +10,7 @@ import * as dashboard from './0004-dashboard';
  */
 const migrations: Record<string, Migration> = {
   '0001-core': core,
+  '0002-events': events,
   '0004-dashboard': dashboard,
 };
 

@@ -1,0 +1,75 @@
+import type { Db } from '../store/database';
+import { insertEvents, type IncomingEvent } from '../store/events';
+
+export type WriteOutcome = 'stored' | 'duplicate';
+
+interface Pending {
+  event: IncomingEvent;
+  resolve: (outcome: WriteOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for incoming events. Each delivery waits for its own durable insert, but deliveries
+ * arriving together share one multi-row INSERT and one commit, which is what lets one PostgreSQL
+ * take thousands of acknowledged events per second. A failed batch fails every delivery in it
+ * (they get 503 and Stripe retries); none is acknowledged before its row is committed.
+ */
+export class EventWriter {
+  private queue: Pending[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: { maxBatch: number; maxInFlight: number; onStored?: (events: IncomingEvent[]) => void },
+  ) {}
+
+  write(event: IncomingEvent): Promise<WriteOutcome> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // setImmediate lets every request already parsed in this turn of the event loop join the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.drain();
+    });
+  }
+
+  private drain(): void {
+    while (this.queue.length > 0 && this.inFlight < this.options.maxInFlight) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      this.inFlight += 1;
+      void this.flush(batch).finally(() => {
+        this.inFlight -= 1;
+        if (this.queue.length > 0) this.schedule();
+      });
+    }
+  }
+
+  private async flush(batch: Pending[]): Promise<void> {
+    try {
+      const stored = await insertEvents(this.db, batch.map((pending) => pending.event));
+      const newlyStored: IncomingEvent[] = [];
+      for (const pending of batch) {
+        const key = `${pending.event.connection_id}/${pending.event.stripe_event_id}`;
+        // A key appears once in `stored` even if the batch held it twice: the first caller gets it.
+        if (stored.delete(key)) {
+          newlyStored.push(pending.event);
+          pending.resolve('stored');
+        } else {
+          pending.resolve('duplicate');
+        }
+      }
+      if (newlyStored.length > 0) this.options.onStored?.(newlyStored);
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    }
+  }
+}

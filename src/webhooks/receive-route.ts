@@ -1,0 +1,110 @@
+import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AppContext } from '../context';
+import { errorBody } from '../http/error-handler';
+import { updateConnectionActivity } from './connection-activity';
+import { loadReceivingConnection, secretsValidAt } from './connection-cache';
+import { EventWriter } from './event-writer';
+import { parseEventBody } from './parse-event';
+import { RejectionTracker, type RejectionReason } from './rejections';
+import { verifyStripeSignature } from './signature';
+
+/**
+ * `POST /webhooks/stripe/{connection_id}`: verify the raw bytes, store the event durably, answer.
+ * Nothing else runs before the answer; processing happens in the workers. The order of checks is
+ * what Stripe's retry logic needs: only a stored (or already stored) event gets a 2xx.
+ */
+export function webhookRoutes(ctx: AppContext) {
+  const rejections = new RejectionTracker(ctx);
+  const writer = new EventWriter(ctx.store.db, {
+    maxBatch: 500,
+    maxInFlight: ctx.store.kind === 'postgres' ? 8 : 1,
+    onStored: (events) => {
+      ctx.metrics.webhooksReceived.inc(events.length);
+      ctx.bus.emit('events-stored', events.length);
+      updateConnectionActivity(ctx, events);
+    },
+  });
+  const flushTimer = setInterval(() => void rejections.flush(), 5_000);
+  flushTimer.unref();
+  ctx.bus.once('close', () => {
+    clearInterval(flushTimer);
+    void rejections.flush();
+  });
+
+  const refuse = (c: Context, status: ContentfulStatusCode, connectionId: string | null, reason: RejectionReason, message: string) => {
+    const allowed = rejections.record(connectionId, reason, message);
+    if (!allowed) {
+      c.header('Retry-After', '60');
+      return c.json(errorBody('rate_limited', 'Too many failed deliveries for this connection in the last minute; try again later.'), 429);
+    }
+    return c.json(errorBody(reason, message), status);
+  };
+
+  const router = new Hono();
+  router.post('/webhooks/stripe/:connection_id', async (c) => {
+    const connectionId = c.req.param('connection_id');
+    const limit = ctx.config.webhookBodyLimitBytes;
+    if (Number(c.req.header('content-length') ?? 0) > limit) {
+      return refuse(c, 413, connectionId, 'body_too_large', `The body is larger than ${limit} bytes; Stripe events are far smaller. Raise PAYBRIDGE_WEBHOOK_BODY_LIMIT_BYTES if this is a genuine event.`);
+    }
+
+    let connection;
+    try {
+      connection = await loadReceivingConnection(ctx, connectionId);
+    } catch (error) {
+      ctx.logger.error({ err: error, connectionId }, 'store unavailable while receiving a webhook');
+      return c.json(errorBody('store_unavailable', 'The event store is unavailable; nothing was stored. Stripe will retry.'), 503);
+    }
+    if (!connection || connection.row.disconnected_at) {
+      return refuse(c, 404, null, 'unknown_connection', 'No connection receives events at this URL (unknown or disconnected). Copy the webhook URL again from the connection page.');
+    }
+
+    const rawBody = new Uint8Array(await c.req.arrayBuffer());
+    if (rawBody.byteLength > limit) {
+      return refuse(c, 413, connectionId, 'body_too_large', `The body is larger than ${limit} bytes.`);
+    }
+    const now = ctx.now();
+    const secrets = secretsValidAt(connection, now);
+    if (secrets.length === 0) {
+      return refuse(c, 400, connectionId, 'no_signing_secret', 'This connection has no signing secret yet, so no delivery can be verified. Paste the endpoint\'s signing secret (whsec_…) as webhook_secret.');
+    }
+    const signature = verifyStripeSignature({ rawBody, header: c.req.header('stripe-signature'), secrets, nowSeconds: Math.floor(now.getTime() / 1000) });
+    if (!signature.ok) return refuse(c, 400, connectionId, signature.reason, signature.message);
+
+    const payload = Buffer.from(rawBody).toString('utf8');
+    const parsed = parseEventBody(payload);
+    if (!parsed.ok) return refuse(c, 400, connectionId, 'invalid_payload', parsed.message);
+    const event = parsed.event;
+    const row = connection.row;
+    if (event.livemode !== undefined && event.livemode !== (row.mode === 'live')) {
+      return refuse(c, 400, connectionId, 'livemode_mismatch', `This connection is in ${row.mode} mode but the event has livemode=${event.livemode}. Send ${event.livemode ? 'live' : 'test'}-mode events to a ${event.livemode ? 'live' : 'test'}-mode connection's URL.`);
+    }
+
+    const status = row.is_active ? 'received' : 'paused';
+    try {
+      const outcome = await writer.write({
+        connection_id: row.id,
+        tenant_id: row.tenant_id,
+        stripe_event_id: event.id,
+        type: event.type,
+        livemode: event.livemode ?? row.mode === 'live',
+        api_version: event.apiVersion,
+        stripe_created: event.created,
+        object_id: event.objectId,
+        object_type: event.objectType,
+        payload,
+        source: 'webhook',
+        status,
+        received_at: now,
+        next_attempt_at: now,
+      });
+      if (outcome === 'duplicate') ctx.metrics.webhooksDuplicate.inc();
+      return c.json({ received: true, duplicate: outcome === 'duplicate', status: outcome === 'duplicate' ? 'duplicate' : status });
+    } catch (error) {
+      ctx.logger.error({ err: error, connectionId, stripeEventId: event.id }, 'could not store a webhook event');
+      return c.json(errorBody('store_unavailable', 'The event could not be stored; nothing was acknowledged. Stripe will retry.'), 503);
+    }
+  });
+  return router;
+}
