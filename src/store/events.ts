@@ -41,7 +41,7 @@ function filtered(db: Db, filter: EventFilter) {
   return query;
 }
 
-export type EventSummary = Omit<EventRow, 'payload'>;
+export type EventSummary = Omit<EventRow, 'payload' | 'locked_by' | 'locked_until'>;
 
 const summaryColumns = [
   'id', 'connection_id', 'tenant_id', 'stripe_event_id', 'type', 'livemode', 'api_version', 'stripe_created', 'object_id',

@@ -103,6 +103,9 @@ export interface EventsTable {
   attempts: ColumnType<number, number | undefined, number>;
   last_error: string | null;
   next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** A worker's lease: claimed rows are skipped by others until it expires (a crashed worker's rows come back). */
+  locked_by: ColumnType<string | null, string | null | undefined, string | null>;
+  locked_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   received_at: ColumnType<Date, Date | string | undefined, Date | string>;
   processed_at: Timestamp | null;
 }

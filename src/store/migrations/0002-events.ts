@@ -23,6 +23,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('last_error', 'text')
     .addColumn('next_attempt_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('locked_by', 'text')
+    .addColumn('locked_until', 'timestamptz')
     .addColumn('received_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('processed_at', 'timestamptz')
     .addUniqueConstraint('events_connection_stripe_event_key', ['connection_id', 'stripe_event_id'])

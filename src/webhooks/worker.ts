@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { AppContext } from '../context';
+import { buildHandlerRegistry } from '../handlers';
+import type { HandlerRegistry } from '../handlers/registry';
+import type { EventRow } from '../store/schema';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff';
+import { processEvent } from './event-processor';
+
+export interface WorkerOptions {
+  /** Events claimed per round trip. */
+  batchSize?: number;
+  /** Events processed at once (each in its own transaction). */
+  concurrency?: number;
+  /** How long a claim lasts before another worker may take the event (a crashed worker's lease). */
+  leaseMs?: number;
+  idlePollMs?: number;
+  retry?: RetryPolicy;
+  registry?: HandlerRegistry;
+}
+
+/**
+ * Claims due events from the database and processes them. Any number of workers, in any number of
+ * processes, can run against one PostgreSQL: claims use FOR UPDATE SKIP LOCKED plus a lease, and
+ * the processing transaction re-checks the lease, so no event is handled twice.
+ */
+export class EventWorker {
+  readonly id = `worker_${randomBytes(6).toString('hex')}`;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly options: Required<WorkerOptions>;
+  private readonly onStored = () => this.wake?.();
+
+  constructor(
+    private readonly ctx: AppContext,
+    options: WorkerOptions = {},
+  ) {
+    this.options = {
+      batchSize: options.batchSize ?? 50,
+      concurrency: options.concurrency ?? (ctx.store.kind === 'postgres' ? 8 : 1),
+      leaseMs: options.leaseMs ?? 120_000,
+      idlePollMs: options.idlePollMs ?? 500,
+      retry: options.retry ?? DEFAULT_RETRY_POLICY,
+      registry: options.registry ?? buildHandlerRegistry(),
+    };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.ctx.bus.on('events-stored', this.onStored);
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.ctx.bus.off('events-stored', this.onStored);
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Claims and processes one batch; returns how many events it handled. Tests drive this directly. */
+  async runOnce(): Promise<number> {
+    const claimed = await this.claim();
+    let next = 0;
+    const lane = async () => {
+      while (next < claimed.length) {
+        const event = claimed[next++]!;
+        const outcome = await processEvent(this.ctx, this.options.registry, event, this.id, this.options.retry);
+        if (outcome) {
+          this.ctx.metrics.eventsOutcome.inc({ outcome: outcome.status });
+          this.ctx.metrics.processingLag.observe((Date.now() - event.received_at.getTime()) / 1000);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, claimed.length) }, lane));
+    return claimed.length;
+  }
+
+  /** Processes until nothing is due (bounded by `maxRounds`); for tests and the CLI. */
+  async drain(maxRounds = 1_000): Promise<number> {
+    let total = 0;
+    for (let round = 0; round < maxRounds; round++) {
+      const handled = await this.runOnce();
+      total += handled;
+      if (handled === 0) break;
+    }
+    return total;
+  }
+
+  private async claim(): Promise<EventRow[]> {
+    const now = this.ctx.now();
+    const leaseUntil = new Date(now.getTime() + this.options.leaseMs);
+    const result = await sql<EventRow>`
+      update events set locked_by = ${this.id}, locked_until = ${leaseUntil}, attempts = attempts + 1
+      where id in (
+        select id from events
+        where status in ('received', 'failed') and next_attempt_at <= ${now}
+          and (locked_until is null or locked_until < ${now})
+        order by next_attempt_at, stripe_created, id
+        limit ${this.options.batchSize}
+        for update skip locked
+      )
+      returning *`.execute(this.ctx.store.db);
+    // Oldest first, so in the common case effects are applied in Stripe's order.
+    return result.rows
+      .map((row) => ({ ...row, received_at: new Date(row.received_at), stripe_created: Number(row.stripe_created) }))
+      .sort((a, b) => a.stripe_created - b.stripe_created || a.id.localeCompare(b.id));
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let handled = 0;
+      try {
+        handled = await this.runOnce();
+      } catch (error) {
+        this.ctx.logger.error({ err: error }, 'worker could not claim events; retrying');
+      }
+      if (handled === 0 && this.running) await this.sleep(this.options.idlePollMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        done();
+      };
+    });
+  }
+}
