@@ -90,7 +90,7 @@ describe('balance and account', () => {
   it('GET /v1/balance and GET /v1/account', async () => {
     const balance = await t.stripe.balance.retrieve();
     expect(balance).toMatchObject({ object: 'balance', livemode: false, available: [{ amount: 0, currency: 'usd' }] });
-    const account = await t.stripe.accounts.retrieve();
+    const account = await t.stripe.accounts.retrieveCurrent();
     expect(account).toMatchObject({ id: t.account.id, object: 'account', email: 'owner@example.com', charges_enabled: true });
   });
 });

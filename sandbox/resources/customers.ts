@@ -50,7 +50,6 @@ export function createCustomer(ctx: ApiContext, init: { email?: string | null; n
     shipping: null,
     tax_exempt: 'none',
     test_clock: null,
-    customer_account: null,
   };
   if (params) applyFields(customer, params);
   ctx.sandbox.store.insert(ctx.scope, customer);

@@ -1,0 +1,124 @@
+import type Stripe from 'stripe';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { controlPost } from './testing/control-client';
+import { loadStripeFixtures, shapeDifferences, type ShapeRules } from './testing/json-shape';
+import { useSandbox } from './testing/use-sandbox';
+
+const t = useSandbox();
+const fixtures = loadStripeFixtures();
+
+// Raw JSON as the sandbox sends it (the SDK would turn decimals into objects).
+async function raw(path: string, key = t.account.secret_key): Promise<Record<string, unknown>> {
+  const response = await fetch(`${t.sb.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/**
+ * Where the sandbox legitimately differs from Stripe's sample at the top level. `nullable`: the
+ * sample shows a populated value but Stripe's API reference marks the field nullable and an object
+ * in the sandbox's state has none (no discount, no shipping, no error yet, …).
+ */
+const RULES: Record<string, ShapeRules> = {
+  customer: { nullable: ['address', 'currency', 'discount', 'shipping'] },
+  product: { nullable: ['default_price', 'description', 'package_dimensions'] },
+  price: { nullable: ['custom_unit_amount', 'recurring', 'transform_quantity'] },
+  payment_link: {
+    nullable: ['consent_collection', 'currency', 'payment_intent_data', 'restrictions', 'shipping_address_collection', 'subscription_data', 'transfer_data', 'managed_payments', 'payment_method_options'],
+  },
+  'checkout.session': {
+    nullable: [
+      'after_expiration', 'consent', 'consent_collection', 'customer_details', 'payment_method_configuration_details', 'saved_payment_method_options',
+      'shipping_address_collection', 'shipping_cost', 'collected_information', 'permissions', 'wallet_options', 'currency_conversion', 'managed_payments',
+      'payment_intent',
+      // No success page when a link confirms on Stripe's page; `url` is null once a session is complete.
+      'cancel_url', 'success_url', 'url',
+    ],
+  },
+  payment_intent: {
+    nullable: ['automatic_payment_methods', 'canceled_at', 'last_payment_error', 'next_action', 'payment_method_configuration_details', 'processing', 'shipping', 'transfer_data', 'managed_payments'],
+  },
+  charge: { nullable: ['description', 'shipping', 'transfer_data', 'source'] },
+  payment_method: { nullable: [] },
+  item: { nullable: ['adjustable_quantity'] },
+  account: {},
+  balance: {},
+  event: {},
+  webhook_endpoint: { nullable: ['description'] },
+};
+
+function expectShape(name: string, actual: Record<string, unknown>, extra: ShapeRules = {}): void {
+  const sample = fixtures[name];
+  expect(sample, `fixture ${name}`).toBeDefined();
+  const rules = { ...RULES[name], ...extra };
+  expect(shapeDifferences(actual, sample!, rules).join("; "), `${name} differs from Stripe's sample`).toBe("");
+}
+
+describe('top-level fields and JSON types match Stripe\'s samples (fixtures3.json)', () => {
+  let ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    const stripe = t.stripe;
+    const customer = await stripe.customers.create({ email: 'shape@example.com' });
+    const product = await stripe.products.create({ name: 'Shape', default_price_data: { currency: 'usd', unit_amount: 1000 } });
+    const link = await stripe.paymentLinks.create({ line_items: [{ price: product.default_price as string, quantity: 1 }], metadata: { a: 'b' } });
+    const { body: session } = await controlPost<Stripe.Checkout.Session>(t.sb.url, `/_sandbox/payment_links/${link.id}/pay`, { card: '4242424242424242' });
+    const pi = await stripe.paymentIntents.retrieve(session.payment_intent as string);
+    const endpoint = await stripe.webhookEndpoints.create({ url: 'https://example.com/hook', enabled_events: ['*'] });
+    const deletedProduct = await stripe.products.create({ name: 'Gone' });
+    await stripe.products.del(deletedProduct.id);
+    await stripe.customers.del((await stripe.customers.create({ name: 'gone' })).id);
+    ids = {
+      customer: customer.id,
+      product: product.id,
+      price: product.default_price as string,
+      link: link.id,
+      session: session.id,
+      pi: pi.id,
+      charge: pi.latest_charge as string,
+      pm: pi.payment_method as string,
+      endpoint: endpoint.id,
+      deletedProduct: deletedProduct.id,
+    };
+  });
+
+  it('customer, product, price (and their deletion stubs)', async () => {
+    expectShape('customer', await raw(`/v1/customers/${ids.customer}`));
+    expectShape('product', await raw(`/v1/products/${ids.product}`));
+    expectShape('price', await raw(`/v1/prices/${ids.price}`));
+    expectShape('deleted_product', await raw(`/v1/products/${ids.deletedProduct}`));
+    const deletedCustomer = (await raw('/v1/events?type=customer.deleted')).data as Array<{ data: { object: { id: string } } }>;
+    expectShape('deleted_customer', await raw(`/v1/customers/${deletedCustomer[0]!.data.object.id}`));
+  });
+
+  it('payment link, checkout session, line item', async () => {
+    expectShape('payment_link', await raw(`/v1/payment_links/${ids.link}`));
+    expectShape('checkout.session', await raw(`/v1/checkout/sessions/${ids.session}`));
+    const items = (await raw(`/v1/checkout/sessions/${ids.session}/line_items`)).data as Array<Record<string, unknown>>;
+    // A Checkout line item always carries `metadata` in the sandbox ({}); the sample shows null.
+    expectShape('item', items[0]!);
+    expectShape('price', (items[0]!.price as Record<string, unknown>));
+  });
+
+  it('payment intent, charge, payment method', async () => {
+    expectShape('payment_intent', await raw(`/v1/payment_intents/${ids.pi}`));
+    expectShape('charge', await raw(`/v1/charges/${ids.charge}`));
+    expectShape('payment_method', await raw(`/v1/payment_methods/${ids.pm}`));
+  });
+
+  it('webhook endpoint (with `secret` only on create), deletion stub, event, balance, account', async () => {
+    expectShape('webhook_endpoint', await raw(`/v1/webhook_endpoints/${ids.endpoint}`));
+    const response = await fetch(`${t.sb.url}/v1/webhook_endpoints`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.account.secret_key}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'url=https%3A%2F%2Fexample.com%2Fx&enabled_events[0]=*',
+    });
+    const created = (await response.json()) as Record<string, unknown>;
+    expectShape('webhook_endpoint', created, { extra: ['secret'] });
+    const deleted = await fetch(`${t.sb.url}/v1/webhook_endpoints/${String(created.id)}`, { method: 'DELETE', headers: { authorization: `Bearer ${t.account.secret_key}` } });
+    expectShape('deleted_webhook_endpoint', (await deleted.json()) as Record<string, unknown>);
+    const events = (await raw('/v1/events?limit=1')).data as Array<Record<string, unknown>>;
+    expectShape('event', events[0]!);
+    expectShape('balance', await raw('/v1/balance'));
+    expectShape('account', await raw('/v1/account'));
+  });
+});
