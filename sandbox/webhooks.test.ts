@@ -1,6 +1,8 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeliveryRecord } from './index';
+import { startSandbox, type DeliveryRecord } from './index';
 import { controlGet, controlPost } from './testing/control-client';
 import { useSandbox } from './testing/use-sandbox';
 import { startWebhookReceiver, type WebhookReceiver } from './testing/webhook-receiver';
@@ -166,6 +168,40 @@ describe('delivery', () => {
     expect(order).not.toEqual(emitted);
     await controlPost(t.sb.url, '/_sandbox/chaos', { shuffle: false, delay_ms: 0 });
     await stripe.webhookEndpoints.del(endpoint.id);
+  });
+
+  it('a response slower than deliveryTimeoutMs counts as a failed attempt and is retried; delay_ms holds sends back', async () => {
+    const slow = await startSandbox({ port: 0, retryBaseMs: 10, deliveryTimeoutMs: 100 });
+    let calls = 0;
+    const hanging = http.createServer((_req, res) => {
+      calls += 1;
+      // The first request outlives the sandbox's timeout; later ones answer at once.
+      if (calls === 1) setTimeout(() => res.writeHead(200).end(), 400);
+      else res.writeHead(200).end();
+    });
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    try {
+      const account = await slow.createAccount();
+      const stripe = slow.stripe(account.secret_key);
+      const { port } = hanging.address() as AddressInfo;
+      await stripe.webhookEndpoints.create({ url: `http://127.0.0.1:${port}/`, enabled_events: ['customer.created'] });
+      await stripe.customers.create({ name: 'slow' });
+      expect(await slow.waitForDeliveries(5000)).toBe(true);
+      const [record] = slow.deliveries();
+      expect(record!.attempts[0]).toMatchObject({ status_code: null, error: expect.stringContaining('timed out') });
+      expect(record!.attempts.at(-1)).toMatchObject({ status_code: 200 });
+      expect(record!.status).toBe('succeeded');
+
+      await controlPost(slow.url, '/_sandbox/chaos', { delay_ms: 150 });
+      const started = Date.now();
+      await stripe.customers.create({ name: 'delayed' });
+      expect(await slow.waitForDeliveries(5000)).toBe(true);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    } finally {
+      await slow.close();
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+    }
   });
 
   it('POST /_sandbox/events triggers an arbitrary event for an account', async () => {
