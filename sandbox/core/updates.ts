@@ -2,8 +2,8 @@ import { clone, isRecord, type Json, type StripeObject } from './json';
 
 /**
  * Stripe's `previous_attributes` for an `*.updated` event: the old values of changed top-level
- * fields; for `metadata`, only the changed keys (a removed key shows its old value, an added key
- * shows null... Stripe shows added keys as empty string-less nulls, so we do the same).
+ * fields; for `metadata`, only the changed keys (a removed or changed key shows its old value,
+ * an added key shows null).
  */
 export function previousAttributes(before: Json, after: StripeObject): Json {
   const out: Json = {};
