@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { buildContext } from '../bootstrap';
 import { loadConfig } from '../config';
 import { announceAdminToken, startServer } from '../server';
+import { startWorkers } from '../workers';
 import { reportCliError } from './with-context';
 
 export function registerServeCommand(program: Command): void {
@@ -13,12 +14,19 @@ export function registerServeCommand(program: Command): void {
         const config = loadConfig();
         const ctx = await buildContext(config, { collectDefaultMetrics: true });
         await announceAdminToken(ctx, (line) => process.stdout.write(`${line}\n`));
-        const server = await startServer(ctx, { host: config.host, port: config.port });
         const storage = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
-        ctx.logger.info({ url: server.url, storage, role: config.role }, 'Paybridge is running');
-        process.stdout.write(`Paybridge is running at ${server.url} (dashboard: ${server.url}/) — storage: ${storage}\n`);
+        const server = config.role === 'worker' ? undefined : await startServer(ctx, { host: config.host, port: config.port });
+        const workers = config.role === 'web' ? undefined : startWorkers(ctx);
+        ctx.logger.info({ url: server?.url, storage, role: config.role }, 'Paybridge is running');
+        process.stdout.write(
+          server
+            ? `Paybridge is running at ${server.url} (dashboard: ${server.url}/) — storage: ${storage}, role: ${config.role}\n`
+            : `Paybridge worker is running — storage: ${storage}\n`,
+        );
         const stop = async () => {
-          await server.close();
+          ctx.bus.emit('close');
+          await server?.close();
+          await workers?.stop();
           await ctx.store.close();
           process.exit(0);
         };

@@ -4,10 +4,13 @@ import type { AppContext } from '../context';
 import { requireTenantAccess, requireToken } from './auth-middleware';
 import { errorBody, handleError, validationError } from './error-handler';
 import type { HonoEnv } from './hono-env';
+import { rejectNulCharacters } from './reject-nul';
 import { connectionRoutes } from './routes/connections';
+import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { tenantRoutes } from './routes/tenants';
 import { webhookRoutes } from '../webhooks/receive-route';
+import { dashboardRoutes } from '../../web/routes';
 
 /**
  * The whole HTTP surface, built from a context and not yet listening, so tests call `app.request()`
@@ -33,10 +36,13 @@ export function createApp(ctx: AppContext): OpenAPIHono<HonoEnv> {
   app.route('/', webhookRoutes(ctx));
 
   app.use('/api/v1/*', requireToken(ctx));
+  app.use('/api/v1/*', rejectNulCharacters());
   app.use('/api/v1/tenants/:tenant_id/*', requireTenantAccess());
   app.use('/api/v1/tenants/:tenant_id', requireTenantAccess());
   app.route('/', tenantRoutes(ctx));
   app.route('/', connectionRoutes(ctx));
+  app.route('/', eventRoutes(ctx));
+  app.route('/', dashboardRoutes(ctx));
 
   app.doc('/api/openapi.json', {
     openapi: '3.0.3',
