@@ -6,7 +6,7 @@ import { insertApiKey } from '../../store/api-keys';
 import type { Tenant } from '../../store/schema';
 import { findTenant, insertTenant, listTenants } from '../../store/tenants';
 import { requireAdmin } from '../auth-middleware';
-import { decodeCursor, encodeCursor } from '../cursor';
+import { decodeCursor, encodeCursor, invalidCursor } from '../cursor';
 import { newRouter } from '../router';
 import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../schemas';
 
@@ -61,6 +61,9 @@ export function tenantRoutes(ctx: AppContext) {
       return c.json({ data: own ? [toTenantView(own)] : [], next_cursor: null }, 200);
     }
     const after = cursor ? decodeCursor<{ created_at: string; id: string }>(cursor, ['created_at', 'id']) : undefined;
+    // A hand-made cursor with an impossible time would fail inside the query; refuse it as a bad cursor.
+    const afterYear = after && new Date(after.created_at).getUTCFullYear();
+    if (after && !(afterYear! >= 1 && afterYear! <= 9999)) throw invalidCursor();
     const rows = await listTenants(ctx.store.db, { limit: limit + 1, after: after && { createdAt: new Date(after.created_at), id: after.id } });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
