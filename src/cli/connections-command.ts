@@ -1,6 +1,16 @@
 import type { Command } from 'commander';
 import { createConnectionInput, updateConnectionInput, type UpdateConnectionInput } from '../connections/connection-input';
-import { changeConnection, createConnection, disconnectConnection, listConnections, requireConnection, viewConnection } from '../connections/connection-service';
+import {
+  changeConnection,
+  checkConnection,
+  connectAccount,
+  connectionRequirements,
+  disconnectConnection,
+  listConnections,
+  repairConnection,
+  requireConnection,
+  viewConnection,
+} from '../connections/connection-service';
 import type { ConnectionView } from '../connections/connection-view';
 import type { AppContext } from '../context';
 import { validationError } from '../http/error-handler';
@@ -8,8 +18,23 @@ import { findConnection } from '../store/connections';
 import { notFound } from '../errors';
 import { printJson, printTable, withContext } from './with-context';
 
+function permissionLines(view: ConnectionView): string[] {
+  const report = view.permissions;
+  if (!report.checked) return ['  permissions:    not checked yet'];
+  const requirements = connectionRequirements({ features: view.features, webhook_setup: view.webhook_setup });
+  const label = (name: string) => requirements.find((p) => p.name === name)?.label;
+  const lines = [`  permissions:    ${report.ok ? 'ok' : `MISSING ${report.missing.length}`} (checked ${report.checked_at})`];
+  for (const name of report.missing) lines.push(`    ✗ ${name}${label(name) ? `  (${label(name)})` : ''}`);
+  if (report.required_writes.length > 0) {
+    lines.push('    a restricted key must also carry these writes (not checkable without changing data):');
+    for (const name of report.required_writes) lines.push(`      ${name}${label(name) ? `  (${label(name)})` : ''}`);
+  }
+  return lines;
+}
+
 function printConnection(view: ConnectionView, json?: boolean): void {
   if (json) return printJson(view);
+  const endpoint = view.webhook_endpoint;
   const lines = [
     `${view.id}  ${view.name}  [${view.mode}${view.environment ? ` · ${view.environment}` : ''}]  ${view.status}`,
     `  secret key:     ${view.secret_key_hint}`,
@@ -18,6 +43,9 @@ function printConnection(view: ConnectionView, json?: boolean): void {
     `  webhook setup:  ${view.webhook_setup} — ${view.webhook_status.replaceAll('_', ' ')}`,
     `  features:       ${view.features.join(', ')}`,
     `  events:         ${view.enabled_events.join(', ')}`,
+    ...(endpoint ? [`  endpoint:       ${endpoint.id} (${endpoint.status}, api ${endpoint.api_version ?? 'account default'})`] : []),
+    ...permissionLines(view),
+    ...(view.webhook_instructions ? ['', '  To finish manual setup:', `  ${view.webhook_instructions}`, ''] : []),
     ...view.status_reasons.map((reason) => `  ! ${reason}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -66,7 +94,8 @@ export function registerConnectionCommands(program: Command): void {
           environment: options.environment,
         });
         if (!parsed.success) throw validationError(parsed.error);
-        const row = await createConnection(ctx, options.tenant, parsed.data);
+        const { row, reconnected } = await connectAccount(ctx, options.tenant, parsed.data);
+        if (reconnected && !options.json) process.stdout.write('This account was already connected for the tenant: updated that connection.\n');
         printConnection(await viewConnection(ctx, row), options.json);
       }),
     );
@@ -112,6 +141,22 @@ export function registerConnectionCommands(program: Command): void {
         const row = await changeConnection(ctx, await connectionById(ctx, id), parsed.data as UpdateConnectionInput);
         printConnection(await viewConnection(ctx, row), options.json);
       }),
+    );
+
+  connections
+    .command('check <connection_id>')
+    .description('re-run the key check, the permission preflight and the webhook endpoint drift check')
+    .option('--json', 'print JSON')
+    .action((id: string, options: { json?: boolean }) =>
+      withContext(async (ctx) => printConnection(await viewConnection(ctx, await checkConnection(ctx, await connectionById(ctx, id))), options.json)),
+    );
+
+  connections
+    .command('repair <connection_id>')
+    .description('restore the webhook endpoint Paybridge manages (recreates it if it was deleted in Stripe)')
+    .option('--json', 'print JSON')
+    .action((id: string, options: { json?: boolean }) =>
+      withContext(async (ctx) => printConnection(await viewConnection(ctx, await repairConnection(ctx, await connectionById(ctx, id))), options.json)),
     );
 
   connections.command('disable <connection_id>').description('pause processing; events are kept as paused').option('--json').action(setActive(false));

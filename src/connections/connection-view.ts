@@ -18,6 +18,7 @@ export const connectionView = z
     webhook_setup: z.enum(['auto', 'manual']),
     webhook_url: z.string(),
     webhook_status: z.enum(['no_signing_secret', 'waiting_for_first_event', 'receiving']),
+    webhook_instructions: z.string().nullable().openapi({ description: 'Manual setup: what to paste into Stripe, step by step; null when Paybridge manages the endpoint.' }),
     webhook_endpoint: z
       .object({ id: z.string(), status: z.string(), url: z.string(), enabled_events: z.array(z.string()), api_version: z.string().nullable() })
       .nullable(),
@@ -37,9 +38,16 @@ export function webhookUrl(publicUrl: string, connectionId: string): string {
   return `${publicUrl}/webhooks/stripe/${connectionId}`;
 }
 
+/** Manual setup in words an admin can follow in Stripe's dashboard. */
+export function manualInstructions(url: string, events: readonly string[]): string {
+  return `In Stripe Dashboard → Developers → Webhooks → Add endpoint: set Endpoint URL to ${url}, select these ${events.length} events: ${events.join(', ')}; save, then reveal the endpoint's Signing secret (whsec_…, not the we_… id) and paste it here as webhook_secret. Paybridge then shows "waiting for the first verified event" until Stripe's first delivery verifies.`;
+}
+
 /** The API shape of a connection: hints in place of every secret, never a sealed value. */
 export function toConnectionView(row: ConnectionRow, secrets: SigningSecretRow[], publicUrl: string): ConnectionView {
   const features = row.features as Feature[];
+  const url = webhookUrl(publicUrl, row.id);
+  const events = eventsForFeatures(features);
   return {
     id: row.id,
     tenant_id: row.tenant_id,
@@ -53,15 +61,16 @@ export function toConnectionView(row: ConnectionRow, secrets: SigningSecretRow[]
     status: row.status,
     status_reasons: row.status_reasons,
     webhook_setup: row.webhook_setup,
-    webhook_url: webhookUrl(publicUrl, row.id),
+    webhook_url: url,
     webhook_status: secrets.length === 0 ? 'no_signing_secret' : row.first_verified_event_at ? 'receiving' : 'waiting_for_first_event',
+    webhook_instructions: row.webhook_setup === 'manual' && !row.disconnected_at ? manualInstructions(url, events) : null,
     webhook_endpoint: row.webhook_endpoint,
     signing_secrets: secrets.map((secret) => ({
       hint: secret.hint,
       created_at: secret.created_at.toISOString(),
       expires_at: secret.expires_at ? secret.expires_at.toISOString() : null,
     })),
-    enabled_events: eventsForFeatures(features),
+    enabled_events: events,
     permissions: row.permissions,
     features,
     last_event_at: row.last_event_at ? row.last_event_at.toISOString() : null,

@@ -2,9 +2,11 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createConnectionInput, updateConnectionInput } from '../../connections/connection-input';
 import {
   changeConnection,
-  createConnection,
+  checkConnection,
+  connectAccount,
   disconnectConnection,
   listConnections,
+  repairConnection,
   requireConnection,
   viewConnection,
 } from '../../connections/connection-service';
@@ -23,8 +25,14 @@ const routes = {
     method: 'post',
     path: base,
     summary: 'Connect a Stripe account (one mode) to a tenant',
+    description:
+      'Checks the keys (format, then live with Stripe), records the account id, probes the restricted-key permissions the features need and, with webhook_setup "auto", registers the webhook endpoint in the account. Connecting an account the tenant already connected in the same mode and environment updates that connection (200) instead of adding a second one.',
     request: { params: tenantIdParam, ...jsonBody(createConnectionInput) },
-    responses: { 201: jsonResponse(connectionView, 'The connection; secrets appear only as hints.'), ...errorResponses },
+    responses: {
+      201: jsonResponse(connectionView, 'The new connection; secrets appear only as hints.'),
+      200: jsonResponse(connectionView, 'The existing connection for this account, reconnected with the new keys and features.'),
+      ...errorResponses,
+    },
   }),
   list: createRoute({
     method: 'get',
@@ -52,14 +60,29 @@ const routes = {
     request: { params: connectionParams },
     responses: { 200: jsonResponse(connectionView, 'The disconnected connection.'), ...errorResponses },
   }),
+  check: createRoute({
+    method: 'post',
+    path: `${base}/{connection_id}/check`,
+    summary: 'Re-run the live key check, the permission preflight and the webhook endpoint drift check',
+    request: { params: connectionParams },
+    responses: { 200: jsonResponse(connectionView, 'The connection with a fresh permission report and status.'), ...errorResponses },
+  }),
+  repair: createRoute({
+    method: 'post',
+    path: `${base}/{connection_id}/repair`,
+    summary: 'Restore the webhook endpoint Paybridge manages (recreated with a new signing secret if it was deleted)',
+    request: { params: connectionParams },
+    responses: { 200: jsonResponse(connectionView, 'The repaired connection.'), ...errorResponses },
+  }),
 };
 
 export function connectionRoutes(ctx: AppContext) {
   const router = newRouter();
 
   router.openapi(routes.create, async (c) => {
-    const row = await createConnection(ctx, c.req.valid('param').tenant_id, c.req.valid('json'));
-    return c.json(await viewConnection(ctx, row), 201);
+    const { row, reconnected } = await connectAccount(ctx, c.req.valid('param').tenant_id, c.req.valid('json'));
+    const view = await viewConnection(ctx, row);
+    return reconnected ? c.json(view, 200) : c.json(view, 201);
   });
 
   router.openapi(routes.list, async (c) => {
@@ -81,6 +104,18 @@ export function connectionRoutes(ctx: AppContext) {
   router.openapi(routes.remove, async (c) => {
     const { tenant_id, connection_id } = c.req.valid('param');
     const row = await disconnectConnection(ctx, await requireConnection(ctx, tenant_id, connection_id));
+    return c.json(await viewConnection(ctx, row), 200);
+  });
+
+  router.openapi(routes.check, async (c) => {
+    const { tenant_id, connection_id } = c.req.valid('param');
+    const row = await checkConnection(ctx, await requireConnection(ctx, tenant_id, connection_id));
+    return c.json(await viewConnection(ctx, row), 200);
+  });
+
+  router.openapi(routes.repair, async (c) => {
+    const { tenant_id, connection_id } = c.req.valid('param');
+    const row = await repairConnection(ctx, await requireConnection(ctx, tenant_id, connection_id));
     return c.json(await viewConnection(ctx, row), 200);
   });
 
