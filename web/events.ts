@@ -1,0 +1,127 @@
+import { Hono } from 'hono';
+import type { AppContext } from '../src/context';
+import { notFound } from '../src/errors';
+import { decodeCursor, encodeCursor } from '../src/http/cursor';
+import { listTenantConnections } from '../src/store/connections';
+import { countEventsByStatus, findTenantEvent, listEventAttempts, listEvents, requeueEvents, type EventFilter } from '../src/store/events';
+import type { EventStatus, Tenant } from '../src/store/schema';
+import type { Principal } from '../src/auth/principal';
+import type { Html } from './layout';
+import { EVENT_STATUSES } from './pages/integrations';
+import { eventDetailPage, eventsPage, rejectionsPage, type EventFilterValues } from './pages/events';
+import type { DashContext, DashboardEnv } from './session';
+
+const PAGE_SIZE = 50;
+
+export async function eventCountsFor(ctx: AppContext, connectionId: string): Promise<Record<string, number>> {
+  return countEventsByStatus(ctx.store.db, connectionId);
+}
+
+interface Helpers {
+  render: (c: DashContext, page: Html, status?: 200 | 422) => Response | Promise<Response>;
+  shared: (c: DashContext) => { principal: Principal; csrf: string; tenant: Tenant };
+}
+
+/** Filters from the query (GET) or the form (replay of a filtered set); unknown values are dropped, never echoed as-is. */
+function readFilter(source: (name: string) => string | undefined): EventFilterValues {
+  const status = source('status');
+  const type = source('type')?.trim();
+  const connectionId = source('connection_id');
+  return {
+    status: status && (EVENT_STATUSES as readonly string[]).includes(status) ? (status as EventStatus) : undefined,
+    type: type && /^[a-z_.]{1,120}$/.test(type) ? type : undefined,
+    connectionId: connectionId && /^conn_[0-9A-Za-z]{1,40}$/.test(connectionId) ? connectionId : undefined,
+  };
+}
+
+function storeFilter(tenantId: string, filter: EventFilterValues): EventFilter {
+  return { tenantId, status: filter.status, type: filter.type, connectionId: filter.connectionId };
+}
+
+export function eventRoutes(ctx: AppContext, helpers: Helpers): Hono<DashboardEnv> {
+  const app = new Hono<DashboardEnv>();
+  const base = '/dashboard/tenants/:tid/events';
+
+  app.get(base, async (c) => {
+    const tenant = c.get('tenant');
+    const filter = readFilter((name) => c.req.query(name));
+    const cursor = c.req.query('cursor');
+    const before = cursor ? decodeCursor<{ received_at: string; id: string }>(cursor, ['received_at', 'id']) : undefined;
+    const rows = await listEvents(ctx.store.db, storeFilter(tenant.id, filter), {
+      limit: PAGE_SIZE + 1,
+      before: before && { receivedAt: new Date(before.received_at), id: before.id },
+    });
+    const page = rows.slice(0, PAGE_SIZE);
+    const last = page.at(-1);
+    const nextCursor = rows.length > PAGE_SIZE && last ? encodeCursor({ received_at: last.received_at.toISOString(), id: last.id }) : null;
+    const connections = await listTenantConnections(ctx.store.db, tenant.id, { includeDisconnected: true });
+    const replayed = Number.parseInt(c.req.query('replayed') ?? '', 10);
+    return helpers.render(
+      c,
+      eventsPage({
+        ...helpers.shared(c),
+        filter,
+        events: page,
+        connections,
+        nextCursor,
+        firstPage: !cursor,
+        notice: Number.isFinite(replayed) ? { kind: 'ok', text: `${replayed} event${replayed === 1 ? '' : 's'} queued for processing again.` } : undefined,
+      }),
+    );
+  });
+
+  app.get(`${base}/rejected`, async (c) => {
+    const tenant = c.get('tenant');
+    const connections = await listTenantConnections(ctx.store.db, tenant.id, { includeDisconnected: true });
+    const ids = connections.map((connection) => connection.id);
+    const counts = ids.length
+      ? await ctx.store.db.selectFrom('webhook_rejection_counts').selectAll().where('connection_id', 'in', ids).orderBy('last_at', 'desc').execute()
+      : [];
+    const samples = ids.length
+      ? await ctx.store.db.selectFrom('webhook_rejections').selectAll().where('connection_id', 'in', ids).orderBy('received_at', 'desc').limit(50).execute()
+      : [];
+    return helpers.render(c, rejectionsPage({ ...helpers.shared(c), connections, counts, samples }));
+  });
+
+  app.post(`${base}/replay`, async (c) => {
+    const tenant = c.get('tenant');
+    const body = await c.req.parseBody();
+    const filter = readFilter((name) => (typeof body[name] === 'string' ? (body[name] as string) : undefined));
+    const count = await requeueEvents(ctx.store.db, storeFilter(tenant.id, filter), ctx.now());
+    const query = new URLSearchParams();
+    if (filter.status) query.set('status', filter.status);
+    if (filter.type) query.set('type', filter.type);
+    if (filter.connectionId) query.set('connection_id', filter.connectionId);
+    query.set('replayed', String(count));
+    return c.redirect(`/dashboard/tenants/${tenant.id}/events?${query.toString()}`, 303);
+  });
+
+  app.get(`${base}/:eid`, async (c) => {
+    const tenant = c.get('tenant');
+    const event = await findTenantEvent(ctx.store.db, tenant.id, c.req.param('eid'));
+    if (!event) throw notFound('event', c.req.param('eid'));
+    const attempts = await listEventAttempts(ctx.store.db, event.id);
+    const connections = await listTenantConnections(ctx.store.db, tenant.id, { includeDisconnected: true });
+    const done = c.req.query('done') === 'replayed';
+    return helpers.render(
+      c,
+      eventDetailPage({
+        ...helpers.shared(c),
+        event,
+        attempts,
+        connection: connections.find((connection) => connection.id === event.connection_id),
+        notice: done ? { kind: 'ok', text: 'Queued for processing again.' } : undefined,
+      }),
+    );
+  });
+
+  app.post(`${base}/:eid/replay`, async (c) => {
+    const tenant = c.get('tenant');
+    const event = await findTenantEvent(ctx.store.db, tenant.id, c.req.param('eid'));
+    if (!event) throw notFound('event', c.req.param('eid'));
+    await requeueEvents(ctx.store.db, { tenantId: tenant.id, ids: [event.id] }, ctx.now());
+    return c.redirect(`/dashboard/tenants/${tenant.id}/events/${event.id}?done=replayed`, 303);
+  });
+
+  return app;
+}
