@@ -11,7 +11,6 @@ import { healthRoutes } from './routes/health';
 import { tenantRoutes } from './routes/tenants';
 import { webhookRoutes } from '../webhooks/receive-route';
 import { dashboardRoutes } from '../../web/routes';
-import { dashboardRoutes } from '../../web/routes';
 
 /**
  * The whole HTTP surface, built from a context and not yet listening, so tests call `app.request()`
@@ -43,7 +42,6 @@ export function createApp(ctx: AppContext): OpenAPIHono<HonoEnv> {
   app.route('/', tenantRoutes(ctx));
   app.route('/', connectionRoutes(ctx));
   app.route('/', eventRoutes(ctx));
-  app.route('/', dashboardRoutes(ctx));
   app.route('/', dashboardRoutes(ctx));
 
   app.doc('/api/openapi.json', {
