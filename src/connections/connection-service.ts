@@ -15,6 +15,7 @@ import { buildReport, describePermissions, runPreflight, type PreflightResult } 
 import { requiredPermissions } from '../stripe/permissions';
 import { describeStripeError, fromStripeError } from '../stripe/stripe-errors';
 import { requirePublicWebhookUrl } from '../stripe/webhook-url';
+import { resumePausedEvents } from '../store/events';
 import { forgetConnection } from '../webhooks/connection-cache';
 import type { CreateConnectionInput, UpdateConnectionInput } from './connection-input';
 import { deriveStatus } from './connection-status';
@@ -70,6 +71,8 @@ async function saveWithStatus(ctx: AppContext, row: ConnectionRow, changes: Conn
   const saved = await updateConnection(ctx.store.db, row.id, { ...changes, status_reasons: JSON.stringify(reasons), status });
   // The webhook route caches connections for a second; a disconnect or new key must act now.
   forgetConnection(ctx, row.id);
+  // Events that arrived while the connection was disabled were kept as `paused`; they go first now.
+  if (!row.is_active && saved.is_active) await resumePausedEvents(ctx.store.db, row.id, ctx.now());
   return saved;
 }
 

@@ -18,6 +18,8 @@ export interface TestHarness {
   readonly store: TestStore;
   readonly app: ReturnType<typeof createApp>;
   readonly logLines: string[];
+  /** Moves the context's clock (signature tolerance, secret overlaps, retries); null = real time. */
+  setNow(date: Date | null): void;
   /** JSON request against the app with the admin token unless `token` says otherwise (null = none). */
   api(method: string, path: string, body?: unknown, token?: string | null): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
@@ -45,7 +47,9 @@ export async function createHarness(kind: StoreKind, env: Record<string, string>
     PAYBRIDGE_LOG_LEVEL: 'debug',
     ...env,
   });
-  const ctx = await buildContext(config, { store, logger: createLogger({ level: 'debug', destination }) });
+  const built = await buildContext(config, { store, logger: createLogger({ level: 'debug', destination }) });
+  let fixedNow: Date | null = null;
+  const ctx: AppContext = { ...built, now: () => fixedNow ?? new Date() };
   const { ensureAdminToken } = await import('../../src/auth/admin-token');
   await ensureAdminToken(ctx);
   const app = createApp(ctx);
@@ -55,6 +59,9 @@ export async function createHarness(kind: StoreKind, env: Record<string, string>
     store,
     app,
     logLines,
+    setNow(date) {
+      fixedNow = date;
+    },
     async api(method, path, body, token = ADMIN_TOKEN) {
       const headers: Record<string, string> = {};
       if (token !== null) headers.authorization = `Bearer ${token}`;
@@ -69,7 +76,10 @@ export async function createHarness(kind: StoreKind, env: Record<string, string>
       }
       return { status: response.status, body: parsed };
     },
-    close: () => store.close(),
+    close: async () => {
+      ctx.bus.emit('close');
+      await store.close();
+    },
   };
 }
 
