@@ -1,0 +1,34 @@
+import { benchBare, benchIngest } from './scenarios/ingest';
+import { benchVersusPeer, ensurePeer } from './scenarios/peer';
+import { failures, log, rows, table } from './lib/report';
+import { startBenchSandbox } from './lib/sandbox';
+
+// `npm run bench` runs everything; `-- --quick` a short version; `-- --only=bare,postgres,pglite,peer`
+// a subset; `-- --cpu-prof` writes V8 profiles of the Paybridge processes into bench/.profiles.
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const cpuProfDir = args.has('--cpu-prof') ? 'bench/.profiles' : undefined;
+const want = (name: string) => !only || only.includes(name);
+const seconds = quick ? 3 : 15;
+const settings = { seconds, connections: 64, cpuProfDir };
+
+const sandbox = await startBenchSandbox(quick ? 500 : 5_000);
+try {
+  if (want('bare')) await benchBare(sandbox, settings);
+  let checkoutPerSecond: number | undefined;
+  if (want('postgres')) checkoutPerSecond = (await benchIngest('postgres', sandbox, settings)).perSecond;
+  if (want('pglite')) await benchIngest('pglite', sandbox, settings);
+  if (want('peer')) {
+    const version = ensurePeer();
+    await benchVersusPeer('checkout', sandbox, settings, version, checkoutPerSecond);
+    await benchVersusPeer('customers', sandbox, settings, version);
+  }
+} finally {
+  await sandbox.child.stop();
+}
+process.stdout.write(`${table()}\n`);
+if (failures.length > 0) {
+  log(`\nFAILED:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+  process.exit(1);
+}
