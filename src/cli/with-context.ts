@@ -18,7 +18,10 @@ export async function withContext<T>(body: (ctx: AppContext) => Promise<T>): Pro
     reportCliError(error);
     return undefined;
   } finally {
+    // PGlite's close() resets process.exitCode to 0, which would turn a failed command into success.
+    const exitCode = process.exitCode;
     await ctx?.store.close().catch(() => undefined);
+    process.exitCode = exitCode;
   }
 }
 
