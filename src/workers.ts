@@ -2,6 +2,7 @@ import type { AppContext } from './context';
 import { queueDepth } from './store/events';
 import { BackfillScheduler } from './webhooks/backfill-scheduler';
 import { EventWorker, type WorkerOptions } from './webhooks/worker';
+import { startJobRunner } from './jobs/runner';
 
 export interface RunningWorkers {
   stop(): Promise<void>;
@@ -16,6 +17,7 @@ export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions;
   worker.start();
   const backfill = options.backfill === false ? undefined : new BackfillScheduler(ctx);
   backfill?.start();
+  const jobs = startJobRunner(ctx);
   const gauge = setInterval(() => {
     queueDepth(ctx.store.db)
       .then((depth) => ctx.metrics.queueDepth.set(depth))
@@ -25,7 +27,7 @@ export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions;
   return {
     async stop() {
       clearInterval(gauge);
-      await Promise.all([worker.stop(), backfill?.stop()]);
+      await Promise.all([worker.stop(), backfill?.stop(), jobs.stop()]);
     },
   };
 }

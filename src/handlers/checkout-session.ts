@@ -1,3 +1,4 @@
+import { applyCheckoutSessionToInvoice } from '../billing/invoice-payments';
 import type { HandlerRegistry } from './registry';
 import { guardOwnedObject } from './record-owned';
 
@@ -13,6 +14,8 @@ export function registerCheckoutSessionHandlers(registry: HandlerRegistry): void
   registry.on('checkout.session', TYPES, async (input) => {
     const stop = guardOwnedObject(input);
     if (stop) return stop;
+    const invoiceEffect = await applyCheckoutSessionToInvoice(input);
+    if (invoiceEffect) return invoiceEffect;
     return { status: 'processed', note: 'checkout session recorded' };
   });
 }

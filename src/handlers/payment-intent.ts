@@ -1,3 +1,4 @@
+import { applyPaymentIntentToInvoice } from '../billing/invoice-payments';
 import type { HandlerRegistry } from './registry';
 import { guardOwnedObject } from './record-owned';
 
@@ -16,6 +17,8 @@ export function registerPaymentIntentHandlers(registry: HandlerRegistry): void {
   registry.on('payment_intent', TYPES, async (input) => {
     const stop = guardOwnedObject(input);
     if (stop) return stop;
+    const invoiceEffect = await applyPaymentIntentToInvoice(input);
+    if (invoiceEffect) return invoiceEffect;
     return { status: 'processed', note: `payment intent ${input.object!.current.status ?? ''} recorded` };
   });
 }

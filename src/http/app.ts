@@ -7,6 +7,8 @@ import type { HonoEnv } from './hono-env';
 import { rejectNulCharacters } from './reject-nul';
 import { connectionRoutes } from './routes/connections';
 import { eventRoutes } from './routes/events';
+import { invoiceRoutes } from './routes/invoices';
+import { mailRoutes } from './routes/mail';
 import { healthRoutes } from './routes/health';
 import { tenantRoutes } from './routes/tenants';
 import { webhookRoutes } from '../webhooks/receive-route';
@@ -42,6 +44,8 @@ export function createApp(ctx: AppContext): OpenAPIHono<HonoEnv> {
   app.route('/', tenantRoutes(ctx));
   app.route('/', connectionRoutes(ctx));
   app.route('/', eventRoutes(ctx));
+  app.route('/', invoiceRoutes(ctx));
+  app.route('/', mailRoutes(ctx));
   app.route('/', dashboardRoutes(ctx));
 
   app.doc('/api/openapi.json', {

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { BillingTables } from './invoices-schema';
 
 /** Timestamps are written as Date and read back as Date on both stores. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -154,7 +155,7 @@ export interface BackfillCursorsTable {
   last_result: string | null;
 }
 
-export interface Database {
+export interface Database extends BillingTables {
   settings: SettingsTable;
   tenants: TenantsTable;
   api_keys: ApiKeysTable;

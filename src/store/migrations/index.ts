@@ -3,6 +3,7 @@ import type { Db } from '../database';
 import * as core from './0001-core';
 import * as events from './0002-events';
 import * as dashboard from './0004-dashboard';
+import * as invoices from './0005-invoices';
 
 /**
  * Migrations are listed here in order, in code rather than discovered on disk, so the same set runs
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0001-core': core,
   '0002-events': events,
   '0004-dashboard': dashboard,
+  '0005-invoices': invoices,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {

@@ -1,0 +1,130 @@
+import type { ColumnType, Selectable } from 'kysely';
+
+/** Timestamps are written as Date and read back as Date on both stores. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** Amounts are bigint columns: written as numbers, read back as number or string depending on the driver (use Number()). */
+type Amount = ColumnType<number | string, number, number>;
+type Flag = ColumnType<boolean, boolean | undefined, boolean>;
+type Counter = ColumnType<number, number | undefined, number>;
+
+export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'void';
+export type MailStatus = 'pending' | 'sent' | 'captured' | 'failed';
+export type JobStatus = 'pending' | 'running' | 'done' | 'dead';
+
+export interface CustomersTable {
+  id: string;
+  tenant_id: string;
+  email: string;
+  name: string;
+  external_id: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface InvoicesTable {
+  id: string;
+  tenant_id: string;
+  connection_id: string;
+  customer_id: string;
+  external_id: string | null;
+  currency: string;
+  amount_due: Amount;
+  status: InvoiceStatus;
+  payment_link_id: string | null;
+  payment_link_url: string | null;
+  payment_link_active: Flag;
+  needs_refund_review: Flag;
+  review_reason: string | null;
+  finalized_at: Timestamp | null;
+  paid_at: Timestamp | null;
+  voided_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface InvoiceLinesTable {
+  id: string;
+  invoice_id: string;
+  position: number;
+  description: string;
+  quantity: number;
+  unit_amount: Amount;
+  amount: Amount;
+}
+
+export interface PaymentsTable {
+  id: string;
+  tenant_id: string;
+  invoice_id: string;
+  connection_id: string;
+  provider_payment_id: string;
+  checkout_session_id: string | null;
+  amount: Amount;
+  currency: string;
+  paid_at: Timestamp;
+  source_event_id: string;
+  created_at: CreatedAt;
+}
+
+export interface InvoiceTimelineTable {
+  id: string;
+  invoice_id: string;
+  kind: string;
+  message: string;
+  stripe_event_id: string | null;
+  dedupe_key: string | null;
+  at: Timestamp;
+}
+
+export interface MailMessagesTable {
+  id: string;
+  tenant_id: string;
+  invoice_id: string | null;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  status: MailStatus;
+  transport: string | null;
+  attempts: Counter;
+  last_error: string | null;
+  message_id: string | null;
+  created_at: CreatedAt;
+  sent_at: Timestamp | null;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  /** JSON, written as a string and read back parsed. */
+  payload: ColumnType<unknown, string, string>;
+  dedupe_key: string | null;
+  status: JobStatus;
+  attempts: Counter;
+  max_attempts: number;
+  run_at: Timestamp;
+  locked_by: string | null;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  finished_at: Timestamp | null;
+}
+
+/** The billing tables, merged into the store's `Database` type. */
+export interface BillingTables {
+  customers: CustomersTable;
+  invoices: InvoicesTable;
+  invoice_lines: InvoiceLinesTable;
+  payments: PaymentsTable;
+  invoice_timeline: InvoiceTimelineTable;
+  mail_messages: MailMessagesTable;
+  jobs: JobsTable;
+}
+
+export type CustomerRow = Selectable<CustomersTable>;
+export type InvoiceRow = Selectable<InvoicesTable>;
+export type InvoiceLineRow = Selectable<InvoiceLinesTable>;
+export type PaymentRow = Selectable<PaymentsTable>;
+export type TimelineRow = Selectable<InvoiceTimelineTable>;
+export type MailRow = Selectable<MailMessagesTable>;
+export type JobRow = Selectable<JobsTable>;
