@@ -4,6 +4,7 @@ import { notFound } from '../src/errors';
 import { decodeCursor, encodeCursor } from '../src/http/cursor';
 import { listTenantConnections } from '../src/store/connections';
 import { countEventsByStatus, findTenantEvent, listEventAttempts, listEvents, requeueEvents, type EventFilter } from '../src/store/events';
+import { listRejectionCounts, listRejectionSamples } from '../src/store/rejections';
 import type { EventStatus, Tenant } from '../src/store/schema';
 import type { Principal } from '../src/auth/principal';
 import type { Html } from './layout';
@@ -72,14 +73,11 @@ export function eventRoutes(ctx: AppContext, helpers: Helpers): Hono<DashboardEn
 
   app.get(`${base}/rejected`, async (c) => {
     const tenant = c.get('tenant');
-    const connections = await listTenantConnections(ctx.store.db, tenant.id, { includeDisconnected: true });
-    const ids = connections.map((connection) => connection.id);
-    const counts = ids.length
-      ? await ctx.store.db.selectFrom('webhook_rejection_counts').selectAll().where('connection_id', 'in', ids).orderBy('last_at', 'desc').execute()
-      : [];
-    const samples = ids.length
-      ? await ctx.store.db.selectFrom('webhook_rejections').selectAll().where('connection_id', 'in', ids).orderBy('received_at', 'desc').limit(50).execute()
-      : [];
+    const [connections, counts, samples] = await Promise.all([
+      listTenantConnections(ctx.store.db, tenant.id, { includeDisconnected: true }),
+      listRejectionCounts(ctx.store.db, tenant.id),
+      listRejectionSamples(ctx.store.db, tenant.id, 50),
+    ]);
     return helpers.render(c, rejectionsPage({ ...helpers.shared(c), connections, counts, samples }));
   });
 
@@ -88,6 +86,8 @@ export function eventRoutes(ctx: AppContext, helpers: Helpers): Hono<DashboardEn
     const body = await c.req.parseBody();
     const filter = readFilter((name) => (typeof body[name] === 'string' ? (body[name] as string) : undefined));
     const count = await requeueEvents(ctx.store.db, storeFilter(tenant.id, filter), ctx.now());
+    // Wakes the workers now instead of at their next poll.
+    if (count > 0) ctx.bus.emit('events-stored', count);
     const query = new URLSearchParams();
     if (filter.status) query.set('status', filter.status);
     if (filter.type) query.set('type', filter.type);
@@ -119,7 +119,8 @@ export function eventRoutes(ctx: AppContext, helpers: Helpers): Hono<DashboardEn
     const tenant = c.get('tenant');
     const event = await findTenantEvent(ctx.store.db, tenant.id, c.req.param('eid'));
     if (!event) throw notFound('event', c.req.param('eid'));
-    await requeueEvents(ctx.store.db, { tenantId: tenant.id, ids: [event.id] }, ctx.now());
+    const count = await requeueEvents(ctx.store.db, { tenantId: tenant.id, ids: [event.id] }, ctx.now());
+    if (count > 0) ctx.bus.emit('events-stored', count);
     return c.redirect(`/dashboard/tenants/${tenant.id}/events/${event.id}?done=replayed`, 303);
   });
 

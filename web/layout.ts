@@ -8,6 +8,9 @@ export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
 export type Section = 'tenants' | 'integrations' | 'events' | 'invoices' | 'mail';
 
+/** Extra per-tenant sections, listed in the navigation only once their pages exist. */
+const TENANT_SECTIONS: [Section, string, string][] = [];
+
 export interface Shell {
   title: string;
   principal?: Principal;
@@ -42,7 +45,7 @@ export function layout(shell: Shell, body: Html): Html {
     <ul>
       ${shell.principal.kind === 'admin' ? navLink('tenants', '/dashboard/tenants', 'Tenants') : ''}
       ${tenantBase
-        ? html`${navLink('integrations', tenantBase, 'Integrations')}${navLink('events', `${tenantBase}/events`, 'Webhook events')}${navLink('invoices', `${tenantBase}/invoices`, 'Invoices')}${navLink('mail', `${tenantBase}/mail`, 'Mail')}`
+        ? html`${navLink('integrations', tenantBase, 'Integrations')}${navLink('events', `${tenantBase}/events`, 'Webhook events')}${TENANT_SECTIONS.map(([section, path, label]) => navLink(section, `${tenantBase}/${path}`, label))}`
         : ''}
     </ul>
   </nav>

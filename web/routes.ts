@@ -7,7 +7,7 @@ import { html } from 'hono/html';
 import { secureHeaders } from 'hono/secure-headers';
 import { resolvePrincipal, canAccessTenant } from '../src/auth/principal';
 import { createConnectionInput } from '../src/connections/connection-input';
-import { changeConnection, createConnection, disconnectConnection, listConnections, requireConnection, viewConnection } from '../src/connections/connection-service';
+import { changeConnection, connectAccount, disconnectConnection, listConnections, requireConnection, viewConnection } from '../src/connections/connection-service';
 import type { AppContext } from '../src/context';
 import { generateToken, hashToken, secretHint } from '../src/crypto/tokens';
 import { AppError, notFound } from '../src/errors';
@@ -42,12 +42,20 @@ const NOTICES: Record<string, string> = {
   checked: 'Checked with Stripe.',
   repaired: 'Webhook endpoint repaired.',
   backfilled: 'Backfill finished.',
+  reconnected: 'This account was already connected in this mode and environment: that connection was updated (same webhook URL).',
   replayed: 'Queued for processing again.',
   tenant_created: 'Tenant created.',
 };
 
 export function noticeFrom(c: DashContext): { kind: 'ok'; text: string } | undefined {
   const key = c.req.query('done');
+  if (key === 'backfilled') {
+    const fetched = Number.parseInt(c.req.query('fetched') ?? '', 10);
+    const stored = Number.parseInt(c.req.query('stored') ?? '', 10);
+    if (Number.isSafeInteger(fetched) && Number.isSafeInteger(stored)) {
+      return { kind: 'ok', text: `Backfill finished: ${fetched} events fetched from Stripe, ${stored} new ones queued for processing.` };
+    }
+  }
   const text = key ? NOTICES[key] : undefined;
   return text ? { kind: 'ok', text } : undefined;
 }
@@ -315,8 +323,8 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
       return retry();
     }
     try {
-      const row = await createConnection(ctx, tenant.id, parsed.data);
-      return c.redirect(`/dashboard/tenants/${tenant.id}/connections/${row.id}?done=connected`, 303);
+      const { row, reconnected } = await connectAccount(ctx, tenant.id, parsed.data);
+      return c.redirect(`/dashboard/tenants/${tenant.id}/connections/${row.id}?done=${reconnected ? 'reconnected' : 'connected'}`, 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500 || error.status === 404) throw error;
       const field = error.field?.split('.')[0];
@@ -376,13 +384,15 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
     await disconnectConnection(ctx, await current(c));
     return c.redirect(`/dashboard/tenants/${c.get('tenant').id}?done=disconnected`, 303);
   });
-  for (const [name, done] of [['check', 'checked'], ['repair', 'repaired'], ['backfill', 'backfilled']] as const) {
-    app.post(`${connectionBase}/${name}`, async (c) => {
-      const run = actions[name];
-      if (!run) throw notFound('action', name);
-      return change(c, done, async () => run(await current(c)));
-    });
-  }
+  app.post(`${connectionBase}/check`, async (c) => change(c, 'checked', async () => actions.check?.(await current(c))));
+  app.post(`${connectionBase}/repair`, async (c) => change(c, 'repaired', async () => actions.repair?.(await current(c))));
+  app.post(`${connectionBase}/backfill`, async (c) => {
+    const row = await current(c);
+    if (!actions.backfill || row.disconnected_at) throw notFound('connection', row.id);
+    const result = await actions.backfill(row);
+    if (result.error) return showConnection(c, { notice: { kind: 'error', text: `Backfill stopped after ${result.fetched} events: ${result.error}` }, status: 422 });
+    return c.redirect(`/dashboard/tenants/${c.get('tenant').id}/connections/${row.id}?done=backfilled&fetched=${result.fetched}&stored=${result.stored}`, 303);
+  });
 
   app.route('/', eventRoutes(ctx, { render, shared }));
 

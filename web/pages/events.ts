@@ -70,7 +70,11 @@ ${filterForm(tenant.id, filter, options.connections)}
       ${options.events.map(
         (event) => html`<tr>
         <td><a href="${base}/${event.id}"><code>${event.type}</code></a><br><span class="muted small">${event.stripe_event_id}</span></td>
-        <td>${statusBadge(event.status)}${event.last_error ? html`<br><span class="small error-text">${event.last_error.slice(0, 140)}</span>` : ''}</td>
+        <td>${statusBadge(event.status)}${event.last_error
+          ? html`<br><span class="small error-text">${event.last_error.slice(0, 140)}</span>`
+          : event.status_reason
+            ? html`<br><span class="small muted">${event.status_reason.slice(0, 140)}</span>`
+            : ''}</td>
         <td>${names.get(event.connection_id) ?? event.connection_id}</td>
         <td>${event.attempts}</td>
         <td>${time(event.received_at)}</td>
@@ -159,7 +163,7 @@ export function rejectionsPage(options: {
   tenant: Tenant;
   connections: ConnectionRow[];
   counts: { connection_id: string; reason: string; count: number; last_at: Date }[];
-  samples: { id: string; connection_id: string | null; reason: string; detail: string | null; received_at: Date }[];
+  samples: { connection_id: string | null; reason: string; detail: string | null; received_at: Date }[];
 }): Html {
   const names = new Map(options.connections.map((c) => [c.id, c.name]));
   const name = (id: string | null) => (id ? (names.get(id) ?? id) : 'unknown');

@@ -1,0 +1,34 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOT_DIR = join(process.cwd(), 'test-output', 'screenshots');
+
+/** One headless Chromium per test file; no network beyond what the page asks for (and it asks only 127.0.0.1). */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    timeout: 30_000,
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** Reloads until `predicate` holds on the page (the worker runs in the background), within `timeoutMs`. */
+export async function reloadUntil(page: Page, predicate: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await predicate()) return;
+    if (Date.now() > deadline) {
+      const text = (await page.locator('main').textContent().catch(() => '')) ?? '';
+      throw new Error(`condition not met on ${page.url()} within ${timeoutMs} ms; the page says: ${text.replace(/\s+/g, ' ').slice(0, 1500)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await page.reload();
+  }
+}
