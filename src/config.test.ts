@@ -114,3 +114,15 @@ describe('configuration', () => {
     expect(error?.message).toMatch(/^Paybridge cannot start; fix these settings:\n {2}- PAYBRIDGE_/);
   });
 });
+
+describe('.env.example', () => {
+  it('documents every variable the configuration schema reads, with its default', async () => {
+    const { readFileSync } = await import('node:fs');
+    const source = readFileSync(new URL('./config.ts', import.meta.url), 'utf8');
+    const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+    const names = [...new Set([...source.matchAll(/^\s+(PAYBRIDGE_[A-Z_]+):/gm)].map((match) => match[1]!))];
+    expect(names.length).toBeGreaterThanOrEqual(10);
+    for (const name of names) expect(example, name).toMatch(new RegExp(`^# ${name}=`, 'm'));
+    expect(example.match(/^# Default:/gm)?.length).toBeGreaterThanOrEqual(names.length);
+  });
+});
