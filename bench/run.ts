@@ -1,4 +1,6 @@
 import { benchBare, benchIngest } from './scenarios/ingest';
+import { benchBackfill } from './scenarios/backfill';
+import { benchCorrectness } from './scenarios/correctness';
 import { benchVersusPeer, ensurePeer } from './scenarios/peer';
 import { failures, log, rows, table } from './lib/report';
 import { startBenchSandbox } from './lib/sandbox';
@@ -13,6 +15,7 @@ const want = (name: string) => !only || only.includes(name);
 const seconds = quick ? 3 : 15;
 const settings = { seconds, connections: 64, cpuProfDir };
 
+let correctness: string | undefined;
 const sandbox = await startBenchSandbox(quick ? 500 : 5_000);
 try {
   if (want('bare')) await benchBare(sandbox, settings);
@@ -24,10 +27,16 @@ try {
     await benchVersusPeer('checkout', sandbox, settings, version, checkoutPerSecond);
     await benchVersusPeer('customers', sandbox, settings, version);
   }
+  if (want('backfill')) await benchBackfill(sandbox.template, quick ? 2_000 : 10_000);
+  if (want('correctness')) {
+    ensurePeer();
+    correctness = await benchCorrectness(sandbox);
+  }
 } finally {
   await sandbox.child.stop();
 }
 process.stdout.write(`${table()}\n`);
+if (correctness) process.stdout.write(`\nCorrectness on the same feeds:\n\n${correctness}\n`);
 if (failures.length > 0) {
   log(`\nFAILED:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
   process.exit(1);

@@ -14,7 +14,8 @@ export interface RunningPaybridge {
   readonly store: StoreChoice;
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** A tenant and a manual-setup connection whose signing secret is `secret`. */
-  connect(sandboxSecretKey: string): Promise<{ tenantId: string; connectionId: string; secret: string }>;
+  readonly databaseUrl: string | undefined;
+  connect(sandboxSecretKey: string, secret?: string): Promise<{ tenantId: string; connectionId: string; secret: string }>;
   /** Stops the process and returns how many of `ids` are stored for the connection, and how many rows it has. */
   stopAndCount(connectionId: string, ids: readonly string[]): Promise<{ missing: number; rows: number; duplicates: number }>;
   /** Stops the process (if running) and deletes its database or data directory. */
@@ -60,11 +61,12 @@ export async function startPaybridge(options: { store: StoreChoice; sandboxUrl: 
   return {
     child,
     store: options.store,
+    databaseUrl: database?.url,
     api,
-    async connect(sandboxSecretKey) {
+    async connect(sandboxSecretKey, chosenSecret) {
       const tenant = await api('POST', '/api/v1/tenants', { name: 'Bench tenant' });
       if (tenant.status !== 201) throw new Error(`tenant: ${tenant.status} ${JSON.stringify(tenant.body)}`);
-      const secret = `whsec_${randomBytes(16).toString('hex')}`;
+      const secret = chosenSecret ?? `whsec_${randomBytes(16).toString('hex')}`;
       const connection = await api('POST', `/api/v1/tenants/${tenant.body.id}/connections`, { name: 'Bench', secret_key: sandboxSecretKey, webhook_setup: 'manual', webhook_secret: secret });
       if (connection.status !== 201) throw new Error(`connection: ${connection.status} ${JSON.stringify(connection.body)}`);
       return { tenantId: tenant.body.id as string, connectionId: connection.body.id as string, secret };

@@ -17,7 +17,7 @@ function describe(result: LoadResult): string {
 
 /** The bound: a node:http server that only verifies the signature. */
 export async function benchBare(sandbox: SandboxInfo, settings: IngestSettings): Promise<number> {
-  const secret = 'whsec_bench_bare_0123456789abcdef';
+  const secret = 'whsec_benchbare0123456789abcdef0';
   const child = await spawnServer('bench/servers/bare.ts', { label: 'bare server', env: { BENCH_SIGNING_SECRET: secret } });
   try {
     const feed = checkoutFeed({ template: sandbox.template, secret, sessionPrefix: sandbox.sessionPrefix, sessions: sandbox.sessions });

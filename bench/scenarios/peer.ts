@@ -43,7 +43,7 @@ export async function startPeer(sandbox: SandboxInfo, secret: string) {
 }
 
 export async function benchPeer(mix: Mix, sandbox: SandboxInfo, settings: IngestSettings, version: string): Promise<PeerRun> {
-  const secret = 'whsec_bench_peer_0123456789abcdef';
+  const secret = 'whsec_benchpeer0123456789abcdef0';
   const peer = await startPeer(sandbox, secret);
   try {
     const feed = feedFor(mix, sandbox, secret);
