@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppContext } from '../src/context';
-import { notFound } from '../src/errors';
+import { AppError, notFound } from '../src/errors';
 import { decodeCursor, encodeCursor } from '../src/http/cursor';
 import { listTenantConnections } from '../src/store/connections';
 import { countEventsByStatus, findTenantEvent, listEventAttempts, listEvents, requeueEvents, type EventFilter } from '../src/store/events';
@@ -85,6 +85,9 @@ export function eventRoutes(ctx: AppContext, helpers: Helpers): Hono<DashboardEn
     const tenant = c.get('tenant');
     const body = await c.req.parseBody();
     const filter = readFilter((name) => (typeof body[name] === 'string' ? (body[name] as string) : undefined));
+    if (!filter.status && !filter.type && !filter.connectionId) {
+      throw new AppError({ code: 'filter_required', status: 422, message: 'Filter the log by status, type or connection before replaying several events; replaying everything is rarely meant.' });
+    }
     const count = await requeueEvents(ctx.store.db, storeFilter(tenant.id, filter), ctx.now());
     // Wakes the workers now instead of at their next poll.
     if (count > 0) ctx.bus.emit('events-stored', count);

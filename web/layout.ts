@@ -9,7 +9,10 @@ export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 export type Section = 'tenants' | 'integrations' | 'events' | 'invoices' | 'mail';
 
 /** Extra per-tenant sections, listed in the navigation only once their pages exist. */
-const TENANT_SECTIONS: [Section, string, string][] = [];
+const TENANT_SECTIONS: [Section, string, string][] = [
+  ['invoices', 'invoices', 'Invoices'],
+  ['mail', 'mail', 'Mail'],
+];
 
 export interface Shell {
   title: string;

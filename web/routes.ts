@@ -26,6 +26,7 @@ import { tenantsPage } from './pages/tenants';
 import { cookieSettings, fromOwnOrigin, randomToken, requireSession, sameSecret, startSession, endSession, type DashContext, type DashboardEnv } from './session';
 import { connectionActions } from './connection-actions';
 import { eventRoutes, eventCountsFor } from './events';
+import { invoiceRoutes } from './invoices';
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
 const STYLE = asset('style.css');
@@ -395,6 +396,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
   });
 
   app.route('/', eventRoutes(ctx, { render, shared }));
+  app.route('/', invoiceRoutes(ctx, { render, shared }));
 
   app.all('/dashboard/*', (c) => problemPage(c, 404, 'Page not found', 'There is no such page here, or it belongs to another tenant.'));
 

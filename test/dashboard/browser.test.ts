@@ -158,14 +158,59 @@ describe('dashboard in a browser', () => {
     expect(await page.locator('li.conn ul.counts').textContent()).toMatch(/processed\s*\d/);
   }, 60_000);
 
+  it('follows an invoice from the API through the sandbox payment page to paid, with its events and mail', async () => {
+    const connectionId = /conn_\w+/.exec(connectionUrl)![0];
+    const created = await h.api('POST', `/api/v1/tenants/${tenantId}/invoices`, {
+      connection_id: connectionId,
+      customer: { email: 'ada@example.com', name: 'Ada Lovelace' },
+      currency: 'usd',
+      lines: [{ description: 'Consulting', quantity: 2, unit_amount: 1000 }],
+      external_id: 'INV-1001',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const finalized = await h.api('POST', `/api/v1/tenants/${tenantId}/invoices/${created.body.id}/finalize`);
+    expect(finalized.status, JSON.stringify(finalized.body)).toBe(200);
+
+    await page.goto(`${server.url}/dashboard/tenants/${tenantId}/invoices`);
+    await page.getByRole('link', { name: 'INV-1001' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Invoice INV-1001' }).waitFor();
+    expect(await page.locator('main .badges').first().textContent()).toContain('open');
+    await screenshot(page, '09-invoice-open');
+
+    // Pay in the sandbox's hosted page, in the same browser.
+    await page.goto(finalized.body.payment_link_url);
+    await page.getByRole('button', { name: 'Pay' }).click();
+    await page.getByText('Thanks for your payment').waitFor();
+    expect(await sandbox.waitForDeliveries(10_000)).toBe(true);
+
+    await page.goto(`${server.url}/dashboard/tenants/${tenantId}/invoices/${created.body.id}`);
+    await reloadUntil(page, async () => (await page.locator('main .badges').first().textContent())!.includes('paid'));
+    const payments = page.locator('section', { hasText: 'Payments' }).locator('tbody tr');
+    expect(await payments.count()).toBe(1);
+    expect(await payments.first().textContent()).toContain('USD 20.00');
+    const diagnosis = page.locator('section', { has: page.getByRole('heading', { name: 'Diagnosis' }) });
+    await reloadUntil(page, async () => (await diagnosis.locator('li', { hasText: 'checkout.session.completed' }).filter({ hasText: 'processed' }).count()) >= 1);
+    await screenshot(page, '10-invoice-paid');
+
+    await page.goto(`${server.url}/dashboard/tenants/${tenantId}/events?type=checkout.session.completed`);
+    expect(await page.locator('table.events tbody tr', { hasText: 'processed' }).count()).toBeGreaterThanOrEqual(1);
+
+    await page.goto(`${server.url}/dashboard/tenants/${tenantId}/mail`);
+    await reloadUntil(page, async () => (await page.locator('main tbody tr', { hasText: 'ada@example.com' }).count()) === 1);
+    await page.locator('main tbody tr a').first().click();
+    expect(await page.locator('pre.mail-body').textContent()).toContain(finalized.body.payment_link_url);
+    await screenshot(page, '11-mail');
+  }, 60_000);
+
   it('is usable 360 px wide', async () => {
     const narrow = await context.newPage();
     try {
       await narrow.setViewportSize({ width: 360, height: 740 });
       for (const [path, name] of [
-        [connectionUrl.replace(server.url, ''), '09-connection-360'],
-        [`/dashboard/tenants/${tenantId}/events`, '10-events-360'],
-        [`/dashboard/tenants/${tenantId}/connections/new`, '11-connect-form-360'],
+        [connectionUrl.replace(server.url, ''), '12-connection-360'],
+        [`/dashboard/tenants/${tenantId}/events`, '13-events-360'],
+        [`/dashboard/tenants/${tenantId}/connections/new`, '14-connect-form-360'],
+        [`/dashboard/tenants/${tenantId}/invoices`, '15-invoices-360'],
       ] as const) {
         await narrow.goto(`${server.url}${path}`);
         // Nothing forces the page wider than the screen (tables scroll inside their own box).
@@ -182,13 +227,13 @@ describe('dashboard in a browser', () => {
     await page.goto(connectionUrl);
     await page.getByRole('link', { name: 'Disconnect…' }).click();
     await page.getByRole('heading', { level: 1, name: 'Disconnect Main account?' }).waitFor();
-    await screenshot(page, '12-disconnect-confirm');
+    await screenshot(page, '16-disconnect-confirm');
     await page.getByRole('button', { name: 'Disconnect', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Integrations' }).waitFor();
     expect(await page.getByRole('status').first().textContent()).toContain('Disconnected');
     expect(await page.locator('section', { hasText: 'Disconnected' }).getByRole('link', { name: 'Main account' }).count()).toBe(1);
     expect((await sandbox.stripe(account.secret_key).webhookEndpoints.list()).data).toHaveLength(0);
-    await screenshot(page, '13-after-disconnect');
+    await screenshot(page, '17-after-disconnect');
     await page.goto(`${server.url}/dashboard/tenants/${tenantId}/events`);
     expect(await page.locator('table.events tbody tr').count()).toBeGreaterThanOrEqual(2);
   });

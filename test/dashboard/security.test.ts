@@ -1,6 +1,10 @@
 import { expect, it } from 'vitest';
 import { hashToken } from '../../src/crypto/tokens';
+import { newId } from '../../src/ids';
 import { findConnection } from '../../src/store/connections';
+import { insertEvents } from '../../src/store/events';
+import { insertInvoice, upsertCustomer } from '../../src/store/invoices';
+import { insertMail } from '../../src/store/mail-messages';
 import { keys } from '../api/fixtures';
 import { ADMIN_TOKEN, createHarness, describeEachStore } from '../support/test-context';
 import { DashboardClient, insertTestConnection } from './dashboard-client';
@@ -83,6 +87,20 @@ describeEachStore('dashboard security', (h) => {
     keyA = (await h().api('POST', `/api/v1/tenants/${tenantA}/api-keys`)).body.key;
     connectionB = (await insertTestConnection(h().ctx, tenantB, 'B main')).id;
     expect(connectionB).toMatch(/^conn_/);
+    const db = h().ctx.store.db;
+    await insertEvents(db, [
+      { connection_id: connectionB, tenant_id: tenantB, stripe_event_id: 'evt_GlobexSecret1', type: 'customer.created', livemode: false, api_version: null, stripe_created: 1, object_id: 'cus_Globex', object_type: 'customer', payload: '{"globex":true}', source: 'webhook', status: 'received', received_at: new Date() },
+    ]);
+    const eventB = (await db.selectFrom('events').select('id').where('tenant_id', '=', tenantB).executeTakeFirstOrThrow()).id;
+    const customerB = await upsertCustomer(db, { tenantId: tenantB, email: 'ceo@globex.example', name: 'Globex CEO', externalId: null, now: new Date() });
+    const invoiceB = newId('invoice');
+    await insertInvoice(
+      db,
+      { id: invoiceB, tenant_id: tenantB, connection_id: connectionB, customer_id: customerB.id, external_id: null, currency: 'USD', amount_due: 500, status: 'draft', payment_link_id: null, payment_link_url: null, review_reason: null, finalized_at: null, paid_at: null, voided_at: null, updated_at: new Date() },
+      [{ description: 'Globex widget', quantity: 1, unit_amount: 500, amount: 500 }],
+    );
+    const mailB = newId('mail');
+    await insertMail(db, { id: mailB, tenant_id: tenantB, invoice_id: invoiceB, to_address: 'ceo@globex.example', subject: 'Globex invoice', text_body: 'Globex' });
 
     const tenant = new DashboardClient(h());
     const signedIn = await tenant.signIn(keyA);
@@ -99,6 +117,12 @@ describeEachStore('dashboard security', (h) => {
       `/dashboard/tenants/${tenantA}/connections/${connectionB}`,
       `/dashboard/tenants/${tenantB}/events`,
       `/dashboard/tenants/${tenantB}/events/rejected`,
+      `/dashboard/tenants/${tenantA}/events/${eventB}`,
+      `/dashboard/tenants/${tenantB}/events/${eventB}`,
+      `/dashboard/tenants/${tenantA}/invoices/${invoiceB}`,
+      `/dashboard/tenants/${tenantB}/invoices`,
+      `/dashboard/tenants/${tenantA}/mail/${mailB}`,
+      `/dashboard/tenants/${tenantB}/mail`,
       '/dashboard/tenants',
     ]) {
       const page = await tenant.get(path);
@@ -111,9 +135,21 @@ describeEachStore('dashboard security', (h) => {
     expect((await tenant.post(`/dashboard/tenants/${tenantB}/connections/${connectionB}/disable`, {}, { csrf })).status).toBe(404);
     expect((await tenant.post(`/dashboard/tenants/${tenantA}/connections/${connectionB}/disconnect`, {}, { csrf })).status).toBe(404);
     expect((await tenant.post('/dashboard/tenants', { name: 'Mine now' }, { csrf })).status).toBe(404);
+    expect((await tenant.post(`/dashboard/tenants/${tenantA}/events/${eventB}/replay`, {}, { csrf })).status).toBe(404);
+    expect((await tenant.post(`/dashboard/tenants/${tenantA}/invoices/${invoiceB}/void`, {}, { csrf })).status).toBe(404);
+    // A bulk replay names this tenant in the path; another tenant's events are never in its filter.
+    const bulk = await tenant.post(`/dashboard/tenants/${tenantA}/events/replay`, { connection_id: connectionB }, { csrf });
+    expect(bulk.location).toContain('replayed=0');
+    expect((await ownPagesText(tenant)).includes('Globex')).toBe(false);
     const b = await findConnection(h().ctx.store.db, connectionB);
     expect(b).toMatchObject({ is_active: true, status: 'active', disconnected_at: null });
   });
+
+  async function ownPagesText(client: DashboardClient): Promise<string> {
+    const pages = await Promise.all([`/dashboard/tenants/${tenantA}/events`, `/dashboard/tenants/${tenantA}/invoices`, `/dashboard/tenants/${tenantA}/mail`].map((path) => client.get(path)));
+    for (const page of pages) expect(page.status).toBe(200);
+    return pages.map((page) => page.text).join('\n');
+  }
 
   it('shows a pasted pk_ or we_ next to its field and never echoes a secret back', async () => {
     await admin.get(`/dashboard/tenants/${tenantA}/connections/new`);

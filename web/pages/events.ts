@@ -63,38 +63,40 @@ ${filterForm(tenant.id, filter, options.connections)}
   <h2 id="events-heading">${filtered ? 'Matching events' : 'All events'}</h2>
   ${options.events.length === 0
     ? html`<p class="empty">${filtered ? 'No event matches these filters.' : 'No events received yet. Once Stripe sends one to a connection\'s webhook URL it appears here.'}</p>`
-    : html`<div class="table-wrap"><table class="events">
+    : html`<div class="table-wrap"><table class="events stack">
     <caption class="sr-only">Events, newest first</caption>
     <thead><tr><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Connection</th><th scope="col">Attempts</th><th scope="col">Received</th></tr></thead>
     <tbody>
       ${options.events.map(
         (event) => html`<tr>
-        <td><a href="${base}/${event.id}"><code>${event.type}</code></a><br><span class="muted small">${event.stripe_event_id}</span></td>
-        <td>${statusBadge(event.status)}${event.last_error
+        <td data-label="Type"><a href="${base}/${event.id}"><code>${event.type}</code></a><br><span class="muted small">${event.stripe_event_id}</span></td>
+        <td data-label="Status">${statusBadge(event.status)}${event.last_error
           ? html`<br><span class="small error-text">${event.last_error.slice(0, 140)}</span>`
           : event.status_reason
             ? html`<br><span class="small muted">${event.status_reason.slice(0, 140)}</span>`
             : ''}</td>
-        <td>${names.get(event.connection_id) ?? event.connection_id}</td>
-        <td>${event.attempts}</td>
-        <td>${time(event.received_at)}</td>
+        <td data-label="Connection">${names.get(event.connection_id) ?? event.connection_id}</td>
+        <td data-label="Attempts">${event.attempts}</td>
+        <td data-label="Received">${time(event.received_at)}</td>
       </tr>`,
       )}
     </tbody>
   </table></div>`}
   ${pager(base, { status: filter.status, type: filter.type, connection_id: filter.connectionId }, options.nextCursor, options.firstPage)}
 </section>
-<section aria-labelledby="replay-heading">
+${filtered
+  ? html`<section aria-labelledby="replay-heading">
   <h2 id="replay-heading">Replay</h2>
   <form method="post" action="${base}/replay" class="inline">
     ${csrfField(options.csrf)}
     ${filter.status ? html`<input type="hidden" name="status" value="${filter.status}">` : ''}
     ${filter.type ? html`<input type="hidden" name="type" value="${filter.type}">` : ''}
     ${filter.connectionId ? html`<input type="hidden" name="connection_id" value="${filter.connectionId}">` : ''}
-    <p class="hint">Puts ${filtered ? 'every event matching the filters above' : 'every event of this tenant'} back in the queue (paused events wait for their connection to be enabled). Processing is idempotent: an effect already applied is not applied twice.</p>
-    <button type="submit" class="secondary">Replay ${filtered ? 'all matching events' : 'all events'}</button>
+    <p class="hint">Puts every event matching the filters above back in the queue, not only this page (paused events wait for their connection to be enabled). Processing is idempotent: an effect already applied is not applied twice.</p>
+    <button type="submit" class="secondary">Replay all matching events</button>
   </form>
-</section>`,
+</section>`
+  : html`<p class="hint">To replay several events at once, filter the log first; then replay everything that matches.</p>`}`,
   );
 }
 

@@ -1,0 +1,117 @@
+import { Hono } from 'hono';
+import type { Principal } from '../src/auth/principal';
+import { diagnoseInvoice } from '../src/billing/diagnosis';
+import { finalizeInvoice, requireInvoice, viewInvoice, voidInvoice } from '../src/billing/invoice-service';
+import type { AppContext } from '../src/context';
+import { AppError, notFound } from '../src/errors';
+import { decodeCursor, encodeCursor } from '../src/http/cursor';
+import { findTenantConnection } from '../src/store/connections';
+import { listTenantInvoices } from '../src/store/invoices';
+import type { InvoiceStatus } from '../src/store/invoices-schema';
+import { findMail, listTenantMail } from '../src/store/mail-messages';
+import type { Tenant } from '../src/store/schema';
+import type { Html } from './layout';
+import { INVOICE_STATUSES, invoiceDetailPage, invoicesPage, mailDetailPage, mailListPage } from './pages/invoices';
+import type { DashContext, DashboardEnv } from './session';
+
+const PAGE_SIZE = 50;
+
+interface Helpers {
+  render: (c: DashContext, page: Html, status?: 200 | 409 | 422) => Response | Promise<Response>;
+  shared: (c: DashContext) => { principal: Principal; csrf: string; tenant: Tenant };
+}
+
+const NOTICES: Record<string, string> = {
+  finalized: 'Finalized: the payment link is created and mailed to the customer.',
+  voided: 'Voided; its payment link no longer takes payments.',
+};
+
+function page<T extends { created_at: Date; id: string }>(rows: T[]): { rows: T[]; nextCursor: string | null } {
+  const slice = rows.slice(0, PAGE_SIZE);
+  const last = slice.at(-1);
+  return { rows: slice, nextCursor: rows.length > PAGE_SIZE && last ? encodeCursor({ created_at: last.created_at.toISOString(), id: last.id }) : null };
+}
+
+function before(cursor: string | undefined) {
+  const value = cursor ? decodeCursor<{ created_at: string; id: string }>(cursor, ['created_at', 'id']) : undefined;
+  return value && { createdAt: new Date(value.created_at), id: value.id };
+}
+
+/** Invoices (list, detail with payments, timeline and diagnosis; finalize and void) and captured mail. */
+export function invoiceRoutes(ctx: AppContext, helpers: Helpers): Hono<DashboardEnv> {
+  const app = new Hono<DashboardEnv>();
+  const base = '/dashboard/tenants/:tid';
+
+  app.get(`${base}/invoices`, async (c) => {
+    const tenant = c.get('tenant');
+    const requested = c.req.query('status');
+    const status = INVOICE_STATUSES.includes(requested as InvoiceStatus) ? (requested as InvoiceStatus) : undefined;
+    const cursor = c.req.query('cursor');
+    const result = page(await listTenantInvoices(ctx.store.db, { tenantId: tenant.id, status }, { limit: PAGE_SIZE + 1, before: before(cursor) }));
+    const customerIds = [...new Set(result.rows.map((row) => row.customer_id))];
+    const customers = customerIds.length
+      ? await ctx.store.db.selectFrom('customers').select(['id', 'email']).where('tenant_id', '=', tenant.id).where('id', 'in', customerIds).execute()
+      : [];
+    const emails = new Map(customers.map((customer) => [customer.id, customer.email]));
+    return helpers.render(
+      c,
+      invoicesPage({
+        ...helpers.shared(c),
+        status,
+        invoices: result.rows.map((row) => ({ ...row, customer_email: emails.get(row.customer_id) ?? null })),
+        nextCursor: result.nextCursor,
+        firstPage: !cursor,
+      }),
+    );
+  });
+
+  const showInvoice = async (c: DashContext, notice?: { kind: 'ok' | 'error'; text: string }, status: 200 | 409 | 422 = 200) => {
+    const tenant = c.get('tenant');
+    const invoice = await requireInvoice(ctx, tenant.id, c.req.param('iid') ?? '');
+    const [view, diagnosis, connection] = await Promise.all([
+      viewInvoice(ctx.store.db, invoice),
+      diagnoseInvoice(ctx, invoice),
+      findTenantConnection(ctx.store.db, tenant.id, invoice.connection_id),
+    ]);
+    const done = c.req.query('done');
+    return helpers.render(
+      c,
+      invoiceDetailPage({ ...helpers.shared(c), invoice: view, diagnosis, connection, notice: notice ?? (done && NOTICES[done] ? { kind: 'ok', text: NOTICES[done] } : undefined) }),
+      status,
+    );
+  };
+  app.get(`${base}/invoices/:iid`, (c) => showInvoice(c));
+
+  for (const [action, done, run] of [
+    ['finalize', 'finalized', finalizeInvoice],
+    ['void', 'voided', voidInvoice],
+  ] as const) {
+    app.post(`${base}/invoices/:iid/${action}`, async (c) => {
+      const tenant = c.get('tenant');
+      const invoice = await requireInvoice(ctx, tenant.id, c.req.param('iid'));
+      try {
+        await run(ctx, tenant.id, invoice.id);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.status >= 500 || error.status === 404) throw error;
+        return showInvoice(c, { kind: 'error', text: error.message }, error.status === 409 ? 409 : 422);
+      }
+      return c.redirect(`/dashboard/tenants/${tenant.id}/invoices/${invoice.id}?done=${done}`, 303);
+    });
+  }
+
+  app.get(`${base}/mail`, async (c) => {
+    const tenant = c.get('tenant');
+    const cursor = c.req.query('cursor');
+    const result = page(await listTenantMail(ctx.store.db, { tenantId: tenant.id }, { limit: PAGE_SIZE + 1, before: before(cursor) }));
+    return helpers.render(c, mailListPage({ ...helpers.shared(c), messages: result.rows, nextCursor: result.nextCursor, firstPage: !cursor }));
+  });
+
+  app.get(`${base}/mail/:mid`, async (c) => {
+    const tenant = c.get('tenant');
+    const message = await findMail(ctx.store.db, c.req.param('mid'));
+    if (!message || message.tenant_id !== tenant.id) throw notFound('mail', c.req.param('mid'));
+    return helpers.render(c, mailDetailPage({ ...helpers.shared(c), message }));
+  });
+
+  return app;
+}
