@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -7,6 +7,8 @@ export const SCREENSHOT_DIR = join(process.cwd(), 'test-output', 'screenshots');
 
 /** One headless Chromium per test file; no network beyond what the page asks for (and it asks only 127.0.0.1). */
 export async function launchBrowser(): Promise<Browser> {
+  // Fail with the fix rather than skip: a browser test that does not run must not count as passing.
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing; install Debian's Chromium with: apt-get install -y chromium`);
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

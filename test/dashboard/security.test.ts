@@ -210,3 +210,44 @@ it('marks the session cookie Secure with the __Host- prefix when the public URL 
     await h.close();
   }
 });
+
+describeEachStore('dashboard connection actions', (h) => {
+  it('rotates the signing secret with field-level messages, disables and enables, and creates an API key shown once', async () => {
+    const admin = new DashboardClient(h());
+    await admin.signIn(ADMIN_TOKEN);
+    await admin.get('/dashboard/tenants');
+    const tenantId = /\/dashboard\/tenants\/(ten_\w+)/.exec((await admin.post('/dashboard/tenants', { name: 'Initech' })).location ?? '')![1]!;
+    const connection = await insertTestConnection(h().ctx, tenantId, 'Initech main');
+    const page = `/dashboard/tenants/${tenantId}/connections/${connection.id}`;
+
+    await admin.get(page);
+    const wrong = await admin.post(`${page}/rotate-signing-secret`, { webhook_secret: keys.endpointId });
+    expect(wrong.status).toBe(422);
+    expect(wrong.text).toMatch(/id="rotate-webhook_secret-error"[^>]*>This is the webhook endpoint id \(we_…\)/);
+    expect(wrong.text).not.toContain(keys.endpointId);
+
+    const rotated = await admin.post(`${page}/rotate-signing-secret`, { webhook_secret: keys.signingSecret });
+    expect(rotated.status).toBe(303);
+    const after = await admin.get(rotated.location!);
+    expect(after.text).toContain('The new signing secret is saved');
+    expect(after.text).toContain('whsec_…2345');
+    expect(after.text).not.toContain(keys.signingSecret);
+
+    expect((await admin.post(`${page}/disable`)).status).toBe(303);
+    expect((await findConnection(h().ctx.store.db, connection.id))?.status).toBe('disabled');
+    const disabledPage = await admin.get(page);
+    expect(disabledPage.text).toContain('>Enable<');
+    expect((await admin.post(`${page}/enable`)).status).toBe(303);
+    expect((await findConnection(h().ctx.store.db, connection.id))?.is_active).toBe(true);
+
+    await admin.get(`/dashboard/tenants/${tenantId}`);
+    const keyPage = await admin.post(`/dashboard/tenants/${tenantId}/api-keys`);
+    expect(keyPage.status).toBe(200);
+    expect(keyPage.headers.get('cache-control')).toBe('no-store');
+    const key = /value="(pb_key_[^"]+)"/.exec(keyPage.text)![1]!;
+    const tenant = new DashboardClient(h());
+    expect((await tenant.signIn(key)).location).toBe(`/dashboard/tenants/${tenantId}`);
+
+    expect((await admin.get('/dashboard/no-such-page')).status).toBe(404);
+  });
+});
