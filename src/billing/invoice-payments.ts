@@ -1,3 +1,4 @@
+import { ownershipOf } from '../handlers/ownership';
 import type { HandlerInput, HandlerOutcome } from '../handlers/types';
 import { formatMinorUnits } from '../money';
 import { enqueueJob } from '../store/jobs';
@@ -6,10 +7,15 @@ import type { InvoiceRow } from '../store/invoices-schema';
 
 /**
  * What Stripe events do to Paybridge invoices. Every function runs inside the event's processing
- * transaction and reads the object's newest stored version (`input.object.current`), never the
- * event type alone. The invoice row is locked first, so a checkout session event and a payment
- * intent event for one payment, processed at once by two workers, serialise; the unique
- * (invoice_id, provider_payment_id) key then lets exactly one of them record the payment.
+ * transaction. Payments are decided from the object's newest stored version
+ * (`input.object.current`), never from the event type alone, and a superseded version changes
+ * nothing (the newer one already did). The invoice row is locked first, so a checkout session event
+ * and a payment intent event for one payment, processed at once by two workers, serialise; the
+ * unique (invoice_id, provider_payment_id) key then lets exactly one of them record the payment.
+ *
+ * Failed attempts and expiries are history: they go on the timeline from the event's own object even
+ * when a newer version is stored (a decline and the intent's creation often share a second and a
+ * status, so either may be ordered "newer").
  */
 
 function metadataOf(object: Record<string, unknown>): Record<string, unknown> {
@@ -23,8 +29,12 @@ export function invoiceIdOf(object: Record<string, unknown>): string | undefined
   return typeof id === 'string' && id.length > 0 ? id : undefined;
 }
 
-function currentObject(input: HandlerInput): Record<string, unknown> {
-  return input.object ? input.object.current.data : input.event.data.object;
+/**
+ * Whether the invoice logic applies at all: only to this tenant's objects that carry an id. Other
+ * cases (foreign, unstamped, no object) are left to the family's guard, which explains them.
+ */
+function applies(input: HandlerInput): input is HandlerInput & { object: NonNullable<HandlerInput['object']> } {
+  return input.object !== undefined && ownershipOf(input.event.data.object, input.connection).owner === 'this_tenant';
 }
 
 type Located = { invoice: InvoiceRow } | { outcome: HandlerOutcome };
@@ -119,13 +129,16 @@ async function recordAttempt(input: HandlerInput, invoiceId: string, entry: { ki
  * `async_payment_succeeded`. Undefined when the session is not an invoice's.
  */
 export async function applyCheckoutSessionToInvoice(input: HandlerInput): Promise<HandlerOutcome | undefined> {
-  const session = currentObject(input);
+  if (!applies(input)) return undefined;
+  const superseded = input.object.outcome === 'superseded';
+  const session = superseded ? input.event.data.object : input.object.current.data;
   const invoiceId = invoiceIdOf(session);
   if (!invoiceId) return undefined;
   const sessionId = String(session.id);
   switch (input.event.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded': {
+      if (superseded) return undefined;
       if (session.payment_status === 'paid') {
         return recordPayment(input, invoiceId, {
           providerPaymentId: stringField(session, 'payment_intent') ?? sessionId,
@@ -151,11 +164,13 @@ export async function applyCheckoutSessionToInvoice(input: HandlerInput): Promis
  * the timeline. Undefined when the intent is not an invoice's or the type changes nothing.
  */
 export async function applyPaymentIntentToInvoice(input: HandlerInput): Promise<HandlerOutcome | undefined> {
-  const intent = currentObject(input);
+  if (!applies(input)) return undefined;
+  const superseded = input.object.outcome === 'superseded';
+  const intent = superseded ? input.event.data.object : input.object.current.data;
   const invoiceId = invoiceIdOf(intent);
   if (!invoiceId) return undefined;
   const intentId = String(intent.id);
-  if (input.event.type === 'payment_intent.succeeded' && intent.status === 'succeeded') {
+  if (input.event.type === 'payment_intent.succeeded' && !superseded && intent.status === 'succeeded') {
     const received = Number(intent.amount_received);
     return recordPayment(input, invoiceId, {
       providerPaymentId: intentId,

@@ -12,10 +12,11 @@ const TYPES = [
 /** Checkout sessions complete invoices (payment links), subscriptions, top-ups and licenses. */
 export function registerCheckoutSessionHandlers(registry: HandlerRegistry): void {
   registry.on('checkout.session', TYPES, async (input) => {
-    const stop = guardOwnedObject(input);
-    if (stop) return stop;
+    // Invoice effects first: a superseded failure still belongs on the invoice's timeline.
     const invoiceEffect = await applyCheckoutSessionToInvoice(input);
     if (invoiceEffect) return invoiceEffect;
+    const stop = guardOwnedObject(input);
+    if (stop) return stop;
     return { status: 'processed', note: 'checkout session recorded' };
   });
 }

@@ -15,10 +15,11 @@ const TYPES = [
 /** Payment intents drive invoices (paid when the checkout event is missing) and waiting payment requests. */
 export function registerPaymentIntentHandlers(registry: HandlerRegistry): void {
   registry.on('payment_intent', TYPES, async (input) => {
-    const stop = guardOwnedObject(input);
-    if (stop) return stop;
+    // Invoice effects first: a superseded failure still belongs on the invoice's timeline.
     const invoiceEffect = await applyPaymentIntentToInvoice(input);
     if (invoiceEffect) return invoiceEffect;
+    const stop = guardOwnedObject(input);
+    if (stop) return stop;
     return { status: 'processed', note: `payment intent ${input.object!.current.status ?? ''} recorded` };
   });
 }
