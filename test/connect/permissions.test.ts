@@ -6,7 +6,7 @@ import { createAccount, createRestrictedKey, useSandbox } from './sandbox-suppor
 
 const { env, sandbox } = useSandbox();
 
-describeEachStore('restricted-key permission preflight', (h) => {
+describeEachStore('connect checks: permission preflight and endpoint limit', (h) => {
   it('names exactly the permissions a restricted key lacks, keeps the connection usable and re-checks on demand', async () => {
     const account = await createAccount(sandbox());
     const tenantId = (await h().api('POST', '/api/v1/tenants', { name: 'Restricted' })).body.id;
@@ -58,5 +58,18 @@ describeEachStore('restricted-key permission preflight', (h) => {
     expect(response.status).toBe(201);
     expect(response.body.permissions).toMatchObject({ ok: true, missing: [], required_writes: [] });
     expect(response.body.status_reasons).toEqual([expect.stringMatching(/^webhook_secret_missing/)]);
+  });
+
+  it('refuses auto setup with a clear error when the account already has 16 webhook endpoints, saving nothing', async () => {
+    const account = await createAccount(sandbox());
+    const stripe = sandbox().stripe(account.secret_key);
+    for (let i = 0; i < 16; i += 1) await stripe.webhookEndpoints.create({ url: `https://example.com/hook/${i}`, enabled_events: ['charge.succeeded'] });
+    const tenantId = (await h().api('POST', '/api/v1/tenants', { name: 'Full' })).body.id;
+    const response = await h().api('POST', `/api/v1/tenants/${tenantId}/connections`, { name: 'Full', secret_key: account.secret_key });
+    expect(response.status).toBe(422);
+    expect(response.body.error).toMatchObject({ code: 'webhook_endpoint_limit_reached', field: 'webhook_setup' });
+    expect(response.body.error.message).toMatch(/16 webhook endpoints.*Delete an unused one.*manual/);
+    expect((await h().api('GET', `/api/v1/tenants/${tenantId}/connections`)).body.data).toEqual([]);
+    expect((await stripe.webhookEndpoints.list({ limit: 100 })).data).toHaveLength(16);
   });
 }, env);
