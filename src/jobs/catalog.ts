@@ -21,8 +21,8 @@ export type JobHandlers = { [K in JobKind]: JobHandler<K> };
 
 export type JobHandlerFactory = (ctx: AppContext) => JobHandlers & { close?(): Promise<void> };
 
-/** How many times each kind is tried before it is dead, and how long its backoff grows. */
+/** Attempts per kind before it is dead: 5 s doubling to an hour with jitter, 14 tries ≈ 2–4.5 hours, enough to ride out an SMTP or Stripe outage. */
 export const JOB_RETRY: { [K in JobKind]: { maxAttempts: number; baseMs: number; maxMs: number } } = {
-  'mail.send': { maxAttempts: 10, baseMs: 5_000, maxMs: 3_600_000 },
-  'payment_link.deactivate': { maxAttempts: 12, baseMs: 5_000, maxMs: 3_600_000 },
+  'mail.send': { maxAttempts: 14, baseMs: 5_000, maxMs: 3_600_000 },
+  'payment_link.deactivate': { maxAttempts: 14, baseMs: 5_000, maxMs: 3_600_000 },
 };

@@ -141,11 +141,17 @@ for (const kind of STORE_KINDS) {
     it('a declined card and an expired session go on the timeline and leave the invoice open', async () => {
       const invoice = await openInvoice();
       await expect(payLink(sandbox(), invoice.payment_link_id, { card: '4000000000000002' })).rejects.toThrow(/402/);
+      // The declined attempt leaves its checkout session open; the customer walks away and it expires.
+      const stripe = sandbox().stripe(account.secret_key);
+      const [session] = (await stripe.checkout.sessions.list({ payment_link: invoice.payment_link_id, limit: 1 })).data;
+      await sandboxControl(sandbox(), `/checkout/sessions/${session!.id}/expire`, {});
       await settle(world, sandbox());
       const open = await api('GET', `/invoices/${invoice.id}`);
       expect(open.body.status).toBe('open');
-      expect(open.body.timeline.map((t: any) => t.kind)).toContain('payment_failed');
+      expect(open.body.timeline.map((t: any) => t.kind)).toEqual(expect.arrayContaining(['payment_failed', 'session_expired']));
+      expect(open.body.timeline.find((t: any) => t.kind === 'payment_failed').message).toContain('card_declined');
       expect(open.body.payments).toEqual([]);
+      expect(open.body.payment_link_active).toBe(true);
     });
 
     it('a second distinct payment for a paid invoice is recorded and flagged for refund review', async () => {

@@ -116,6 +116,27 @@ describeEachStore(
       expect((await api('GET', `/mail?invoice_id=${created.body.id}`)).body.data).toHaveLength(1);
     });
 
+    it('an invoice with more lines than a payment link takes becomes one summary line; the routes are in the OpenAPI document', async () => {
+      const lines = Array.from({ length: 21 }, (_, i) => ({ description: `Item ${i + 1}`, quantity: 1, unit_amount: 100 }));
+      const created = await api('POST', '/invoices', invoiceBody(connectionId, { lines }));
+      expect(created.body).toMatchObject({ amount_due: 2100, amount_due_display: '21.00' });
+      const finalized = await api('POST', `/invoices/${created.body.id}/finalize`);
+      const items = await sandbox().stripe(account.secret_key).paymentLinks.listLineItems(finalized.body.payment_link_id);
+      expect(items.data.map((item) => [item.quantity, item.amount_total])).toEqual([[1, 2100]]);
+
+      const doc = (await h().api('GET', '/api/openapi.json', undefined, null)).body;
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/v1/tenants/{tenant_id}/invoices',
+          '/api/v1/tenants/{tenant_id}/invoices/{invoice_id}',
+          '/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/finalize',
+          '/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/void',
+          '/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/diagnosis',
+          '/api/v1/tenants/{tenant_id}/mail',
+        ]),
+      );
+    });
+
     it('a finalize retried after a crash between the Stripe call and the database write creates no second link', async () => {
       const created = await api('POST', '/invoices', invoiceBody(connectionId));
       const db = h().ctx.store.db;
