@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { registerConnectionCommands } from './connections-command';
+import { registerEventCommands } from './events-command';
 import { registerKeysCommands } from './keys-command';
 import { registerMigrateCommand } from './migrate-command';
+import { registerSandboxCommand } from './sandbox-command';
 import { registerServeCommand } from './serve-command';
 import { registerTenantCommands } from './tenants-command';
 
@@ -13,8 +15,10 @@ export function buildCli(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerServeCommand(program);
   registerMigrateCommand(program);
+  registerSandboxCommand(program);
   registerTenantCommands(program);
   registerConnectionCommands(program);
+  registerEventCommands(program);
   registerKeysCommands(program);
   return program;
 }

@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import type { EventStatus } from '../store/schema';
+import { findConnection } from '../store/connections';
+import { requeueEvents } from '../store/events';
+import { notFound } from '../errors';
+import { backfillConnection } from '../webhooks/backfill';
+import { withContext } from './with-context';
+
+const STATUSES: EventStatus[] = ['received', 'processed', 'ignored', 'failed', 'dead', 'paused'];
+
+export function registerEventCommands(program: Command): void {
+  const events = program.command('events').description('replay stored events or backfill missed ones from Stripe');
+
+  events
+    .command('replay')
+    .description('queue events again for processing (idempotent); a running worker picks them up')
+    .requiredOption('--tenant <tenant_id>', 'the tenant whose events to replay')
+    .option('--id <event_id...>', 'one or more event ids (ev_…)')
+    .option('--status <status>', `only events in this status (${STATUSES.join(', ')})`)
+    .option('--type <type>', 'only events of this type, e.g. checkout.session.completed')
+    .option('--connection <connection_id>', 'only events of this connection')
+    .action((options: { tenant: string; id?: string[]; status?: string; type?: string; connection?: string }) =>
+      withContext(async (ctx) => {
+        if (options.status && !STATUSES.includes(options.status as EventStatus)) {
+          throw new Error(`--status must be one of ${STATUSES.join(', ')}`);
+        }
+        if (!options.id && !options.status && !options.type && !options.connection) {
+          throw new Error('name the events to replay: --id, --status, --type or --connection (replaying everything is rarely meant)');
+        }
+        const requeued = await requeueEvents(
+          ctx.store.db,
+          { tenantId: options.tenant, ids: options.id, status: options.status as EventStatus | undefined, type: options.type, connectionId: options.connection },
+          ctx.now(),
+        );
+        process.stdout.write(`requeued ${requeued} event(s)\n`);
+      }),
+    );
+
+  events
+    .command('backfill')
+    .description('fetch events Stripe could not deliver (last 30 days) and process them through the normal pipeline')
+    .requiredOption('--connection <connection_id>', 'the connection to backfill')
+    .option('--since <epoch_seconds>', 'start here instead of after the newest stored event')
+    .action((options: { connection: string; since?: string }) =>
+      withContext(async (ctx) => {
+        const connection = await findConnection(ctx.store.db, options.connection);
+        if (!connection || connection.disconnected_at) throw notFound('connection', options.connection);
+        const since = options.since === undefined ? undefined : Number(options.since);
+        if (since !== undefined && (!Number.isInteger(since) || since < 0)) throw new Error('--since must be a Unix timestamp in seconds');
+        const result = await backfillConnection(ctx, connection, {
+          since,
+          onProgress: (fetched) => {
+            if (fetched % 100 === 0) process.stderr.write(`\rfetched ${fetched} event(s)…`);
+          },
+        });
+        process.stderr.write('\n');
+        process.stdout.write(
+          `fetched ${result.fetched}, stored ${result.stored} new, ${result.duplicates} already stored, ${result.skipped} skipped (other types or mode)\n`,
+        );
+        if (result.error) throw new Error(`backfill stopped early: ${result.error}`);
+      }),
+    );
+}
