@@ -104,6 +104,7 @@ export async function createInvoice(ctx: AppContext, tenantId: string, input: Cr
           finalized_at: null,
           paid_at: null,
           voided_at: null,
+          created_at: now,
           updated_at: now,
         },
         lines.map((line) => ({ ...line, amount: Number(line.amount) })),
@@ -144,7 +145,7 @@ export async function finalizeInvoice(ctx: AppContext, tenantId: string, invoice
     if (current.status === 'draft') {
       const opened = (await updateInvoice(trx, current.id, { status: 'open', payment_link_id: link.id, payment_link_url: link.url, payment_link_active: true, finalized_at: now, updated_at: now }))!;
       const mail = composeInvoiceMail({ invoice: opened, customer: customer!, tenantName: tenant?.name ?? 'Your supplier', linkUrl: link.url });
-      const mailRow = await insertMail(trx, { id: newId('mail'), tenant_id: tenantId, invoice_id: opened.id, to_address: customer!.email, subject: mail.subject, text_body: mail.text });
+      const mailRow = await insertMail(trx, { id: newId('mail'), tenant_id: tenantId, invoice_id: opened.id, to_address: customer!.email, subject: mail.subject, text_body: mail.text, created_at: now });
       await enqueueJob(trx, 'mail.send', { mail_id: mailRow.id }, { now, dedupeKey: `mail.send:${mailRow.id}` });
       await addTimelineEntry(trx, { invoiceId: opened.id, kind: 'finalized', message: `Finalized; payment link ${link.id} created and the email to ${customer!.email} queued.`, at: now, dedupeKey: 'finalized' });
       return opened;

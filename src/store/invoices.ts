@@ -25,7 +25,9 @@ export async function findCustomer(db: Db, id: string): Promise<CustomerRow | un
 
 export async function insertInvoice(
   db: Db,
-  invoice: Omit<InvoiceRow, 'amount_due' | 'created_at' | 'payment_link_active' | 'needs_refund_review'> & { amount_due: number },
+  // Pass created_at from the caller's clock (milliseconds): list cursors carry milliseconds, and the
+  // column default's microseconds would make rows of one millisecond skip or repeat across pages.
+  invoice: Omit<InvoiceRow, 'amount_due' | 'created_at' | 'payment_link_active' | 'needs_refund_review'> & { amount_due: number; created_at?: Date },
   lines: { description: string; quantity: number; unit_amount: number; amount: number }[],
 ): Promise<InvoiceRow> {
   const row = await db.insertInto('invoices').values(invoice).returningAll().executeTakeFirstOrThrow();

@@ -3,7 +3,8 @@ import type { MailRow } from './invoices-schema';
 
 export async function insertMail(
   db: Db,
-  values: { id: string; tenant_id: string; invoice_id: string | null; to_address: string; subject: string; text_body: string },
+  // Pass created_at from the caller's clock (milliseconds) so list cursors compare exactly.
+  values: { id: string; tenant_id: string; invoice_id: string | null; to_address: string; subject: string; text_body: string; created_at?: Date },
 ): Promise<MailRow> {
   return db.insertInto('mail_messages').values({ ...values, status: 'pending' }).returningAll().executeTakeFirstOrThrow();
 }
