@@ -18,7 +18,7 @@ export function randomSigningSecret(): string {
  */
 export async function insertTestConnection(
   h: TestHarness,
-  options: { tenantId?: string; mode?: 'test' | 'live'; features?: Feature[]; secret?: string; accountId?: string } = {},
+  options: { tenantId?: string; mode?: 'test' | 'live'; features?: Feature[]; secret?: string; accountId?: string; secretKey?: string } = {},
 ): Promise<{ connection: ConnectionRow; secret: string; tenantId: string }> {
   const ctx = h.ctx;
   const tenantId = options.tenantId ?? (await insertTenant(ctx.store.db, 'Webhook tenant')).id;
@@ -31,7 +31,7 @@ export async function insertTestConnection(
     mode,
     environment: null,
     account_id: options.accountId ?? null,
-    secret_key_sealed: ctx.secrets.seal(`sk_${mode}_${randomBytes(12).toString('hex')}`, bindingFor('connections', id)),
+    secret_key_sealed: ctx.secrets.seal(options.secretKey ?? `sk_${mode}_${randomBytes(12).toString('hex')}`, bindingFor('connections', id)),
     secret_key_hint: `sk_${mode}_…test`,
     publishable_key: null,
     webhook_setup: 'manual',
