@@ -1,6 +1,9 @@
 import { expect, it } from 'vitest';
+import { createAccount, useSandbox } from '../connect/sandbox-support';
 import { describeEachStore } from '../support/test-context';
-import { keys } from './fixtures';
+
+// Creating a connection checks its key with Stripe: the sandbox stands in for it.
+const { env, sandbox } = useSandbox();
 
 /**
  * Walks every tenant-scoped route the OpenAPI document lists, so a route added later is covered
@@ -13,8 +16,9 @@ describeEachStore('tenant isolation', (h) => {
     const beta = (await h().api('POST', '/api/v1/tenants', { name: 'Beta' })).body;
     const betaKey = (await h().api('POST', `/api/v1/tenants/${beta.id}/api-keys`)).body.key;
     const alphaKey = (await h().api('POST', `/api/v1/tenants/${alpha.id}/api-keys`)).body.key;
+    const account = await createAccount(sandbox());
     const connection = (
-      await h().api('POST', `/api/v1/tenants/${alpha.id}/connections`, { name: 'Main', secret_key: keys.testSecret, webhook_setup: 'manual' })
+      await h().api('POST', `/api/v1/tenants/${alpha.id}/connections`, { name: 'Main', secret_key: account.secret_key, webhook_setup: 'manual' })
     ).body;
     expect(connection.id).toMatch(/^conn_/);
 
@@ -43,4 +47,4 @@ describeEachStore('tenant isolation', (h) => {
     // A tenant key also cannot reach its own tenant's data through another tenant's path.
     expect((await h().api('GET', `/api/v1/tenants/${beta.id}/connections/${connection.id}`, undefined, betaKey)).status).toBe(404);
   });
-});
+}, env);
