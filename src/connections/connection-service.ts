@@ -65,7 +65,6 @@ async function setupReasons(ctx: AppContext, row: ConnectionRow, update?: Reason
 
 async function saveWithStatus(ctx: AppContext, row: ConnectionRow, changes: ConnectionUpdate = {}, update?: ReasonUpdate): Promise<ConnectionRow> {
   const merged = { ...row, ...changes } as ConnectionRow;
-  if (typeof changes.webhook_setup === 'string') merged.webhook_setup = changes.webhook_setup;
   const reasons = await setupReasons(ctx, merged, update);
   const status = deriveStatus({ ...merged, status_reasons: reasons });
   const saved = await updateConnection(ctx.store.db, row.id, { ...changes, status_reasons: JSON.stringify(reasons), status });
