@@ -34,8 +34,11 @@ export function openStore(options: { databaseUrl?: string; dataDir?: string; mem
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
     });
-    // An idle client losing its server must not crash the process; the next query reports the outage.
+    // A client losing its server (idle in the pool, or checked out between queries) emits 'error';
+    // unhandled, that would kill the process. The query in flight, or the next one, reports the
+    // outage instead, and the webhook route answers 503.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return makeStore(db, 'postgres');
   }

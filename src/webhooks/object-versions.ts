@@ -35,6 +35,9 @@ export function lifecycleRank(object: Record<string, unknown>): number {
   let rank = ranks[type]?.[status] ?? 0;
   if (type === 'checkout.session' && object.payment_status === 'paid') rank += 5;
   if (type === 'charge' && object.refunded === true) rank += 5;
+  // A failed attempt returns an intent to requires_payment_method with the error attached: later
+  // than the bare created state of the same second.
+  if (type === 'payment_intent' && status === 'requires_payment_method' && object.last_payment_error) rank += 5;
   return rank;
 }
 

@@ -39,7 +39,7 @@ export class EventWorker {
     this.options = {
       batchSize: options.batchSize ?? 50,
       concurrency: options.concurrency ?? (ctx.store.kind === 'postgres' ? 8 : 1),
-      leaseMs: options.leaseMs ?? 120_000,
+      leaseMs: options.leaseMs ?? 30_000,
       idlePollMs: options.idlePollMs ?? 500,
       retry: options.retry ?? DEFAULT_RETRY_POLICY,
       registry: options.registry ?? buildHandlerRegistry(),

@@ -45,6 +45,9 @@ export async function createHarness(kind: StoreKind, env: Record<string, string>
     PAYBRIDGE_PUBLIC_URL: 'http://127.0.0.1:8080',
     PAYBRIDGE_DATA_DIR: '/nonexistent-test-data-dir',
     PAYBRIDGE_LOG_LEVEL: 'debug',
+    // Nothing in a test may reach the real Stripe: unless a test points at its sandbox, Stripe calls
+    // go to a closed loopback port and fail fast.
+    PAYBRIDGE_STRIPE_API_BASE: 'http://127.0.0.1:9',
     ...env,
   });
   const built = await buildContext(config, { store, logger: createLogger({ level: 'debug', destination }) });
