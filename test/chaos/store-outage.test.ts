@@ -57,6 +57,7 @@ describe('store outage mid-run', () => {
       const final = await effects(h, connection.id);
       for (const delivery of all) expect(final.processedCounts.get(delivery.eventId)).toBe(1);
       expect(final.objects.size).toBe(all.length);
+      console.log(`store outage: ${before.length} stored before, ${during.length} answered 503 while down (0 acknowledged), all ${all.length} stored and processed once after recovery`);
     } finally {
       paybridge.child.kill('SIGKILL');
       await proxy.cut();
