@@ -3,7 +3,9 @@ import type { Db } from './database';
 import type { Tenant } from './schema';
 
 export async function insertTenant(db: Db, name: string): Promise<Tenant> {
-  return db.insertInto('tenants').values({ id: newId('tenant'), name }).returningAll().executeTakeFirstOrThrow();
+  // created_at in milliseconds, like the page cursors that carry it (now() would add microseconds and
+  // make a cursor skip rows created in the same millisecond).
+  return db.insertInto('tenants').values({ id: newId('tenant'), name, created_at: new Date() }).returningAll().executeTakeFirstOrThrow();
 }
 
 export async function findTenant(db: Db, id: string): Promise<Tenant | undefined> {
