@@ -55,6 +55,9 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const { app, sandbox } = createSandboxApp(options);
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 12111, hostname: host }, () => resolve(s));
+    // Longer than clients' idle keep-alive (undici: 4 s), so a client never reuses a socket at the
+    // moment the server closes it (ECONNRESET on the next request).
+    (s as import('node:http').Server).keepAliveTimeout = 65_000;
     s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;

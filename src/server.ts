@@ -23,6 +23,10 @@ export async function startServer(ctx: AppContext, options: { host: string; port
         close: () => new Promise<void>((done) => server.close(() => done())),
       });
     });
+    // Idle keep-alive sockets stay open longer than clients' and load balancers' idle timeouts
+    // (undici 4 s, typical LBs 60 s), so the server is never the side that closes a socket a client
+    // is about to reuse.
+    (server as import('node:http').Server).keepAliveTimeout = 65_000;
     server.once('error', reject);
   });
 }
