@@ -3,6 +3,7 @@ import type { AppContext } from '../context';
 import { isRetryable } from '../errors';
 import { claimJobs, finishJob } from '../store/jobs';
 import type { JobRow } from '../store/invoices-schema';
+import { PollingLoop, inLanes } from '../polling-loop';
 import { retryDelayMs } from '../webhooks/backoff';
 import { JOB_RETRY, type JobHandlers, type JobKind } from './catalog';
 import { buildJobHandlers } from './handlers';
@@ -30,10 +31,8 @@ export class JobRunner {
   readonly id = `jobs_${randomBytes(6).toString('hex')}`;
   private readonly handlers: JobHandlers & { close?(): Promise<void> };
   private readonly options: Required<Omit<JobRunnerOptions, 'handlers'>>;
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private readonly onEnqueued = () => this.wake?.();
+  private readonly loop: PollingLoop;
+  private readonly onEnqueued = () => this.loop.wake();
 
   constructor(
     private readonly ctx: AppContext,
@@ -46,21 +45,24 @@ export class JobRunner {
       leaseMs: options.leaseMs ?? 120_000,
       idlePollMs: options.idlePollMs ?? 500,
     };
+    this.loop = new PollingLoop(
+      async () => {
+        const result = await this.runOnce();
+        return result.done + result.retried + result.dead;
+      },
+      { idlePollMs: this.options.idlePollMs, onError: (error) => this.ctx.logger.error({ err: error }, 'job runner could not claim jobs; retrying') },
+    );
   }
 
   start(): this {
-    if (this.running) return this;
-    this.running = true;
     this.ctx.bus.on('jobs-enqueued', this.onEnqueued);
-    this.loop = this.run();
+    this.loop.start();
     return this;
   }
 
   async stop(): Promise<void> {
-    this.running = false;
     this.ctx.bus.off('jobs-enqueued', this.onEnqueued);
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
     await this.handlers.close?.();
   }
 
@@ -68,15 +70,9 @@ export class JobRunner {
   async runOnce(): Promise<JobRunResult> {
     const jobs = await claimJobs(this.ctx.store.db, { runnerId: this.id, now: this.ctx.now(), leaseMs: this.options.leaseMs, limit: this.options.batchSize });
     const result: JobRunResult = { done: 0, retried: 0, dead: 0 };
-    let next = 0;
-    const lane = async () => {
-      while (next < jobs.length) {
-        const job = jobs[next++]!;
-        const outcome = await this.runJob(job);
-        result[outcome] += 1;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, jobs.length) }, lane));
+    await inLanes(jobs, this.options.concurrency, async (job) => {
+      result[await this.runJob(job)] += 1;
+    });
     return result;
   }
 
@@ -114,34 +110,6 @@ export class JobRunner {
       this.ctx.logger.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, dead, err: error }, 'job failed');
       return dead ? 'dead' : 'retried';
     }
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let handled = 0;
-      try {
-        const result = await this.runOnce();
-        handled = result.done + result.retried + result.dead;
-      } catch (error) {
-        this.ctx.logger.error({ err: error }, 'job runner could not claim jobs; retrying');
-      }
-      if (handled === 0 && this.running) await this.sleep(this.options.idlePollMs);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      timer.unref();
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = undefined;
-        done();
-      };
-    });
   }
 }
 

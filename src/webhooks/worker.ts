@@ -6,6 +6,7 @@ import type { HandlerRegistry } from '../handlers/registry';
 import type { EventRow } from '../store/schema';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff';
 import { processEvent } from './event-processor';
+import { PollingLoop, inLanes } from '../polling-loop';
 
 export interface WorkerOptions {
   /** Events claimed per round trip. */
@@ -26,11 +27,9 @@ export interface WorkerOptions {
  */
 export class EventWorker {
   readonly id = `worker_${randomBytes(6).toString('hex')}`;
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
   private readonly options: Required<WorkerOptions>;
-  private readonly onStored = () => this.wake?.();
+  private readonly loop: PollingLoop;
+  private readonly onStored = () => this.loop.wake();
 
   constructor(
     private readonly ctx: AppContext,
@@ -44,37 +43,32 @@ export class EventWorker {
       retry: options.retry ?? DEFAULT_RETRY_POLICY,
       registry: options.registry ?? buildHandlerRegistry(),
     };
+    this.loop = new PollingLoop(() => this.runOnce(), {
+      idlePollMs: this.options.idlePollMs,
+      onError: (error) => this.ctx.logger.error({ err: error }, 'worker could not claim events; retrying'),
+    });
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
     this.ctx.bus.on('events-stored', this.onStored);
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
     this.ctx.bus.off('events-stored', this.onStored);
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
   }
 
   /** Claims and processes one batch; returns how many events it handled. Tests drive this directly. */
   async runOnce(): Promise<number> {
     const claimed = await this.claim();
-    let next = 0;
-    const lane = async () => {
-      while (next < claimed.length) {
-        const event = claimed[next++]!;
-        const outcome = await processEvent(this.ctx, this.options.registry, event, this.id, this.options.retry);
-        if (outcome) {
-          this.ctx.metrics.eventsOutcome.inc({ outcome: outcome.status });
-          this.ctx.metrics.processingLag.observe((Date.now() - event.received_at.getTime()) / 1000);
-        }
+    await inLanes(claimed, this.options.concurrency, async (event) => {
+      const outcome = await processEvent(this.ctx, this.options.registry, event, this.id, this.options.retry);
+      if (outcome) {
+        this.ctx.metrics.eventsOutcome.inc({ outcome: outcome.status });
+        this.ctx.metrics.processingLag.observe((Date.now() - event.received_at.getTime()) / 1000);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, claimed.length) }, lane));
+    });
     return claimed.length;
   }
 
@@ -107,32 +101,5 @@ export class EventWorker {
     return result.rows
       .map((row) => ({ ...row, received_at: new Date(row.received_at), stripe_created: Number(row.stripe_created) }))
       .sort((a, b) => a.stripe_created - b.stripe_created || a.id.localeCompare(b.id));
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let handled = 0;
-      try {
-        handled = await this.runOnce();
-      } catch (error) {
-        this.ctx.logger.error({ err: error }, 'worker could not claim events; retrying');
-      }
-      if (handled === 0 && this.running) await this.sleep(this.options.idlePollMs);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      timer.unref();
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = undefined;
-        done();
-      };
-    });
   }
 }
