@@ -15,6 +15,6 @@ export interface AppContext {
   readonly metrics: Metrics;
   readonly stripe: StripeClientFactory;
   readonly now: () => Date;
-  /** In-process signals: 'events-stored' wakes the workers at once instead of at their next poll; 'close' stops timers. */
+  /** In-process signals: 'events-stored' wakes the workers at once instead of at their next poll. */
   readonly bus: EventEmitter;
 }

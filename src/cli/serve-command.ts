@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { buildContext } from '../bootstrap';
 import { loadConfig } from '../config';
 import { announceAdminToken, startServer } from '../server';
+import { shutdown } from '../shutdown';
 import { startWorkers } from '../workers';
 import { reportCliError } from './with-context';
 
@@ -24,9 +25,9 @@ export function registerServeCommand(program: Command): void {
             : `Paybridge worker is running — storage: ${storage}\n`,
         );
         const stop = async () => {
-          ctx.bus.emit('close');
           await server?.close();
           await workers?.stop();
+          await shutdown(ctx);
           await ctx.store.close();
           process.exit(0);
         };

@@ -37,11 +37,6 @@ for (const kind of STORE_KINDS) {
       const closing = server?.close();
       (server?.server as { closeAllConnections?: () => void } | undefined)?.closeAllConnections?.();
       await closing;
-      // The rejected late delivery left counts for the rejection tracker to flush on 'close'; the
-      // harness emits 'close' and destroys the store at once, which hangs PGlite mid-flush. Flush
-      // first and give it a moment (reported to the webhook owner).
-      h?.ctx.bus.emit('close');
-      await new Promise((resolve) => setTimeout(resolve, 300));
       await h?.close();
     });
 

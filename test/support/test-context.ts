@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config';
 import type { AppContext } from '../../src/context';
 import { generateMasterKey } from '../../src/crypto/secret-box';
 import { createApp } from '../../src/http/app';
+import { shutdown } from '../../src/shutdown';
 import { createLogger } from '../../src/logger';
 import type { StoreKind } from '../../src/store/database';
 import { STORE_KINDS, openTestStore, type TestStore } from './test-store';
@@ -80,7 +81,7 @@ export async function createHarness(kind: StoreKind, env: Record<string, string>
       return { status: response.status, body: parsed };
     },
     close: async () => {
-      ctx.bus.emit('close');
+      await shutdown(ctx);
       await store.close();
     },
   };

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { changeConnection } from '../../src/connections/connection-service';
 import { findConnection } from '../../src/store/connections';
+import { flushWebhookRejections } from '../../src/webhooks/receive-route';
 import { EventWorker } from '../../src/webhooks/worker';
 import { describeEachStore } from '../support/test-context';
 import { insertTestConnection, randomSigningSecret } from '../support/test-connections';
@@ -142,11 +143,28 @@ describeEachStore('webhook receiver', (h) => {
   it('counts refused deliveries per connection and reason and reports them', async () => {
     const { connection, tenantId } = await insertTestConnection(h());
     for (let i = 0; i < 3; i++) await deliver(h(), connection.id, stripeEvent('customer.created', customer('cus_x')), { secrets: [randomSigningSecret()] });
-    h().ctx.bus.emit('close'); // flushes the in-memory counts
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await flushWebhookRejections(h().ctx);
     const report = await h().api('GET', `/api/v1/tenants/${tenantId}/webhook-rejections`);
     expect(report.status).toBe(200);
     expect(report.body.counts).toEqual([expect.objectContaining({ connection_id: connection.id, reason: 'no_matching_signature', count: 3 })]);
     expect(report.body.samples.length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describeEachStore('ingestion metrics', (h) => {
+  it('counts received, duplicate, rejected and processed events on /metrics', async () => {
+    const { connection, secret } = await insertTestConnection(h());
+    const event = stripeEvent('customer.created', customer('cus_metrics'));
+    await deliver(h(), connection.id, event, { secrets: [secret] });
+    await deliver(h(), connection.id, event, { secrets: [secret] });
+    await deliver(h(), connection.id, event, { secrets: [randomSigningSecret()] });
+    await new EventWorker(h().ctx).drain();
+    const metrics = (await h().app.request('/metrics')).text();
+    const text = await metrics;
+    expect(text).toMatch(/^paybridge_webhook_events_received_total 1$/m);
+    expect(text).toMatch(/^paybridge_webhook_events_duplicate_total 1$/m);
+    expect(text).toMatch(/^paybridge_webhook_deliveries_rejected_total\{reason="no_matching_signature"\} 1$/m);
+    expect(text).toMatch(/^paybridge_events_processed_total\{outcome="processed"\} 1$/m);
+    expect(text).toMatch(/^paybridge_event_processing_lag_seconds_count 1$/m);
   });
 });
