@@ -1,23 +1,37 @@
+import { runDriftChecks } from './connections/connection-service';
 import type { AppContext } from './context';
+import { PeriodicTask } from './periodic-task';
 import { queueDepth } from './store/events';
 import { BackfillScheduler } from './webhooks/backfill-scheduler';
 import { EventWorker, type WorkerOptions } from './webhooks/worker';
 import { startJobRunner } from './jobs/runner';
+
+export const DRIFT_CHECK_INTERVAL_MS = 30 * 60_000;
 
 export interface RunningWorkers {
   stop(): Promise<void>;
 }
 
 /**
- * The background side of a process (PAYBRIDGE_ROLE=worker or all): the event worker, the backfill
- * scheduler and the queue-depth gauge. Later capabilities (mail, outbound webhooks) start here too.
+ * The background side of a process (PAYBRIDGE_ROLE=worker or all): the event worker, the job runner,
+ * the maintenance rounds (backfill, endpoint drift; `maintenance: false` turns them off) and the
+ * queue-depth gauge. Later capabilities (outbound webhooks) start here too.
  */
-export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions; backfill?: boolean } = {}): RunningWorkers {
+export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions; maintenance?: boolean } = {}): RunningWorkers {
   const worker = new EventWorker(ctx, options.worker);
   worker.start();
-  const backfill = options.backfill === false ? undefined : new BackfillScheduler(ctx);
+  const backfill = options.maintenance === false ? undefined : new BackfillScheduler(ctx);
   backfill?.start();
   const jobs = startJobRunner(ctx);
+  // Endpoint drift (deleted, disabled, URL or events changed in Stripe) marks connections needs_attention.
+  const drift =
+    options.maintenance === false
+      ? undefined
+      : new PeriodicTask(DRIFT_CHECK_INTERVAL_MS, async () => {
+          const result = await runDriftChecks(ctx);
+          if (result.needsAttention.length > 0 || result.failed.length > 0) ctx.logger.warn(result, 'webhook endpoint drift check found problems');
+        }, (error) => ctx.logger.warn({ err: error }, 'drift check round failed'));
+  drift?.start();
   const gauge = setInterval(() => {
     queueDepth(ctx.store.db)
       .then((depth) => ctx.metrics.queueDepth.set(depth))
@@ -27,7 +41,7 @@ export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions;
   return {
     async stop() {
       clearInterval(gauge);
-      await Promise.all([worker.stop(), backfill?.stop(), jobs.stop()]);
+      await Promise.all([worker.stop(), backfill?.stop(), drift?.stop(), jobs.stop()]);
     },
   };
 }

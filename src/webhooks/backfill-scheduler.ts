@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { PeriodicTask } from '../periodic-task';
 import { listAllLiveConnections } from '../store/connections';
 import { backfillConnection } from './backfill';
 
@@ -9,37 +10,18 @@ export const BACKFILL_INTERVAL_MS = 15 * 60_000;
  * starts, then every 15 minutes, for every active connection. Deliveries and backfill share the
  * dedupe key, so overlap costs nothing but a skipped insert.
  */
-export class BackfillScheduler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-
-  constructor(private readonly ctx: AppContext, private readonly intervalMs = BACKFILL_INTERVAL_MS) {}
-
-  start(): void {
-    this.running = this.runAll();
-    this.timer = setInterval(() => {
-      if (!this.running) this.running = this.runAll();
-    }, this.intervalMs);
-    this.timer.unref();
+export class BackfillScheduler extends PeriodicTask {
+  constructor(ctx: AppContext, intervalMs = BACKFILL_INTERVAL_MS) {
+    super(intervalMs, () => backfillActiveConnections(ctx), (error) => ctx.logger.warn({ err: error }, 'backfill round failed; next round retries'));
   }
+}
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async runAll(): Promise<void> {
-    try {
-      const connections = (await listAllLiveConnections(this.ctx.store.db)).filter((connection) => connection.is_active);
-      for (const connection of connections) {
-        const result = await backfillConnection(this.ctx, connection);
-        const log = result.error ? this.ctx.logger.warn.bind(this.ctx.logger) : this.ctx.logger.info.bind(this.ctx.logger);
-        log({ connectionId: connection.id, fetched: result.fetched, stored: result.stored, error: result.error }, 'backfill finished');
-      }
-    } catch (error) {
-      this.ctx.logger.warn({ err: error }, 'backfill round failed; next round retries');
-    } finally {
-      this.running = undefined;
-    }
+async function backfillActiveConnections(ctx: AppContext): Promise<void> {
+  const connections = (await listAllLiveConnections(ctx.store.db)).filter((connection) => connection.is_active);
+  for (const connection of connections) {
+    const result = await backfillConnection(ctx, connection);
+    const fields = { connectionId: connection.id, fetched: result.fetched, stored: result.stored, error: result.error };
+    if (result.error) ctx.logger.warn(fields, 'backfill finished with an error');
+    else ctx.logger.info(fields, 'backfill finished');
   }
 }
