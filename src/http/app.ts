@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { AppContext } from '../context';
 import { requireTenantAccess, requireToken } from './auth-middleware';
 import { errorBody, handleError, validationError } from './error-handler';
@@ -27,11 +28,21 @@ export function createApp(ctx: AppContext): OpenAPIHono<HonoEnv> {
 
   app.use('*', async (c, next) => {
     const started = performance.now();
-    c.set('requestId', c.req.header('x-request-id') ?? randomUUID());
+    // Node's own header object when served by @hono/node-server: no WHATWG Headers built per request.
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    const given = incoming ? incoming.headers['x-request-id'] : c.req.header('x-request-id');
+    const requestId = (Array.isArray(given) ? given.join(', ') : given) ?? randomUUID();
+    c.set('requestId', requestId);
+    // Set before the handler, so the response is built with it; setting a header on a finished
+    // response makes Hono copy the whole response, a cost every webhook delivery paid.
+    c.header('X-Request-Id', requestId);
     await next();
-    c.header('X-Request-Id', c.get('requestId'));
+    // A handler that returned a ready-made Response (not built through `c`) did not take it.
+    if (!c.res.headers.has('x-request-id')) c.header('X-Request-Id', requestId);
     // Path and status only: bodies and headers may carry keys, so they never reach the log.
-    ctx.logger.debug({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+    if (ctx.logger.isLevelEnabled('debug')) {
+      ctx.logger.debug({ requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+    }
   });
 
   app.route('/', healthRoutes(ctx));
