@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { newId } from '../src/ids';
+import { insertConnection } from '../src/store/connections';
+import { insertTenant } from '../src/store/tenants';
+import { openStore } from '../src/store/database';
+import { migrateOrThrow } from '../src/store/migrations';
+import type { Db } from '../src/store/database';
+import { insertEvents, type IncomingEvent } from '../src/store/events';
+import { scratchDatabase } from './lib/postgres';
+
+// The database-side bound, without HTTP: how many ~3 KB events per second one PostgreSQL commits
+// through insertEvents at a given batch size and number of concurrent batches (default durability).
+// Usage: npx tsx bench/db-insert.ts [seconds] [batch,inFlight ...]   e.g. 5 1,64 8,8 64,4
+// BENCH_INSERT=values measures the former VALUES-list statement instead of unnest().
+const seconds = Number(process.argv[2] ?? 5);
+const shapes = (process.argv.slice(3).length ? process.argv.slice(3) : ['1,64', '8,8', '32,4', '64,8', '256,2']).map((s) => s.split(',').map(Number) as [number, number]);
+/** The VALUES-list insert insertEvents used before unnest(), for BENCH_INSERT=values comparisons. */
+async function insertEventsValues(db: Db, events: IncomingEvent[]): Promise<Set<string>> {
+  const rows = events.map((event) => ({ ...event, id: newId('event') }));
+  const inserted = await db.insertInto('events').values(rows).onConflict((oc) => oc.columns(['connection_id', 'stripe_event_id']).doNothing()).returning(['connection_id', 'stripe_event_id']).execute();
+  return new Set(inserted.map((row) => `${row.connection_id}/${row.stripe_event_id}`));
+}
+
+const insert = process.env.BENCH_INSERT === 'values' ? insertEventsValues : insertEvents;
+const database = await scratchDatabase('pb_bench_db');
+const store = openStore({ databaseUrl: database.url, poolSize: 64 });
+try {
+  await migrateOrThrow(store.db);
+  const tenant = (await insertTenant(store.db, 'bench')).id;
+  const connectionId = newId('connection');
+  await insertConnection(store.db, {
+    id: connectionId, tenant_id: tenant, name: 'bench', mode: 'test', environment: null, account_id: null, secret_key_sealed: 'unused', secret_key_hint: 'sk_test_…', publishable_key: null,
+    webhook_setup: 'manual', webhook_endpoint: JSON.stringify(null), features: JSON.stringify([]), is_active: true, status: 'active', status_reasons: JSON.stringify([]),
+    permissions: JSON.stringify({ ok: true, checked: false, missing: [], required_writes: [], checked_at: null }), account_status: JSON.stringify(null), updated_at: new Date(),
+  });
+  const payload = JSON.stringify({ note: 'x'.repeat(2_900) });
+  let n = 0;
+  const event = (): IncomingEvent => ({
+    connection_id: connectionId, tenant_id: tenant, stripe_event_id: `evt_${randomBytes(6).toString('hex')}${n++}`, type: 'checkout.session.completed', livemode: false,
+    api_version: '2025-10-29.clover', stripe_created: 1_800_000_000, object_id: 'cs_test_1', object_type: 'checkout.session', payload, source: 'webhook', status: 'received',
+    received_at: new Date(), next_attempt_at: new Date(),
+  });
+  for (const [batch, inFlight] of shapes) {
+    let rows = 0;
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const lane = async () => {
+      while (performance.now() - started < seconds * 1000) {
+        rows += (await insert(store.db, Array.from({ length: batch }, event))).size;
+      }
+    };
+    await Promise.all(Array.from({ length: inFlight }, lane));
+    const elapsed = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    console.log(`batch ${String(batch).padStart(3)} × ${String(inFlight).padStart(2)} in flight: ${Math.round(rows / elapsed).toLocaleString('en-US').padStart(7)} rows/s, node CPU ${(((used.user + used.system) / rows)).toFixed(0)} µs/row`);
+  }
+} finally {
+  await store.close();
+  await database.drop();
+}
