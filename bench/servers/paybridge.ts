@@ -10,7 +10,7 @@ const config = loadConfig({ ...process.env, PAYBRIDGE_PORT: '0' });
 const ctx = await buildContext(config, { collectDefaultMetrics: true });
 await ensureAdminToken(ctx);
 const server = await startServer(ctx, { host: '127.0.0.1', port: 0 });
-const workers = config.role === 'web' ? undefined : startWorkers(ctx, { backfill: false });
+const workers = config.role === 'web' ? undefined : startWorkers(ctx, { maintenance: false });
 process.stdout.write(`BENCH_READY ${JSON.stringify({ url: server.url })}\n`);
 
 let stopping = false;
