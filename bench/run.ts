@@ -1,5 +1,6 @@
 import { benchBare, benchIngest } from './scenarios/ingest';
 import { benchBackfill } from './scenarios/backfill';
+import { benchEndToEnd } from './scenarios/end-to-end';
 import { benchCorrectness } from './scenarios/correctness';
 import { benchVersusPeer, ensurePeer } from './scenarios/peer';
 import { failures, log, rows, table } from './lib/report';
@@ -27,6 +28,7 @@ try {
     await benchVersusPeer('checkout', sandbox, settings, version, checkoutPerSecond);
     await benchVersusPeer('customers', sandbox, settings, version);
   }
+  if (want('e2e')) await benchEndToEnd(sandbox, { seconds: quick ? 6 : 20, samples: quick ? 20 : 100, rate: 1_000 });
   if (want('backfill')) await benchBackfill(sandbox.template, quick ? 2_000 : 10_000);
   if (want('correctness')) {
     ensurePeer();

@@ -8,6 +8,8 @@ export interface ChildServer {
   readonly info: Record<string, unknown>;
   /** Peak resident set size of the process so far (VmHWM), in MB. */
   peakRssMb(): number;
+  /** CPU time (user + system) the process has used so far, in seconds. */
+  cpuSeconds(): number;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -64,11 +66,21 @@ export async function spawnServer(script: string, options: SpawnOptions): Promis
     }
     return peak;
   };
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  const cpuSeconds = () => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+    } catch {
+      return 0;
+    }
+  };
   return {
     url: String(info.url),
     pid,
     info,
     peakRssMb,
+    cpuSeconds,
     async stop(graceMs = 10_000) {
       peakRssMb();
       if (child.exitCode !== null) return;

@@ -126,7 +126,7 @@ export async function benchCorrectness(sandbox: SandboxInfo): Promise<string> {
         ourState = stored ? `event stored, status ${stored.status}` : 'nothing stored';
         theirState = 'nothing (throws "Unhandled webhook event")';
       }
-      const mark = (state: string) => (state.startsWith(testCase.expected.split(',')[0]!) ? '' : ' ✗');
+      const mark = (state: string) => (state.startsWith(testCase.expected.split(/[,;]/)[0]!) ? '' : ' ✗');
       lines.push(`| ${testCase.name} | ${testCase.expected} | ${ours.join(', ')} | ${ourState}${testCase.customer ? mark(ourState) : ''} | ${theirs.join(', ')} | ${theirState}${testCase.customer ? mark(theirState) : ''} |`);
     }
     const table = lines.join('\n');
