@@ -5,6 +5,9 @@ import type { EventRow, EventStatus, NewEvent } from './schema';
 
 export type IncomingEvent = Omit<NewEvent, 'id' | 'status' | 'attempts' | 'status_reason' | 'last_error' | 'processed_at'> & {
   status: 'received' | 'paused';
+  // Required, not defaulted: the batch insert binds every column, so a missing one would be null.
+  received_at: Date;
+  next_attempt_at: Date;
 };
 
 // Column order of the batch insert, with each column's array type for unnest().

@@ -89,7 +89,7 @@ describeEachStore('dashboard security', (h) => {
     expect(connectionB).toMatch(/^conn_/);
     const db = h().ctx.store.db;
     await insertEvents(db, [
-      { connection_id: connectionB, tenant_id: tenantB, stripe_event_id: 'evt_GlobexSecret1', type: 'customer.created', livemode: false, api_version: null, stripe_created: 1, object_id: 'cus_Globex', object_type: 'customer', payload: '{"globex":true}', source: 'webhook', status: 'received', received_at: new Date() },
+      { connection_id: connectionB, tenant_id: tenantB, stripe_event_id: 'evt_GlobexSecret1', type: 'customer.created', livemode: false, api_version: null, stripe_created: 1, object_id: 'cus_Globex', object_type: 'customer', payload: '{"globex":true}', source: 'webhook', status: 'received', received_at: new Date(), next_attempt_at: new Date() },
     ]);
     const eventB = (await db.selectFrom('events').select('id').where('tenant_id', '=', tenantB).executeTakeFirstOrThrow()).id;
     const customerB = await upsertCustomer(db, { tenantId: tenantB, email: 'ceo@globex.example', name: 'Globex CEO', externalId: null, now: new Date() });
