@@ -151,6 +151,19 @@ describeEachStore('webhook receiver', (h) => {
   });
 });
 
+describeEachStore('failed-delivery budget', (h) => {
+  it('answers 429 once a connection exceeds its failed deliveries per minute, while valid deliveries still pass', async () => {
+    const { connection, secret } = await insertTestConnection(h());
+    const forged = stripeEvent('customer.created', customer('cus_forged'));
+    const statuses: number[] = [];
+    for (let i = 0; i < 125; i++) statuses.push((await deliver(h(), connection.id, forged, { secrets: [randomSigningSecret()] })).status);
+    expect(statuses.slice(0, 120).every((status) => status === 400)).toBe(true);
+    expect(statuses.slice(120).every((status) => status === 429)).toBe(true);
+    const genuine = await deliver(h(), connection.id, stripeEvent('customer.created', customer('cus_genuine')), { secrets: [secret] });
+    expect(genuine.status).toBe(200);
+  });
+});
+
 describeEachStore('ingestion metrics', (h) => {
   it('counts received, duplicate, rejected and processed events on /metrics', async () => {
     const { connection, secret } = await insertTestConnection(h());
