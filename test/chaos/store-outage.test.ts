@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type TestHarness } from '../support/test-context';
 import { sendAll } from '../support/load';
-import { freePort, startPaybridgeProcess } from '../support/paybridge-process';
+import { freePort } from '../support/free-port';
+import { startPaybridgeProcess } from '../support/paybridge-process';
 import { CuttableProxy, OFFLINE_STRIPE, chaosConnection, customerDeliveries, effects, waitFor } from './chaos-support';
 
 /**

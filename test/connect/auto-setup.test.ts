@@ -7,7 +7,8 @@ import { STRIPE_API_VERSION } from '../../src/stripe/client';
 import { eventsForFeatures } from '../../src/stripe/features';
 import { createHarness, type TestHarness } from '../support/test-context';
 import { STORE_KINDS } from '../support/test-store';
-import { createAccount, freePort, useSandbox } from './sandbox-support';
+import { freePort } from '../support/free-port';
+import { createAccount, useSandbox } from './sandbox-support';
 
 const { sandbox } = useSandbox();
 

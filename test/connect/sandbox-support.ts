@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { startSandbox, type AccountCredentials, type RunningSandbox } from '../../sandbox/index';
+import { freePort } from '../support/free-port';
 
 /**
  * Starts one sandbox for the test file (127.0.0.1, free port) and fills `env` with its API base
@@ -44,18 +44,6 @@ export async function createRestrictedKey(sandbox: RunningSandbox, accountId: st
   return (await controlPost<{ key: string }>(sandbox, `/_sandbox/accounts/${accountId}/restricted_keys`, { permissions, livemode })).key;
 }
 
-/** A port that was free a moment ago, for a server whose URL must be configured before it listens. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Stripe's signature header for `body` at `timestamp` (seconds), one v1 per secret. */
 export function stripeSignature(body: string, secrets: string[], timestamp: number): string {

@@ -4,7 +4,7 @@ import Stripe from 'stripe';
 import { startSandbox, type AccountCredentials, type RunningSandbox } from '../../sandbox/index';
 import { startServer, type RunningServer } from '../../src/server';
 import { startWorkers, type RunningWorkers } from '../../src/workers';
-import { freePort } from '../connect/sandbox-support';
+import { freePort } from '../support/free-port';
 import { ADMIN_TOKEN, createHarness, type TestHarness } from '../support/test-context';
 import { launchBrowser, reloadUntil, screenshot } from './browser-support';
 

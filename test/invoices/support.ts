@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startSandbox, type AccountCredentials, type RunningSandbox } from '../../sandbox/index';
@@ -7,6 +6,7 @@ import { JobRunner } from '../../src/jobs/runner';
 import { EventWorker } from '../../src/webhooks/worker';
 import { createHarness, type TestHarness } from '../support/test-context';
 import type { StoreKind } from '../../src/store/database';
+import { freePort } from '../support/free-port';
 
 /** One message as the SMTP server received it. */
 export interface ReceivedMail {
@@ -67,18 +67,6 @@ export async function startSmtp(): Promise<RunningSmtp> {
   };
 }
 
-/** A port that was free a moment ago: the webhook URL must be configured before the server listens. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** One sandbox per test file (127.0.0.1, free port, fast retries). */
 export function useSandbox(): () => RunningSandbox {
