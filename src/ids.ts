@@ -31,7 +31,3 @@ export function newId(kind: IdKind): string {
   for (const byte of bytes) body += alphabet[byte % 62];
   return `${prefixes[kind]}_${body}`;
 }
-
-export function hasPrefix(kind: IdKind, id: string): boolean {
-  return new RegExp(`^${prefixes[kind]}_[0-9A-Za-z]{20}$`).test(id);
-}

@@ -8,9 +8,6 @@ export const ZERO_DECIMAL_CURRENCIES = [
 
 export const THREE_DECIMAL_CURRENCIES = ['BHD', 'JOD', 'KWD', 'OMR', 'TND'] as const;
 
-/** Stripe takes ISK amounts ×100 like a two-decimal currency, but ISK has no minor unit to show. */
-export const DISPLAY_ZERO_DECIMAL_SENT_AS_TWO = ['ISK'] as const;
-
 const zeroDecimal = new Set<string>(ZERO_DECIMAL_CURRENCIES);
 const threeDecimal = new Set<string>(THREE_DECIMAL_CURRENCIES);
 
@@ -33,6 +30,7 @@ export function formatMinorUnits(amount: number | bigint, currency: string): str
   const negative = value < 0n;
   if (negative) value = -value;
   let exponent: number = currencyExponent(code);
+  // Stripe takes ISK amounts ×100 like a two-decimal currency, but ISK has no minor unit to show.
   if (code === 'ISK') {
     value = value / 100n;
     exponent = 0;

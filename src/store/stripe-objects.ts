@@ -64,7 +64,3 @@ export async function applyObjectVersion(
     .executeTakeFirstOrThrow();
   return { outcome: 'updated', current: updated };
 }
-
-export async function findStripeObject(db: Db, connectionId: string, stripeId: string): Promise<StripeObjectRow | undefined> {
-  return db.selectFrom('stripe_objects').selectAll().where('connection_id', '=', connectionId).where('stripe_id', '=', stripeId).executeTakeFirst();
-}
