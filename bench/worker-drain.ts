@@ -1,5 +1,6 @@
 // Worker throughput alone: stores 4,000 3 KB checkout.session.completed events in a scratch
 // PostgreSQL database, then times one EventWorker draining them. `npx tsx bench/worker-drain.ts`
+// BENCH_BATCH and BENCH_LANES override the worker's batch size and concurrency.
 import { readFileSync } from 'node:fs';
 import { buildContext } from '../src/bootstrap';
 import { loadConfig } from '../src/config';
@@ -22,7 +23,9 @@ const rows = Array.from({ length: n }, (_, i) => {
 });
 for (let i = 0; i < n; i += 500) await insertEvents(ctx.store.db, rows.slice(i, i + 500));
 const started = performance.now();
-const handled = await new EventWorker(ctx).drain();
+const env = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+const handled = await new EventWorker(ctx, { batchSize: env('BENCH_BATCH'), concurrency: env('BENCH_LANES') }).drain();
 const seconds = (performance.now() - started) / 1000;
-console.log(`drained ${handled} events in ${seconds.toFixed(2)} s = ${Math.round(handled / seconds)}/s`);
+const statuses = await ctx.store.db.selectFrom('events').select(['status']).select((eb) => eb.fn.countAll<number>().as('n')).groupBy('status').execute();
+console.log(`drained ${handled} events in ${seconds.toFixed(2)} s = ${Math.round(handled / seconds)}/s; ${statuses.map((s) => `${s.status} ${s.n}`).join(', ')}`);
 await store.close();

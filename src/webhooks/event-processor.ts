@@ -2,56 +2,104 @@ import type { AppContext } from '../context';
 import { isRetryable } from '../errors';
 import type { HandlerRegistry } from '../handlers/registry';
 import type { HandlerOutcome, StripeEventEnvelope } from '../handlers/types';
-import { newId } from '../ids';
-import { findConnection } from '../store/connections';
 import type { Db } from '../store/database';
-import type { EventRow, EventStatus } from '../store/schema';
+import { completeEvents } from '../store/event-queue';
+import type { ConnectionRow, EventRow, EventStatus } from '../store/schema';
 import { applyObjectVersion } from '../store/stripe-objects';
 import { featuresForEvent, type Feature } from '../stripe/features';
 import { retryDelayMs, type RetryPolicy } from './backoff';
 
 export type ProcessOutcome = { status: EventStatus; reason: string | null };
+export interface ProcessedEvent {
+  event: EventRow;
+  outcome: ProcessOutcome;
+}
+
+export interface ProcessingScope {
+  ctx: AppContext;
+  registry: HandlerRegistry;
+  workerId: string;
+  policy: RetryPolicy;
+}
+
+/** Thrown inside a processing transaction whose events are no longer leased to this worker: rolls it back. */
+class LeaseLost extends Error {}
 
 /**
- * Processes one claimed event in its own transaction: the event row is locked, checked to be still
- * this worker's, the object version and the business effects are written, and the final status is
- * set, all or nothing. A crash anywhere leaves the event claimable again with no effect applied, and
- * a second worker that somehow holds the same event finds it no longer claimable and does nothing.
+ * Processes claimed events, oldest first. Every event's object version, business effects and final
+ * status are written in one transaction with it, so a crash anywhere leaves the event claimable
+ * again with no effect applied, and a worker that lost its lease (it stalled past `locked_until` and
+ * another worker claimed the event) writes nothing: its completion finds the lease gone and throws.
+ *
+ * The whole chunk first goes through one transaction: one commit and one status statement for many
+ * events instead of three round trips each. If anything in it fails, it is rolled back and every
+ * event is processed again in a transaction of its own, so one failing event never holds back or
+ * fails the others, and its failure is recorded against it alone.
  */
-export async function processEvent(
-  ctx: AppContext,
-  registry: HandlerRegistry,
-  claimed: EventRow,
-  workerId: string,
-  policy: RetryPolicy,
-): Promise<ProcessOutcome | undefined> {
+export async function processEvents(scope: ProcessingScope, events: readonly EventRow[]): Promise<ProcessedEvent[]> {
+  if (events.length === 0) return [];
+  const connections = await loadConnections(scope.ctx.store.db, events);
+  if (events.length > 1) {
+    try {
+      return await processTogether(scope, events, connections);
+    } catch (error) {
+      scope.ctx.logger.debug({ err: error, events: events.length }, 'chunk failed as a whole; processing its events one by one');
+    }
+  }
+  const processed: ProcessedEvent[] = [];
+  for (const event of events) {
+    const result = await processAlone(scope, event, connections);
+    if (result) processed.push(result);
+  }
+  return processed;
+}
+
+async function loadConnections(db: Db, events: readonly EventRow[]): Promise<Map<string, ConnectionRow>> {
+  const ids = [...new Set(events.map((event) => event.connection_id))];
+  const rows = await db.selectFrom('connections').selectAll().where('id', 'in', ids).execute();
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+async function processTogether(scope: ProcessingScope, events: readonly EventRow[], connections: Map<string, ConnectionRow>): Promise<ProcessedEvent[]> {
+  const { ctx } = scope;
+  return ctx.store.db.transaction().execute(async (trx) => {
+    const processed: ProcessedEvent[] = [];
+    const completions = [];
+    for (const event of events) {
+      const startedAt = ctx.now();
+      const outcome = await decide(ctx, scope.registry, trx, event, connections.get(event.connection_id));
+      processed.push({ event, outcome });
+      completions.push({ eventId: event.id, ...outcome, startedAt, finishedAt: ctx.now() });
+    }
+    const written = await completeEvents(trx, scope.workerId, completions);
+    if (written.size !== events.length) throw new LeaseLost('some events of the chunk are no longer leased to this worker');
+    return processed;
+  });
+}
+
+async function processAlone(scope: ProcessingScope, event: EventRow, connections: Map<string, ConnectionRow>): Promise<ProcessedEvent | undefined> {
+  const { ctx, workerId, policy } = scope;
   const startedAt = ctx.now();
-  const attempt = claimed.attempts;
   try {
     return await ctx.store.db.transaction().execute(async (trx) => {
-      const event = await trx.selectFrom('events').selectAll().where('id', '=', claimed.id).forUpdate().executeTakeFirst();
-      if (!event || event.locked_by !== workerId || !['received', 'failed'].includes(event.status)) return undefined;
-      const outcome = await decide(ctx, registry, trx, event);
-      await finish(trx, event, outcome, attempt, startedAt, ctx.now());
-      return outcome;
+      const outcome = await decide(ctx, scope.registry, trx, event, connections.get(event.connection_id));
+      const written = await completeEvents(trx, workerId, [{ eventId: event.id, ...outcome, startedAt, finishedAt: ctx.now() }]);
+      if (!written.has(event.id)) throw new LeaseLost(`event ${event.id} is no longer leased to this worker`);
+      return { event, outcome };
     });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof LeaseLost) return undefined;
+    const attempt = event.attempts;
     const dead = !isRetryable(error) || attempt >= policy.maxAttempts;
-    const outcome: ProcessOutcome = { status: dead ? 'dead' : 'failed', reason: message };
-    const nextAttempt = new Date(ctx.now().getTime() + retryDelayMs(attempt, policy));
-    await ctx.store.db.transaction().execute(async (trx) => {
-      const event = await trx.selectFrom('events').selectAll().where('id', '=', claimed.id).forUpdate().executeTakeFirst();
-      if (!event || event.locked_by !== workerId) return;
-      await finish(trx, event, outcome, attempt, startedAt, ctx.now(), nextAttempt);
-    });
-    ctx.logger.warn({ eventId: claimed.id, type: claimed.type, attempt, dead, err: error }, 'event processing failed');
-    return outcome;
+    const outcome: ProcessOutcome = { status: dead ? 'dead' : 'failed', reason: error instanceof Error ? error.message : String(error) };
+    const nextAttemptAt = new Date(ctx.now().getTime() + retryDelayMs(attempt, policy));
+    const written = await completeEvents(ctx.store.db, workerId, [{ eventId: event.id, ...outcome, nextAttemptAt, startedAt, finishedAt: ctx.now() }]);
+    ctx.logger.warn({ eventId: event.id, type: event.type, attempt, dead, err: error }, 'event processing failed');
+    return written.has(event.id) ? { event, outcome } : undefined;
   }
 }
 
-async function decide(ctx: AppContext, registry: HandlerRegistry, trx: Db, row: EventRow): Promise<ProcessOutcome> {
-  const connection = await findConnection(trx, row.connection_id);
+async function decide(ctx: AppContext, registry: HandlerRegistry, trx: Db, row: EventRow, connection: ConnectionRow | undefined): Promise<ProcessOutcome> {
   if (!connection || connection.disconnected_at) return { status: 'ignored', reason: 'the connection was disconnected; its events are kept but not acted on' };
   if (!connection.is_active) return { status: 'paused', reason: 'the connection is disabled; this event is processed when it is enabled again' };
   const registration = registry.get(row.type);
@@ -80,25 +128,4 @@ async function decide(ctx: AppContext, registry: HandlerRegistry, trx: Db, row: 
       : undefined;
   const outcome: HandlerOutcome = await registration.handle({ ctx, trx, event, eventRow: row, connection, object: applied });
   return outcome.status === 'processed' ? { status: 'processed', reason: outcome.note ?? null } : { status: 'ignored', reason: outcome.reason };
-}
-
-async function finish(trx: Db, event: EventRow, outcome: ProcessOutcome, attempt: number, startedAt: Date, finishedAt: Date, nextAttempt?: Date) {
-  const final = outcome.status !== 'failed';
-  await trx
-    .updateTable('events')
-    .set({
-      status: outcome.status,
-      status_reason: outcome.status === 'failed' || outcome.status === 'dead' ? null : outcome.reason,
-      last_error: outcome.status === 'failed' || outcome.status === 'dead' ? outcome.reason : event.last_error,
-      processed_at: final ? finishedAt : null,
-      next_attempt_at: nextAttempt ?? event.next_attempt_at,
-      locked_by: null,
-      locked_until: null,
-    })
-    .where('id', '=', event.id)
-    .execute();
-  await trx
-    .insertInto('event_attempts')
-    .values({ id: newId('attempt'), event_id: event.id, attempt, outcome: outcome.status, detail: outcome.reason?.slice(0, 2000) ?? null, started_at: startedAt, finished_at: finishedAt })
-    .execute();
 }

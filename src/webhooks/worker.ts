@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import type { AppContext } from '../context';
 import { buildHandlerRegistry } from '../handlers';
 import type { HandlerRegistry } from '../handlers/registry';
+import { claimDueEvents } from '../store/event-queue';
 import type { EventRow } from '../store/schema';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff';
-import { processEvent } from './event-processor';
-import { PollingLoop, inLanes } from '../polling-loop';
+import { processEvents, type ProcessingScope } from './event-processor';
+import { PollingLoop } from '../polling-loop';
 
 export interface WorkerOptions {
   /** Events claimed per round trip. */
   batchSize?: number;
-  /** Events processed at once (each in its own transaction). */
+  /** Transactions processing a claimed batch at once (the batch is split into this many chunks). */
   concurrency?: number;
   /** How long a claim lasts before another worker may take the event (a crashed worker's lease). */
   leaseMs?: number;
@@ -36,7 +36,7 @@ export class EventWorker {
     options: WorkerOptions = {},
   ) {
     this.options = {
-      batchSize: options.batchSize ?? 50,
+      batchSize: options.batchSize ?? (ctx.store.kind === 'postgres' ? 200 : 100),
       concurrency: options.concurrency ?? (ctx.store.kind === 'postgres' ? 8 : 1),
       leaseMs: options.leaseMs ?? 30_000,
       idlePollMs: options.idlePollMs ?? 500,
@@ -61,14 +61,22 @@ export class EventWorker {
 
   /** Claims and processes one batch; returns how many events it handled. Tests drive this directly. */
   async runOnce(): Promise<number> {
-    const claimed = await this.claim();
-    await inLanes(claimed, this.options.concurrency, async (event) => {
-      const outcome = await processEvent(this.ctx, this.options.registry, event, this.id, this.options.retry);
-      if (outcome) {
-        this.ctx.metrics.eventsOutcome.inc({ outcome: outcome.status });
-        this.ctx.metrics.processingLag.observe((Date.now() - event.received_at.getTime()) / 1000);
-      }
+    const now = this.ctx.now();
+    const claimed = await claimDueEvents(this.ctx.store.db, {
+      workerId: this.id,
+      now,
+      leaseUntil: new Date(now.getTime() + this.options.leaseMs),
+      limit: this.options.batchSize,
     });
+    const scope: ProcessingScope = { ctx: this.ctx, registry: this.options.registry, workerId: this.id, policy: this.options.retry };
+    await Promise.all(
+      chunksByObject(claimed, this.options.concurrency).map(async (chunk) => {
+        for (const { event, outcome } of await processEvents(scope, chunk)) {
+          this.ctx.metrics.eventsOutcome.inc({ outcome: outcome.status });
+          this.ctx.metrics.processingLag.observe((Date.now() - event.received_at.getTime()) / 1000);
+        }
+      }),
+    );
     return claimed.length;
   }
 
@@ -82,24 +90,24 @@ export class EventWorker {
     }
     return total;
   }
+}
 
-  private async claim(): Promise<EventRow[]> {
-    const now = this.ctx.now();
-    const leaseUntil = new Date(now.getTime() + this.options.leaseMs);
-    const result = await sql<EventRow>`
-      update events set locked_by = ${this.id}, locked_until = ${leaseUntil}, attempts = attempts + 1
-      where id in (
-        select id from events
-        where status in ('received', 'failed') and next_attempt_at <= ${now}
-          and (locked_until is null or locked_until < ${now})
-        order by next_attempt_at, stripe_created, id
-        limit ${this.options.batchSize}
-        for update skip locked
-      )
-      returning *`.execute(this.ctx.store.db);
-    // Oldest first, so in the common case effects are applied in Stripe's order.
-    return result.rows
-      .map((row) => ({ ...row, received_at: new Date(row.received_at), stripe_created: Number(row.stripe_created) }))
-      .sort((a, b) => a.stripe_created - b.stripe_created || a.id.localeCompare(b.id));
+/**
+ * Splits a batch into at most `count` chunks of similar size, keeping every event of one object in
+ * the same chunk and in the batch's order: two transactions never race on one object, and its
+ * versions are applied oldest first.
+ */
+export function chunksByObject(events: readonly EventRow[], count: number): EventRow[][] {
+  const chunks: EventRow[][] = Array.from({ length: Math.max(1, Math.min(count, events.length)) }, () => []);
+  const chunkOfObject = new Map<string, number>();
+  for (const event of events) {
+    const key = `${event.connection_id}/${event.object_id ?? event.id}`;
+    let index = chunkOfObject.get(key);
+    if (index === undefined) {
+      index = chunkOfObject.size % chunks.length;
+      chunkOfObject.set(key, index);
+    }
+    chunks[index]!.push(event);
   }
+  return chunks.filter((chunk) => chunk.length > 0);
 }

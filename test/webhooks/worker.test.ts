@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { expect, it } from 'vitest';
+import { HandlerRegistry } from '../../src/handlers/registry';
+import { DEFAULT_RETRY_POLICY } from '../../src/webhooks/backoff';
+import { claimDueEvents } from '../../src/store/event-queue';
+import { enqueueJob } from '../../src/store/jobs';
+import { processEvents } from '../../src/webhooks/event-processor';
+import { EventWorker, chunksByObject } from '../../src/webhooks/worker';
+import type { EventRow } from '../../src/store/schema';
+import { describeEachStore, type TestHarness } from '../support/test-context';
+import { insertTestConnection } from '../support/test-connections';
+import { deliver, stripeEvent } from '../support/webhook-delivery';
+
+/** A registry whose customer handler leaves one durable effect per run (a job row) and fails on request. */
+function effectRegistry(failFor: Set<string> = new Set()) {
+  return new HandlerRegistry().on('test', ['customer.created', 'customer.updated'], async ({ trx, event, ctx }) => {
+    const id = String(event.data.object.id);
+    if (failFor.has(id)) throw new Error(`${id} exploded`);
+    await enqueueJob(trx, 'payment_link.deactivate', { invoice_id: event.id }, { now: ctx.now(), dedupeKey: `effect:${randomUUID()}` });
+    return { status: 'processed', note: `effect for ${id}` };
+  });
+}
+
+async function effectsOf(h: TestHarness, eventIds: string[]): Promise<Record<string, number>> {
+  const jobs = await h.ctx.store.db.selectFrom('jobs').select('payload').execute();
+  const counts = Object.fromEntries(eventIds.map((id) => [id, 0]));
+  for (const job of jobs) {
+    const payload = (typeof job.payload === 'string' ? JSON.parse(job.payload) : job.payload) as { invoice_id: string };
+    if (payload.invoice_id in counts) counts[payload.invoice_id]! += 1;
+  }
+  return counts;
+}
+
+async function deliverCustomers(h: TestHarness, count: number) {
+  const { connection, secret, tenantId } = await insertTestConnection(h);
+  const events = Array.from({ length: count }, (_, i) => stripeEvent('customer.created', { id: `cus_w${i}`, object: 'customer', metadata: {} }));
+  for (const event of events) expect((await deliver(h, connection.id, event, { secrets: [secret] })).status).toBe(200);
+  return { connection, tenantId, stripeIds: events.map((event) => event.id) };
+}
+
+/** The events of one connection (the harness's store is shared by the tests of this file). */
+async function eventRows(h: TestHarness, connectionId: string): Promise<EventRow[]> {
+  return h.ctx.store.db.selectFrom('events').selectAll().where('connection_id', '=', connectionId).orderBy('stripe_event_id').execute();
+}
+
+describeEachStore('event worker', (h) => {
+  it('processes a claimed batch together, one effect and one attempt per event', async () => {
+    const { stripeIds, connection } = await deliverCustomers(h(), 6);
+    expect(await new EventWorker(h().ctx, { registry: effectRegistry(), concurrency: 2 }).drain()).toBe(6);
+    const rows = await eventRows(h(), connection.id);
+    expect(rows.map((row) => [row.status, row.attempts, row.locked_by])).toEqual(rows.map(() => ['processed', 1, null]));
+    expect(Object.values(await effectsOf(h(), stripeIds))).toEqual([1, 1, 1, 1, 1, 1]);
+    const attempts = await h().ctx.store.db.selectFrom('event_attempts').select(['event_id', 'outcome', 'attempt']).where('event_id', 'in', rows.map((row) => row.id)).execute();
+    expect(attempts.map((attempt) => [attempt.outcome, attempt.attempt])).toEqual(rows.map(() => ['processed', 1]));
+    expect(new Set(attempts.map((attempt) => attempt.event_id)).size).toBe(6);
+  });
+
+  it('a failing event fails alone: the rest of its chunk is processed and its failure is logged against it', async () => {
+    const { stripeIds, connection } = await deliverCustomers(h(), 5);
+    const worker = new EventWorker(h().ctx, { registry: effectRegistry(new Set(['cus_w2'])), concurrency: 1 });
+    expect(await worker.runOnce()).toBe(5);
+    const rows = await eventRows(h(), connection.id);
+    const byObject = Object.fromEntries(rows.map((row) => [row.object_id, row]));
+    expect(byObject.cus_w2).toMatchObject({ status: 'failed', last_error: 'cus_w2 exploded', locked_by: null });
+    expect(byObject.cus_w2!.next_attempt_at.getTime()).toBeGreaterThan(h().ctx.now().getTime());
+    for (const id of ['cus_w0', 'cus_w1', 'cus_w3', 'cus_w4']) expect(byObject[id]!.status).toBe('processed');
+    // The whole-chunk try was rolled back, so each successful event's effect exists once, and the failing one's not at all.
+    expect(await effectsOf(h(), stripeIds)).toEqual(Object.fromEntries(stripeIds.map((id, i) => [id, i === 2 ? 0 : 1])));
+  });
+
+  it('a worker that lost its lease writes nothing for that event, and still completes the events it holds', async () => {
+    const { stripeIds, connection } = await deliverCustomers(h(), 2);
+    const registry = effectRegistry();
+    const now = h().ctx.now();
+    const stale = await claimDueEvents(h().ctx.store.db, { workerId: 'worker_stale', now, leaseUntil: new Date(now.getTime() + 30_000), limit: 10 });
+    expect(stale).toHaveLength(2);
+    // The second event's lease runs out (its worker stalled) and another worker takes and processes it.
+    const [kept, stolen] = stale as [EventRow, EventRow];
+    await h().ctx.store.db.updateTable('events').set({ locked_until: new Date(now.getTime() - 1) }).where('id', '=', stolen.id).execute();
+    expect(await new EventWorker(h().ctx, { registry }).drain()).toBe(1);
+
+    const processed = await processEvents({ ctx: h().ctx, registry, workerId: 'worker_stale', policy: DEFAULT_RETRY_POLICY }, stale);
+    expect(processed.map(({ event }) => event.id)).toEqual([kept.id]);
+    expect(Object.values(await effectsOf(h(), stripeIds))).toEqual([1, 1]);
+    const attempts = await h().ctx.store.db.selectFrom('event_attempts').select(['event_id']).execute();
+    expect(attempts.filter((attempt) => attempt.event_id === stolen.id)).toHaveLength(1);
+    expect((await eventRows(h(), connection.id)).map((row) => row.status)).toEqual(['processed', 'processed']);
+  });
+});
+
+it('chunks keep every event of one object together, in order, and spread objects evenly', () => {
+  const row = (id: string, objectId: string | null) => ({ id, connection_id: 'conn', object_id: objectId }) as EventRow;
+  const events = [row('e1', 'a'), row('e2', 'b'), row('e3', 'a'), row('e4', 'c'), row('e5', null), row('e6', 'b'), row('e7', 'd')];
+  const chunks = chunksByObject(events, 3);
+  expect(chunks.map((chunk) => chunk.map((event) => event.id))).toEqual([['e1', 'e3', 'e5'], ['e2', 'e6', 'e7'], ['e4']]);
+  expect(chunksByObject(events.slice(0, 1), 8)).toHaveLength(1);
+  expect(chunksByObject([], 8)).toEqual([]);
+});
