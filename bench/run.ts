@@ -28,7 +28,7 @@ try {
     await benchVersusPeer('checkout', sandbox, settings, version, checkoutPerSecond);
     await benchVersusPeer('customers', sandbox, settings, version);
   }
-  if (want('e2e')) await benchEndToEnd(sandbox, { seconds: quick ? 6 : 20, samples: quick ? 20 : 100, rate: 1_000 });
+  if (want('e2e')) await benchEndToEnd(sandbox, { seconds: quick ? 6 : 20, samples: quick ? 20 : 100, rate: 1_000, cpuProfDir });
   if (want('backfill')) await benchBackfill(sandbox.template, quick ? 2_000 : 10_000);
   if (want('correctness')) {
     ensurePeer();

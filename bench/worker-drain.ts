@@ -22,10 +22,12 @@ const rows = Array.from({ length: n }, (_, i) => {
   return { connection_id: connection.id, tenant_id: connection.tenant_id, stripe_event_id: event.id, type: event.type, livemode: false, api_version: null, stripe_created: event.created, object_id: event.data.object.id, object_type: 'checkout.session', payload: JSON.stringify(event), source: 'webhook' as const, status: 'received' as const, received_at: now, next_attempt_at: now };
 });
 for (let i = 0; i < n; i += 500) await insertEvents(ctx.store.db, rows.slice(i, i + 500));
+const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const env = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
 const handled = await new EventWorker(ctx, { batchSize: env('BENCH_BATCH'), concurrency: env('BENCH_LANES') }).drain();
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuBefore);
 const statuses = await ctx.store.db.selectFrom('events').select(['status']).select((eb) => eb.fn.countAll<number>().as('n')).groupBy('status').execute();
-console.log(`drained ${handled} events in ${seconds.toFixed(2)} s = ${Math.round(handled / seconds)}/s; ${statuses.map((s) => `${s.status} ${s.n}`).join(', ')}`);
+console.log(`drained ${handled} events in ${seconds.toFixed(2)} s = ${Math.round(handled / seconds)}/s, worker CPU ${Math.round((cpu.user + cpu.system) / handled)} µs/event; ${statuses.map((s) => `${s.status} ${s.n}`).join(', ')}`);
 await store.close();

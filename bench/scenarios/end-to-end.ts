@@ -13,8 +13,8 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
  * in the sandbox), paid in the sandbox; their `checkout.session.completed` events are then delivered
  * at intervals among the background load, and each one's invoice is polled until it reads `paid`.
  */
-export async function benchEndToEnd(sandbox: SandboxInfo, options: { seconds: number; samples: number; rate: number }): Promise<void> {
-  const paybridge = await startPaybridge({ store: 'postgres', sandboxUrl: sandbox.url, role: 'all' });
+export async function benchEndToEnd(sandbox: SandboxInfo, options: { seconds: number; samples: number; rate: number; cpuProfDir?: string }): Promise<void> {
+  const paybridge = await startPaybridge({ store: 'postgres', sandboxUrl: sandbox.url, role: 'all', cpuProfDir: options.cpuProfDir });
   try {
     const { tenantId, connectionId, secret } = await paybridge.connect(sandbox.account.secret_key);
     const api = (method: string, path: string, body?: unknown) => paybridge.api(method, `/api/v1/tenants/${tenantId}${path}`, body);

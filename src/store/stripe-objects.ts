@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import { AppError } from '../errors';
 import type { Db } from './database';
 import type { StripeObjectRow } from './schema';
 import { isNewerVersion, type ObjectVersion } from '../webhooks/object-versions';
@@ -6,61 +8,123 @@ export type ApplyOutcome = 'created' | 'updated' | 'same_version' | 'superseded'
 
 export interface AppliedObject {
   outcome: ApplyOutcome;
-  /** The newest stored version after this call (the incoming one unless it was superseded). */
+  /** The newest known version after this event (the incoming one unless it was superseded). */
   current: StripeObjectRow;
 }
 
-/**
- * Writes an object version only if it is newer than what is stored (see object-versions.ts). Must
- * run inside the processing transaction: the row lock serialises two workers on one object.
- */
-export async function applyObjectVersion(
-  trx: Db,
-  values: { connectionId: string; stripeId: string; objectType: string; version: ObjectVersion },
-): Promise<AppliedObject> {
-  const { version } = values;
-  const row = {
-    connection_id: values.connectionId,
-    stripe_id: values.stripeId,
-    object_type: values.objectType,
-    data: JSON.stringify(version.object),
-    status: typeof version.object.status === 'string' ? version.object.status : null,
-    deleted: version.deleted,
-    version_created: version.created,
-    version_event_id: version.eventId,
-    version_previous: JSON.stringify(version.previous),
-    updated_at: new Date(),
-  };
-  const inserted = await trx
-    .insertInto('stripe_objects')
-    .values(row)
-    .onConflict((oc) => oc.columns(['connection_id', 'stripe_id']).doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  if (inserted) return { outcome: 'created', current: inserted };
+export interface ObjectKey {
+  connectionId: string;
+  stripeId: string;
+}
 
-  const stored = await trx
-    .selectFrom('stripe_objects')
-    .selectAll()
-    .where('connection_id', '=', values.connectionId)
-    .where('stripe_id', '=', values.stripeId)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  if (stored.version_event_id === version.eventId) return { outcome: 'same_version', current: stored };
-  const storedVersion: ObjectVersion = {
-    created: Number(stored.version_created),
-    eventId: stored.version_event_id,
-    object: stored.data,
-    previous: stored.version_previous,
-    deleted: stored.deleted,
-  };
-  if (!isNewerVersion(version, storedVersion)) return { outcome: 'superseded', current: stored };
-  const updated = await trx
-    .updateTable('stripe_objects')
-    .set(row)
-    .where('connection_id', '=', values.connectionId)
-    .where('stripe_id', '=', values.stripeId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return { outcome: 'updated', current: updated };
+export interface IncomingVersion extends ObjectKey {
+  objectType: string;
+  version: ObjectVersion;
+}
+
+const keyOf = (key: ObjectKey) => `${key.connectionId}/${key.stripeId}`;
+
+/** Raised when another transaction created an object this one meant to create; retrying the transaction resolves it. */
+export class ObjectCreatedMeanwhile extends AppError {
+  constructor(ids: string[]) {
+    super({ code: 'object_created_meanwhile', status: 409, retryable: true, message: `${ids.join(', ')} was stored by another transaction at the same time; the event is retried` });
+  }
+}
+
+/**
+ * The newest known version of every Stripe object one processing transaction touches. `lock` reads
+ * the stored rows with FOR UPDATE in one statement (so two transactions on one object serialise);
+ * `apply` decides each incoming version in memory (see object-versions.ts), so several events on
+ * one object in one transaction see each other; `write` stores what changed in at most two
+ * statements. An object that was absent at `lock` but created by another transaction before
+ * `write` raises ObjectCreatedMeanwhile: the caller rolls back and retries, and the retry locks it.
+ */
+export class ObjectVersions {
+  private readonly created = new Set<string>();
+  private readonly updated = new Set<string>();
+
+  private constructor(
+    private readonly locked: ReadonlySet<string>,
+    private readonly rows: Map<string, StripeObjectRow>,
+  ) {}
+
+  static async lock(trx: Db, keys: readonly ObjectKey[]): Promise<ObjectVersions> {
+    const locked = new Set(keys.map(keyOf));
+    if (keys.length === 0) return new ObjectVersions(locked, new Map());
+    const result = await sql<StripeObjectRow>`
+      select * from stripe_objects
+      where (connection_id, stripe_id) in (select * from unnest(${keys.map((k) => k.connectionId)}::text[], ${keys.map((k) => k.stripeId)}::text[]))
+      for update`.execute(trx);
+    return new ObjectVersions(locked, new Map(result.rows.map((row) => [keyOf({ connectionId: row.connection_id, stripeId: row.stripe_id }), { ...row, version_created: Number(row.version_created) }])));
+  }
+
+  apply(incoming: IncomingVersion): AppliedObject {
+    const { version } = incoming;
+    const key = keyOf(incoming);
+    if (!this.locked.has(key)) throw new Error(`${incoming.stripeId} was not locked before its version was applied`);
+    const stored = this.rows.get(key);
+    if (stored && stored.version_event_id === version.eventId) return { outcome: 'same_version', current: stored };
+    if (stored && !isNewerVersion(version, versionOf(stored))) return { outcome: 'superseded', current: stored };
+    const current: StripeObjectRow = {
+      connection_id: incoming.connectionId,
+      stripe_id: incoming.stripeId,
+      object_type: incoming.objectType,
+      data: version.object,
+      status: typeof version.object.status === 'string' ? version.object.status : null,
+      deleted: version.deleted,
+      version_created: version.created,
+      version_event_id: version.eventId,
+      version_previous: version.previous,
+      updated_at: new Date(),
+    };
+    this.rows.set(key, current);
+    if (stored && !this.created.has(key)) {
+      this.updated.add(key);
+      return { outcome: 'updated', current };
+    }
+    this.created.add(key);
+    return { outcome: stored ? 'updated' : 'created', current };
+  }
+
+  async write(trx: Db): Promise<void> {
+    const toCreate = [...this.created].map((key) => this.rows.get(key)!);
+    const toUpdate = [...this.updated].map((key) => this.rows.get(key)!);
+    if (toCreate.length > 0) {
+      const inserted = await sql<{ connection_id: string; stripe_id: string }>`
+        insert into stripe_objects (connection_id, stripe_id, object_type, data, status, deleted, version_created, version_event_id, version_previous, updated_at)
+        select connection_id, stripe_id, object_type, data::jsonb, status, deleted, version_created, version_event_id, version_previous::jsonb, updated_at
+        from ${columnsOf(toCreate)}
+        on conflict (connection_id, stripe_id) do nothing
+        returning connection_id, stripe_id`.execute(trx);
+      if (inserted.rows.length !== toCreate.length) {
+        const stored = new Set(inserted.rows.map((row) => keyOf({ connectionId: row.connection_id, stripeId: row.stripe_id })));
+        throw new ObjectCreatedMeanwhile(toCreate.filter((row) => !stored.has(keyOf({ connectionId: row.connection_id, stripeId: row.stripe_id }))).map((row) => row.stripe_id));
+      }
+    }
+    if (toUpdate.length > 0) {
+      await sql`
+        update stripe_objects s set
+          object_type = u.object_type, data = u.data::jsonb, status = u.status, deleted = u.deleted, version_created = u.version_created,
+          version_event_id = u.version_event_id, version_previous = u.version_previous::jsonb, updated_at = u.updated_at
+        from ${columnsOf(toUpdate)}
+        where s.connection_id = u.connection_id and s.stripe_id = u.stripe_id`.execute(trx);
+    }
+    this.created.clear();
+    this.updated.clear();
+  }
+}
+
+function versionOf(row: StripeObjectRow): ObjectVersion {
+  return { created: Number(row.version_created), eventId: row.version_event_id, object: row.data, previous: row.version_previous, deleted: row.deleted };
+}
+
+/** The rows as an unnest() of one typed array per column, aliased `u`. */
+function columnsOf(rows: readonly StripeObjectRow[]) {
+  const column = <T>(pick: (row: StripeObjectRow) => T) => rows.map(pick);
+  return sql`unnest(
+    ${column((r) => r.connection_id)}::text[], ${column((r) => r.stripe_id)}::text[], ${column((r) => r.object_type)}::text[],
+    ${column((r) => JSON.stringify(r.data))}::text[], ${column((r) => r.status)}::text[], ${column((r) => r.deleted)}::bool[],
+    ${column((r) => r.version_created)}::int8[], ${column((r) => r.version_event_id)}::text[],
+    ${column((r) => JSON.stringify(r.version_previous))}::text[], ${column((r) => r.updated_at)}::timestamptz[]
+  ) as u(connection_id, stripe_id, object_type, data, status, deleted, version_created, version_event_id, version_previous, updated_at)`;
 }

@@ -5,7 +5,7 @@ import type { HandlerOutcome, StripeEventEnvelope } from '../handlers/types';
 import type { Db } from '../store/database';
 import { completeEvents } from '../store/event-queue';
 import type { ConnectionRow, EventRow, EventStatus } from '../store/schema';
-import { applyObjectVersion } from '../store/stripe-objects';
+import { ObjectCreatedMeanwhile, ObjectVersions, type ObjectKey } from '../store/stripe-objects';
 import { featuresForEvent, type Feature } from '../stripe/features';
 import { retryDelayMs, type RetryPolicy } from './backoff';
 
@@ -63,14 +63,16 @@ async function loadConnections(db: Db, events: readonly EventRow[]): Promise<Map
 async function processTogether(scope: ProcessingScope, events: readonly EventRow[], connections: Map<string, ConnectionRow>): Promise<ProcessedEvent[]> {
   const { ctx } = scope;
   return ctx.store.db.transaction().execute(async (trx) => {
+    const versions = await ObjectVersions.lock(trx, objectKeys(events));
     const processed: ProcessedEvent[] = [];
     const completions = [];
     for (const event of events) {
       const startedAt = ctx.now();
-      const outcome = await decide(ctx, scope.registry, trx, event, connections.get(event.connection_id));
+      const outcome = await decide(ctx, scope.registry, trx, versions, event, connections.get(event.connection_id));
       processed.push({ event, outcome });
       completions.push({ eventId: event.id, ...outcome, startedAt, finishedAt: ctx.now() });
     }
+    await versions.write(trx);
     const written = await completeEvents(trx, scope.workerId, completions);
     if (written.size !== events.length) throw new LeaseLost('some events of the chunk are no longer leased to this worker');
     return processed;
@@ -80,13 +82,23 @@ async function processTogether(scope: ProcessingScope, events: readonly EventRow
 async function processAlone(scope: ProcessingScope, event: EventRow, connections: Map<string, ConnectionRow>): Promise<ProcessedEvent | undefined> {
   const { ctx, workerId, policy } = scope;
   const startedAt = ctx.now();
-  try {
-    return await ctx.store.db.transaction().execute(async (trx) => {
-      const outcome = await decide(ctx, scope.registry, trx, event, connections.get(event.connection_id));
+  const attemptOnce = () =>
+    ctx.store.db.transaction().execute(async (trx) => {
+      const versions = await ObjectVersions.lock(trx, objectKeys([event]));
+      const outcome = await decide(ctx, scope.registry, trx, versions, event, connections.get(event.connection_id));
+      await versions.write(trx);
       const written = await completeEvents(trx, workerId, [{ eventId: event.id, ...outcome, startedAt, finishedAt: ctx.now() }]);
       if (!written.has(event.id)) throw new LeaseLost(`event ${event.id} is no longer leased to this worker`);
       return { event, outcome };
     });
+  try {
+    try {
+      return await attemptOnce();
+    } catch (error) {
+      // Another transaction created the same object first; now it exists, the retry locks it.
+      if (error instanceof ObjectCreatedMeanwhile) return await attemptOnce();
+      throw error;
+    }
   } catch (error) {
     if (error instanceof LeaseLost) return undefined;
     const attempt = event.attempts;
@@ -99,7 +111,19 @@ async function processAlone(scope: ProcessingScope, event: EventRow, connections
   }
 }
 
-async function decide(ctx: AppContext, registry: HandlerRegistry, trx: Db, row: EventRow, connection: ConnectionRow | undefined): Promise<ProcessOutcome> {
+/** The objects the events carry, to lock before processing them. */
+function objectKeys(events: readonly EventRow[]): ObjectKey[] {
+  return events.flatMap((event) => (event.object_id ? [{ connectionId: event.connection_id, stripeId: event.object_id }] : []));
+}
+
+async function decide(
+  ctx: AppContext,
+  registry: HandlerRegistry,
+  trx: Db,
+  versions: ObjectVersions,
+  row: EventRow,
+  connection: ConnectionRow | undefined,
+): Promise<ProcessOutcome> {
   if (!connection || connection.disconnected_at) return { status: 'ignored', reason: 'the connection was disconnected; its events are kept but not acted on' };
   if (!connection.is_active) return { status: 'paused', reason: 'the connection is disabled; this event is processed when it is enabled again' };
   const registration = registry.get(row.type);
@@ -113,7 +137,7 @@ async function decide(ctx: AppContext, registry: HandlerRegistry, trx: Db, row: 
   const object = event.data.object;
   const applied =
     typeof object.id === 'string'
-      ? await applyObjectVersion(trx, {
+      ? versions.apply({
           connectionId: connection.id,
           stripeId: object.id,
           objectType: typeof object.object === 'string' ? object.object : row.type.split('.')[0]!,

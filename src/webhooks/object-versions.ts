@@ -1,3 +1,5 @@
+import { isDeepStrictEqual } from 'node:util';
+
 /**
  * How Paybridge orders versions of one Stripe object when events arrive late, twice or shuffled.
  * Newer means: a later event `created`; within the same second, a later lifecycle stage; then the
@@ -45,11 +47,14 @@ export function isTerminal(object: Record<string, unknown>): boolean {
   return lifecycleRank(object) >= TERMINAL;
 }
 
-/** True when every field named in `previous` holds that value in `object`: `previous` describes `object`. */
+/**
+ * True when every field named in `previous` holds that value in `object`: `previous` describes
+ * `object`. Compared by value, not by text: a version read back from jsonb has its keys reordered.
+ */
 function describes(previous: Record<string, unknown> | null, object: Record<string, unknown>): boolean {
   if (!previous) return false;
   const keys = Object.keys(previous);
-  return keys.length > 0 && keys.every((key) => JSON.stringify(previous[key]) === JSON.stringify(object[key]));
+  return keys.length > 0 && keys.every((key) => isDeepStrictEqual(previous[key], object[key]));
 }
 
 /** Whether `incoming` should replace `stored`. */
