@@ -23,7 +23,7 @@ async function insertEventsValues(db: Db, events: IncomingEvent[]): Promise<Set<
 
 const insert = process.env.BENCH_INSERT === 'values' ? insertEventsValues : insertEvents;
 const database = await scratchDatabase('pb_bench_db');
-const store = openStore({ databaseUrl: database.url, poolSize: 64 });
+const store = await openStore({ databaseUrl: database.url, poolSize: 64 });
 try {
   await migrateOrThrow(store.db);
   const tenant = (await insertTenant(store.db, 'bench')).id;

@@ -73,7 +73,7 @@ export async function startPaybridge(options: { store: StoreChoice; sandboxUrl: 
     },
     async stopAndCount(connectionId, ids) {
       await child.stop();
-      const store = openStore(database ? { databaseUrl: database.url, poolSize: 1 } : { dataDir });
+      const store = await openStore(database ? { databaseUrl: database.url, poolSize: 1 } : { dataDir });
       try {
         const rows = await store.db.selectFrom('events').select(['stripe_event_id']).where('connection_id', '=', connectionId).execute();
         const stored = new Map<string, number>();

@@ -11,7 +11,7 @@ export function registerMigrateCommand(program: Command): void {
     .action(async () => {
       try {
         const config = loadConfig();
-        const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+        const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
         try {
           const applied = await migrateOrThrow(store.db);
           process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'already up to date\n');

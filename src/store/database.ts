@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './schema';
 
@@ -24,9 +23,10 @@ pg.types.setTypeParser(20, (value) => Number(value));
 /**
  * One query layer over both stores: real PostgreSQL when a URL is given, else embedded PGlite in
  * `dataDir/pglite` (or in memory for tests). PGlite is one connection, so the dialect serialises
- * queries; code must not hold a transaction open while waiting on another query.
+ * queries; code must not hold a transaction open while waiting on another query. PGlite is loaded
+ * only when chosen: its module alone adds about 30 MB to a process that runs on PostgreSQL.
  */
-export function openStore(options: { databaseUrl?: string; dataDir?: string; memory?: boolean; poolSize?: number }): Store {
+export async function openStore(options: { databaseUrl?: string; dataDir?: string; memory?: boolean; poolSize?: number }): Promise<Store> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
@@ -42,6 +42,7 @@ export function openStore(options: { databaseUrl?: string; dataDir?: string; mem
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return makeStore(db, 'postgres');
   }
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
   let client: PGlite;
   if (options.memory) {
     client = new PGlite();

@@ -144,7 +144,7 @@ describe('paybridge CLI', () => {
     expect(newKey).not.toBe(oldKey);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     expect(rotated.stdout + rotated.stderr).not.toContain(newKey);
-    const store = openStore({ dataDir });
+    const store = await openStore({ dataDir });
     try {
       const oldBox = createSecretBox(oldKey);
       const newBox = createSecretBox(newKey);

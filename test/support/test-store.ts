@@ -19,7 +19,7 @@ export async function openTestStore(kind: StoreKind, options: { poolSize?: numbe
   const name = `pb_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(`create database ${name}`);
   const url = testDatabaseUrl(name);
-  const store = openStore({ databaseUrl: url, poolSize: options.poolSize });
+  const store = await openStore({ databaseUrl: url, poolSize: options.poolSize });
   return {
     ...store,
     url,
