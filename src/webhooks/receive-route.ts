@@ -27,7 +27,9 @@ export function webhookRoutes(ctx: AppContext) {
   const rejections = new RejectionTracker(ctx);
   const writer = new EventWriter(ctx.store.db, {
     maxBatch: 500,
-    maxInFlight: ctx.store.kind === 'postgres' ? 8 : 1,
+    // Four batches in flight beat eight on the 2-core bench (7,809 against 7,316-7,558 events/s):
+    // fewer, larger commits cost PostgreSQL less CPU per event.
+    maxInFlight: ctx.store.kind === 'postgres' ? 4 : 1,
     onStored: (events) => {
       ctx.metrics.webhooksReceived.inc(events.length);
       ctx.bus.emit('events-stored', events.length);
