@@ -1,12 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import { newId } from '../ids';
 import { JOB_RETRY, type JobCatalog, type JobKind } from '../jobs/catalog';
 import type { Db } from './database';
 import type { JobRow } from './invoices-schema';
-
-function newJobId(): string {
-  return `job_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`;
-}
 
 /**
  * Enqueues a job, usually inside the transaction that decided it, so it exists exactly when that
@@ -21,7 +17,7 @@ export async function enqueueJob<K extends JobKind>(
   const inserted = await db
     .insertInto('jobs')
     .values({
-      id: newJobId(),
+      id: newId('job'),
       kind,
       payload: JSON.stringify(payload),
       dedupe_key: options.dedupeKey ?? null,
