@@ -1,13 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 export interface ChildServer {
   readonly url: string;
   readonly pid: number;
   readonly info: Record<string, unknown>;
-  /** Peak resident set size of the process so far (VmHWM), in MB. */
+  /** Peak resident set size of the process (VmHWM) since it started or since resetPeakRss(), in MB. */
   peakRssMb(): number;
+  /**
+   * Starts a new peak window, so a load phase is measured apart from start-up (an embedded store's
+   * first start runs initdb in a second WASM instance). Returns the peak of the window it closes.
+   */
+  resetPeakRss(): number;
   /** CPU time (user + system) the process has used so far, in seconds. */
   cpuSeconds(): number;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
@@ -80,6 +85,12 @@ export async function spawnServer(script: string, options: SpawnOptions): Promis
     pid,
     info,
     peakRssMb,
+    resetPeakRss() {
+      const closed = peakRssMb();
+      writeFileSync(`/proc/${pid}/clear_refs`, '5'); // Linux: resets VmHWM to the current RSS
+      peak = 0;
+      return closed;
+    },
     cpuSeconds,
     async stop(graceMs = 10_000) {
       peakRssMb();

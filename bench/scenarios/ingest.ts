@@ -52,6 +52,7 @@ export async function benchIngest(store: StoreChoice, sandbox: SandboxInfo, sett
     const { connectionId, secret } = await paybridge.connect(sandbox.account.secret_key);
     const feed = feedFor(mix, sandbox, secret);
     const path = `/webhooks/stripe/${connectionId}`;
+    const startupRss = paybridge.child.resetPeakRss();
     const warm = await runLoad({ url: paybridge.child.url, path, connections: settings.connections, seconds: Math.min(2, settings.seconds), next: feed });
     const cpuBefore = paybridge.child.cpuSeconds();
     const result = await runLoad({ url: paybridge.child.url, path, connections: settings.connections, seconds: settings.seconds, next: feed });
@@ -65,7 +66,7 @@ export async function benchIngest(store: StoreChoice, sandbox: SandboxInfo, sett
     if (result.non2xx + result.errors + warm.non2xx + warm.errors > 0) failures.push(`${label}: ${result.non2xx + warm.non2xx} non-2xx, ${result.errors + warm.errors} errors ${[...warm.samples, ...result.samples].join(' | ')}`);
     const target = store === 'postgres' ? '≥ 10,000/s, p99 ≤ 50 ms, RSS ≤ 300 MB' : '≥ 3,000/s, p99 ≤ 100 ms';
     const met = role === 'all' || mix !== 'checkout' ? undefined : store === 'postgres' ? result.perSecond >= 10_000 && result.p99 <= 50 && rss <= 300 : result.perSecond >= 3_000 && result.p99 <= 100;
-    rows.push({ benchmark: label, target: role === 'all' || mix !== 'checkout' ? '(vs peer below)' : target, perSecond: result.perSecond, p50: result.p50, p99: result.p99, rssMb: rss, met, detail: `${describe(result)}; every ack verified stored once (${check.missing} missing); server CPU ${cpuPerEvent.toFixed(0)} µs/event` });
+    rows.push({ benchmark: label, target: role === 'all' || mix !== 'checkout' ? '(vs peer below)' : target, perSecond: result.perSecond, p50: result.p50, p99: result.p99, rssMb: rss, met, detail: `${describe(result)}; every ack verified stored once (${check.missing} missing); server CPU ${cpuPerEvent.toFixed(0)} µs/event; RSS is the peak under load, start-up peaked at ${startupRss.toFixed(0)} MB` });
     return result;
   } finally {
     await paybridge.dispose();
