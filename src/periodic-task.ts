@@ -1,6 +1,6 @@
 /**
  * Runs a task once at start and then every `intervalMs`, never two rounds at once; `stop()` waits
- * for a round in progress. Used for the maintenance rounds of worker processes (backfill, drift).
+ * for a round in progress. MaintenanceTask builds on it for the rounds of worker processes.
  */
 export class PeriodicTask {
   private timer: NodeJS.Timeout | undefined;

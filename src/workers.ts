@@ -1,6 +1,6 @@
 import { runDriftChecks } from './connections/connection-service';
 import type { AppContext } from './context';
-import { PeriodicTask } from './periodic-task';
+import { MaintenanceTask } from './maintenance-task';
 import { queueDepth } from './store/events';
 import { BackfillScheduler } from './webhooks/backfill-scheduler';
 import { EventWorker, type WorkerOptions } from './webhooks/worker';
@@ -14,8 +14,8 @@ export interface RunningWorkers {
 
 /**
  * The background side of a process (PAYBRIDGE_ROLE=worker or all): the event worker, the job runner,
- * the maintenance rounds (backfill, endpoint drift; `maintenance: false` turns them off) and the
- * queue-depth gauge. Later capabilities (outbound webhooks) start here too.
+ * the maintenance rounds (backfill, endpoint drift; once per interval across all worker processes;
+ * `maintenance: false` turns them off) and the queue-depth gauge. Later capabilities (outbound webhooks) start here too.
  */
 export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions; maintenance?: boolean } = {}): RunningWorkers {
   const worker = new EventWorker(ctx, options.worker);
@@ -27,10 +27,10 @@ export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions;
   const drift =
     options.maintenance === false
       ? undefined
-      : new PeriodicTask(DRIFT_CHECK_INTERVAL_MS, async () => {
+      : new MaintenanceTask(ctx, 'endpoint-drift', DRIFT_CHECK_INTERVAL_MS, async () => {
           const result = await runDriftChecks(ctx);
           if (result.needsAttention.length > 0 || result.failed.length > 0) ctx.logger.warn(result, 'webhook endpoint drift check found problems');
-        }, (error) => ctx.logger.warn({ err: error }, 'drift check round failed'));
+        });
   drift?.start();
   const gauge = setInterval(() => {
     queueDepth(ctx.store.db)

@@ -155,6 +155,13 @@ export interface BackfillCursorsTable {
   last_result: string | null;
 }
 
+export interface MaintenanceRoundsTable {
+  name: string;
+  holder: string;
+  started_at: Timestamp;
+  next_due_at: Timestamp;
+}
+
 export interface Database extends BillingTables {
   settings: SettingsTable;
   tenants: TenantsTable;
@@ -167,6 +174,7 @@ export interface Database extends BillingTables {
   webhook_rejections: WebhookRejectionsTable;
   webhook_rejection_counts: WebhookRejectionCountsTable;
   backfill_cursors: BackfillCursorsTable;
+  maintenance_rounds: MaintenanceRoundsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

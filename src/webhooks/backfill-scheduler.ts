@@ -1,18 +1,18 @@
 import type { AppContext } from '../context';
-import { PeriodicTask } from '../periodic-task';
+import { MaintenanceTask } from '../maintenance-task';
 import { listAllLiveConnections } from '../store/connections';
 import { backfillConnection } from './backfill';
 
 export const BACKFILL_INTERVAL_MS = 15 * 60_000;
 
 /**
- * Catches up on events Stripe could not deliver (downtime, a dropped delivery): once when a worker
- * starts, then every 15 minutes, for every active connection. Deliveries and backfill share the
- * dedupe key, so overlap costs nothing but a skipped insert.
+ * Catches up on events Stripe could not deliver (downtime, a dropped delivery): when a worker starts
+ * and then every 15 minutes, for every active connection, once across all worker processes.
+ * Deliveries and backfill share the dedupe key, so overlap costs nothing but a skipped insert.
  */
-export class BackfillScheduler extends PeriodicTask {
+export class BackfillScheduler extends MaintenanceTask {
   constructor(ctx: AppContext, intervalMs = BACKFILL_INTERVAL_MS) {
-    super(intervalMs, () => backfillActiveConnections(ctx), (error) => ctx.logger.warn({ err: error }, 'backfill round failed; next round retries'));
+    super(ctx, 'backfill', intervalMs, () => backfillActiveConnections(ctx));
   }
 }
 
