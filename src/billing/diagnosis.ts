@@ -49,6 +49,8 @@ export type InvoiceDiagnosis = z.infer<typeof diagnosisView>;
 /** Refusal reasons that mean the signature could not be verified (the rest are wrong mode, size…). */
 const SIGNATURE_REASONS = ['missing_signature_header', 'malformed_signature_header', 'timestamp_outside_tolerance', 'no_matching_signature', 'no_signing_secret'];
 
+const CLOCK_SKEW_MARGIN_MS = 10 * 60_000;
+
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
 /**
@@ -56,14 +58,18 @@ const iso = (value: Date | string | null) => (value === null ? null : new Date(v
  * mention the invoice and what became of them, were deliveries to the connection refused for their
  * signature, and what to check next. Events are found by the invoice id in their payload (it is in
  * the metadata of the link, the session and the payment intent), so nothing extra is indexed at receipt.
+ * Only events received since the invoice was finalized (less a margin for clock skew between
+ * processes) can mention it, so the tenant's log index bounds the scan to that window.
  */
 export async function diagnoseInvoice(ctx: AppContext, invoice: InvoiceRow): Promise<InvoiceDiagnosis> {
   const db = ctx.store.db;
   const connection = (await findConnection(db, invoice.connection_id))!;
+  const since = new Date(new Date(invoice.finalized_at ?? invoice.created_at).getTime() - CLOCK_SKEW_MARGIN_MS);
   const events = await db
     .selectFrom('events')
     .select(['id', 'stripe_event_id', 'type', 'status', 'status_reason', 'last_error', 'attempts', 'connection_id', 'received_at'])
     .where('tenant_id', '=', invoice.tenant_id)
+    .where('received_at', '>=', since)
     .where(sql<boolean>`position(${invoice.id} in payload) > 0`)
     .orderBy('received_at', 'desc')
     .limit(100)
