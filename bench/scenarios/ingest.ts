@@ -1,4 +1,5 @@
 import { spawnServer } from '../lib/child';
+import { cpuBudget } from '../lib/cpu';
 import { checkoutFeed, customerFeed } from '../lib/events';
 import { runLoad, type LoadResult } from '../lib/load';
 import { startPaybridge, type StoreChoice } from '../lib/paybridge';
@@ -22,12 +23,12 @@ export async function benchBare(sandbox: SandboxInfo, settings: IngestSettings):
   try {
     const feed = checkoutFeed({ template: sandbox.template, secret, sessionPrefix: sandbox.sessionPrefix, sessions: sandbox.sessions });
     await runLoad({ url: child.url, path: '/webhooks/stripe/bare', connections: settings.connections, seconds: Math.min(2, settings.seconds), next: feed }); // warm-up
-    const cpuBefore = child.cpuSeconds();
+    const measure = cpuBudget(child);
     const result = await runLoad({ url: child.url, path: '/webhooks/stripe/bare', connections: settings.connections, seconds: settings.seconds, next: feed });
-    const cpuPerEvent = ((child.cpuSeconds() - cpuBefore) * 1e6) / Math.max(1, result.acked);
-    log(`bare server: ${result.perSecond.toFixed(0)}/s p99 ${result.p99} ms cpu ${cpuPerEvent.toFixed(0)} µs/event — ${describe(result)}`);
+    const cpu = measure(result.acked);
+    log(`bare server: ${result.perSecond.toFixed(0)}/s p99 ${result.p99} ms — ${describe(result)}; ${cpu.summary}`);
     if (result.non2xx + result.errors > 0) failures.push(`bare server: ${result.non2xx} non-2xx, ${result.errors} errors ${result.samples.join(' | ')}`);
-    rows.push({ benchmark: 'Bare bound: node:http + signature check only', target: '(bound, SPEC: ~27,000/s)', perSecond: result.perSecond, p50: result.p50, p99: result.p99, rssMb: child.peakRssMb(), detail: `${describe(result)}; server CPU ${cpuPerEvent.toFixed(0)} µs/event` });
+    rows.push({ benchmark: 'Bare bound: node:http + signature check only', target: '(bound, SPEC: ~27,000/s)', perSecond: result.perSecond, p50: result.p50, p99: result.p99, rssMb: child.peakRssMb(), detail: `${describe(result)}; ${cpu.summary}` });
     return result.perSecond;
   } finally {
     await child.stop();
@@ -54,19 +55,19 @@ export async function benchIngest(store: StoreChoice, sandbox: SandboxInfo, sett
     const path = `/webhooks/stripe/${connectionId}`;
     const startupRss = paybridge.child.resetPeakRss();
     const warm = await runLoad({ url: paybridge.child.url, path, connections: settings.connections, seconds: Math.min(2, settings.seconds), next: feed });
-    const cpuBefore = paybridge.child.cpuSeconds();
+    const measure = cpuBudget(paybridge.child);
     const result = await runLoad({ url: paybridge.child.url, path, connections: settings.connections, seconds: settings.seconds, next: feed });
-    const cpuPerEvent = ((paybridge.child.cpuSeconds() - cpuBefore) * 1e6) / Math.max(1, result.acked);
+    const cpu = measure(result.acked);
     const rss = paybridge.child.peakRssMb();
     const check = await paybridge.stopAndCount(connectionId, [...warm.ackedIds, ...result.ackedIds]);
     const label = `Paybridge ingest, ${store === 'postgres' ? 'PostgreSQL' : 'embedded PGlite'}, ${mix === 'checkout' ? '3 KB checkout.session.completed' : 'customer.created/updated'}${role === 'all' ? ' (role=all: workers in the same process)' : ''}`;
-    log(`${label}: ${result.perSecond.toFixed(0)}/s p50 ${result.p50} p99 ${result.p99} ms rss ${rss.toFixed(0)} MB cpu ${cpuPerEvent.toFixed(0)} µs/event — ${describe(result)}; stored ${check.rows}, missing ${check.missing}, duplicated ${check.duplicates}`);
+    log(`${label}: ${result.perSecond.toFixed(0)}/s p50 ${result.p50} p99 ${result.p99} ms rss ${rss.toFixed(0)} MB — ${describe(result)}; ${cpu.summary}; stored ${check.rows}, missing ${check.missing}, duplicated ${check.duplicates}`);
     const lost = check.missing + check.duplicates;
     if (lost > 0) failures.push(`${label}: ${check.missing} acknowledged events missing, ${check.duplicates} stored twice`);
     if (result.non2xx + result.errors + warm.non2xx + warm.errors > 0) failures.push(`${label}: ${result.non2xx + warm.non2xx} non-2xx, ${result.errors + warm.errors} errors ${[...warm.samples, ...result.samples].join(' | ')}`);
     const target = store === 'postgres' ? '≥ 10,000/s, p99 ≤ 50 ms, RSS ≤ 300 MB' : '≥ 3,000/s, p99 ≤ 100 ms';
     const met = role === 'all' || mix !== 'checkout' ? undefined : store === 'postgres' ? result.perSecond >= 10_000 && result.p99 <= 50 && rss <= 300 : result.perSecond >= 3_000 && result.p99 <= 100;
-    rows.push({ benchmark: label, target: role === 'all' || mix !== 'checkout' ? '(vs peer below)' : target, perSecond: result.perSecond, p50: result.p50, p99: result.p99, rssMb: rss, met, detail: `${describe(result)}; every ack verified stored once (${check.missing} missing); server CPU ${cpuPerEvent.toFixed(0)} µs/event; RSS is the peak under load, start-up peaked at ${startupRss.toFixed(0)} MB` });
+    rows.push({ benchmark: label, target: role === 'all' || mix !== 'checkout' ? '(vs peer below)' : target, perSecond: result.perSecond, p50: result.p50, p99: result.p99, rssMb: rss, met, detail: `${describe(result)}; every ack verified stored once (${check.missing} missing); ${cpu.summary}; RSS is the peak under load, start-up peaked at ${startupRss.toFixed(0)} MB` });
     return result;
   } finally {
     await paybridge.dispose();

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { cpuBudget } from '../lib/cpu';
 import { spawnServer } from '../lib/child';
 import { runLoad } from '../lib/load';
 import { adminQuery, scratchDatabase } from '../lib/postgres';
@@ -48,11 +49,13 @@ export async function benchPeer(mix: Mix, sandbox: SandboxInfo, settings: Ingest
   try {
     const feed = feedFor(mix, sandbox, secret);
     await runLoad({ url: peer.child.url, path: '/webhooks', connections: settings.connections, seconds: Math.min(2, settings.seconds), next: feed });
+    const measure = cpuBudget(peer.child);
     const result = await runLoad({ url: peer.child.url, path: '/webhooks', connections: settings.connections, seconds: settings.seconds, next: feed });
+    const cpu = measure(result.acked);
     const table = mix === 'checkout' ? 'checkout_sessions' : 'customers';
     const [count] = await adminQuery<{ n: string }>(`select count(*) as n from stripe.${table}`, peer.database.url);
     const label = `Stripe Sync Engine ${version}, PostgreSQL, ${mix === 'checkout' ? '3 KB checkout.session.completed' : 'customer.created/updated'}`;
-    const detail = `${result.acked.toLocaleString('en-US')} acked in ${result.seconds.toFixed(1)} s, ${result.non2xx} non-2xx, ${result.errors} errors; ${count?.n} rows in stripe.${table}`;
+    const detail = `${result.acked.toLocaleString('en-US')} acked in ${result.seconds.toFixed(1)} s, ${result.non2xx} non-2xx, ${result.errors} errors; ${count?.n} rows in stripe.${table}; ${cpu.summary}${mix === 'checkout' ? ' (the sandbox answering its Stripe calls not counted)' : ''}`;
     log(`${label}: ${result.perSecond.toFixed(0)}/s p99 ${result.p99} ms — ${detail} ${result.samples.join(' | ')}`);
     if (result.non2xx + result.errors > 0) failures.push(`${label}: ${result.non2xx} non-2xx, ${result.errors} errors ${result.samples.join(' | ')}`);
     rows.push({ benchmark: label, target: '(peer)', perSecond: result.perSecond, p50: result.p50, p99: result.p99, rssMb: peer.child.peakRssMb(), detail });
