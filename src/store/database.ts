@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { ensurePgliteDataDir } from './pglite-data-dir';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
@@ -49,6 +50,7 @@ export async function openStore(options: { databaseUrl?: string; dataDir?: strin
   } else {
     const dir = join(options.dataDir ?? './data', 'pglite');
     mkdirSync(dir, { recursive: true });
+    await ensurePgliteDataDir(dir);
     client = new PGlite(dir);
   }
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
