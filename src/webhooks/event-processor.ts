@@ -38,31 +38,32 @@ class LeaseLost extends Error {}
  */
 export async function processEvents(scope: ProcessingScope, events: readonly EventRow[]): Promise<ProcessedEvent[]> {
   if (events.length === 0) return [];
-  const connections = await loadConnections(scope.ctx.store.db, events);
   if (events.length > 1) {
     try {
-      return await processTogether(scope, events, connections);
+      return await processTogether(scope, events);
     } catch (error) {
       scope.ctx.logger.debug({ err: error, events: events.length }, 'chunk failed as a whole; processing its events one by one');
     }
   }
   const processed: ProcessedEvent[] = [];
   for (const event of events) {
-    const result = await processAlone(scope, event, connections);
+    const result = await processAlone(scope, event);
     if (result) processed.push(result);
   }
   return processed;
 }
 
+/** The events' connections, read inside the processing transaction so a disable or disconnect is seen as late as possible. */
 async function loadConnections(db: Db, events: readonly EventRow[]): Promise<Map<string, ConnectionRow>> {
   const ids = [...new Set(events.map((event) => event.connection_id))];
   const rows = await db.selectFrom('connections').selectAll().where('id', 'in', ids).execute();
   return new Map(rows.map((row) => [row.id, row]));
 }
 
-async function processTogether(scope: ProcessingScope, events: readonly EventRow[], connections: Map<string, ConnectionRow>): Promise<ProcessedEvent[]> {
+async function processTogether(scope: ProcessingScope, events: readonly EventRow[]): Promise<ProcessedEvent[]> {
   const { ctx } = scope;
   return ctx.store.db.transaction().execute(async (trx) => {
+    const connections = await loadConnections(trx, events);
     const versions = await ObjectVersions.lock(trx, objectKeys(events));
     const processed: ProcessedEvent[] = [];
     const completions = [];
@@ -79,11 +80,12 @@ async function processTogether(scope: ProcessingScope, events: readonly EventRow
   });
 }
 
-async function processAlone(scope: ProcessingScope, event: EventRow, connections: Map<string, ConnectionRow>): Promise<ProcessedEvent | undefined> {
+async function processAlone(scope: ProcessingScope, event: EventRow): Promise<ProcessedEvent | undefined> {
   const { ctx, workerId, policy } = scope;
   const startedAt = ctx.now();
   const attemptOnce = () =>
     ctx.store.db.transaction().execute(async (trx) => {
+      const connections = await loadConnections(trx, [event]);
       const versions = await ObjectVersions.lock(trx, objectKeys([event]));
       const outcome = await decide(ctx, scope.registry, trx, versions, event, connections.get(event.connection_id));
       await versions.write(trx);
