@@ -16,6 +16,11 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}) {
     webhooksDuplicate: counter('paybridge_webhook_events_duplicate_total', 'Deliveries of an event already stored.'),
     webhooksRejected: counter('paybridge_webhook_deliveries_rejected_total', 'Deliveries refused, by reason.', ['reason'] as const),
     eventsOutcome: counter('paybridge_events_processed_total', 'Processing outcomes: processed, ignored, failed, dead.', ['outcome'] as const),
+    chunkFallbacks: counter(
+      'paybridge_worker_chunk_fallbacks_total',
+      'Worker chunks rolled back and processed one event per transaction, by cause: lease_lost, object_created_meanwhile, error (a failing event, a deadlock).',
+      ['cause'] as const,
+    ),
     queueDepth: new Gauge({ name: 'paybridge_events_queue_depth', help: 'Events waiting to be processed.', registers: [registry] }),
     processingLag: new Histogram({
       name: 'paybridge_event_processing_lag_seconds',

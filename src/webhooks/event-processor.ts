@@ -42,7 +42,9 @@ export async function processEvents(scope: ProcessingScope, events: readonly Eve
     try {
       return await processTogether(scope, events);
     } catch (error) {
-      scope.ctx.logger.debug({ err: error, events: events.length }, 'chunk failed as a whole; processing its events one by one');
+      const cause = error instanceof LeaseLost ? 'lease_lost' : error instanceof ObjectCreatedMeanwhile ? 'object_created_meanwhile' : 'error';
+      scope.ctx.metrics.chunkFallbacks.inc({ cause });
+      scope.ctx.logger.debug({ err: error, events: events.length, cause }, 'chunk failed as a whole; processing its events one by one');
     }
   }
   const processed: ProcessedEvent[] = [];

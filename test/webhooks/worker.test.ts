@@ -38,6 +38,11 @@ async function deliverCustomers(h: TestHarness, count: number) {
   return { connection, tenantId, stripeIds: events.map((event) => event.id) };
 }
 
+async function fallbacks(h: TestHarness, cause: string): Promise<number> {
+  const metric = await h.ctx.metrics.chunkFallbacks.get();
+  return metric.values.find((value) => value.labels.cause === cause)?.value ?? 0;
+}
+
 /** The events of one connection (the harness's store is shared by the tests of this file). */
 async function eventRows(h: TestHarness, connectionId: string): Promise<EventRow[]> {
   return h.ctx.store.db.selectFrom('events').selectAll().where('connection_id', '=', connectionId).orderBy('stripe_event_id').execute();
@@ -58,7 +63,9 @@ describeEachStore('event worker', (h) => {
   it('a failing event fails alone: the rest of its chunk is processed and its failure is logged against it', async () => {
     const { stripeIds, connection } = await deliverCustomers(h(), 5);
     const worker = new EventWorker(h().ctx, { registry: effectRegistry(new Set(['cus_w2'])), concurrency: 1 });
+    const before = await fallbacks(h(), 'error');
     expect(await worker.runOnce()).toBe(5);
+    expect(await fallbacks(h(), 'error')).toBe(before + 1);
     const rows = await eventRows(h(), connection.id);
     const byObject = Object.fromEntries(rows.map((row) => [row.object_id, row]));
     expect(byObject.cus_w2).toMatchObject({ status: 'failed', last_error: 'cus_w2 exploded', locked_by: null });
@@ -79,8 +86,10 @@ describeEachStore('event worker', (h) => {
     await h().ctx.store.db.updateTable('events').set({ locked_until: new Date(now.getTime() - 1) }).where('id', '=', stolen.id).execute();
     expect(await new EventWorker(h().ctx, { registry }).drain()).toBe(1);
 
+    const before = await fallbacks(h(), 'lease_lost');
     const processed = await processEvents({ ctx: h().ctx, registry, workerId: 'worker_stale', policy: DEFAULT_RETRY_POLICY }, stale);
     expect(processed.map(({ event }) => event.id)).toEqual([kept.id]);
+    expect(await fallbacks(h(), 'lease_lost')).toBe(before + 1);
     expect(Object.values(await effectsOf(h(), stripeIds))).toEqual([1, 1]);
     const attempts = await h().ctx.store.db.selectFrom('event_attempts').select(['event_id']).execute();
     expect(attempts.filter((attempt) => attempt.event_id === stolen.id)).toHaveLength(1);
