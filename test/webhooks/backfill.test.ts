@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/index';
+import { insertEvents } from '../../src/store/events';
 import { BackfillScheduler } from '../../src/webhooks/backfill-scheduler';
 import { EventWorker } from '../../src/webhooks/worker';
 import { describeEachStore } from '../support/test-context';
@@ -52,6 +53,23 @@ describeEachStore(
       expect(stored.map((row) => row.type)).toEqual(['product.created']);
       const cursor = await h().ctx.store.db.selectFrom('backfill_cursors').selectAll().where('connection_id', '=', broken.connection.id).executeTakeFirstOrThrow();
       expect(JSON.parse(cursor.last_result!).error).toMatch(/Invalid API Key|refused/i);
+    });
+
+    it('puts events left paused on an active connection back in the queue at its next round', async () => {
+      const account = await sandbox.createAccount();
+      const { connection } = await insertTestConnection(h(), { secretKey: account.secret_key });
+      // What a worker that read the connection as disabled, just before it was enabled, leaves behind.
+      const now = h().ctx.now();
+      await insertEvents(h().ctx.store.db, [
+        { connection_id: connection.id, tenant_id: connection.tenant_id, stripe_event_id: 'evt_left_paused', type: 'customer.created', livemode: false, api_version: null, stripe_created: 1, object_id: 'cus_paused', object_type: 'customer', payload: '{}', source: 'webhook', status: 'paused', received_at: now, next_attempt_at: now },
+      ]);
+      h().setNow(new Date(now.getTime() + 15 * 60_000)); // the round after the one the previous test ran
+      const scheduler = new BackfillScheduler(h().ctx);
+      scheduler.start();
+      await scheduler.stop();
+      h().setNow(null);
+      const event = await h().ctx.store.db.selectFrom('events').select(['status']).where('stripe_event_id', '=', 'evt_left_paused').executeTakeFirstOrThrow();
+      expect(event.status).toBe('received');
     });
   },
   env,

@@ -6,11 +6,12 @@ import * as dashboard from './0004-dashboard';
 import * as invoices from './0005-invoices';
 import * as payloadCompression from './0006-payload-compression';
 import * as maintenanceRounds from './0007-maintenance-rounds';
+import * as pausedEventsIndex from './0008-paused-events-index';
 
 /**
  * Migrations are listed here in order, in code rather than discovered on disk, so the same set runs
  * under tsx, tests and any bundler. Each later capability adds one file and one line.
- * Number new migrations after the highest one here (next: 0008). 0003 was never used and must stay
+ * Number new migrations after the highest one here (next: 0009). 0003 was never used and must stay
  * unused: Kysely refuses a migration that sorts before one a database has already applied.
  */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0005-invoices': invoices,
   '0006-payload-compression': payloadCompression,
   '0007-maintenance-rounds': maintenanceRounds,
+  '0008-paused-events-index': pausedEventsIndex,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
