@@ -7,6 +7,7 @@ import { migrateOrThrow } from '../src/store/migrations';
 import type { Db } from '../src/store/database';
 import { insertEvents, type IncomingEvent } from '../src/store/events';
 import { scratchDatabase } from './lib/postgres';
+import { manualConnectionRow } from '../test/support/test-connections';
 
 // The database-side bound, without HTTP: how many ~3 KB events per second one PostgreSQL commits
 // through insertEvents at a given batch size and number of concurrent batches (default durability).
@@ -28,11 +29,7 @@ try {
   await migrateOrThrow(store.db);
   const tenant = (await insertTenant(store.db, 'bench')).id;
   const connectionId = newId('connection');
-  await insertConnection(store.db, {
-    id: connectionId, tenant_id: tenant, name: 'bench', mode: 'test', environment: null, account_id: null, secret_key_sealed: 'unused', secret_key_hint: 'sk_test_…', publishable_key: null,
-    webhook_setup: 'manual', webhook_endpoint: JSON.stringify(null), features: JSON.stringify([]), is_active: true, status: 'active', status_reasons: JSON.stringify([]),
-    permissions: JSON.stringify({ ok: true, checked: false, missing: [], required_writes: [], checked_at: null }), account_status: JSON.stringify(null), updated_at: new Date(),
-  });
+  await insertConnection(store.db, manualConnectionRow({ id: connectionId, tenantId: tenant, name: 'bench', secretKeySealed: 'unused', features: [] }));
   const payload = JSON.stringify({ note: 'x'.repeat(2_900) });
   let n = 0;
   const event = (): IncomingEvent => ({

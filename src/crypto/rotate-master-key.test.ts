@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
+import { manualConnectionRow } from '../../test/support/test-connections';
 import { describeEachStore, type TestHarness } from '../../test/support/test-context';
 import { newId } from '../ids';
 import { insertConnection } from '../store/connections';
@@ -16,26 +17,10 @@ async function seed(h: TestHarness, box: SecretBox, count: number): Promise<Map<
   for (let i = 0; i < count; i += 1) {
     const id = newId('connection');
     const secretKey = `sk_test_rotation${i}${id.slice(5)}`;
-    await insertConnection(h.ctx.store.db, {
-      id,
-      tenant_id: tenant.id,
-      name: `c${i}`,
-      mode: 'test',
-      environment: null,
-      account_id: null,
-      secret_key_sealed: box.seal(secretKey, bindingFor('connections', id)),
-      secret_key_hint: 'sk_test_…',
-      publishable_key: null,
-      webhook_setup: 'manual',
-      webhook_endpoint: JSON.stringify(null),
-      features: JSON.stringify(['payments']),
-      is_active: true,
-      status: 'active',
-      status_reasons: JSON.stringify([]),
-      permissions: JSON.stringify({ ok: true, checked: false, missing: [], required_writes: [], checked_at: null }),
-      account_status: JSON.stringify(null),
-      updated_at: new Date(),
-    });
+    await insertConnection(
+      h.ctx.store.db,
+      manualConnectionRow({ id, tenantId: tenant.id, name: `c${i}`, secretKeySealed: box.seal(secretKey, bindingFor('connections', id)), secretKeyHint: 'sk_test_…', features: ['payments'] }),
+    );
     expected.set(bindingFor('connections', id), secretKey);
     for (let j = 0; j < 2; j += 1) {
       const secret = `whsec_rotation${i}x${j}${id.slice(5)}`;

@@ -3,8 +3,8 @@ import { bindingFor } from '../../src/crypto/sealed-columns';
 import { newId } from '../../src/ids';
 import { insertConnection } from '../../src/store/connections';
 import type { ConnectionRow } from '../../src/store/schema';
-import { ALL_FEATURES } from '../../src/stripe/features';
 import type { TestHarness } from '../support/test-context';
+import { manualConnectionRow } from '../support/test-connections';
 import { keys } from '../api/fixtures';
 
 export const ORIGIN = 'http://localhost';
@@ -77,24 +77,8 @@ export class DashboardClient {
  */
 export async function insertTestConnection(ctx: AppContext, tenantId: string, name: string): Promise<ConnectionRow> {
   const id = newId('connection');
-  return insertConnection(ctx.store.db, {
-    id,
-    tenant_id: tenantId,
-    name,
-    mode: 'test',
-    environment: null,
-    account_id: null,
-    secret_key_sealed: ctx.secrets.seal(keys.testSecret, bindingFor('connections', id)),
-    secret_key_hint: 'sk_test_…4f2a',
-    publishable_key: null,
-    webhook_setup: 'manual',
-    webhook_endpoint: JSON.stringify(null),
-    features: JSON.stringify(ALL_FEATURES),
-    is_active: true,
-    status: 'active',
-    status_reasons: JSON.stringify([]),
-    permissions: JSON.stringify({ ok: true, checked: false, missing: [], required_writes: [], checked_at: null }),
-    account_status: JSON.stringify(null),
-    updated_at: new Date(),
-  });
+  return insertConnection(
+    ctx.store.db,
+    manualConnectionRow({ id, tenantId, name, secretKeySealed: ctx.secrets.seal(keys.testSecret, bindingFor('connections', id)), secretKeyHint: 'sk_test_…4f2a' }),
+  );
 }
