@@ -71,20 +71,23 @@ export async function createHarness(kind: StoreKind, env: Record<string, string>
       if (token !== null) headers.authorization = `Bearer ${token}`;
       if (body !== undefined) headers['content-type'] = 'application/json';
       const response = await app.request(path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // not JSON: keep the text
-      }
-      return { status: response.status, body: parsed };
+      return { status: response.status, body: await responseBody(response) };
     },
     close: async () => {
       await shutdown(ctx);
       await store.close();
     },
   };
+}
+
+/** The answer's JSON, or its text when it is not JSON (so a test can show what came back). */
+export async function responseBody(response: Response): Promise<any> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /**

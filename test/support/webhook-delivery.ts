@@ -1,5 +1,5 @@
 import { signStripePayload } from '../../src/webhooks/signature';
-import type { TestHarness } from './test-context';
+import { responseBody, type TestHarness } from './test-context';
 
 /** Posts a body to the webhook route signed like Stripe signs it (several secrets → several v1). */
 export async function deliver(
@@ -14,14 +14,7 @@ export async function deliver(
   const header = options.header === undefined ? signStripePayload(body, options.secrets ?? [], timestamp) : options.header;
   if (header !== null) headers['stripe-signature'] = header;
   const response = await h.app.request(`/webhooks/stripe/${connectionId}`, { method: 'POST', headers, body });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // keep text
-  }
-  return { status: response.status, body: parsed };
+  return { status: response.status, body: await responseBody(response) };
 }
 
 let counter = 0;
