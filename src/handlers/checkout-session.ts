@@ -1,13 +1,10 @@
 import { applyCheckoutSessionToInvoice } from '../billing/invoice-payments';
+import { FEATURE_EVENTS } from '../stripe/features';
 import type { HandlerRegistry } from './registry';
 import { guardOwnedObject } from './record-owned';
 
-const TYPES = [
-  'checkout.session.completed',
-  'checkout.session.async_payment_succeeded',
-  'checkout.session.async_payment_failed',
-  'checkout.session.expired',
-] as const;
+// The checkout feature's events are exactly the checkout.session family.
+const TYPES = FEATURE_EVENTS.checkout;
 
 /** Checkout sessions complete invoices (payment links), subscriptions, top-ups and licenses. */
 export function registerCheckoutSessionHandlers(registry: HandlerRegistry): void {

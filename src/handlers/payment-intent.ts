@@ -1,16 +1,10 @@
 import { applyPaymentIntentToInvoice } from '../billing/invoice-payments';
+import { FEATURE_EVENTS } from '../stripe/features';
 import type { HandlerRegistry } from './registry';
 import { guardOwnedObject } from './record-owned';
 
-const TYPES = [
-  'payment_intent.created',
-  'payment_intent.processing',
-  'payment_intent.requires_action',
-  'payment_intent.amount_capturable_updated',
-  'payment_intent.succeeded',
-  'payment_intent.payment_failed',
-  'payment_intent.canceled',
-] as const;
+// Every payment_intent event a feature subscribes to (the payments feature lists them all).
+const TYPES = FEATURE_EVENTS.payments.filter((type) => type.startsWith('payment_intent.'));
 
 /** Payment intents drive invoices (paid when the checkout event is missing) and waiting payment requests. */
 export function registerPaymentIntentHandlers(registry: HandlerRegistry): void {
