@@ -27,3 +27,8 @@ export function previousAttributes(before: Json, after: StripeObject): Json {
 export function snapshot(object: StripeObject): Json {
   return clone(object);
 }
+
+/** What Stripe answers for a deleted object, on delete and on every later retrieve. */
+export function deletionStub(object: StripeObject): Json {
+  return { id: object.id, object: object.object, deleted: true };
+}

@@ -4,7 +4,7 @@ import type { Json, StripeObject } from '../core/json';
 import { paginate } from '../core/list';
 import { applyMetadata, optionalRecord, optionalString, rangeFilter, unsettableString } from '../core/params';
 import { read, write, type ApiContext, type Resource } from '../core/resource';
-import { previousAttributes, snapshot } from '../core/updates';
+import { deletionStub, previousAttributes, snapshot } from '../core/updates';
 
 const FIELDS = ['address', 'description', 'email', 'metadata', 'name', 'phone', 'payment_method', 'invoice_settings', 'preferred_locales', 'shipping', 'balance', 'tax_exempt'] as const;
 
@@ -91,7 +91,7 @@ export const customers: Resource = {
         // Stripe still answers a deleted customer's id, with the deletion stub.
         const customer = ctx.sandbox.store.get(ctx.scope, 'customer', ctx.path.id!);
         if (!customer) throw noSuch('customer', ctx.path.id!);
-        return customer.deleted ? { id: customer.id, object: 'customer', deleted: true } : customer;
+        return customer.deleted ? deletionStub(customer) : customer;
       },
     },
     {
@@ -117,7 +117,7 @@ export const customers: Resource = {
         const customer = findCustomer(ctx, ctx.path.id!);
         ctx.sandbox.emit(ctx.scope, 'customer.deleted', customer, { request: ctx.request });
         customer.deleted = true;
-        return { id: customer.id, object: 'customer', deleted: true };
+        return deletionStub(customer);
       },
     },
     {

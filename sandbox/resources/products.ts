@@ -14,7 +14,7 @@ import {
 } from '../core/params';
 import { sub } from '../core/params-label';
 import { read, write, type ApiContext, type Resource } from '../core/resource';
-import { previousAttributes, snapshot } from '../core/updates';
+import { deletionStub, previousAttributes, snapshot } from '../core/updates';
 import { buildPrice } from './prices';
 
 const WRITABLE = ['active', 'description', 'metadata', 'name', 'images', 'url', 'unit_label', 'statement_descriptor', 'tax_code', 'shippable', 'marketing_features', 'package_dimensions'] as const;
@@ -101,7 +101,7 @@ export const products: Resource = {
       handle(ctx) {
         const product = ctx.sandbox.store.get(ctx.scope, 'product', ctx.path.id!);
         if (!product) throw noSuch('product', ctx.path.id!);
-        return product.deleted ? { id: product.id, object: 'product', deleted: true } : product;
+        return product.deleted ? deletionStub(product) : product;
       },
     },
     {
@@ -140,7 +140,7 @@ export const products: Resource = {
         }
         ctx.sandbox.emit(ctx.scope, 'product.deleted', product, { request: ctx.request });
         product.deleted = true;
-        return { id: product.id, object: 'product', deleted: true };
+        return deletionStub(product);
       },
     },
     {

@@ -4,6 +4,7 @@ import type { StripeObject } from '../core/json';
 import { paginate } from '../core/list';
 import { applyMetadata, optionalBoolean, optionalString, optionalStringArray, requiredString, unsettableString } from '../core/params';
 import { read, write, type ApiContext, type Resource } from '../core/resource';
+import { deletionStub } from '../core/updates';
 
 /** Stripe's cap on webhook endpoints per account (and mode). */
 export const MAX_ENDPOINTS = 16;
@@ -109,7 +110,7 @@ export const webhookEndpoints: Resource = {
         const endpoint = findEndpoint(ctx, ctx.path.id!);
         ctx.sandbox.store.delete(endpoint.id);
         ctx.sandbox.secrets.remove(endpoint.id);
-        return { id: endpoint.id, object: 'webhook_endpoint', deleted: true };
+        return deletionStub(endpoint);
       },
     },
     {
