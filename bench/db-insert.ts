@@ -14,11 +14,18 @@ import { manualConnectionRow } from '../test/support/test-connections';
 // Usage: npx tsx bench/db-insert.ts [seconds] [batch,inFlight ...]   e.g. 5 1,64 8,8 64,4
 // BENCH_INSERT=values measures the former VALUES-list statement instead of unnest().
 const seconds = Number(process.argv[2] ?? 5);
-const shapes = (process.argv.slice(3).length ? process.argv.slice(3) : ['1,64', '8,8', '32,4', '64,8', '256,2']).map((s) => s.split(',').map(Number) as [number, number]);
+const shapes = (process.argv.slice(3).length ? process.argv.slice(3) : ['1,64', '8,8', '32,4', '64,8', '256,2']).map(
+  (s) => s.split(',').map(Number) as [number, number],
+);
 /** The VALUES-list insert insertEvents used before unnest(), for BENCH_INSERT=values comparisons. */
 async function insertEventsValues(db: Db, events: IncomingEvent[]): Promise<Set<string>> {
   const rows = events.map((event) => ({ ...event, id: newId('event') }));
-  const inserted = await db.insertInto('events').values(rows).onConflict((oc) => oc.columns(['connection_id', 'stripe_event_id']).doNothing()).returning(['connection_id', 'stripe_event_id']).execute();
+  const inserted = await db
+    .insertInto('events')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['connection_id', 'stripe_event_id']).doNothing())
+    .returning(['connection_id', 'stripe_event_id'])
+    .execute();
   return new Set(inserted.map((row) => `${row.connection_id}/${row.stripe_event_id}`));
 }
 
@@ -29,13 +36,27 @@ try {
   await migrateOrThrow(store.db);
   const tenant = (await insertTenant(store.db, 'bench')).id;
   const connectionId = newId('connection');
-  await insertConnection(store.db, manualConnectionRow({ id: connectionId, tenantId: tenant, name: 'bench', secretKeySealed: 'unused', features: [] }));
+  await insertConnection(
+    store.db,
+    manualConnectionRow({ id: connectionId, tenantId: tenant, name: 'bench', secretKeySealed: 'unused', features: [] }),
+  );
   const payload = JSON.stringify({ note: 'x'.repeat(2_900) });
   let n = 0;
   const event = (): IncomingEvent => ({
-    connection_id: connectionId, tenant_id: tenant, stripe_event_id: `evt_${randomBytes(6).toString('hex')}${n++}`, type: 'checkout.session.completed', livemode: false,
-    api_version: '2025-10-29.clover', stripe_created: 1_800_000_000, object_id: 'cs_test_1', object_type: 'checkout.session', payload, source: 'webhook', status: 'received',
-    received_at: new Date(), next_attempt_at: new Date(),
+    connection_id: connectionId,
+    tenant_id: tenant,
+    stripe_event_id: `evt_${randomBytes(6).toString('hex')}${n++}`,
+    type: 'checkout.session.completed',
+    livemode: false,
+    api_version: '2025-10-29.clover',
+    stripe_created: 1_800_000_000,
+    object_id: 'cs_test_1',
+    object_type: 'checkout.session',
+    payload,
+    source: 'webhook',
+    status: 'received',
+    received_at: new Date(),
+    next_attempt_at: new Date(),
   });
   for (const [batch, inFlight] of shapes) {
     let rows = 0;
@@ -49,7 +70,11 @@ try {
     await Promise.all(Array.from({ length: inFlight }, lane));
     const elapsed = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
-    console.log(`batch ${String(batch).padStart(3)} × ${String(inFlight).padStart(2)} in flight: ${Math.round(rows / elapsed).toLocaleString('en-US').padStart(7)} rows/s, node CPU ${(((used.user + used.system) / rows)).toFixed(0)} µs/row`);
+    console.log(
+      `batch ${String(batch).padStart(3)} × ${String(inFlight).padStart(2)} in flight: ${Math.round(rows / elapsed)
+        .toLocaleString('en-US')
+        .padStart(7)} rows/s, node CPU ${((used.user + used.system) / rows).toFixed(0)} µs/row`,
+    );
   }
 } finally {
   await store.close();

@@ -19,11 +19,21 @@ const byPackage = new Map<string, number>();
 for (const [id, us] of self) {
   const frame = byId.get(id)!.callFrame;
   const where = frame.url.replace(/^file:\/\//, '').replace(process.cwd(), '.');
-  const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(where)?.[1] ?? (where.startsWith('node:') ? 'node:' + where.slice(5).split('/')[0] : where.startsWith('./') ? where.split('/').slice(0, 3).join('/') : frame.functionName || '(native)');
+  const pkg =
+    /node_modules\/((@[^/]+\/)?[^/]+)/.exec(where)?.[1] ??
+    (where.startsWith('node:')
+      ? 'node:' + where.slice(5).split('/')[0]
+      : where.startsWith('./')
+        ? where.split('/').slice(0, 3).join('/')
+        : frame.functionName || '(native)');
   byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
   const key = `${frame.functionName || '(anonymous)'} ${where}:${frame.lineNumber + 1}`;
   byFunction.set(key, (byFunction.get(key) ?? 0) + us);
 }
 const top = (map: Map<string, number>, n: number) =>
-  [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([key, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${key}`).join('\n');
+  [...map.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([key, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${key}`)
+    .join('\n');
 console.log(`total ${(total / 1e6).toFixed(2)} s sampled\n\nby package:\n${top(byPackage, 25)}\n\nby function:\n${top(byFunction, 45)}`);

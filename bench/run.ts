@@ -10,7 +10,10 @@ import { startBenchSandbox } from './lib/sandbox';
 // a subset; `-- --cpu-prof` writes V8 profiles of the Paybridge processes into bench/.profiles.
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
-const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = process.argv
+  .find((arg) => arg.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const cpuProfDir = args.has('--cpu-prof') ? 'bench/.profiles' : undefined;
 const want = (name: string) => !only || only.includes(name);
 const seconds = quick ? 3 : 15;

@@ -12,7 +12,13 @@ async function eventsOf(stripe: Stripe, objectId: string): Promise<Stripe.Event[
 describe('customers', () => {
   it('create, retrieve, update, list, delete with customer.* events', async () => {
     const created = await t.stripe.customers.create({ email: 'ada@example.com', name: 'Ada', metadata: { tenant: 't1' } });
-    expect(created).toMatchObject({ object: 'customer', email: 'ada@example.com', name: 'Ada', livemode: false, metadata: { tenant: 't1' } });
+    expect(created).toMatchObject({
+      object: 'customer',
+      email: 'ada@example.com',
+      name: 'Ada',
+      livemode: false,
+      metadata: { tenant: 't1' },
+    });
     expect((await t.stripe.customers.retrieve(created.id)).id).toBe(created.id);
     const updated = await t.stripe.customers.update(created.id, { name: 'Ada L.', metadata: { tenant: '', plan: 'pro' } });
     expect(updated.metadata).toEqual({ plan: 'pro' });
@@ -66,7 +72,13 @@ describe('products and prices', () => {
 
   it('price create (product or product_data, recurring), update, list filters, price.* events', async () => {
     const product = await t.stripe.products.create({ name: 'Plan' });
-    const monthly = await t.stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 1500, recurring: { interval: 'month' }, lookup_key: 'plan_m' });
+    const monthly = await t.stripe.prices.create({
+      product: product.id,
+      currency: 'usd',
+      unit_amount: 1500,
+      recurring: { interval: 'month' },
+      lookup_key: 'plan_m',
+    });
     expect(monthly).toMatchObject({ type: 'recurring', recurring: { interval: 'month', interval_count: 1 } });
     // The SDK turns decimal strings into its Decimal type.
     expect(String(monthly.unit_amount_decimal)).toBe('1500');

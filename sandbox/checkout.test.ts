@@ -8,7 +8,12 @@ const t = useSandbox();
 
 async function linkForInvoice(): Promise<Stripe.PaymentLink> {
   return t.stripe.paymentLinks.create({
-    line_items: [{ price_data: { currency: 'usd', unit_amount: 2000, product_data: { name: 'Invoice INV-1' } }, quantity: 2 } as unknown as Stripe.PaymentLinkCreateParams.LineItem],
+    line_items: [
+      {
+        price_data: { currency: 'usd', unit_amount: 2000, product_data: { name: 'Invoice INV-1' } },
+        quantity: 2,
+      } as unknown as Stripe.PaymentLinkCreateParams.LineItem,
+    ],
     metadata: { invoice_id: 'inv_1', customer_id: 'c_1' },
     payment_intent_data: { metadata: { invoice_id: 'inv_1' } },
     after_completion: { type: 'redirect', redirect: { url: 'https://platform.example/paid' } },
@@ -27,7 +32,9 @@ describe('payment links', () => {
     const link = await linkForInvoice();
     expect(link.payment_intent_data?.metadata).toEqual({ invoice_id: 'inv_1' });
     expect(link.after_completion).toEqual({ type: 'redirect', redirect: { url: 'https://platform.example/paid' } });
-    expect((await t.stripe.paymentLinks.retrieve(link.id, { expand: ['line_items'] })).line_items?.data[0]).toMatchObject({ amount_total: 4000 });
+    expect((await t.stripe.paymentLinks.retrieve(link.id, { expand: ['line_items'] })).line_items?.data[0]).toMatchObject({
+      amount_total: 4000,
+    });
     const off = await t.stripe.paymentLinks.update(link.id, { active: false });
     expect(off.active).toBe(false);
     expect((await t.stripe.paymentLinks.list({ active: false })).data.map((l) => l.id)).toContain(link.id);
@@ -42,11 +49,27 @@ describe('payment links', () => {
   it('paying a link completes a session: the events Stripe sends and the state they carry', async () => {
     const link = await linkForInvoice();
     const mark = await latestEventId(t.stripe);
-    const { status, body: session } = await controlPost<Stripe.Checkout.Session>(t.sb.url, `/_sandbox/payment_links/${link.id}/pay`, { card: '4242424242424242', email: 'buyer@example.com' });
+    const { status, body: session } = await controlPost<Stripe.Checkout.Session>(t.sb.url, `/_sandbox/payment_links/${link.id}/pay`, {
+      card: '4242424242424242',
+      email: 'buyer@example.com',
+    });
     expect(status).toBe(200);
-    expect(session).toMatchObject({ object: 'checkout.session', mode: 'payment', status: 'complete', payment_status: 'paid', amount_total: 4000, currency: 'usd', payment_link: link.id });
+    expect(session).toMatchObject({
+      object: 'checkout.session',
+      mode: 'payment',
+      status: 'complete',
+      payment_status: 'paid',
+      amount_total: 4000,
+      currency: 'usd',
+      payment_link: link.id,
+    });
     const events = await eventTypesSince(t.stripe, mark);
-    expect(events.map((e) => e.type)).toEqual(['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded', 'checkout.session.completed']);
+    expect(events.map((e) => e.type)).toEqual([
+      'payment_intent.created',
+      'charge.succeeded',
+      'payment_intent.succeeded',
+      'checkout.session.completed',
+    ]);
     const completed = events[3]!.data.object as Stripe.Checkout.Session;
     expect(completed).toMatchObject({
       id: session.id,
@@ -66,9 +89,15 @@ describe('payment links', () => {
 
   it('restrictions.completed_sessions deactivates the link at its limit', async () => {
     const price = await t.stripe.prices.create({ product_data: { name: 'Once' }, currency: 'usd', unit_amount: 500 });
-    const link = await t.stripe.paymentLinks.create({ line_items: [{ price: price.id, quantity: 1 }], restrictions: { completed_sessions: { limit: 1 } } });
+    const link = await t.stripe.paymentLinks.create({
+      line_items: [{ price: price.id, quantity: 1 }],
+      restrictions: { completed_sessions: { limit: 1 } },
+    });
     await controlPost(t.sb.url, `/_sandbox/payment_links/${link.id}/pay`, { card: '4242424242424242' });
-    expect(await t.stripe.paymentLinks.retrieve(link.id)).toMatchObject({ active: false, restrictions: { completed_sessions: { count: 1, limit: 1 } } });
+    expect(await t.stripe.paymentLinks.retrieve(link.id)).toMatchObject({
+      active: false,
+      restrictions: { completed_sessions: { count: 1, limit: 1 } },
+    });
   });
 });
 
@@ -87,7 +116,15 @@ describe('checkout sessions', () => {
 
   it('create, retrieve, list, line_items, expand', async () => {
     const created = await session({ client_reference_id: 'ref-9' });
-    expect(created).toMatchObject({ id: expect.stringMatching(/^cs_test_/), status: 'open', payment_status: 'unpaid', amount_total: 1500, url: `${t.sb.url}/checkout/${created.id}`, client_reference_id: 'ref-9', payment_intent: null });
+    expect(created).toMatchObject({
+      id: expect.stringMatching(/^cs_test_/),
+      status: 'open',
+      payment_status: 'unpaid',
+      amount_total: 1500,
+      url: `${t.sb.url}/checkout/${created.id}`,
+      client_reference_id: 'ref-9',
+      payment_intent: null,
+    });
     expect((await t.stripe.checkout.sessions.retrieve(created.id)).id).toBe(created.id);
     const items = await t.stripe.checkout.sessions.listLineItems(created.id);
     expect(items.data[0]).toMatchObject({ object: 'item', amount_total: 1500, description: 'Top-up' });
@@ -100,19 +137,31 @@ describe('checkout sessions', () => {
   it('a declined card leaves the session open; a good card then completes it', async () => {
     const created = await session();
     const mark = await latestEventId(t.stripe);
-    const declined = await controlPost<{ error: { code: string; type: string } }>(t.sb.url, `/_sandbox/checkout/sessions/${created.id}/pay`, { card: '4000000000000002' });
+    const declined = await controlPost<{ error: { code: string; type: string } }>(
+      t.sb.url,
+      `/_sandbox/checkout/sessions/${created.id}/pay`,
+      { card: '4000000000000002' },
+    );
     expect(declined.status).toBe(402);
     expect(declined.body.error).toMatchObject({ type: 'card_error', code: 'card_declined' });
     expect(await t.stripe.checkout.sessions.retrieve(created.id)).toMatchObject({ status: 'open', payment_status: 'unpaid' });
-    expect((await eventTypesSince(t.stripe, mark)).map((e) => e.type)).toEqual(['payment_intent.created', 'charge.failed', 'payment_intent.payment_failed']);
-    const paid = await controlPost<Stripe.Checkout.Session>(t.sb.url, `/_sandbox/checkout/sessions/${created.id}/pay`, { card: '4242424242424242' });
+    expect((await eventTypesSince(t.stripe, mark)).map((e) => e.type)).toEqual([
+      'payment_intent.created',
+      'charge.failed',
+      'payment_intent.payment_failed',
+    ]);
+    const paid = await controlPost<Stripe.Checkout.Session>(t.sb.url, `/_sandbox/checkout/sessions/${created.id}/pay`, {
+      card: '4242424242424242',
+    });
     expect(paid.body).toMatchObject({ status: 'complete', payment_status: 'paid' });
   });
 
   it('3-D Secure: requires_action, then the control API confirms and the session completes', async () => {
     const created = await session();
     const mark = await latestEventId(t.stripe);
-    const pending = await controlPost<Stripe.Checkout.Session>(t.sb.url, `/_sandbox/checkout/sessions/${created.id}/pay`, { card: '4000002500003155' });
+    const pending = await controlPost<Stripe.Checkout.Session>(t.sb.url, `/_sandbox/checkout/sessions/${created.id}/pay`, {
+      card: '4000002500003155',
+    });
     expect(pending.body).toMatchObject({ status: 'open' });
     const piId = pending.body.payment_intent as string;
     await controlPost(t.sb.url, `/_sandbox/payment_intents/${piId}/confirm_3ds`);
@@ -129,7 +178,10 @@ describe('checkout sessions', () => {
   it('async payment: completed unpaid, then async_payment_succeeded (or _failed)', async () => {
     const created = await session();
     const mark = await latestEventId(t.stripe);
-    const paid = await controlPost<Stripe.Checkout.Session>(t.sb.url, `/_sandbox/checkout/sessions/${created.id}/pay`, { card: '4242424242424242', async: true });
+    const paid = await controlPost<Stripe.Checkout.Session>(t.sb.url, `/_sandbox/checkout/sessions/${created.id}/pay`, {
+      card: '4242424242424242',
+      async: true,
+    });
     expect(paid.body).toMatchObject({ status: 'complete', payment_status: 'unpaid' });
     await controlPost(t.sb.url, `/_sandbox/payment_intents/${paid.body.payment_intent as string}/settle`, { outcome: 'succeeded' });
     const events = await eventTypesSince(t.stripe, mark);
@@ -149,7 +201,11 @@ describe('checkout sessions', () => {
     const mark2 = await latestEventId(t.stripe);
     const pending = await controlPost<Stripe.Checkout.Session>(t.sb.url, `/_sandbox/checkout/sessions/${failing.id}/pay`, { async: true });
     await controlPost(t.sb.url, `/_sandbox/payment_intents/${pending.body.payment_intent as string}/settle`, { outcome: 'failed' });
-    expect((await eventTypesSince(t.stripe, mark2)).map((e) => e.type).slice(-3)).toEqual(['charge.failed', 'payment_intent.payment_failed', 'checkout.session.async_payment_failed']);
+    expect((await eventTypesSince(t.stripe, mark2)).map((e) => e.type).slice(-3)).toEqual([
+      'charge.failed',
+      'payment_intent.payment_failed',
+      'checkout.session.async_payment_failed',
+    ]);
   });
 
   it('expires through the API and through the sandbox clock (checkout.session.expired)', async () => {
@@ -160,7 +216,9 @@ describe('checkout sessions', () => {
     const viaClock = await session();
     await controlPost(t.sb.url, '/_sandbox/clock/advance', { seconds: 24 * 3600 + 1 });
     expect((await t.stripe.checkout.sessions.retrieve(viaClock.id)).status).toBe('expired');
-    const expiredIds = (await t.stripe.events.list({ type: 'checkout.session.expired', limit: 100 })).data.map((e) => (e.data.object as Stripe.Checkout.Session).id);
+    const expiredIds = (await t.stripe.events.list({ type: 'checkout.session.expired', limit: 100 })).data.map(
+      (e) => (e.data.object as Stripe.Checkout.Session).id,
+    );
     expect(expiredIds).toEqual(expect.arrayContaining([viaApi.id, viaClock.id]));
   });
 });
@@ -173,7 +231,11 @@ describe('hosted pages', () => {
     expect(page.status).toBe(200);
     expect(html).toContain('name="card"');
     expect(html).not.toMatch(/<script|<link|https?:\/\/(?!platform)/);
-    const paid = await fetch(`${t.sb.url}/pay/${link.id}`, { method: 'POST', body: new URLSearchParams({ card: '4242424242424242', email: 'h@example.com' }), redirect: 'manual' });
+    const paid = await fetch(`${t.sb.url}/pay/${link.id}`, {
+      method: 'POST',
+      body: new URLSearchParams({ card: '4242424242424242', email: 'h@example.com' }),
+      redirect: 'manual',
+    });
     expect(paid.status).toBe(303);
     expect(paid.headers.get('location')).toBe('https://platform.example/paid');
     const sessions = await t.stripe.checkout.sessions.list({ payment_link: link.id });
@@ -187,10 +249,18 @@ describe('hosted pages', () => {
       success_url: 'https://app.example/ok?cs={CHECKOUT_SESSION_ID}',
     });
     expect((await fetch(created.url!)).status).toBe(200);
-    const declined = await fetch(created.url!, { method: 'POST', body: new URLSearchParams({ card: '4000000000000002' }), redirect: 'manual' });
+    const declined = await fetch(created.url!, {
+      method: 'POST',
+      body: new URLSearchParams({ card: '4000000000000002' }),
+      redirect: 'manual',
+    });
     expect(declined.status).toBe(402);
     expect(await declined.text()).toContain('Your card was declined.');
-    const paid = await fetch(created.url!, { method: 'POST', body: new URLSearchParams({ card: '4242 4242 4242 4242' }), redirect: 'manual' });
+    const paid = await fetch(created.url!, {
+      method: 'POST',
+      body: new URLSearchParams({ card: '4242 4242 4242 4242' }),
+      redirect: 'manual',
+    });
     expect(paid.headers.get('location')).toBe(`https://app.example/ok?cs=${created.id}`);
   });
 });

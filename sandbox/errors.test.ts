@@ -44,7 +44,9 @@ describe('authentication', () => {
     const webhook = await rejection(rk.webhookEndpoints.create({ url: 'https://example.com/h', enabled_events: ['*'] }));
     expect(webhook.message).toContain("'rak_webhook_write'");
     // Stripe's slug for prices is `plan`: a key without it is told about rak_plan_read.
-    const { body: other } = await controlPost<{ key: string }>(t.sb.url, `/_sandbox/accounts/${t.account.id}/restricted_keys`, { permissions: ['rak_customer_write'] });
+    const { body: other } = await controlPost<{ key: string }>(t.sb.url, `/_sandbox/accounts/${t.account.id}/restricted_keys`, {
+      permissions: ['rak_customer_write'],
+    });
     const prices = await rejection(t.sb.stripe(other.key).prices.list());
     expect(prices.message).toContain("'rak_plan_read'");
     // Write implies read.
@@ -71,7 +73,12 @@ describe('request errors', () => {
   it('404 resource_missing with param for an unknown id', async () => {
     const error = await rejection(t.stripe.customers.retrieve('cus_doesnotexist'));
     expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
-    expect(error).toMatchObject({ statusCode: 404, code: 'resource_missing', param: 'id', message: "No such customer: 'cus_doesnotexist'" });
+    expect(error).toMatchObject({
+      statusCode: 404,
+      code: 'resource_missing',
+      param: 'id',
+      message: "No such customer: 'cus_doesnotexist'",
+    });
     const price = await rejection(t.stripe.prices.create({ currency: 'usd', unit_amount: 100, product: 'prod_missing' }));
     expect(price).toMatchObject({ statusCode: 404, code: 'resource_missing', param: 'product' });
   });
@@ -85,7 +92,9 @@ describe('request errors', () => {
     expect(empty).toMatchObject({ code: 'parameter_invalid_empty', param: 'name' });
     const unknown = await rejection(t.stripe.customers.create({ colour: 'red' } as Stripe.CustomerCreateParams));
     expect(unknown).toMatchObject({ code: 'parameter_unknown', param: 'colour' });
-    const nested = await rejection(t.stripe.paymentLinks.create({ line_items: [{ quantity: 1 } as Stripe.PaymentLinkCreateParams.LineItem] }));
+    const nested = await rejection(
+      t.stripe.paymentLinks.create({ line_items: [{ quantity: 1 } as Stripe.PaymentLinkCreateParams.LineItem] }),
+    );
     expect(nested).toMatchObject({ code: 'parameter_missing', param: 'line_items[0][price]' });
     const limit = await rejection(t.stripe.customers.list({ limit: 101 }));
     expect(limit).toMatchObject({ param: 'limit' });
@@ -120,7 +129,7 @@ describe('idempotency and versions', () => {
     expect(pinned.lastResponse.headers['stripe-version']).toBe('2024-06-20');
   });
 
-  it('answers unknown URLs with Stripe\'s 404', async () => {
+  it("answers unknown URLs with Stripe's 404", async () => {
     const response = await fetch(`${t.sb.url}/v1/nothing_here`, { headers: { authorization: `Bearer ${t.account.secret_key}` } });
     expect(response.status).toBe(404);
     const body = (await response.json()) as { error: { type: string; message: string } };

@@ -24,7 +24,10 @@ describe('GET /v1/events', () => {
 
     expect((await stripe.events.list({ type: 'customer.updated' })).data.map((e) => e.type)).toEqual(['customer.updated']);
     expect((await stripe.events.list({ type: 'customer.*' })).data.map((e) => e.type)).toEqual(['customer.updated', 'customer.created']);
-    expect((await stripe.events.list({ types: ['price.created', 'customer.created'] })).data.map((e) => e.type)).toEqual(['price.created', 'customer.created']);
+    expect((await stripe.events.list({ types: ['price.created', 'customer.created'] })).data.map((e) => e.type)).toEqual([
+      'price.created',
+      'customer.created',
+    ]);
 
     const newest = all.data[0]!;
     expect((await stripe.events.list({ created: { gt: newest.created } })).data).toEqual([]);
@@ -38,7 +41,12 @@ describe('GET /v1/events', () => {
     expect(rest.data.map((e) => e.type)).toEqual(['customer.created']);
 
     const event = await stripe.events.retrieve(newest.id);
-    expect(event).toMatchObject({ object: 'event', type: 'price.created', livemode: false, request: { id: expect.stringMatching(/^req_/) } });
+    expect(event).toMatchObject({
+      object: 'event',
+      type: 'price.created',
+      livemode: false,
+      request: { id: expect.stringMatching(/^req_/) },
+    });
   });
 
   it('expand walks data.* on lists', async () => {

@@ -69,7 +69,11 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     sandbox,
     stripe: (key, config = {}) => new Stripe(key, { host, port, protocol: 'http', maxNetworkRetries: 0, telemetry: false, ...config }),
     async createAccount(init = {}) {
-      const response = await fetch(`${url}/_sandbox/accounts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(init) });
+      const response = await fetch(`${url}/_sandbox/accounts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(init),
+      });
       return (await response.json()) as AccountCredentials;
     },
     waitForDeliveries: (timeoutMs) => sandbox.dispatcher.waitForIdle(timeoutMs),

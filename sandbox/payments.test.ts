@@ -11,13 +11,27 @@ describe('payment intents', () => {
     const customer = await t.stripe.customers.create({ email: 'payer@example.com' });
     const mark = await latestEventId(t.stripe);
     const pi = await t.stripe.paymentIntents.create({ amount: 2500, currency: 'usd', customer: customer.id, metadata: { order: 'o1' } });
-    expect(pi).toMatchObject({ status: 'requires_payment_method', amount: 2500, client_secret: expect.stringMatching(new RegExp(`^${pi.id}_secret_`)) });
-    const pm = await t.stripe.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' } } as Stripe.PaymentMethodCreateParams);
+    expect(pi).toMatchObject({
+      status: 'requires_payment_method',
+      amount: 2500,
+      client_secret: expect.stringMatching(new RegExp(`^${pi.id}_secret_`)),
+    });
+    const pm = await t.stripe.paymentMethods.create({
+      type: 'card',
+      card: { number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' },
+    } as Stripe.PaymentMethodCreateParams);
     expect(pm).toMatchObject({ object: 'payment_method', type: 'card', card: { last4: '4242', brand: 'visa' } });
     const confirmed = await t.stripe.paymentIntents.confirm(pi.id, { payment_method: pm.id, expand: ['latest_charge', 'customer'] });
     expect(confirmed).toMatchObject({ status: 'succeeded', amount_received: 2500, payment_method: pm.id });
     const charge = confirmed.latest_charge as Stripe.Charge;
-    expect(charge).toMatchObject({ object: 'charge', status: 'succeeded', paid: true, amount: 2500, payment_intent: pi.id, metadata: { order: 'o1' } });
+    expect(charge).toMatchObject({
+      object: 'charge',
+      status: 'succeeded',
+      paid: true,
+      amount: 2500,
+      payment_intent: pi.id,
+      metadata: { order: 'o1' },
+    });
     expect((confirmed.customer as Stripe.Customer).email).toBe('payer@example.com');
     expect((await t.stripe.charges.retrieve(charge.id, { expand: ['payment_intent'] })).payment_intent).toMatchObject({ id: pi.id });
     expect((await t.stripe.charges.list({ payment_intent: pi.id })).data.map((c) => c.id)).toEqual([charge.id]);
@@ -41,13 +55,26 @@ describe('payment intents', () => {
     expect((error as Stripe.errors.StripeCardError).payment_intent?.id).toBe(pi.id);
     const after = await t.stripe.paymentIntents.retrieve(pi.id);
     expect(after).toMatchObject({ status: 'requires_payment_method', last_payment_error: { code: 'card_declined' } });
-    expect((await eventTypesSince(t.stripe, mark)).map((e) => e.type)).toEqual(['payment_intent.created', 'charge.failed', 'payment_intent.payment_failed']);
+    expect((await eventTypesSince(t.stripe, mark)).map((e) => e.type)).toEqual([
+      'payment_intent.created',
+      'charge.failed',
+      'payment_intent.payment_failed',
+    ]);
   });
 
   it('4000002500003155 requires action, then succeeds after control-API 3-D Secure', async () => {
     const mark = await latestEventId(t.stripe);
-    const pm = await t.stripe.paymentMethods.create({ type: 'card', card: { number: '4000002500003155' } } as Stripe.PaymentMethodCreateParams);
-    const pi = await t.stripe.paymentIntents.create({ amount: 4200, currency: 'eur', payment_method: pm.id, confirm: true, return_url: 'https://shop.example/return' });
+    const pm = await t.stripe.paymentMethods.create({
+      type: 'card',
+      card: { number: '4000002500003155' },
+    } as Stripe.PaymentMethodCreateParams);
+    const pi = await t.stripe.paymentIntents.create({
+      amount: 4200,
+      currency: 'eur',
+      payment_method: pm.id,
+      confirm: true,
+      return_url: 'https://shop.example/return',
+    });
     expect(pi.status).toBe('requires_action');
     expect(pi.next_action?.type).toBe('redirect_to_url');
     const { status, body } = await controlPost<Stripe.PaymentIntent>(t.sb.url, `/_sandbox/payment_intents/${pi.id}/confirm_3ds`);

@@ -23,19 +23,52 @@ const RULES: Record<string, ShapeRules> = {
   product: { nullable: ['default_price', 'description', 'package_dimensions'] },
   price: { nullable: ['custom_unit_amount', 'recurring', 'transform_quantity'] },
   payment_link: {
-    nullable: ['consent_collection', 'currency', 'payment_intent_data', 'restrictions', 'shipping_address_collection', 'subscription_data', 'transfer_data', 'managed_payments', 'payment_method_options'],
+    nullable: [
+      'consent_collection',
+      'currency',
+      'payment_intent_data',
+      'restrictions',
+      'shipping_address_collection',
+      'subscription_data',
+      'transfer_data',
+      'managed_payments',
+      'payment_method_options',
+    ],
   },
   'checkout.session': {
     nullable: [
-      'after_expiration', 'consent', 'consent_collection', 'customer_details', 'payment_method_configuration_details', 'saved_payment_method_options',
-      'shipping_address_collection', 'shipping_cost', 'collected_information', 'permissions', 'wallet_options', 'currency_conversion', 'managed_payments',
+      'after_expiration',
+      'consent',
+      'consent_collection',
+      'customer_details',
+      'payment_method_configuration_details',
+      'saved_payment_method_options',
+      'shipping_address_collection',
+      'shipping_cost',
+      'collected_information',
+      'permissions',
+      'wallet_options',
+      'currency_conversion',
+      'managed_payments',
       'payment_intent',
       // No success page when a link confirms on Stripe's page; `url` is null once a session is complete.
-      'cancel_url', 'success_url', 'url',
+      'cancel_url',
+      'success_url',
+      'url',
     ],
   },
   payment_intent: {
-    nullable: ['automatic_payment_methods', 'canceled_at', 'last_payment_error', 'next_action', 'payment_method_configuration_details', 'processing', 'shipping', 'transfer_data', 'managed_payments'],
+    nullable: [
+      'automatic_payment_methods',
+      'canceled_at',
+      'last_payment_error',
+      'next_action',
+      'payment_method_configuration_details',
+      'processing',
+      'shipping',
+      'transfer_data',
+      'managed_payments',
+    ],
   },
   charge: { nullable: ['description', 'shipping', 'transfer_data', 'source'] },
   payment_method: { nullable: [] },
@@ -50,18 +83,23 @@ function expectShape(name: string, actual: Record<string, unknown>, extra: Shape
   const sample = fixtures[name];
   expect(sample, `fixture ${name}`).toBeDefined();
   const rules = { ...RULES[name], ...extra };
-  expect(shapeDifferences(actual, sample!, rules).join("; "), `${name} differs from Stripe's sample`).toBe("");
+  expect(shapeDifferences(actual, sample!, rules).join('; '), `${name} differs from Stripe's sample`).toBe('');
 }
 
-describe('top-level fields and JSON types match Stripe\'s samples (fixtures3.json)', () => {
+describe("top-level fields and JSON types match Stripe's samples (fixtures3.json)", () => {
   let ids: Record<string, string> = {};
 
   beforeAll(async () => {
     const stripe = t.stripe;
     const customer = await stripe.customers.create({ email: 'shape@example.com' });
     const product = await stripe.products.create({ name: 'Shape', default_price_data: { currency: 'usd', unit_amount: 1000 } });
-    const link = await stripe.paymentLinks.create({ line_items: [{ price: product.default_price as string, quantity: 1 }], metadata: { a: 'b' } });
-    const { body: session } = await controlPost<Stripe.Checkout.Session>(t.sb.url, `/_sandbox/payment_links/${link.id}/pay`, { card: '4242424242424242' });
+    const link = await stripe.paymentLinks.create({
+      line_items: [{ price: product.default_price as string, quantity: 1 }],
+      metadata: { a: 'b' },
+    });
+    const { body: session } = await controlPost<Stripe.Checkout.Session>(t.sb.url, `/_sandbox/payment_links/${link.id}/pay`, {
+      card: '4242424242424242',
+    });
     const pi = await stripe.paymentIntents.retrieve(session.payment_intent as string);
     const endpoint = await stripe.webhookEndpoints.create({ url: 'https://example.com/hook', enabled_events: ['*'] });
     const deletedProduct = await stripe.products.create({ name: 'Gone' });
@@ -96,7 +134,7 @@ describe('top-level fields and JSON types match Stripe\'s samples (fixtures3.jso
     const items = (await raw(`/v1/checkout/sessions/${ids.session}/line_items`)).data as Array<Record<string, unknown>>;
     // A Checkout line item always carries `metadata` in the sandbox ({}); the sample shows null.
     expectShape('item', items[0]!);
-    expectShape('price', (items[0]!.price as Record<string, unknown>));
+    expectShape('price', items[0]!.price as Record<string, unknown>);
   });
 
   it('payment intent, charge, payment method', async () => {
@@ -114,7 +152,10 @@ describe('top-level fields and JSON types match Stripe\'s samples (fixtures3.jso
     });
     const created = (await response.json()) as Record<string, unknown>;
     expectShape('webhook_endpoint', created, { extra: ['secret'] });
-    const deleted = await fetch(`${t.sb.url}/v1/webhook_endpoints/${String(created.id)}`, { method: 'DELETE', headers: { authorization: `Bearer ${t.account.secret_key}` } });
+    const deleted = await fetch(`${t.sb.url}/v1/webhook_endpoints/${String(created.id)}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${t.account.secret_key}` },
+    });
     expectShape('deleted_webhook_endpoint', (await deleted.json()) as Record<string, unknown>);
     const events = (await raw('/v1/events?limit=1')).data as Array<Record<string, unknown>>;
     expectShape('event', events[0]!);

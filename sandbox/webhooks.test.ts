@@ -31,9 +31,20 @@ function v1Count(header: string): number {
 describe('webhook endpoints', () => {
   it('CRUD: secret only on create, status enabled/disabled, metadata, api_version', async () => {
     const { stripe } = await freshAccount();
-    const created = await stripe.webhookEndpoints.create({ url: receiver.url, enabled_events: ['customer.created'], api_version: '2025-01-27.acacia', metadata: { by: 'paybridge' } });
+    const created = await stripe.webhookEndpoints.create({
+      url: receiver.url,
+      enabled_events: ['customer.created'],
+      api_version: '2025-01-27.acacia',
+      metadata: { by: 'paybridge' },
+    });
     expect(created.secret).toMatch(/^whsec_/);
-    expect(created).toMatchObject({ object: 'webhook_endpoint', status: 'enabled', api_version: '2025-01-27.acacia', metadata: { by: 'paybridge' }, enabled_events: ['customer.created'] });
+    expect(created).toMatchObject({
+      object: 'webhook_endpoint',
+      status: 'enabled',
+      api_version: '2025-01-27.acacia',
+      metadata: { by: 'paybridge' },
+      enabled_events: ['customer.created'],
+    });
     const fetched = await stripe.webhookEndpoints.retrieve(created.id);
     expect(fetched.secret).toBeUndefined();
     expect((await stripe.webhookEndpoints.list()).data.map((e) => e.secret)).toEqual([undefined]);
@@ -43,16 +54,20 @@ describe('webhook endpoints', () => {
     await expect(stripe.webhookEndpoints.retrieve(created.id)).rejects.toMatchObject({ code: 'resource_missing' });
   });
 
-  it('live mode requires https with Stripe\'s message; at most 16 endpoints', async () => {
+  it("live mode requires https with Stripe's message; at most 16 endpoints", async () => {
     const { account, stripe } = await freshAccount();
     const live = t.sb.stripe(account.live_secret_key);
     await expect(live.webhookEndpoints.create({ url: 'http://example.com/hook', enabled_events: ['*'] })).rejects.toMatchObject({
       message: 'Invalid URL: http://example.com/hook. URLs in livemode must begin with "https://"',
       param: 'url',
     });
-    await expect(live.webhookEndpoints.create({ url: 'https://example.com/hook', enabled_events: ['*'] })).resolves.toMatchObject({ livemode: true });
+    await expect(live.webhookEndpoints.create({ url: 'https://example.com/hook', enabled_events: ['*'] })).resolves.toMatchObject({
+      livemode: true,
+    });
     for (let i = 0; i < 16; i++) await stripe.webhookEndpoints.create({ url: `https://example.com/h${i}`, enabled_events: ['*'] });
-    await expect(stripe.webhookEndpoints.create({ url: 'https://example.com/h17', enabled_events: ['*'] })).rejects.toThrow(/maximum of 16/);
+    await expect(stripe.webhookEndpoints.create({ url: 'https://example.com/h17', enabled_events: ['*'] })).rejects.toThrow(
+      /maximum of 16/,
+    );
   });
 });
 
@@ -76,9 +91,17 @@ describe('delivery', () => {
       const event = verifier.webhooks.constructEvent(request.body, header, secrets[request.path]!);
       return `${request.path} ${event.type}`;
     });
-    expect(received.sort()).toEqual(['/webhooks?all customer.created', '/webhooks?all product.created', '/webhooks?products product.created']);
+    expect(received.sort()).toEqual([
+      '/webhooks?all customer.created',
+      '/webhooks?all product.created',
+      '/webhooks?products product.created',
+    ]);
     const customerHook = receiver.received.find((r) => r.body.includes('"customer.created"'))!;
-    const customerEvent = verifier.webhooks.constructEvent(customerHook.body, String(customerHook.headers['stripe-signature']), all.secret!);
+    const customerEvent = verifier.webhooks.constructEvent(
+      customerHook.body,
+      String(customerHook.headers['stripe-signature']),
+      all.secret!,
+    );
     expect(customerEvent).toMatchObject({ type: 'customer.created', livemode: false, data: { object: { id: customer.id } } });
     const deliveries = await controlGet<{ data: DeliveryRecord[] }>(t.sb.url, `/_sandbox/deliveries?endpoint_id=${onlyProducts.id}`);
     expect(deliveries.data).toHaveLength(1);
@@ -86,13 +109,21 @@ describe('delivery', () => {
     const event = await stripe.events.retrieve(customerEvent.id);
     expect(event.pending_webhooks).toBe(0);
     // A verifier holding the other endpoint's secret must fail.
-    expect(() => verifier.webhooks.constructEvent(receiver.received[0]!.body, String(receiver.received[0]!.headers['stripe-signature']), 'whsec_wrong')).toThrow();
+    expect(() =>
+      verifier.webhooks.constructEvent(
+        receiver.received[0]!.body,
+        String(receiver.received[0]!.headers['stripe-signature']),
+        'whsec_wrong',
+      ),
+    ).toThrow();
   });
 
   it('a rolled secret signs with two v1 values, both valid, until the old one expires', async () => {
     const { stripe } = await freshAccount();
     const endpoint = await stripe.webhookEndpoints.create({ url: receiver.url, enabled_events: ['customer.created'] });
-    const rolled = await controlPost<{ secret: string }>(t.sb.url, `/_sandbox/webhook_endpoints/${endpoint.id}/roll_secret`, { expires_in_seconds: 3600 });
+    const rolled = await controlPost<{ secret: string }>(t.sb.url, `/_sandbox/webhook_endpoints/${endpoint.id}/roll_secret`, {
+      expires_in_seconds: 3600,
+    });
     expect(rolled.body.secret).toMatch(/^whsec_/);
     expect(rolled.body.secret).not.toBe(endpoint.secret);
     await stripe.customers.create({ name: 'rolled' });
@@ -124,7 +155,8 @@ describe('delivery', () => {
     expect(data[0]!.attempts.map((a) => a.status_code)).toEqual([500, 500, 200]);
     expect(data[0]!.status).toBe('succeeded');
     // Each attempt is signed afresh and verifies on its own.
-    for (const request of receiver.received) verifier.webhooks.constructEvent(request.body, String(request.headers['stripe-signature']), endpoint.secret!);
+    for (const request of receiver.received)
+      verifier.webhooks.constructEvent(request.body, String(request.headers['stripe-signature']), endpoint.secret!);
     expect((await stripe.events.list({ delivery_success: true })).data.map((e) => e.type)).toEqual(['customer.created']);
 
     receiver.respondWith(500);
@@ -207,7 +239,11 @@ describe('delivery', () => {
   it('POST /_sandbox/events triggers an arbitrary event for an account', async () => {
     const { stripe, account } = await freshAccount();
     const endpoint = await stripe.webhookEndpoints.create({ url: receiver.url, enabled_events: ['price.deleted'] });
-    const { status, body } = await controlPost<Stripe.Event>(t.sb.url, '/_sandbox/events', { account: account.id, type: 'price.deleted', object: { id: 'price_x', object: 'price', active: false } });
+    const { status, body } = await controlPost<Stripe.Event>(t.sb.url, '/_sandbox/events', {
+      account: account.id,
+      type: 'price.deleted',
+      object: { id: 'price_x', object: 'price', active: false },
+    });
     expect(status).toBe(201);
     const [request] = await receiver.waitFor(1);
     const event = verifier.webhooks.constructEvent(request!.body, String(request!.headers['stripe-signature']), endpoint.secret!);

@@ -47,7 +47,7 @@ describe('configuration', () => {
     expect(empty.adminToken).toBeUndefined();
   });
 
-  it('reads every variable of SPEC §4 and ignores variables that are not Paybridge\'s', () => {
+  it("reads every variable of SPEC §4 and ignores variables that are not Paybridge's", () => {
     const masterKey = generateMasterKey();
     const config = loadConfig({
       PAYBRIDGE_DATABASE_URL: 'postgres://paybridge@127.0.0.1:5432/paybridge',
@@ -90,7 +90,15 @@ describe('configuration', () => {
     });
     const named = problems.map((problem) => problem.split(':')[0]);
     expect(named.sort()).toEqual(
-      ['PAYBRIDGE_ADMIN_TOKEN', 'PAYBRIDGE_DATABASE_URL', 'PAYBRIDGE_MASTER_KEY', 'PAYBRIDGE_PORT', 'PAYBRIDGE_PUBLIC_URL', 'PAYBRIDGE_ROLE', 'PAYBRIDGE_STRIPE_API_BASE'].sort(),
+      [
+        'PAYBRIDGE_ADMIN_TOKEN',
+        'PAYBRIDGE_DATABASE_URL',
+        'PAYBRIDGE_MASTER_KEY',
+        'PAYBRIDGE_PORT',
+        'PAYBRIDGE_PUBLIC_URL',
+        'PAYBRIDGE_ROLE',
+        'PAYBRIDGE_STRIPE_API_BASE',
+      ].sort(),
     );
     expect(problems.find((p) => p.startsWith('PAYBRIDGE_MASTER_KEY'))).toMatch(/openssl rand -base64 32/);
     expect(problems.find((p) => p.startsWith('PAYBRIDGE_ADMIN_TOKEN'))).toMatch(/at least 24/);
@@ -102,7 +110,8 @@ describe('configuration', () => {
   it('names the three classic mistakes together: bad port, bad master key, bad URL', () => {
     const problems = problemsOf({ PAYBRIDGE_PORT: '70000', PAYBRIDGE_MASTER_KEY: 'not base64 at all', PAYBRIDGE_PUBLIC_URL: '::' });
     expect(problems).toHaveLength(3);
-    for (const name of ['PAYBRIDGE_PORT', 'PAYBRIDGE_MASTER_KEY', 'PAYBRIDGE_PUBLIC_URL']) expect(problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
+    for (const name of ['PAYBRIDGE_PORT', 'PAYBRIDGE_MASTER_KEY', 'PAYBRIDGE_PUBLIC_URL'])
+      expect(problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
     const error = (() => {
       try {
         loadConfig({ PAYBRIDGE_PORT: '70000', PAYBRIDGE_MASTER_KEY: 'x', PAYBRIDGE_PUBLIC_URL: '::' });

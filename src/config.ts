@@ -36,8 +36,16 @@ const configSchema = z.object({
   PAYBRIDGE_MAIL_FROM: z.string().min(3).default('Paybridge <billing@localhost>'),
   PAYBRIDGE_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   PAYBRIDGE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  PAYBRIDGE_SECRET_OVERLAP_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
-  PAYBRIDGE_WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(512 * 1024),
+  PAYBRIDGE_SECRET_OVERLAP_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24),
+  PAYBRIDGE_WEBHOOK_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(512 * 1024),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -68,9 +76,7 @@ export class ConfigError extends Error {
 
 /** Parses the environment once; throws a ConfigError that lists every bad variable, not just the first. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const relevant = Object.fromEntries(
-    Object.entries(env).filter(([name, value]) => name.startsWith('PAYBRIDGE_') && value !== ''),
-  );
+  const relevant = Object.fromEntries(Object.entries(env).filter(([name, value]) => name.startsWith('PAYBRIDGE_') && value !== ''));
   const parsed = configSchema.safeParse(relevant);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));

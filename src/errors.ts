@@ -30,7 +30,11 @@ export class AppError extends Error {
 }
 
 export function notFound(what: string, id: string): AppError {
-  return new AppError({ code: 'not_found', status: 404, message: `No ${what} with id ${id} exists here. Check the id and the token's tenant.` });
+  return new AppError({
+    code: 'not_found',
+    status: 404,
+    message: `No ${what} with id ${id} exists here. Check the id and the token's tenant.`,
+  });
 }
 
 export function invalidField(field: string, code: string, message: string): AppError {

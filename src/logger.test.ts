@@ -23,7 +23,8 @@ describe('log redaction', () => {
   it('scrubs every secret shape inside free text and keeps the rest readable', () => {
     const text = `key ${liveKey}, rk ${restricted}; secret=${signing} admin ${adminToken} key ${apiKey} (pk_test_51Habcdefghij too)`;
     const scrubbed = scrubSecrets(text);
-    for (const secret of [liveKey, restricted, signing, adminToken, apiKey, 'pk_test_51Habcdefghij']) expect(scrubbed).not.toContain(secret);
+    for (const secret of [liveKey, restricted, signing, adminToken, apiKey, 'pk_test_51Habcdefghij'])
+      expect(scrubbed).not.toContain(secret);
     expect(scrubbed).toContain('sk_[redacted]');
     expect(scrubbed).toContain('whsec_[redacted]');
     expect(scrubbed).toMatch(/^key sk_\[redacted\], rk rk_\[redacted\]; secret=whsec_\[redacted\]/);

@@ -11,9 +11,25 @@ export function scrubSecrets(text: string): string {
 }
 
 const REDACTED_PATHS = [
-  'secret_key', '*.secret_key', 'webhook_secret', '*.webhook_secret', 'secret', '*.secret', 'token', '*.token',
-  'authorization', '*.authorization', 'req.headers.authorization', 'req.headers.cookie', 'headers["stripe-signature"]',
-  'masterKey', '*.masterKey', 'adminToken', '*.adminToken', 'key', '*.key',
+  'secret_key',
+  '*.secret_key',
+  'webhook_secret',
+  '*.webhook_secret',
+  'secret',
+  '*.secret',
+  'token',
+  '*.token',
+  'authorization',
+  '*.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers["stripe-signature"]',
+  'masterKey',
+  '*.masterKey',
+  'adminToken',
+  '*.adminToken',
+  'key',
+  '*.key',
 ];
 
 export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {

@@ -15,7 +15,9 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}) {
     webhooksReceived: counter('paybridge_webhook_events_received_total', 'Verified Stripe events stored for processing.'),
     webhooksDuplicate: counter('paybridge_webhook_events_duplicate_total', 'Deliveries of an event already stored.'),
     webhooksRejected: counter('paybridge_webhook_deliveries_rejected_total', 'Deliveries refused, by reason.', ['reason'] as const),
-    eventsOutcome: counter('paybridge_events_processed_total', 'Processing outcomes: processed, ignored, failed, dead.', ['outcome'] as const),
+    eventsOutcome: counter('paybridge_events_processed_total', 'Processing outcomes: processed, ignored, failed, dead.', [
+      'outcome',
+    ] as const),
     chunkFallbacks: counter(
       'paybridge_worker_chunk_fallbacks_total',
       'Worker chunks rolled back and processed one event per transaction, by cause: lease_lost, object_created_meanwhile, error (a failing event, a deadlock).',

@@ -29,7 +29,8 @@ export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions;
       ? undefined
       : new MaintenanceTask(ctx, 'endpoint-drift', DRIFT_CHECK_INTERVAL_MS, async () => {
           const result = await runDriftChecks(ctx);
-          if (result.needsAttention.length > 0 || result.failed.length > 0) ctx.logger.warn(result, 'webhook endpoint drift check found problems');
+          if (result.needsAttention.length > 0 || result.failed.length > 0)
+            ctx.logger.warn(result, 'webhook endpoint drift check found problems');
         });
   drift?.start();
   const gauge = setInterval(() => {

@@ -66,7 +66,9 @@ export function eventRoutes(ctx: AppContext, helpers: Helpers): Hono<DashboardEn
         connections,
         nextCursor,
         firstPage: !cursor,
-        notice: Number.isFinite(replayed) ? { kind: 'ok', text: `${replayed} event${replayed === 1 ? '' : 's'} queued for processing again.` } : undefined,
+        notice: Number.isFinite(replayed)
+          ? { kind: 'ok', text: `${replayed} event${replayed === 1 ? '' : 's'} queued for processing again.` }
+          : undefined,
       }),
     );
   });
@@ -86,7 +88,11 @@ export function eventRoutes(ctx: AppContext, helpers: Helpers): Hono<DashboardEn
     const body = await c.req.parseBody();
     const filter = readFilter((name) => (typeof body[name] === 'string' ? (body[name] as string) : undefined));
     if (!filter.status && !filter.type && !filter.connectionId) {
-      throw new AppError({ code: 'filter_required', status: 422, message: 'Filter the log by status, type or connection before replaying several events; replaying everything is rarely meant.' });
+      throw new AppError({
+        code: 'filter_required',
+        status: 422,
+        message: 'Filter the log by status, type or connection before replaying several events; replaying everything is rarely meant.',
+      });
     }
     const count = await requeueEvents(ctx.store.db, storeFilter(tenant.id, filter), ctx.now());
     // Wakes the workers now instead of at their next poll.

@@ -29,7 +29,10 @@ const NOTICES: Record<string, string> = {
 function page<T extends { created_at: Date; id: string }>(rows: T[]): { rows: T[]; nextCursor: string | null } {
   const slice = rows.slice(0, PAGE_SIZE);
   const last = slice.at(-1);
-  return { rows: slice, nextCursor: rows.length > PAGE_SIZE && last ? encodeCursor({ created_at: last.created_at.toISOString(), id: last.id }) : null };
+  return {
+    rows: slice,
+    nextCursor: rows.length > PAGE_SIZE && last ? encodeCursor({ created_at: last.created_at.toISOString(), id: last.id }) : null,
+  };
 }
 
 function before(cursor: string | undefined) {
@@ -47,10 +50,17 @@ export function invoiceRoutes(ctx: AppContext, helpers: Helpers): Hono<Dashboard
     const requested = c.req.query('status');
     const status = INVOICE_STATUSES.includes(requested as InvoiceStatus) ? (requested as InvoiceStatus) : undefined;
     const cursor = c.req.query('cursor');
-    const result = page(await listTenantInvoices(ctx.store.db, { tenantId: tenant.id, status }, { limit: PAGE_SIZE + 1, before: before(cursor) }));
+    const result = page(
+      await listTenantInvoices(ctx.store.db, { tenantId: tenant.id, status }, { limit: PAGE_SIZE + 1, before: before(cursor) }),
+    );
     const customerIds = [...new Set(result.rows.map((row) => row.customer_id))];
     const customers = customerIds.length
-      ? await ctx.store.db.selectFrom('customers').select(['id', 'email']).where('tenant_id', '=', tenant.id).where('id', 'in', customerIds).execute()
+      ? await ctx.store.db
+          .selectFrom('customers')
+          .select(['id', 'email'])
+          .where('tenant_id', '=', tenant.id)
+          .where('id', 'in', customerIds)
+          .execute()
       : [];
     const emails = new Map(customers.map((customer) => [customer.id, customer.email]));
     return helpers.render(
@@ -76,7 +86,13 @@ export function invoiceRoutes(ctx: AppContext, helpers: Helpers): Hono<Dashboard
     const done = c.req.query('done');
     return helpers.render(
       c,
-      invoiceDetailPage({ ...helpers.shared(c), invoice: view, diagnosis, connection, notice: notice ?? (done && NOTICES[done] ? { kind: 'ok', text: NOTICES[done] } : undefined) }),
+      invoiceDetailPage({
+        ...helpers.shared(c),
+        invoice: view,
+        diagnosis,
+        connection,
+        notice: notice ?? (done && NOTICES[done] ? { kind: 'ok', text: NOTICES[done] } : undefined),
+      }),
       status,
     );
   };
@@ -103,7 +119,10 @@ export function invoiceRoutes(ctx: AppContext, helpers: Helpers): Hono<Dashboard
     const tenant = c.get('tenant');
     const cursor = c.req.query('cursor');
     const result = page(await listTenantMail(ctx.store.db, { tenantId: tenant.id }, { limit: PAGE_SIZE + 1, before: before(cursor) }));
-    return helpers.render(c, mailListPage({ ...helpers.shared(c), messages: result.rows, nextCursor: result.nextCursor, firstPage: !cursor }));
+    return helpers.render(
+      c,
+      mailListPage({ ...helpers.shared(c), messages: result.rows, nextCursor: result.nextCursor, firstPage: !cursor }),
+    );
   });
 
   app.get(`${base}/mail/:mid`, async (c) => {

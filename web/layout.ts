@@ -28,57 +28,67 @@ export interface Shell {
 export function layout(shell: Shell, body: Html): Html {
   const tenantBase = shell.tenant ? `/dashboard/tenants/${shell.tenant.id}` : undefined;
   const navLink = (section: Section, href: string, label: string) =>
-    html`<li><a href="${href}"${shell.section === section ? raw(' aria-current="page"') : ''}>${label}</a></li>`;
+    html`<li><a href="${href}" ${shell.section === section ? raw(' aria-current="page"') : ''}>${label}</a></li>`;
   return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="same-origin">
-<title>${shell.title} · Paybridge</title>
-<link rel="stylesheet" href="/dashboard/assets/style.css">
-<script src="/dashboard/assets/app.js" defer></script>
-</head>
-<body>
-<a class="skip" href="#main">Skip to content</a>
-<header class="top">
-  <a class="brand" href="/dashboard">Paybridge</a>
-  ${shell.principal
-    ? html`<nav aria-label="Main">
-    <ul>
-      ${shell.principal.kind === 'admin' ? navLink('tenants', '/dashboard/tenants', 'Tenants') : ''}
-      ${tenantBase
-        ? html`${navLink('integrations', tenantBase, 'Integrations')}${navLink('events', `${tenantBase}/events`, 'Webhook events')}${TENANT_SECTIONS.map(([section, path, label]) => navLink(section, `${tenantBase}/${path}`, label))}`
-        : ''}
-    </ul>
-  </nav>
-  <form class="signout" method="post" action="/dashboard/sign-out">
-    ${csrfField(shell.csrf)}
-    <span class="who">${shell.principal.kind === 'admin' ? 'Admin' : shell.tenant ? shell.tenant.name : 'Tenant'}</span>
-    <button type="submit" class="link">Sign out</button>
-  </form>`
-    : ''}
-</header>
-<main id="main">
-${shell.tenant ? html`<p class="crumb">Tenant <a href="${tenantBase}">${shell.tenant.name}</a> <code>${shell.tenant.id}</code></p>` : ''}
-${shell.notice ? html`<p class="notice ${shell.notice.kind}" role="${shell.notice.kind === 'error' ? 'alert' : 'status'}">${shell.notice.text}</p>` : ''}
-${body}
-</main>
-</body>
-</html>`;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="same-origin" />
+        <title>${shell.title} · Paybridge</title>
+        <link rel="stylesheet" href="/dashboard/assets/style.css" />
+        <script src="/dashboard/assets/app.js" defer></script>
+      </head>
+      <body>
+        <a class="skip" href="#main">Skip to content</a>
+        <header class="top">
+          <a class="brand" href="/dashboard">Paybridge</a>
+          ${
+            shell.principal
+              ? html`<nav aria-label="Main">
+                    <ul>
+                      ${shell.principal.kind === 'admin' ? navLink('tenants', '/dashboard/tenants', 'Tenants') : ''}
+                      ${
+                        tenantBase
+                          ? html`${navLink('integrations', tenantBase, 'Integrations')}${navLink('events', `${tenantBase}/events`, 'Webhook events')}${TENANT_SECTIONS.map(([section, path, label]) => navLink(section, `${tenantBase}/${path}`, label))}`
+                          : ''
+                      }
+                    </ul>
+                  </nav>
+                  <form class="signout" method="post" action="/dashboard/sign-out">
+                    ${csrfField(shell.csrf)}
+                    <span class="who">${shell.principal.kind === 'admin' ? 'Admin' : shell.tenant ? shell.tenant.name : 'Tenant'}</span>
+                    <button type="submit" class="link">Sign out</button>
+                  </form>`
+              : ''
+          }
+        </header>
+        <main id="main">
+          ${shell.tenant ? html`<p class="crumb">Tenant <a href="${tenantBase}">${shell.tenant.name}</a> <code>${shell.tenant.id}</code></p>` : ''}
+          ${shell.notice ? html`<p class="notice ${shell.notice.kind}" role="${shell.notice.kind === 'error' ? 'alert' : 'status'}">${shell.notice.text}</p>` : ''}
+          ${body}
+        </main>
+      </body>
+    </html>`;
 }
 
 export function csrfField(csrf: string | undefined): Html {
-  return csrf ? html`<input type="hidden" name="_csrf" value="${csrf}">` : html``;
+  return csrf ? html`<input type="hidden" name="_csrf" value="${csrf}" />` : html``;
 }
 
 /** A POST button that is its own little form (actions on a connection, replay, sign-out). */
-export function actionButton(options: { action: string; csrf: string; label: string; kind?: 'danger' | 'secondary'; fields?: Record<string, string> }): Html {
+export function actionButton(options: {
+  action: string;
+  csrf: string;
+  label: string;
+  kind?: 'danger' | 'secondary';
+  fields?: Record<string, string>;
+}): Html {
   return html`<form method="post" action="${options.action}" class="inline">
-  ${csrfField(options.csrf)}
-  ${Object.entries(options.fields ?? {}).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
-  <button type="submit" class="${options.kind ?? ''}">${options.label}</button>
-</form>`;
+    ${csrfField(options.csrf)}
+    ${Object.entries(options.fields ?? {}).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`)}
+    <button type="submit" class="${options.kind ?? ''}">${options.label}</button>
+  </form>`;
 }
 
 export type BadgeTone = 'ok' | 'warn' | 'bad' | 'muted' | 'info' | 'test' | 'live';
@@ -134,9 +144,9 @@ export function pager(path: string, params: Record<string, string | undefined>, 
   };
   if (!nextCursor && firstPage) return html``;
   return html`<nav class="pager" aria-label="Pages">
-  ${firstPage ? '' : html`<a href="${query({ cursor: undefined })}">First page</a>`}
-  ${nextCursor ? html`<a href="${query({ cursor: nextCursor })}" rel="next">Next page</a>` : ''}
-</nav>`;
+    ${firstPage ? '' : html`<a href="${query({ cursor: undefined })}">First page</a>`}
+    ${nextCursor ? html`<a href="${query({ cursor: nextCursor })}" rel="next">Next page</a>` : ''}
+  </nav>`;
 }
 
 /** Field-level message tied to its input with aria-describedby (the input sets the same id). */

@@ -7,7 +7,14 @@ import { html } from 'hono/html';
 import { secureHeaders } from 'hono/secure-headers';
 import { resolvePrincipal, canAccessTenant } from '../src/auth/principal';
 import { createConnectionInput } from '../src/connections/connection-input';
-import { changeConnection, connectAccount, disconnectConnection, listConnections, requireConnection, viewConnection } from '../src/connections/connection-service';
+import {
+  changeConnection,
+  connectAccount,
+  disconnectConnection,
+  listConnections,
+  requireConnection,
+  viewConnection,
+} from '../src/connections/connection-service';
 import type { AppContext } from '../src/context';
 import { generateToken, hashToken, secretHint } from '../src/crypto/tokens';
 import { AppError, notFound } from '../src/errors';
@@ -23,7 +30,17 @@ import { connectionPage, disconnectConfirmPage, type ConnectionActions } from '.
 import { apiKeyCreatedPage, integrationsPage } from './pages/integrations';
 import { signInPage } from './pages/sign-in';
 import { tenantsPage } from './pages/tenants';
-import { cookieSettings, fromOwnOrigin, randomToken, requireSession, sameSecret, startSession, endSession, type DashContext, type DashboardEnv } from './session';
+import {
+  cookieSettings,
+  fromOwnOrigin,
+  randomToken,
+  requireSession,
+  sameSecret,
+  startSession,
+  endSession,
+  type DashContext,
+  type DashboardEnv,
+} from './session';
 import { connectionActions } from './connection-actions';
 import { eventRoutes, eventCountsFor } from './events';
 import { invoiceRoutes } from './invoices';
@@ -128,8 +145,8 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
       layout(
         { title, principal, csrf: c.get('csrf') },
         html`<h1>${title}</h1>
-<p>${message}</p>
-<p><a href="${principal ? '/dashboard' : '/dashboard/sign-in'}">${principal ? 'Go to the dashboard' : 'Sign in'}</a></p>`,
+          <p>${message}</p>
+          <p><a href="${principal ? '/dashboard' : '/dashboard/sign-in'}">${principal ? 'Go to the dashboard' : 'Sign in'}</a></p>`,
       ),
       status,
     );
@@ -171,7 +188,13 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
   // the origin check keep another site from signing a browser in to an account of its choosing.
   const showSignIn = (c: DashContext, next: string, error?: string, status: 200 | 401 | 403 | 429 = 200) => {
     const formToken = randomToken();
-    setCookie(c, cookies.signInName, formToken, { httpOnly: true, secure: cookies.secure, sameSite: 'Strict', path: '/dashboard', maxAge: 3600 });
+    setCookie(c, cookies.signInName, formToken, {
+      httpOnly: true,
+      secure: cookies.secure,
+      sameSite: 'Strict',
+      path: '/dashboard',
+      maxAge: 3600,
+    });
     return render(c, signInPage({ formToken, next, error }), status);
   };
   app.get('/dashboard/sign-in', (c) => showSignIn(c, safeNext(c.req.query('next'))));
@@ -199,7 +222,9 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
   });
 
   // Everything else under /dashboard needs a session; every POST also needs its CSRF token.
-  const session = requireSession(ctx, (c, status, message) => problemPage(c, status, status === 401 ? 'Sign in again' : 'Request refused', message));
+  const session = requireSession(ctx, (c, status, message) =>
+    problemPage(c, status, status === 401 ? 'Sign in again' : 'Request refused', message),
+  );
   app.use('/dashboard', session);
   app.use('/dashboard/*', async (c, next) => {
     if (c.req.path.startsWith('/dashboard/assets/') || c.req.path === '/dashboard/sign-in') return next();
@@ -226,20 +251,32 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
     const cursor = c.req.query('cursor');
     const after = cursor ? decodeCursor<{ created_at: string; id: string }>(cursor, ['created_at', 'id']) : undefined;
     const limit = 25;
-    const rows = await listTenants(ctx.store.db, { limit: limit + 1, after: after && { createdAt: new Date(after.created_at), id: after.id } });
+    const rows = await listTenants(ctx.store.db, {
+      limit: limit + 1,
+      after: after && { createdAt: new Date(after.created_at), id: after.id },
+    });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const nextCursor = rows.length > limit && last ? encodeCursor({ created_at: last.created_at.toISOString(), id: last.id }) : null;
     return render(
       c,
-      tenantsPage({ principal: c.get('principal'), csrf: c.get('csrf'), tenants: page, nextCursor, firstPage: !cursor, nameError: extra.nameError, notice: noticeFrom(c) }),
+      tenantsPage({
+        principal: c.get('principal'),
+        csrf: c.get('csrf'),
+        tenants: page,
+        nextCursor,
+        firstPage: !cursor,
+        nameError: extra.nameError,
+        notice: noticeFrom(c),
+      }),
       extra.status ?? 200,
     );
   };
   app.get('/dashboard/tenants', adminOnly, (c) => showTenants(c));
   app.post('/dashboard/tenants', adminOnly, async (c) => {
     const name = formString(await c.req.parseBody(), 'name');
-    if (!name || name.length > 200) return showTenants(c, { nameError: 'Name the tenant (up to 200 characters), such as the customer\'s company name.', status: 422 });
+    if (!name || name.length > 200)
+      return showTenants(c, { nameError: "Name the tenant (up to 200 characters), such as the customer's company name.", status: 422 });
     const tenant = await insertTenant(ctx.store.db, name);
     return c.redirect(`/dashboard/tenants/${tenant.id}?done=tenant_created`, 303);
   });
@@ -263,7 +300,10 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
     const views = await Promise.all(all.map((row) => viewConnection(ctx, row)));
     const live = views.filter((view) => !view.disconnected_at);
     const rows = await Promise.all(live.map(async (connection) => ({ connection, counts: await eventCountsFor(ctx, connection.id) })));
-    return render(c, integrationsPage({ ...shared(c), rows, disconnected: views.filter((view) => view.disconnected_at), notice: noticeFrom(c) }));
+    return render(
+      c,
+      integrationsPage({ ...shared(c), rows, disconnected: views.filter((view) => view.disconnected_at), notice: noticeFrom(c) }),
+    );
   });
 
   app.post('/dashboard/tenants/:tid/api-keys', async (c) => {
@@ -273,7 +313,9 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
     return render(c, apiKeyCreatedPage({ ...shared(c), key, hint: row.hint }));
   });
 
-  app.get('/dashboard/tenants/:tid/connections/new', (c) => render(c, connectFormPage({ ...shared(c), values: emptyConnectForm, errors: {} })));
+  app.get('/dashboard/tenants/:tid/connections/new', (c) =>
+    render(c, connectFormPage({ ...shared(c), values: emptyConnectForm, errors: {} })),
+  );
 
   app.post('/dashboard/tenants/:tid/connections', async (c) => {
     const tenant = c.get('tenant');
@@ -329,7 +371,10 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500 || error.status === 404) throw error;
       const field = error.field?.split('.')[0];
-      if (field && field in { name: 1, environment: 1, secret_key: 1, publishable_key: 1, webhook_secret: 1, webhook_setup: 1, features: 1 }) {
+      if (
+        field &&
+        field in { name: 1, environment: 1, secret_key: 1, publishable_key: 1, webhook_secret: 1, webhook_setup: 1, features: 1 }
+      ) {
         errors[field] = error.message;
         return retry();
       }
@@ -340,15 +385,25 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
   const actions = connectionActions(ctx);
   const connectionBase = '/dashboard/tenants/:tid/connections/:cid';
 
-  const showConnection = async (c: DashContext, extra: { errors?: Record<string, string>; status?: 200 | 409 | 422; notice?: { kind: 'ok' | 'error'; text: string } } = {}) => {
+  const showConnection = async (
+    c: DashContext,
+    extra: { errors?: Record<string, string>; status?: 200 | 409 | 422; notice?: { kind: 'ok' | 'error'; text: string } } = {},
+  ) => {
     const row = await requireConnection(ctx, c.get('tenant').id, c.req.param('cid') ?? '');
     return render(
       c,
-      connectionPage({ ...shared(c), connection: await viewConnection(ctx, row), actions: actions.available, errors: extra.errors, notice: extra.notice ?? noticeFrom(c) }),
+      connectionPage({
+        ...shared(c),
+        connection: await viewConnection(ctx, row),
+        actions: actions.available,
+        errors: extra.errors,
+        notice: extra.notice ?? noticeFrom(c),
+      }),
       extra.status ?? 200,
     );
   };
-  const backToConnection = (c: DashContext, done: string) => c.redirect(`/dashboard/tenants/${c.get('tenant').id}/connections/${c.req.param('cid')}?done=${done}`, 303);
+  const backToConnection = (c: DashContext, done: string) =>
+    c.redirect(`/dashboard/tenants/${c.get('tenant').id}/connections/${c.req.param('cid')}?done=${done}`, 303);
   /** Runs a change; a refused change (bad key, disconnected connection) is shown on the page, next to its field when it names one. */
   const change = async (c: DashContext, done: string, run: () => Promise<unknown>, fieldFor: Record<string, string> = {}) => {
     try {
@@ -364,17 +419,24 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
   const current = (c: DashContext) => requireConnection(ctx, c.get('tenant').id, c.req.param('cid') ?? '');
 
   app.get(connectionBase, (c) => showConnection(c));
-  app.post(`${connectionBase}/disable`, async (c) => change(c, 'disabled', async () => changeConnection(ctx, await current(c), { is_active: false })));
+  app.post(`${connectionBase}/disable`, async (c) =>
+    change(c, 'disabled', async () => changeConnection(ctx, await current(c), { is_active: false })),
+  );
   app.post(`${connectionBase}/enable`, async (c) => change(c, 'enabled', async () => actions.enable(await current(c))));
   app.post(`${connectionBase}/rotate-key`, async (c) => {
     const secretKey = formString(await c.req.parseBody(), 'secret_key');
-    if (!secretKey) return showConnection(c, { errors: { secret_key: 'Paste the new secret key (sk_…) or restricted key (rk_…).' }, status: 422 });
-    return change(c, 'key_rotated', async () => changeConnection(ctx, await current(c), { secret_key: secretKey }), { secret_key: 'secret_key' });
+    if (!secretKey)
+      return showConnection(c, { errors: { secret_key: 'Paste the new secret key (sk_…) or restricted key (rk_…).' }, status: 422 });
+    return change(c, 'key_rotated', async () => changeConnection(ctx, await current(c), { secret_key: secretKey }), {
+      secret_key: 'secret_key',
+    });
   });
   app.post(`${connectionBase}/rotate-signing-secret`, async (c) => {
     const secret = formString(await c.req.parseBody(), 'webhook_secret');
     if (!secret) return showConnection(c, { errors: { webhook_secret: 'Paste the new signing secret (whsec_…).' }, status: 422 });
-    return change(c, 'secret_rotated', async () => changeConnection(ctx, await current(c), { webhook_secret: secret }), { webhook_secret: 'webhook_secret' });
+    return change(c, 'secret_rotated', async () => changeConnection(ctx, await current(c), { webhook_secret: secret }), {
+      webhook_secret: 'webhook_secret',
+    });
   });
   app.get(`${connectionBase}/disconnect`, async (c) => {
     const view = await viewConnection(ctx, await current(c));
@@ -391,8 +453,15 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
     const row = await current(c);
     if (!actions.backfill || row.disconnected_at) throw notFound('connection', row.id);
     const result = await actions.backfill(row);
-    if (result.error) return showConnection(c, { notice: { kind: 'error', text: `Backfill stopped after ${result.fetched} events: ${result.error}` }, status: 422 });
-    return c.redirect(`/dashboard/tenants/${c.get('tenant').id}/connections/${row.id}?done=backfilled&fetched=${result.fetched}&stored=${result.stored}`, 303);
+    if (result.error)
+      return showConnection(c, {
+        notice: { kind: 'error', text: `Backfill stopped after ${result.fetched} events: ${result.error}` },
+        status: 422,
+      });
+    return c.redirect(
+      `/dashboard/tenants/${c.get('tenant').id}/connections/${row.id}?done=backfilled&fetched=${result.fetched}&stored=${result.stored}`,
+      303,
+    );
   });
 
   app.route('/', eventRoutes(ctx, { render, shared }));
@@ -401,11 +470,18 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
   app.all('/dashboard/*', (c) => problemPage(c, 404, 'Page not found', 'There is no such page here, or it belongs to another tenant.'));
 
   app.onError((error, c) => {
-    if (error instanceof AppError && error.status === 404) return problemPage(c, 404, 'Page not found', 'There is no such page here, or it belongs to another tenant.');
-    if (error instanceof AppError && error.status < 500) return problemPage(c, error.status === 409 ? 409 : 422, 'Request refused', error.message);
+    if (error instanceof AppError && error.status === 404)
+      return problemPage(c, 404, 'Page not found', 'There is no such page here, or it belongs to another tenant.');
+    if (error instanceof AppError && error.status < 500)
+      return problemPage(c, error.status === 409 ? 409 : 422, 'Request refused', error.message);
     const requestId = c.get('requestId');
     ctx.logger.error({ err: error, requestId, path: c.req.path }, 'dashboard error');
-    return problemPage(c, 500, 'Something went wrong', `Nothing was changed unless the page says so. Quote request id ${requestId ?? 'unknown'} when reporting it.`);
+    return problemPage(
+      c,
+      500,
+      'Something went wrong',
+      `Nothing was changed unless the page says so. Quote request id ${requestId ?? 'unknown'} when reporting it.`,
+    );
   });
 
   return app;

@@ -95,7 +95,10 @@ export async function endSession(ctx: AppContext, c: DashContext): Promise<void>
  * else is refused with 401. Every non-GET must also carry the session's CSRF token and come from
  * this origin (403 otherwise).
  */
-export function requireSession(ctx: AppContext, refuse: (c: DashContext, status: 401 | 403, message: string) => Response | Promise<Response>): MiddlewareHandler<DashboardEnv> {
+export function requireSession(
+  ctx: AppContext,
+  refuse: (c: DashContext, status: 401 | 403, message: string) => Response | Promise<Response>,
+): MiddlewareHandler<DashboardEnv> {
   const { sessionName } = cookieSettings(ctx);
   return async (c, next) => {
     const id = getCookie(c, sessionName);
@@ -112,7 +115,9 @@ export function requireSession(ctx: AppContext, refuse: (c: DashContext, status:
     c.set('csrf', session.csrf_token);
     c.set(
       'principal',
-      session.principal_kind === 'admin' ? { kind: 'admin' } : { kind: 'tenant', tenantId: session.tenant_id!, apiKeyId: session.api_key_id! },
+      session.principal_kind === 'admin'
+        ? { kind: 'admin' }
+        : { kind: 'tenant', tenantId: session.tenant_id!, apiKeyId: session.api_key_id! },
     );
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       if (!fromOwnOrigin(c, ctx.config.publicUrl)) {
@@ -121,7 +126,11 @@ export function requireSession(ctx: AppContext, refuse: (c: DashContext, status:
       const body = await c.req.parseBody();
       const sent = typeof body._csrf === 'string' ? body._csrf : '';
       if (!sameSecret(sent, session.csrf_token)) {
-        return refuse(c, 403, 'The form had expired or was not sent from this dashboard, so nothing was changed. Reload the page and try again.');
+        return refuse(
+          c,
+          403,
+          'The form had expired or was not sent from this dashboard, so nothing was changed. Reload the page and try again.',
+        );
       }
     }
     await next();

@@ -34,7 +34,11 @@ export interface SpawnOptions {
  * loop, and waits for the `BENCH_READY {json}` line the script prints once it listens.
  */
 export async function spawnServer(script: string, options: SpawnOptions): Promise<ChildServer> {
-  const args = [...(options.typescript === false ? [] : ['--import', 'tsx']), ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []), script];
+  const args = [
+    ...(options.typescript === false ? [] : ['--import', 'tsx']),
+    ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
+    script,
+  ];
   const child: ChildProcess = spawn(process.execPath, args, {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,7 +50,10 @@ export async function spawnServer(script: string, options: SpawnOptions): Promis
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const info = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${options.label}: not ready after ${options.readyTimeoutMs ?? 60_000} ms\n${stderr.join('')}`)), options.readyTimeoutMs ?? 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${options.label}: not ready after ${options.readyTimeoutMs ?? 60_000} ms\n${stderr.join('')}`)),
+      options.readyTimeoutMs ?? 60_000,
+    );
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       if (line.startsWith('BENCH_READY ')) {

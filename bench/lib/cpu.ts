@@ -31,7 +31,12 @@ function machineSeconds(): { idle: number; total: number } {
  * per second the machine's cores could carry at best, which is what bounds a rate target.
  */
 export function cpuBudget(server: { cpuSeconds(): number }) {
-  const before = { server: server.cpuSeconds(), postgres: cpuSecondsOf('postgres'), generator: process.cpuUsage(), machine: machineSeconds() };
+  const before = {
+    server: server.cpuSeconds(),
+    postgres: cpuSecondsOf('postgres'),
+    generator: process.cpuUsage(),
+    machine: machineSeconds(),
+  };
   return (events: number) => {
     const generatorUsage = process.cpuUsage(before.generator);
     const machine = machineSeconds();

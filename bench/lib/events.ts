@@ -26,7 +26,15 @@ export function envelope(id: string, type: string, object: unknown, created: num
 }
 
 export function signed(id: string, body: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): Delivery {
-  return { id, body, headers: { 'content-type': 'application/json', 'stripe-signature': signStripePayload(body, [secret], timestamp), 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' } };
+  return {
+    id,
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'stripe-signature': signStripePayload(body, [secret], timestamp),
+      'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+    },
+  };
 }
 
 /**
@@ -34,7 +42,13 @@ export function signed(id: string, body: string, secret: string, timestamp = Mat
  * event id; the session ids cycle through `sessions` ids the sandbox knows (the peer re-fetches
  * line items for them).
  */
-export function checkoutFeed(options: { template: Record<string, unknown>; secret: string; sessionPrefix: string; sessions: number; targetBytes?: number }) {
+export function checkoutFeed(options: {
+  template: Record<string, unknown>;
+  secret: string;
+  sessionPrefix: string;
+  sessions: number;
+  targetBytes?: number;
+}) {
   let n = 0;
   const target = options.targetBytes ?? 3_000;
   // The body is serialised once with placeholders and then only spliced: the load generator shares
@@ -63,10 +77,15 @@ export function customerFeed(options: { secret: string }) {
   return (): Delivery => {
     const id = freshEventId();
     const index = n++;
-    const customerId = `cus_B1${run}${Math.floor(index / 2).toString(36).padStart(8, '0')}`;
+    const customerId = `cus_B1${run}${Math.floor(index / 2)
+      .toString(36)
+      .padStart(8, '0')}`;
     const created = Math.floor(Date.now() / 1000);
     const customer = customerObject(customerId, created, index % 2 === 0 ? 'Ada Lovelace' : 'Ada King');
-    const body = index % 2 === 0 ? envelope(id, 'customer.created', customer, created) : envelope(id, 'customer.updated', customer, created, { name: 'Ada Lovelace' });
+    const body =
+      index % 2 === 0
+        ? envelope(id, 'customer.created', customer, created)
+        : envelope(id, 'customer.updated', customer, created, { name: 'Ada Lovelace' });
     return signed(id, body, options.secret);
   };
 }

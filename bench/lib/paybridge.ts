@@ -23,7 +23,13 @@ export interface RunningPaybridge {
 }
 
 /** Starts Paybridge in a child process on a scratch PostgreSQL database or a fresh PGlite directory. */
-export async function startPaybridge(options: { store: StoreChoice; sandboxUrl: string; role?: 'all' | 'web'; cpuProfDir?: string; env?: Record<string, string> }): Promise<RunningPaybridge> {
+export async function startPaybridge(options: {
+  store: StoreChoice;
+  sandboxUrl: string;
+  role?: 'all' | 'web';
+  cpuProfDir?: string;
+  env?: Record<string, string>;
+}): Promise<RunningPaybridge> {
   const adminToken = `pb_admin_bench_${randomBytes(16).toString('hex')}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'paybridge-bench-'));
   const database = options.store === 'postgres' ? await scratchDatabase('pb_bench') : undefined;
@@ -67,7 +73,12 @@ export async function startPaybridge(options: { store: StoreChoice; sandboxUrl: 
       const tenant = await api('POST', '/api/v1/tenants', { name: 'Bench tenant' });
       if (tenant.status !== 201) throw new Error(`tenant: ${tenant.status} ${JSON.stringify(tenant.body)}`);
       const secret = chosenSecret ?? `whsec_${randomBytes(16).toString('hex')}`;
-      const connection = await api('POST', `/api/v1/tenants/${tenant.body.id}/connections`, { name: 'Bench', secret_key: sandboxSecretKey, webhook_setup: 'manual', webhook_secret: secret });
+      const connection = await api('POST', `/api/v1/tenants/${tenant.body.id}/connections`, {
+        name: 'Bench',
+        secret_key: sandboxSecretKey,
+        webhook_setup: 'manual',
+        webhook_secret: secret,
+      });
       if (connection.status !== 201) throw new Error(`connection: ${connection.status} ${JSON.stringify(connection.body)}`);
       return { tenantId: tenant.body.id as string, connectionId: connection.body.id as string, secret };
     },

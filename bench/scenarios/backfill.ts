@@ -39,8 +39,16 @@ export async function benchBackfill(template: SandboxInfo['template'], count: nu
     const check = await paybridge.stopAndCount(connectionId, []);
     const detail = `${count.toLocaleString('en-US')} events: fetched ${body.fetched}, stored ${body.stored}, rows ${check.rows}, in ${seconds.toFixed(2)} s${body.error ? `; error: ${body.error}` : ''}`;
     log(`backfill: ${perSecond.toFixed(0)}/s — ${detail}`);
-    if (result.status !== 200 || body.error || body.stored < count || check.rows !== body.stored) failures.push(`backfill: status ${result.status}, ${detail}`);
-    rows.push({ benchmark: 'Backfill from the sandbox GET /v1/events (PostgreSQL)', target: '≥ 2,000/s', perSecond, rssMb: rss, met: perSecond >= 2_000, detail });
+    if (result.status !== 200 || body.error || body.stored < count || check.rows !== body.stored)
+      failures.push(`backfill: status ${result.status}, ${detail}`);
+    rows.push({
+      benchmark: 'Backfill from the sandbox GET /v1/events (PostgreSQL)',
+      target: '≥ 2,000/s',
+      perSecond,
+      rssMb: rss,
+      met: perSecond >= 2_000,
+      detail,
+    });
   } finally {
     await paybridge.dispose();
     await sandbox.child.stop();

@@ -17,7 +17,8 @@ interface Case {
   expected: string;
 }
 
-const describeRow = (row: { name: string | null; deleted: boolean } | undefined) => (row ? (row.deleted ? 'deleted' : `name "${row.name}"`) : 'no row');
+const describeRow = (row: { name: string | null; deleted: boolean } | undefined) =>
+  row ? (row.deleted ? 'deleted' : `name "${row.name}"`) : 'no row';
 
 /**
  * The same feeds to both sides, in the same order, one delivery at a time: what each answers and
@@ -27,7 +28,13 @@ export async function benchCorrectness(sandbox: SandboxInfo): Promise<string> {
   const secret = 'whsec_benchcorrectness0123456789abc';
   const now = Math.floor(Date.now() / 1000);
   const run = freshEventId().slice(-8);
-  const event = (type: string, object: Record<string, unknown>, created: number, previous?: Record<string, unknown>, id = freshEventId()): Step => ({ id, body: envelope(id, type, object, created, previous) });
+  const event = (
+    type: string,
+    object: Record<string, unknown>,
+    created: number,
+    previous?: Record<string, unknown>,
+    id = freshEventId(),
+  ): Step => ({ id, body: envelope(id, type, object, created, previous) });
   const cus = (suffix: string) => `cus_C${run}${suffix}`;
   const duplicate = event('customer.updated', customerObject(cus('dup'), now - 60, 'Dup v1'), now - 5, { name: 'Dup v0' });
   const cases: Case[] = [
@@ -74,7 +81,13 @@ export async function benchCorrectness(sandbox: SandboxInfo): Promise<string> {
     {
       name: 'Unhandled event type (balance.available)',
       customer: null,
-      steps: [event('balance.available', { object: 'balance', available: [{ amount: 1000, currency: 'usd' }], livemode: false, pending: [] }, now - 5)],
+      steps: [
+        event(
+          'balance.available',
+          { object: 'balance', available: [{ amount: 1000, currency: 'usd' }], livemode: false, pending: [] },
+          now - 5,
+        ),
+      ],
       expected: '2xx, stored, not acted on',
     },
     {
@@ -95,7 +108,11 @@ export async function benchCorrectness(sandbox: SandboxInfo): Promise<string> {
       const theirs: string[] = [];
       for (const step of testCase.steps) {
         const delivery = signed(step.id, step.body, secret);
-        const a = await fetch(`${paybridge.child.url}/webhooks/stripe/${connectionId}`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+        const a = await fetch(`${paybridge.child.url}/webhooks/stripe/${connectionId}`, {
+          method: 'POST',
+          headers: delivery.headers,
+          body: delivery.body,
+        });
         const aBody = (await a.json()) as { duplicate?: boolean };
         ours.push(`${a.status}${aBody.duplicate ? ' dup' : ''}`);
         const b = await fetch(`${peer.child.url}/webhooks`, { method: 'POST', headers: delivery.headers, body: delivery.body });
@@ -116,18 +133,32 @@ export async function benchCorrectness(sandbox: SandboxInfo): Promise<string> {
       let ourState: string;
       let theirState: string;
       if (testCase.customer) {
-        const [object] = await adminQuery<{ name: string | null; deleted: boolean }>(`select data->>'name' as name, deleted from stripe_objects where connection_id = '${connectionId}' and stripe_id = '${testCase.customer}'`, paybridge.databaseUrl);
-        const [events] = await adminQuery<{ n: string }>(`select count(*) as n from events where connection_id = '${connectionId}' and object_id = '${testCase.customer}'`, paybridge.databaseUrl);
+        const [object] = await adminQuery<{ name: string | null; deleted: boolean }>(
+          `select data->>'name' as name, deleted from stripe_objects where connection_id = '${connectionId}' and stripe_id = '${testCase.customer}'`,
+          paybridge.databaseUrl,
+        );
+        const [events] = await adminQuery<{ n: string }>(
+          `select count(*) as n from events where connection_id = '${connectionId}' and object_id = '${testCase.customer}'`,
+          paybridge.databaseUrl,
+        );
         ourState = `${describeRow(object)}; ${events?.n} events`;
-        const [row] = await adminQuery<{ name: string | null; deleted: boolean }>(`select name, coalesce(deleted, false) as deleted from stripe.customers where id = '${testCase.customer}'`, peer.database.url);
+        const [row] = await adminQuery<{ name: string | null; deleted: boolean }>(
+          `select name, coalesce(deleted, false) as deleted from stripe.customers where id = '${testCase.customer}'`,
+          peer.database.url,
+        );
         theirState = describeRow(row);
       } else {
-        const [stored] = await adminQuery<{ status: string; status_reason: string | null }>(`select status, status_reason from events where connection_id = '${connectionId}' and type = 'balance.available'`, paybridge.databaseUrl);
+        const [stored] = await adminQuery<{ status: string; status_reason: string | null }>(
+          `select status, status_reason from events where connection_id = '${connectionId}' and type = 'balance.available'`,
+          paybridge.databaseUrl,
+        );
         ourState = stored ? `event stored, status ${stored.status}` : 'nothing stored';
         theirState = 'nothing (throws "Unhandled webhook event")';
       }
       const mark = (state: string) => (state.startsWith(testCase.expected.split(/[,;]/)[0]!) ? '' : ' ✗');
-      lines.push(`| ${testCase.name} | ${testCase.expected} | ${ours.join(', ')} | ${ourState}${testCase.customer ? mark(ourState) : ''} | ${theirs.join(', ')} | ${theirState}${testCase.customer ? mark(theirState) : ''} |`);
+      lines.push(
+        `| ${testCase.name} | ${testCase.expected} | ${ours.join(', ')} | ${ourState}${testCase.customer ? mark(ourState) : ''} | ${theirs.join(', ')} | ${theirState}${testCase.customer ? mark(theirState) : ''} |`,
+      );
     }
     const table = lines.join('\n');
     log(table);
@@ -139,7 +170,10 @@ export async function benchCorrectness(sandbox: SandboxInfo): Promise<string> {
 
 async function waitProcessed(databaseUrl: string, connectionId: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const [row] = await adminQuery<{ n: string }>(`select count(*) as n from events where connection_id = '${connectionId}' and status in ('received', 'failed')`, databaseUrl);
+    const [row] = await adminQuery<{ n: string }>(
+      `select count(*) as n from events where connection_id = '${connectionId}' and status in ('received', 'failed')`,
+      databaseUrl,
+    );
     if (Number(row?.n) === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -13,18 +13,30 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
  * in the sandbox), paid in the sandbox; their `checkout.session.completed` events are then delivered
  * at intervals among the background load, and each one's invoice is polled until it reads `paid`.
  */
-export async function benchEndToEnd(sandbox: SandboxInfo, options: { seconds: number; samples: number; rate: number; cpuProfDir?: string }): Promise<void> {
+export async function benchEndToEnd(
+  sandbox: SandboxInfo,
+  options: { seconds: number; samples: number; rate: number; cpuProfDir?: string },
+): Promise<void> {
   const paybridge = await startPaybridge({ store: 'postgres', sandboxUrl: sandbox.url, role: 'all', cpuProfDir: options.cpuProfDir });
   try {
     const { tenantId, connectionId, secret } = await paybridge.connect(sandbox.account.secret_key);
     const api = (method: string, path: string, body?: unknown) => paybridge.api(method, `/api/v1/tenants/${tenantId}${path}`, body);
     const invoices: { id: string; sessionId: string }[] = [];
     for (let i = 0; i < options.samples; i++) {
-      const created = await api('POST', '/invoices', { connection_id: connectionId, customer: { email: `buyer${i}@example.com`, name: 'Ada Lovelace' }, currency: 'eur', lines: [{ description: 'Membership', quantity: 1, unit_amount: 2000 }] });
+      const created = await api('POST', '/invoices', {
+        connection_id: connectionId,
+        customer: { email: `buyer${i}@example.com`, name: 'Ada Lovelace' },
+        currency: 'eur',
+        lines: [{ description: 'Membership', quantity: 1, unit_amount: 2000 }],
+      });
       if (created.status !== 201) throw new Error(`invoice: ${created.status} ${JSON.stringify(created.body)}`);
       const finalized = await api('POST', `/invoices/${created.body.id}/finalize`);
       if (finalized.status !== 200) throw new Error(`finalize: ${finalized.status} ${JSON.stringify(finalized.body)}`);
-      const paid = await fetch(`${sandbox.url}/_sandbox/payment_links/${finalized.body.payment_link_id}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ card: '4242424242424242' }) });
+      const paid = await fetch(`${sandbox.url}/_sandbox/payment_links/${finalized.body.payment_link_id}/pay`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ card: '4242424242424242' }),
+      });
       const session = (await paid.json()) as { id: string };
       if (!paid.ok) throw new Error(`pay: ${paid.status} ${JSON.stringify(session)}`);
       invoices.push({ id: created.body.id, sessionId: session.id });
@@ -37,7 +49,14 @@ export async function benchEndToEnd(sandbox: SandboxInfo, options: { seconds: nu
     });
 
     const path = `/webhooks/stripe/${connectionId}`;
-    const background = runLoad({ url: paybridge.child.url, path, connections: 16, seconds: options.seconds, rate: options.rate - options.samples / options.seconds, next: feedFor('checkout', sandbox, secret) });
+    const background = runLoad({
+      url: paybridge.child.url,
+      path,
+      connections: 16,
+      seconds: options.seconds,
+      rate: options.rate - options.samples / options.seconds,
+      next: feedFor('checkout', sandbox, secret),
+    });
     const latencies: number[] = [];
     let late = 0;
     const gap = (options.seconds * 1000 * 0.8) / options.samples;
@@ -68,7 +87,16 @@ export async function benchEndToEnd(sandbox: SandboxInfo, options: { seconds: nu
     const detail = `${sorted.length}/${deliveries.length} invoices paid (${late} not within 60 s), max ${sorted.at(-1)?.toFixed(0)} ms; background ${load.perSecond.toFixed(0)} events/s acked, ${load.non2xx} non-2xx, ${load.errors} errors`;
     log(`end to end: p50 ${p50.toFixed(0)} p99 ${p99.toFixed(0)} ms — ${detail}`);
     if (late > 0 || load.non2xx + load.errors > 0) failures.push(`end to end: ${detail}`);
-    rows.push({ benchmark: `End to end: event received → invoice paid in the API, at ${options.rate.toLocaleString('en-US')} events/s (PostgreSQL, role=all)`, target: 'p99 ≤ 250 ms', perSecond: load.perSecond, p50, p99, rssMb: paybridge.child.peakRssMb(), met: late === 0 && p99 <= 250, detail });
+    rows.push({
+      benchmark: `End to end: event received → invoice paid in the API, at ${options.rate.toLocaleString('en-US')} events/s (PostgreSQL, role=all)`,
+      target: 'p99 ≤ 250 ms',
+      perSecond: load.perSecond,
+      p50,
+      p99,
+      rssMb: paybridge.child.peakRssMb(),
+      met: late === 0 && p99 <= 250,
+      detail,
+    });
   } finally {
     await paybridge.dispose();
   }

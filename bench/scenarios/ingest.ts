@@ -22,13 +22,34 @@ export async function benchBare(sandbox: SandboxInfo, settings: IngestSettings):
   const child = await spawnServer('bench/servers/bare.ts', { label: 'bare server', env: { BENCH_SIGNING_SECRET: secret } });
   try {
     const feed = checkoutFeed({ template: sandbox.template, secret, sessionPrefix: sandbox.sessionPrefix, sessions: sandbox.sessions });
-    await runLoad({ url: child.url, path: '/webhooks/stripe/bare', connections: settings.connections, seconds: Math.min(2, settings.seconds), next: feed }); // warm-up
+    await runLoad({
+      url: child.url,
+      path: '/webhooks/stripe/bare',
+      connections: settings.connections,
+      seconds: Math.min(2, settings.seconds),
+      next: feed,
+    }); // warm-up
     const measure = cpuBudget(child);
-    const result = await runLoad({ url: child.url, path: '/webhooks/stripe/bare', connections: settings.connections, seconds: settings.seconds, next: feed });
+    const result = await runLoad({
+      url: child.url,
+      path: '/webhooks/stripe/bare',
+      connections: settings.connections,
+      seconds: settings.seconds,
+      next: feed,
+    });
     const cpu = measure(result.acked);
     log(`bare server: ${result.perSecond.toFixed(0)}/s p99 ${result.p99} ms — ${describe(result)}; ${cpu.summary}`);
-    if (result.non2xx + result.errors > 0) failures.push(`bare server: ${result.non2xx} non-2xx, ${result.errors} errors ${result.samples.join(' | ')}`);
-    rows.push({ benchmark: 'Bare bound: node:http + signature check only', target: '(bound, SPEC: ~27,000/s)', perSecond: result.perSecond, p50: result.p50, p99: result.p99, rssMb: child.peakRssMb(), detail: `${describe(result)}; ${cpu.summary}` });
+    if (result.non2xx + result.errors > 0)
+      failures.push(`bare server: ${result.non2xx} non-2xx, ${result.errors} errors ${result.samples.join(' | ')}`);
+    rows.push({
+      benchmark: 'Bare bound: node:http + signature check only',
+      target: '(bound, SPEC: ~27,000/s)',
+      perSecond: result.perSecond,
+      p50: result.p50,
+      p99: result.p99,
+      rssMb: child.peakRssMb(),
+      detail: `${describe(result)}; ${cpu.summary}`,
+    });
     return result.perSecond;
   } finally {
     await child.stop();
@@ -42,10 +63,17 @@ export async function benchBare(sandbox: SandboxInfo, settings: IngestSettings):
 export type Mix = 'checkout' | 'customers';
 
 export function feedFor(mix: Mix, sandbox: SandboxInfo, secret: string) {
-  return mix === 'checkout' ? checkoutFeed({ template: sandbox.template, secret, sessionPrefix: sandbox.sessionPrefix, sessions: sandbox.sessions }) : customerFeed({ secret });
+  return mix === 'checkout'
+    ? checkoutFeed({ template: sandbox.template, secret, sessionPrefix: sandbox.sessionPrefix, sessions: sandbox.sessions })
+    : customerFeed({ secret });
 }
 
-export async function benchIngest(store: StoreChoice, sandbox: SandboxInfo, settings: IngestSettings, options: { role?: 'web' | 'all'; mix?: Mix } = {}): Promise<LoadResult> {
+export async function benchIngest(
+  store: StoreChoice,
+  sandbox: SandboxInfo,
+  settings: IngestSettings,
+  options: { role?: 'web' | 'all'; mix?: Mix } = {},
+): Promise<LoadResult> {
   const role = options.role ?? 'web';
   const mix = options.mix ?? 'checkout';
   const paybridge = await startPaybridge({ store, sandboxUrl: sandbox.url, role, cpuProfDir: settings.cpuProfDir });
@@ -54,20 +82,51 @@ export async function benchIngest(store: StoreChoice, sandbox: SandboxInfo, sett
     const feed = feedFor(mix, sandbox, secret);
     const path = `/webhooks/stripe/${connectionId}`;
     const startupRss = paybridge.child.resetPeakRss();
-    const warm = await runLoad({ url: paybridge.child.url, path, connections: settings.connections, seconds: Math.min(2, settings.seconds), next: feed });
+    const warm = await runLoad({
+      url: paybridge.child.url,
+      path,
+      connections: settings.connections,
+      seconds: Math.min(2, settings.seconds),
+      next: feed,
+    });
     const measure = cpuBudget(paybridge.child);
-    const result = await runLoad({ url: paybridge.child.url, path, connections: settings.connections, seconds: settings.seconds, next: feed });
+    const result = await runLoad({
+      url: paybridge.child.url,
+      path,
+      connections: settings.connections,
+      seconds: settings.seconds,
+      next: feed,
+    });
     const cpu = measure(result.acked);
     const rss = paybridge.child.peakRssMb();
     const check = await paybridge.stopAndCount(connectionId, [...warm.ackedIds, ...result.ackedIds]);
     const label = `Paybridge ingest, ${store === 'postgres' ? 'PostgreSQL' : 'embedded PGlite'}, ${mix === 'checkout' ? '3 KB checkout.session.completed' : 'customer.created/updated'}${role === 'all' ? ' (role=all: workers in the same process)' : ''}`;
-    log(`${label}: ${result.perSecond.toFixed(0)}/s p50 ${result.p50} p99 ${result.p99} ms rss ${rss.toFixed(0)} MB — ${describe(result)}; ${cpu.summary}; stored ${check.rows}, missing ${check.missing}, duplicated ${check.duplicates}`);
+    log(
+      `${label}: ${result.perSecond.toFixed(0)}/s p50 ${result.p50} p99 ${result.p99} ms rss ${rss.toFixed(0)} MB — ${describe(result)}; ${cpu.summary}; stored ${check.rows}, missing ${check.missing}, duplicated ${check.duplicates}`,
+    );
     const lost = check.missing + check.duplicates;
     if (lost > 0) failures.push(`${label}: ${check.missing} acknowledged events missing, ${check.duplicates} stored twice`);
-    if (result.non2xx + result.errors + warm.non2xx + warm.errors > 0) failures.push(`${label}: ${result.non2xx + warm.non2xx} non-2xx, ${result.errors + warm.errors} errors ${[...warm.samples, ...result.samples].join(' | ')}`);
+    if (result.non2xx + result.errors + warm.non2xx + warm.errors > 0)
+      failures.push(
+        `${label}: ${result.non2xx + warm.non2xx} non-2xx, ${result.errors + warm.errors} errors ${[...warm.samples, ...result.samples].join(' | ')}`,
+      );
     const target = store === 'postgres' ? '≥ 10,000/s, p99 ≤ 50 ms, RSS ≤ 300 MB' : '≥ 3,000/s, p99 ≤ 100 ms';
-    const met = role === 'all' || mix !== 'checkout' ? undefined : store === 'postgres' ? result.perSecond >= 10_000 && result.p99 <= 50 && rss <= 300 : result.perSecond >= 3_000 && result.p99 <= 100;
-    rows.push({ benchmark: label, target: role === 'all' || mix !== 'checkout' ? '(vs peer below)' : target, perSecond: result.perSecond, p50: result.p50, p99: result.p99, rssMb: rss, met, detail: `${describe(result)}; every ack verified stored once (${check.missing} missing); ${cpu.summary}; RSS is the peak under load, start-up peaked at ${startupRss.toFixed(0)} MB` });
+    const met =
+      role === 'all' || mix !== 'checkout'
+        ? undefined
+        : store === 'postgres'
+          ? result.perSecond >= 10_000 && result.p99 <= 50 && rss <= 300
+          : result.perSecond >= 3_000 && result.p99 <= 100;
+    rows.push({
+      benchmark: label,
+      target: role === 'all' || mix !== 'checkout' ? '(vs peer below)' : target,
+      perSecond: result.perSecond,
+      p50: result.p50,
+      p99: result.p99,
+      rssMb: rss,
+      met,
+      detail: `${describe(result)}; every ack verified stored once (${check.missing} missing); ${cpu.summary}; RSS is the peak under load, start-up peaked at ${startupRss.toFixed(0)} MB`,
+    });
     return result;
   } finally {
     await paybridge.dispose();

@@ -14,7 +14,9 @@ const PEER_PACKAGE = 'bench/.peer/node_modules/@supabase/stripe-sync-engine/pack
 export function ensurePeer(): string {
   if (!existsSync(PEER_PACKAGE)) {
     log('installing @supabase/stripe-sync-engine into bench/.peer …');
-    execFileSync('npm', ['install', '--prefix', 'bench/.peer', '--no-audit', '--no-fund', '@supabase/stripe-sync-engine'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('npm', ['install', '--prefix', 'bench/.peer', '--no-audit', '--no-fund', '@supabase/stripe-sync-engine'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   }
   return (JSON.parse(readFileSync(PEER_PACKAGE, 'utf8')) as { version: string }).version;
 }
@@ -31,7 +33,12 @@ export async function startPeer(sandbox: SandboxInfo, secret: string) {
   const child = await spawnServer('bench/servers/peer.cjs', {
     label: 'stripe-sync-engine',
     typescript: false,
-    env: { BENCH_PEER_DATABASE_URL: database.url, BENCH_SANDBOX_URL: sandbox.url, BENCH_STRIPE_KEY: sandbox.account.secret_key, BENCH_SIGNING_SECRET: secret },
+    env: {
+      BENCH_PEER_DATABASE_URL: database.url,
+      BENCH_SANDBOX_URL: sandbox.url,
+      BENCH_STRIPE_KEY: sandbox.account.secret_key,
+      BENCH_SIGNING_SECRET: secret,
+    },
   });
   return {
     child,
@@ -48,17 +55,38 @@ export async function benchPeer(mix: Mix, sandbox: SandboxInfo, settings: Ingest
   const peer = await startPeer(sandbox, secret);
   try {
     const feed = feedFor(mix, sandbox, secret);
-    await runLoad({ url: peer.child.url, path: '/webhooks', connections: settings.connections, seconds: Math.min(2, settings.seconds), next: feed });
+    await runLoad({
+      url: peer.child.url,
+      path: '/webhooks',
+      connections: settings.connections,
+      seconds: Math.min(2, settings.seconds),
+      next: feed,
+    });
     const measure = cpuBudget(peer.child);
-    const result = await runLoad({ url: peer.child.url, path: '/webhooks', connections: settings.connections, seconds: settings.seconds, next: feed });
+    const result = await runLoad({
+      url: peer.child.url,
+      path: '/webhooks',
+      connections: settings.connections,
+      seconds: settings.seconds,
+      next: feed,
+    });
     const cpu = measure(result.acked);
     const table = mix === 'checkout' ? 'checkout_sessions' : 'customers';
     const [count] = await adminQuery<{ n: string }>(`select count(*) as n from stripe.${table}`, peer.database.url);
     const label = `Stripe Sync Engine ${version}, PostgreSQL, ${mix === 'checkout' ? '3 KB checkout.session.completed' : 'customer.created/updated'}`;
     const detail = `${result.acked.toLocaleString('en-US')} acked in ${result.seconds.toFixed(1)} s, ${result.non2xx} non-2xx, ${result.errors} errors; ${count?.n} rows in stripe.${table}; ${cpu.summary}${mix === 'checkout' ? ' (the sandbox answering its Stripe calls not counted)' : ''}`;
     log(`${label}: ${result.perSecond.toFixed(0)}/s p99 ${result.p99} ms — ${detail} ${result.samples.join(' | ')}`);
-    if (result.non2xx + result.errors > 0) failures.push(`${label}: ${result.non2xx} non-2xx, ${result.errors} errors ${result.samples.join(' | ')}`);
-    rows.push({ benchmark: label, target: '(peer)', perSecond: result.perSecond, p50: result.p50, p99: result.p99, rssMb: peer.child.peakRssMb(), detail });
+    if (result.non2xx + result.errors > 0)
+      failures.push(`${label}: ${result.non2xx} non-2xx, ${result.errors} errors ${result.samples.join(' | ')}`);
+    rows.push({
+      benchmark: label,
+      target: '(peer)',
+      perSecond: result.perSecond,
+      p50: result.p50,
+      p99: result.p99,
+      rssMb: peer.child.peakRssMb(),
+      detail,
+    });
     return { perSecond: result.perSecond, p99: result.p99, errors: result.non2xx + result.errors };
   } finally {
     await peer.dispose();
@@ -66,7 +94,13 @@ export async function benchPeer(mix: Mix, sandbox: SandboxInfo, settings: Ingest
 }
 
 /** Both sides on one mix, back to back, and their ratio. */
-export async function benchVersusPeer(mix: Mix, sandbox: SandboxInfo, settings: IngestSettings, version: string, paybridgePerSecond?: number): Promise<void> {
+export async function benchVersusPeer(
+  mix: Mix,
+  sandbox: SandboxInfo,
+  settings: IngestSettings,
+  version: string,
+  paybridgePerSecond?: number,
+): Promise<void> {
   const peer = await benchPeer(mix, sandbox, settings, version);
   const ours = paybridgePerSecond ?? (await benchIngest('postgres', sandbox, settings, { mix })).perSecond;
   const ratio = ours / Math.max(peer.perSecond, 1e-9);

@@ -8,7 +8,12 @@ const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
-    const result = verifyStripeSignature({ rawBody: Buffer.concat(chunks), header: req.headers['stripe-signature'] as string | undefined, secrets: [secret], nowSeconds: Math.floor(Date.now() / 1000) });
+    const result = verifyStripeSignature({
+      rawBody: Buffer.concat(chunks),
+      header: req.headers['stripe-signature'] as string | undefined,
+      secrets: [secret],
+      nowSeconds: Math.floor(Date.now() / 1000),
+    });
     res.writeHead(result.ok ? 200 : 400, { 'content-type': 'application/json' });
     res.end(result.ok ? '{"received":true}' : JSON.stringify({ error: { code: result.reason } }));
   });

@@ -20,7 +20,12 @@ async function main() {
     stripeWebhookSecret: process.env.BENCH_SIGNING_SECRET,
     backfillRelatedEntities: false,
   });
-  sync.stripe = new Stripe(process.env.BENCH_STRIPE_KEY, { host: sandbox.hostname, port: Number(sandbox.port), protocol: 'http', telemetry: false });
+  sync.stripe = new Stripe(process.env.BENCH_STRIPE_KEY, {
+    host: sandbox.hostname,
+    port: Number(sandbox.port),
+    protocol: 'http',
+    telemetry: false,
+  });
 
   const server = http.createServer((req, res) => {
     const chunks = [];

@@ -27,7 +27,11 @@ const prefix = 'cs_test_b1';
 for (let i = 0; i < sessions; i++) {
   const id = `${prefix}${String(i).padStart(8, '0')}`;
   sb.sandbox.store.insert(scope, { ...template, id });
-  sb.sandbox.store.setRelated(id, 'line_items', lineItems.map((item) => ({ ...item, id: `li_b1${String(i).padStart(8, '0')}` })));
+  sb.sandbox.store.setRelated(
+    id,
+    'line_items',
+    lineItems.map((item) => ({ ...item, id: `li_b1${String(i).padStart(8, '0')}` })),
+  );
 }
 process.stdout.write(`BENCH_READY ${JSON.stringify({ url: sb.url, account, template, sessionPrefix: prefix, sessions })}\n`);
 process.once('SIGTERM', () => void sb.close().then(() => process.exit(0)));

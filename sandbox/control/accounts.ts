@@ -42,7 +42,12 @@ export function registerAccountRoutes(app: Hono, sandbox: Sandbox): void {
       const input = restrictedSchema.parse(body);
       const permissions: Permission[] = input.permissions.map((raw) => {
         const permission = normalizePermission(raw);
-        if (!permission) throw invalidRequest(`Unknown permission "${raw}": use Stripe's names such as rak_customer_write or rak_plan_read.`, undefined, 'permissions');
+        if (!permission)
+          throw invalidRequest(
+            `Unknown permission "${raw}": use Stripe's names such as rak_customer_write or rak_plan_read.`,
+            undefined,
+            'permissions',
+          );
         return permission;
       });
       const key = sandbox.accounts.createRestrictedKey(id, input.livemode ?? false, permissions);

@@ -10,7 +10,10 @@ const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v 
 
 /** Clock, chaos, rate limit, deliveries log, arbitrary events, secret rolling, reset. */
 export function registerOperationRoutes(app: Hono, sandbox: Sandbox): void {
-  app.get('/_sandbox/clock', control(() => ({ now: sandbox.clock.now() })));
+  app.get(
+    '/_sandbox/clock',
+    control(() => ({ now: sandbox.clock.now() })),
+  );
   app.post(
     '/_sandbox/clock/advance',
     control((_c, body) => {
@@ -20,7 +23,10 @@ export function registerOperationRoutes(app: Hono, sandbox: Sandbox): void {
     }),
   );
 
-  app.get('/_sandbox/chaos', control(() => ({ ...sandbox.dispatcher.chaos })));
+  app.get(
+    '/_sandbox/chaos',
+    control(() => ({ ...sandbox.dispatcher.chaos })),
+  );
   app.post(
     '/_sandbox/chaos',
     control((_c, body) => {
@@ -32,7 +38,9 @@ export function registerOperationRoutes(app: Hono, sandbox: Sandbox): void {
   app.post(
     '/_sandbox/rate_limit',
     control((_c, body) => {
-      const input = z.object({ enabled: bool.default(true), requests: z.coerce.number().int().min(1).optional(), account: z.string().optional() }).parse(body);
+      const input = z
+        .object({ enabled: bool.default(true), requests: z.coerce.number().int().min(1).optional(), account: z.string().optional() })
+        .parse(body);
       sandbox.rateLimit = { enabled: input.enabled, remaining: input.requests ?? null, account: input.account ?? null };
       return { ...sandbox.rateLimit };
     }),
@@ -43,7 +51,11 @@ export function registerOperationRoutes(app: Hono, sandbox: Sandbox): void {
     control((c) => {
       const { event_id, endpoint_id, account, type } = c.req.query();
       const data = sandbox.dispatcher.records.filter(
-        (r) => (!event_id || r.event_id === event_id) && (!endpoint_id || r.endpoint_id === endpoint_id) && (!account || r.account === account) && (!type || r.event_type === type),
+        (r) =>
+          (!event_id || r.event_id === event_id) &&
+          (!endpoint_id || r.endpoint_id === endpoint_id) &&
+          (!account || r.account === account) &&
+          (!type || r.event_type === type),
       );
       return { object: 'list', data };
     }),
@@ -53,19 +65,37 @@ export function registerOperationRoutes(app: Hono, sandbox: Sandbox): void {
     '/_sandbox/events',
     control((_c, body) => {
       const input = z
-        .object({ account: z.string(), livemode: bool.default(false), type: z.string().regex(/^[a-z_]+(\.[a-z_]+)+$/), object: z.record(z.string(), z.unknown()), previous_attributes: z.record(z.string(), z.unknown()).optional() })
+        .object({
+          account: z.string(),
+          livemode: bool.default(false),
+          type: z.string().regex(/^[a-z_]+(\.[a-z_]+)+$/),
+          object: z.record(z.string(), z.unknown()),
+          previous_attributes: z.record(z.string(), z.unknown()).optional(),
+        })
         .parse(body);
       if (!sandbox.accounts.get(input.account)) throw noSuch('account', input.account);
       const object = input.object;
-      if (typeof object.id !== 'string' || typeof object.object !== 'string') throw invalidRequest('`object` needs an `id` and an `object` name.', undefined, 'object');
-      return sandbox.emit({ account: input.account, livemode: input.livemode }, input.type, object as StripeObject, { previousAttributes: isRecord(input.previous_attributes) ? input.previous_attributes : undefined });
+      if (typeof object.id !== 'string' || typeof object.object !== 'string')
+        throw invalidRequest('`object` needs an `id` and an `object` name.', undefined, 'object');
+      return sandbox.emit({ account: input.account, livemode: input.livemode }, input.type, object as StripeObject, {
+        previousAttributes: isRecord(input.previous_attributes) ? input.previous_attributes : undefined,
+      });
     }, 201),
   );
 
   app.post(
     '/_sandbox/webhook_endpoints/:id/roll_secret',
     control((c, body) => {
-      const { expires_in_seconds } = z.object({ expires_in_seconds: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(24 * 3600) }).parse(body);
+      const { expires_in_seconds } = z
+        .object({
+          expires_in_seconds: z.coerce
+            .number()
+            .int()
+            .min(0)
+            .max(7 * 24 * 3600)
+            .default(24 * 3600),
+        })
+        .parse(body);
       const { data: endpoint } = locate(sandbox, 'webhook_endpoint', c.req.param('id')!);
       const secret = sandbox.secrets.roll(endpoint.id, sandbox.clock.now(), expires_in_seconds);
       const active = sandbox.secrets.active(endpoint.id, sandbox.clock.now());

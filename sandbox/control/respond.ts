@@ -17,7 +17,8 @@ export function control(handler: (c: Context, body: Json) => Json | Promise<Json
       return c.json(await handler(c, body), status as 200);
     } catch (error) {
       if (error instanceof StripeApiError) return c.json(error.toBody(), error.status as 400);
-      if (error instanceof z.ZodError) return c.json(invalidRequest(error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')).toBody(), 400);
+      if (error instanceof z.ZodError)
+        return c.json(invalidRequest(error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')).toBody(), 400);
       if (error instanceof SyntaxError) return c.json(invalidRequest(`Invalid JSON body: ${error.message}`).toBody(), 400);
       throw error;
     }

@@ -1,12 +1,7 @@
 import type { Json } from './json';
 
 export type StripeErrorType =
-  | 'invalid_request_error'
-  | 'card_error'
-  | 'idempotency_error'
-  | 'api_error'
-  | 'authentication_error'
-  | 'rate_limit_error';
+  'invalid_request_error' | 'card_error' | 'idempotency_error' | 'api_error' | 'authentication_error' | 'rate_limit_error';
 
 /** An error the sandbox answers with Stripe's envelope `{error:{type,code,message,param}}`. */
 export class StripeApiError extends Error {

@@ -16,7 +16,11 @@ const TTL_MS = 24 * 60 * 60 * 1000;
 export class IdempotencyCache {
   private readonly entries = new Map<string, Stored>();
 
-  lookup(scopeKey: string, fingerprint: string, nowMs: number): { kind: 'miss' } | { kind: 'replay'; status: number; body: Json } | { kind: 'conflict' } {
+  lookup(
+    scopeKey: string,
+    fingerprint: string,
+    nowMs: number,
+  ): { kind: 'miss' } | { kind: 'replay'; status: number; body: Json } | { kind: 'conflict' } {
     const entry = this.entries.get(scopeKey);
     if (!entry || nowMs - entry.storedAtMs > TTL_MS) return { kind: 'miss' };
     if (entry.fingerprint !== fingerprint) return { kind: 'conflict' };

@@ -73,7 +73,10 @@ export function optionalArray(params: Json, name: string, label = name): unknown
   const value = at(params, name);
   if (value === undefined) return undefined;
   if (Array.isArray(value)) return value;
-  if (isRecord(value)) return Object.keys(value).sort((a, b) => Number(a) - Number(b)).map((k) => value[k]);
+  if (isRecord(value))
+    return Object.keys(value)
+      .sort((a, b) => Number(a) - Number(b))
+      .map((k) => value[k]);
   if (value === '') return [];
   throw invalidRequest(`Invalid array`, 'parameter_invalid_array' as string, label);
 }
@@ -82,7 +85,8 @@ export function optionalStringArray(params: Json, name: string, label = name): s
   const list = optionalArray(params, name, label);
   if (list === undefined) return undefined;
   return list.map((item, i) => {
-    if (typeof item !== 'string') throw invalidRequest(`Invalid string: ${JSON.stringify(item)}`, 'parameter_invalid_string', `${label}[${i}]`);
+    if (typeof item !== 'string')
+      throw invalidRequest(`Invalid string: ${JSON.stringify(item)}`, 'parameter_invalid_string', `${label}[${i}]`);
     return item;
   });
 }
@@ -109,7 +113,12 @@ export function applyMetadata(current: Record<string, string>, params: Json, nam
     const param = `${name}[${key}]`;
     if (typeof value !== 'string') throw invalidRequest(`Invalid string: ${JSON.stringify(value)}`, 'parameter_invalid_string', param);
     if (key.length > 40) throw invalidRequest(`Metadata keys can have up to 40 characters.`, undefined, param);
-    if (value.length > 500) throw invalidRequest(`Metadata values can have up to 500 characters, but you passed in a value that is ${value.length} characters.`, undefined, param);
+    if (value.length > 500)
+      throw invalidRequest(
+        `Metadata values can have up to 500 characters, but you passed in a value that is ${value.length} characters.`,
+        undefined,
+        param,
+      );
     if (value === '') delete next[key];
     else next[key] = value;
   }
@@ -128,7 +137,8 @@ export function rangeFilter(params: Json, name: string): (value: number) => bool
   if (!isRecord(raw)) throw invalidRequest('Invalid object', undefined, name);
   const bounds: Partial<Record<'gt' | 'gte' | 'lt' | 'lte', number>> = {};
   for (const key of Object.keys(raw)) {
-    if (key !== 'gt' && key !== 'gte' && key !== 'lt' && key !== 'lte') throw invalidRequest(`Received unknown parameter: ${name}[${key}]`, 'parameter_unknown', `${name}[${key}]`);
+    if (key !== 'gt' && key !== 'gte' && key !== 'lt' && key !== 'lte')
+      throw invalidRequest(`Received unknown parameter: ${name}[${key}]`, 'parameter_unknown', `${name}[${key}]`);
     bounds[key] = optionalInteger(raw, key, `${name}[${key}]`)!;
   }
   return (value) =>

@@ -79,10 +79,16 @@ export class Sandbox {
    */
   emit(scope: Scope, type: string, object: StripeObject, options: EmitOptions = {}): StripeObject {
     const endpoints = this.store
-      .list(scope, 'webhook_endpoint', (e) => e.status === 'enabled' && Array.isArray(e.enabled_events) && (e.enabled_events.includes('*') || e.enabled_events.includes(type)))
+      .list(
+        scope,
+        'webhook_endpoint',
+        (e) =>
+          e.status === 'enabled' && Array.isArray(e.enabled_events) && (e.enabled_events.includes('*') || e.enabled_events.includes(type)),
+      )
       .reverse();
     const data: Json = { object: clone(object) };
-    if (options.previousAttributes && Object.keys(options.previousAttributes).length > 0) data.previous_attributes = clone(options.previousAttributes);
+    if (options.previousAttributes && Object.keys(options.previousAttributes).length > 0)
+      data.previous_attributes = clone(options.previousAttributes);
     const event: StripeObject = {
       id: newId('evt'),
       object: 'event',

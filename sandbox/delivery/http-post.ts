@@ -11,7 +11,13 @@ export interface PostResult {
  * One webhook POST without connection reuse (agent: false), so a receiver closing between
  * attempts never sees a stale keep-alive socket, and a timeout counts as a failed attempt.
  */
-export function postJson(url: string, body: string, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal): Promise<PostResult> {
+export function postJson(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<PostResult> {
   return new Promise((resolve) => {
     let settled = false;
     const finish = (result: PostResult) => {
@@ -37,7 +43,9 @@ export function postJson(url: string, body: string, headers: Record<string, stri
           // Stripe keeps only the start of a response body; so does the sandbox.
           if (chunks.length < 16) chunks.push(chunk);
         });
-        res.on('end', () => finish({ status: res.statusCode ?? null, error: null, body: Buffer.concat(chunks).toString('utf8').slice(0, 2000) }));
+        res.on('end', () =>
+          finish({ status: res.statusCode ?? null, error: null, body: Buffer.concat(chunks).toString('utf8').slice(0, 2000) }),
+        );
         res.on('error', (error) => finish({ status: res.statusCode ?? null, error: error.message, body: '' }));
       },
     );

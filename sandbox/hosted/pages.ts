@@ -42,7 +42,12 @@ function successTarget(session: StripeObject): string | null {
 function finished(c: Context, session: StripeObject): Response {
   const target = successTarget(session);
   if (target) return c.redirect(target, 303);
-  return c.html(page('Payment complete', `<h1>Thanks for your payment</h1><p>Session <code>${escape(session.id)}</code> is ${escape(String(session.payment_status))}.</p>`));
+  return c.html(
+    page(
+      'Payment complete',
+      `<h1>Thanks for your payment</h1><p>Session <code>${escape(session.id)}</code> is ${escape(String(session.payment_status))}.</p>`,
+    ),
+  );
 }
 
 /** Submits the form: pay, then redirect, ask for 3-D Secure, or show the decline. */
@@ -57,7 +62,17 @@ async function submit(c: Context, sandbox: Sandbox, session: StripeObject, scope
     return finished(c, session);
   } catch (error) {
     if (!(error instanceof StripeApiError)) throw error;
-    return c.html(page('Payment failed', form(action, { items: sessionLineItems(sandbox, session.id), amount: Number(session.amount_total), currency: String(session.currency) }, error.message)), 402);
+    return c.html(
+      page(
+        'Payment failed',
+        form(
+          action,
+          { items: sessionLineItems(sandbox, session.id), amount: Number(session.amount_total), currency: String(session.currency) },
+          error.message,
+        ),
+      ),
+      402,
+    );
   }
 }
 
@@ -69,7 +84,8 @@ export function registerHostedPages(app: Hono, sandbox: Sandbox): void {
     const found = sandbox.store.locate('payment_link', c.req.param('id'));
     if (!found) return notFound(c);
     const link = found.data;
-    if (!link.active) return c.html(page('Link inactive', `<h1>${escape(String(link.inactive_message ?? 'This link is no longer active.'))}</h1>`), 410);
+    if (!link.active)
+      return c.html(page('Link inactive', `<h1>${escape(String(link.inactive_message ?? 'This link is no longer active.'))}</h1>`), 410);
     const items = sessionLineItems(sandbox, link.id);
     const amount = items.reduce((sum, item) => sum + Number(item.amount_total), 0);
     return c.html(page('Pay', form(`/pay/${link.id}`, { items, amount, currency: String(link.currency) })));
@@ -94,8 +110,18 @@ export function registerHostedPages(app: Hono, sandbox: Sandbox): void {
     const found = sandbox.store.locate('checkout.session', c.req.param('id'));
     if (!found) return notFound(c);
     const session = found.data;
-    if (session.status !== 'open') return c.html(page('Session closed', `<h1>This checkout session is ${escape(String(session.status))}.</h1>`), 410);
-    return c.html(page('Checkout', form(`/checkout/${session.id}`, { items: sessionLineItems(sandbox, session.id), amount: Number(session.amount_total), currency: String(session.currency) })));
+    if (session.status !== 'open')
+      return c.html(page('Session closed', `<h1>This checkout session is ${escape(String(session.status))}.</h1>`), 410);
+    return c.html(
+      page(
+        'Checkout',
+        form(`/checkout/${session.id}`, {
+          items: sessionLineItems(sandbox, session.id),
+          amount: Number(session.amount_total),
+          currency: String(session.currency),
+        }),
+      ),
+    );
   });
 
   app.post('/checkout/:id', async (c) => {

@@ -42,7 +42,12 @@ export async function handleApiRequest(c: Context, sandbox: Sandbox, table: read
   try {
     const key = authenticate(sandbox, c.req.header('authorization'));
     if (rateLimited(sandbox, key.scope.account)) {
-      throw new StripeApiError(429, 'invalid_request_error', 'Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.', 'rate_limit');
+      throw new StripeApiError(
+        429,
+        'invalid_request_error',
+        'Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.',
+        'rate_limit',
+      );
     }
     const matched = matchRoute(table, method, url.pathname);
     if (!matched || matched === 'method_mismatch') {
@@ -55,7 +60,13 @@ export async function handleApiRequest(c: Context, sandbox: Sandbox, table: read
     authorize(key, matched.route.permission);
     const query = url.search.length > 1 ? parseForm(url.search.slice(1)) : {};
     const params = method === 'POST' ? { ...query, ...parseForm(await c.req.text()) } : query;
-    const ctx: ApiContext = { sandbox, scope: key.scope, path: matched.path, params, request: { id: requestId, idempotency_key: idempotencyKey } };
+    const ctx: ApiContext = {
+      sandbox,
+      scope: key.scope,
+      path: matched.path,
+      params,
+      request: { id: requestId, idempotency_key: idempotencyKey },
+    };
 
     const idemScope = idempotencyKey && method === 'POST' ? `${key.scope.account}:${key.scope.livemode}:${idempotencyKey}` : null;
     const fingerprint = `${method} ${url.pathname} ${JSON.stringify(params)}`;
@@ -68,7 +79,8 @@ export async function handleApiRequest(c: Context, sandbox: Sandbox, table: read
           `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`,
         );
       }
-      if (hit.kind === 'replay') return send(c, hit.status, hit.body, { ...headers, 'Idempotent-Replayed': 'true', 'Original-Request': requestId });
+      if (hit.kind === 'replay')
+        return send(c, hit.status, hit.body, { ...headers, 'Idempotent-Replayed': 'true', 'Original-Request': requestId });
     }
 
     const status = 200;
@@ -81,7 +93,8 @@ export async function handleApiRequest(c: Context, sandbox: Sandbox, table: read
       if (!(error instanceof StripeApiError)) throw error;
       // Stripe saves the outcome once an endpoint has started executing (a card decline replays
       // as a decline) but not a request that failed validation.
-      if (idemScope && error.type !== 'invalid_request_error') sandbox.idempotency.store(idemScope, fingerprint, error.status, error.toBody(), sandbox.clock.nowMs());
+      if (idemScope && error.type !== 'invalid_request_error')
+        sandbox.idempotency.store(idemScope, fingerprint, error.status, error.toBody(), sandbox.clock.nowMs());
       throw error;
     }
     if (idemScope) sandbox.idempotency.store(idemScope, fingerprint, status, body, sandbox.clock.nowMs());

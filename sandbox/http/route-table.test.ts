@@ -11,7 +11,9 @@ const stub = (name: string, path: string): Resource => ({
 describe('resource registry', () => {
   it('refuses a second resource with the same name or a second route on the same endpoint', () => {
     expect(() => buildRouteTable([stub('a', '/v1/a'), stub('a', '/v1/b')])).toThrow('Resource "a" is already registered');
-    expect(() => buildRouteTable([stub('a', '/v1/a/:id'), stub('b', '/v1/a/:other')])).toThrow('Route GET /v1/a/:other is already registered');
+    expect(() => buildRouteTable([stub('a', '/v1/a/:id'), stub('b', '/v1/a/:other')])).toThrow(
+      'Route GET /v1/a/:other is already registered',
+    );
   });
 
   it('registers every shipped resource without conflicts and prefers literal paths', () => {

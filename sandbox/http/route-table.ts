@@ -34,7 +34,11 @@ export function buildRouteTable(resources: readonly Resource[]): CompiledRoute[]
   return table;
 }
 
-export function matchRoute(table: readonly CompiledRoute[], method: string, path: string): { route: Route; path: Record<string, string> } | 'method_mismatch' | undefined {
+export function matchRoute(
+  table: readonly CompiledRoute[],
+  method: string,
+  path: string,
+): { route: Route; path: Record<string, string> } | 'method_mismatch' | undefined {
   let pathMatched = false;
   for (const entry of table) {
     const match = entry.pattern.exec(path);

@@ -63,7 +63,12 @@ export function lookupCard(raw: string): TestCard | undefined {
   const known = CARDS.find((card) => card.number === number);
   if (known) return known;
   if (!/^\d{12,19}$/.test(number) || !luhnValid(number)) return undefined;
-  return { number, brand: number.startsWith('5') ? 'mastercard' : number.startsWith('3') ? 'amex' : 'visa', funding: 'credit', behaviour: 'succeed' };
+  return {
+    number,
+    brand: number.startsWith('5') ? 'mastercard' : number.startsWith('3') ? 'amex' : 'visa',
+    funding: 'credit',
+    behaviour: 'succeed',
+  };
 }
 
 const BY_FINGERPRINT = new Map(CARDS.map((card) => [fingerprint(card.number), card]));

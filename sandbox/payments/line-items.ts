@@ -36,7 +36,13 @@ export function parseLineItems(ctx: ApiContext, raw: unknown[] | undefined, opti
     const item: StripeObject = {
       id: newId('li', 24),
       object: 'item',
-      adjustable_quantity: adjustable ? { enabled: adjustable.enabled === 'true', maximum: adjustable.maximum ? Number(adjustable.maximum) : null, minimum: adjustable.minimum ? Number(adjustable.minimum) : null } : null,
+      adjustable_quantity: adjustable
+        ? {
+            enabled: adjustable.enabled === 'true',
+            maximum: adjustable.maximum ? Number(adjustable.maximum) : null,
+            minimum: adjustable.minimum ? Number(adjustable.minimum) : null,
+          }
+        : null,
       amount_discount: 0,
       amount_subtotal: subtotal,
       amount_tax: 0,

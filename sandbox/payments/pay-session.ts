@@ -19,9 +19,14 @@ export interface PayInput {
  * its PaymentIntent's events; a decline throws Stripe's 402 `card_error` and leaves it open.
  */
 export function paySession(ctx: ApiContext, session: StripeObject, input: PayInput): ConfirmOutcome {
-  if (session.status !== 'open') throw invalidRequest(`This Checkout Session is ${String(session.status)} and can no longer be paid.`, 'checkout_session_not_open' as string);
+  if (session.status !== 'open')
+    throw invalidRequest(
+      `This Checkout Session is ${String(session.status)} and can no longer be paid.`,
+      'checkout_session_not_open' as string,
+    );
   const customer = session.customer ? ctx.sandbox.store.get(ctx.scope, 'customer', String(session.customer)) : undefined;
-  const email = input.email ?? (session.customer_email as string | null) ?? (customer?.email as string | null | undefined) ?? 'customer@example.com';
+  const email =
+    input.email ?? (session.customer_email as string | null) ?? (customer?.email as string | null | undefined) ?? 'customer@example.com';
   const pm = createCardPaymentMethod(ctx, input.card, { email, name: input.name ?? null }, 'card');
   session.customer_details = {
     address: { city: null, country: 'US', line1: null, line2: null, postal_code: null, state: null },
@@ -51,15 +56,25 @@ export function paySession(ctx: ApiContext, session: StripeObject, input: PayInp
 
 /** Opening a payment link starts a fresh payment-mode session carrying the link's settings. */
 export function sessionFromLink(ctx: ApiContext, link: StripeObject, email?: string | null): StripeObject {
-  if (link.active !== true) throw invalidRequest((link.inactive_message as string | null) ?? 'This payment link is no longer active.', 'payment_link_inactive' as string);
+  if (link.active !== true)
+    throw invalidRequest(
+      (link.inactive_message as string | null) ?? 'This payment link is no longer active.',
+      'payment_link_inactive' as string,
+    );
   const afterCompletion = link.after_completion as Json;
   const redirect = afterCompletion.type === 'redirect' ? ((afterCompletion.redirect as Json).url as string) : null;
   const intentData = (link.payment_intent_data as Json | null) ?? {};
-  const items = sessionLineItems(ctx.sandbox, link.id).map((item) => ({ ...item, id: `li_${item.id.slice(3)}${Math.random().toString(36).slice(2, 6)}` }));
+  const items = sessionLineItems(ctx.sandbox, link.id).map((item) => ({
+    ...item,
+    id: `li_${item.id.slice(3)}${Math.random().toString(36).slice(2, 6)}`,
+  }));
   return createSession(ctx, {
     lineItems: items,
     metadata: { ...(link.metadata as Record<string, string>) },
-    paymentIntentData: { metadata: { ...((intentData.metadata as Record<string, string> | undefined) ?? {}) }, description: (intentData.description as string | null | undefined) ?? null },
+    paymentIntentData: {
+      metadata: { ...((intentData.metadata as Record<string, string> | undefined) ?? {}) },
+      description: (intentData.description as string | null | undefined) ?? null,
+    },
     successUrl: redirect,
     customerCreation: link.customer_creation === 'always' ? 'always' : 'if_required',
     customerEmail: email ?? null,

@@ -27,14 +27,26 @@ function behaviourOf(pm: StripeObject) {
 
 function succeed(ctx: ApiContext, pi: StripeObject, pm: StripeObject): void {
   const charge = buildCharge(ctx, { paymentIntent: pi, paymentMethod: pm, status: 'succeeded' });
-  Object.assign(pi, { status: 'succeeded', amount_received: pi.amount, latest_charge: charge.id, next_action: null, last_payment_error: null, processing: null });
+  Object.assign(pi, {
+    status: 'succeeded',
+    amount_received: pi.amount,
+    latest_charge: charge.id,
+    next_action: null,
+    last_payment_error: null,
+    processing: null,
+  });
   emit(ctx, 'charge.succeeded', charge);
   emit(ctx, 'payment_intent.succeeded', pi);
 }
 
 function decline(ctx: ApiContext, pi: StripeObject, pm: StripeObject, declineCode: string): StripeApiError {
   const message = declineCode === 'insufficient_funds' ? 'Your card has insufficient funds.' : 'Your card was declined.';
-  const charge = buildCharge(ctx, { paymentIntent: pi, paymentMethod: pm, status: 'failed', failure: { code: 'card_declined', declineCode, message } });
+  const charge = buildCharge(ctx, {
+    paymentIntent: pi,
+    paymentMethod: pm,
+    status: 'failed',
+    failure: { code: 'card_declined', declineCode, message },
+  });
   const error = {
     charge: charge.id,
     code: 'card_declined',
@@ -44,10 +56,22 @@ function decline(ctx: ApiContext, pi: StripeObject, pm: StripeObject, declineCod
     payment_method: clone(pm),
     type: 'card_error',
   };
-  Object.assign(pi, { status: 'requires_payment_method', payment_method: null, latest_charge: charge.id, last_payment_error: error, next_action: null, processing: null });
+  Object.assign(pi, {
+    status: 'requires_payment_method',
+    payment_method: null,
+    latest_charge: charge.id,
+    last_payment_error: error,
+    next_action: null,
+    processing: null,
+  });
   emit(ctx, 'charge.failed', charge);
   emit(ctx, 'payment_intent.payment_failed', pi);
-  return new StripeApiError(402, 'card_error', message, 'card_declined', undefined, { charge: charge.id, decline_code: declineCode, payment_intent: clone(pi), payment_method: clone(pm) });
+  return new StripeApiError(402, 'card_error', message, 'card_declined', undefined, {
+    charge: charge.id,
+    decline_code: declineCode,
+    payment_intent: clone(pi),
+    payment_method: clone(pm),
+  });
 }
 
 /**
@@ -66,7 +90,13 @@ export function confirmPaymentIntent(ctx: ApiContext, pi: StripeObject, pm: Stri
   const card = behaviourOf(pm);
   if (options.async) {
     const charge = buildCharge(ctx, { paymentIntent: pi, paymentMethod: pm, status: 'pending' });
-    Object.assign(pi, { status: 'processing', latest_charge: charge.id, processing: { type: 'card' }, next_action: null, last_payment_error: null });
+    Object.assign(pi, {
+      status: 'processing',
+      latest_charge: charge.id,
+      processing: { type: 'card' },
+      next_action: null,
+      last_payment_error: null,
+    });
     emit(ctx, 'charge.pending', charge);
     emit(ctx, 'payment_intent.processing', pi);
     return 'processing';
@@ -88,7 +118,10 @@ export function confirmPaymentIntent(ctx: ApiContext, pi: StripeObject, pm: Stri
 /** The cardholder finishes (or fails) 3-D Secure, as `POST /_sandbox/payment_intents/:id/confirm_3ds` says. */
 export function completeThreeDSecure(ctx: ApiContext, pi: StripeObject, outcome: 'succeed' | 'fail'): void {
   if (pi.status !== 'requires_action') {
-    throw invalidRequest(`This PaymentIntent has status ${String(pi.status)}; only one in requires_action awaits 3-D Secure.`, 'payment_intent_unexpected_state');
+    throw invalidRequest(
+      `This PaymentIntent has status ${String(pi.status)}; only one in requires_action awaits 3-D Secure.`,
+      'payment_intent_unexpected_state',
+    );
   }
   const pm = ctx.sandbox.store.get(ctx.scope, 'payment_method', String(pi.payment_method));
   if (!pm) throw invalidRequest('The PaymentIntent has no payment method.', 'payment_intent_unexpected_state');
@@ -103,7 +136,8 @@ export function completeThreeDSecure(ctx: ApiContext, pi: StripeObject, outcome:
     last_payment_error: {
       code: 'payment_intent_authentication_failure',
       doc_url: 'https://stripe.com/docs/error-codes/payment-intent-authentication-failure',
-      message: 'The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.',
+      message:
+        'The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.',
       payment_method: clone(pm),
       type: 'invalid_request_error',
     },
@@ -114,18 +148,27 @@ export function completeThreeDSecure(ctx: ApiContext, pi: StripeObject, outcome:
 /** Ends an async (`processing`) payment: the debit clears or bounces. */
 export function settleAsyncPayment(ctx: ApiContext, pi: StripeObject, outcome: 'succeeded' | 'failed'): void {
   if (pi.status !== 'processing') {
-    throw invalidRequest(`This PaymentIntent has status ${String(pi.status)}; only a processing one can settle.`, 'payment_intent_unexpected_state');
+    throw invalidRequest(
+      `This PaymentIntent has status ${String(pi.status)}; only a processing one can settle.`,
+      'payment_intent_unexpected_state',
+    );
   }
   const charge = ctx.sandbox.store.get(ctx.scope, 'charge', String(pi.latest_charge));
   if (!charge) throw invalidRequest('The PaymentIntent has no pending charge.', 'payment_intent_unexpected_state');
   if (outcome === 'succeeded') {
-    Object.assign(charge, { status: 'succeeded', paid: true, captured: true, amount_captured: charge.amount, balance_transaction: `txn_${charge.id.slice(3)}` });
+    Object.assign(charge, {
+      status: 'succeeded',
+      paid: true,
+      captured: true,
+      amount_captured: charge.amount,
+      balance_transaction: `txn_${charge.id.slice(3)}`,
+    });
     Object.assign(pi, { status: 'succeeded', amount_received: pi.amount, processing: null });
     emit(ctx, 'charge.succeeded', charge);
     emit(ctx, 'payment_intent.succeeded', pi);
     return;
   }
-  const message = 'The customer\'s bank account could not be debited.';
+  const message = "The customer's bank account could not be debited.";
   Object.assign(charge, { status: 'failed', failure_code: 'payment_method_not_available', failure_message: message });
   Object.assign(pi, {
     status: 'requires_payment_method',

@@ -1,7 +1,16 @@
 import { read, type Resource } from '../core/resource';
 
 function emptyRequirements() {
-  return { alternatives: [], current_deadline: null, currently_due: [], disabled_reason: null, errors: [], eventually_due: [], past_due: [], pending_verification: [] };
+  return {
+    alternatives: [],
+    current_deadline: null,
+    currently_due: [],
+    disabled_reason: null,
+    errors: [],
+    eventually_due: [],
+    past_due: [],
+    pending_verification: [],
+  };
 }
 
 export const account: Resource = {

@@ -133,7 +133,8 @@ export const charges: Resource = {
         }
         charge.metadata = applyMetadata(charge.metadata as Record<string, string>, ctx.params);
         const previous = previousAttributes(before, charge);
-        if (Object.keys(previous).length > 0) ctx.sandbox.emit(ctx.scope, 'charge.updated', charge, { previousAttributes: previous, request: ctx.request });
+        if (Object.keys(previous).length > 0)
+          ctx.sandbox.emit(ctx.scope, 'charge.updated', charge, { previousAttributes: previous, request: ctx.request });
         return charge;
       },
     },
@@ -149,7 +150,8 @@ export const charges: Resource = {
         const items = ctx.sandbox.store.list(
           ctx.scope,
           'charge',
-          (c) => (!customer || c.customer === customer) && (!paymentIntent || c.payment_intent === paymentIntent) && created(Number(c.created)),
+          (c) =>
+            (!customer || c.customer === customer) && (!paymentIntent || c.payment_intent === paymentIntent) && created(Number(c.created)),
         );
         return paginate(items, ctx.params, '/v1/charges', 'charge');
       },

@@ -2,15 +2,7 @@ import { invalidRequest, missingParam, noSuch } from '../core/errors';
 import { newId, randomToken } from '../core/ids';
 import type { Json, StripeObject } from '../core/json';
 import { paginate } from '../core/list';
-import {
-  applyMetadata,
-  optionalArray,
-  optionalEnum,
-  optionalInteger,
-  optionalRecord,
-  optionalString,
-  rangeFilter,
-} from '../core/params';
+import { applyMetadata, optionalArray, optionalEnum, optionalInteger, optionalRecord, optionalString, rangeFilter } from '../core/params';
 import { read, systemContext, write, type ApiContext, type Resource } from '../core/resource';
 import type { Sandbox } from '../core/sandbox';
 import { parseLineItems, totals } from '../payments/line-items';
@@ -88,7 +80,18 @@ export function createSession(ctx: ApiContext, init: SessionInit): StripeObject 
     expires_at: init.expiresAt ?? now + DAY,
     integration_identifier: null,
     invoice: null,
-    invoice_creation: { enabled: false, invoice_data: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: null, metadata: {}, rendering_options: null } },
+    invoice_creation: {
+      enabled: false,
+      invoice_data: {
+        account_tax_ids: null,
+        custom_fields: null,
+        description: null,
+        footer: null,
+        issuer: null,
+        metadata: {},
+        rendering_options: null,
+      },
+    },
     livemode: ctx.scope.livemode,
     locale: null,
     managed_payments: null,
@@ -129,7 +132,10 @@ export function createSession(ctx: ApiContext, init: SessionInit): StripeObject 
 function complete(ctx: ApiContext, session: StripeObject, paymentStatus: 'paid' | 'unpaid'): void {
   const details = (session.customer_details as Json | null) ?? {};
   if (!session.customer && session.customer_creation === 'always') {
-    session.customer = createCustomer(ctx, { email: (details.email as string | null) ?? null, name: (details.name as string | null) ?? null }).id;
+    session.customer = createCustomer(ctx, {
+      email: (details.email as string | null) ?? null,
+      name: (details.name as string | null) ?? null,
+    }).id;
   }
   Object.assign(session, { status: 'complete', payment_status: paymentStatus, url: null });
   ctx.sandbox.emit(ctx.scope, 'checkout.session.completed', session);
@@ -147,9 +153,27 @@ export function expireSession(ctx: ApiContext, session: StripeObject): void {
 }
 
 const CREATE_PARAMS = [
-  'mode', 'line_items', 'success_url', 'cancel_url', 'customer', 'customer_email', 'customer_creation', 'client_reference_id',
-  'metadata', 'payment_intent_data', 'expires_at', 'currency', 'payment_method_types', 'locale', 'submit_type',
-  'allow_promotion_codes', 'billing_address_collection', 'ui_mode', 'return_url', 'phone_number_collection', 'invoice_creation',
+  'mode',
+  'line_items',
+  'success_url',
+  'cancel_url',
+  'customer',
+  'customer_email',
+  'customer_creation',
+  'client_reference_id',
+  'metadata',
+  'payment_intent_data',
+  'expires_at',
+  'currency',
+  'payment_method_types',
+  'locale',
+  'submit_type',
+  'allow_promotion_codes',
+  'billing_address_collection',
+  'ui_mode',
+  'return_url',
+  'phone_number_collection',
+  'invoice_creation',
 ] as const;
 
 export const checkoutSessions: Resource = {
@@ -169,13 +193,20 @@ export const checkoutSessions: Resource = {
         const now = ctx.sandbox.clock.now();
         const expiresAt = optionalInteger(ctx.params, 'expires_at');
         if (expiresAt !== undefined && (expiresAt < now + 30 * 60 || expiresAt > now + DAY)) {
-          throw invalidRequest('The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.', undefined, 'expires_at');
+          throw invalidRequest(
+            'The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.',
+            undefined,
+            'expires_at',
+          );
         }
         const intent = optionalRecord(ctx.params, 'payment_intent_data') ?? {};
         return createSession(ctx, {
           lineItems: parseLineItems(ctx, optionalArray(ctx.params, 'line_items'), { required: true }),
           metadata: applyMetadata({}, ctx.params),
-          paymentIntentData: { metadata: applyMetadata({}, intent, 'metadata'), description: optionalString(intent, 'description', 'payment_intent_data[description]') ?? null },
+          paymentIntentData: {
+            metadata: applyMetadata({}, intent, 'metadata'),
+            description: optionalString(intent, 'description', 'payment_intent_data[description]') ?? null,
+          },
           successUrl: optionalString(ctx.params, 'success_url') ?? null,
           cancelUrl: optionalString(ctx.params, 'cancel_url') ?? null,
           customer: customer ?? null,
@@ -212,7 +243,10 @@ export const checkoutSessions: Resource = {
       handle(ctx) {
         const session = findSession(ctx, ctx.path.session!);
         if (session.status !== 'open') {
-          throw invalidRequest(`Only Checkout Sessions with a status in ["open"] can be expired.`, 'checkout_session_unexpected_state' as string);
+          throw invalidRequest(
+            `Only Checkout Sessions with a status in ["open"] can be expired.`,
+            'checkout_session_unexpected_state' as string,
+          );
         }
         expireSession(ctx, session);
         return session;
@@ -226,14 +260,29 @@ export const checkoutSessions: Resource = {
       handle(ctx) {
         const session = findSession(ctx, ctx.path.session!);
         // Line items read oldest first (the order given at creation).
-        return paginate(sessionLineItems(ctx.sandbox, session.id), ctx.params, `/v1/checkout/sessions/${session.id}/line_items`, 'line item');
+        return paginate(
+          sessionLineItems(ctx.sandbox, session.id),
+          ctx.params,
+          `/v1/checkout/sessions/${session.id}/line_items`,
+          'line item',
+        );
       },
     },
     {
       method: 'GET',
       path: '/v1/checkout/sessions',
       permission: read('checkout_session'),
-      params: ['limit', 'starting_after', 'ending_before', 'payment_intent', 'payment_link', 'customer', 'status', 'created', 'customer_details'],
+      params: [
+        'limit',
+        'starting_after',
+        'ending_before',
+        'payment_intent',
+        'payment_link',
+        'customer',
+        'status',
+        'created',
+        'customer_details',
+      ],
       handle(ctx) {
         const pi = optionalString(ctx.params, 'payment_intent');
         const link = optionalString(ctx.params, 'payment_link');
@@ -243,7 +292,12 @@ export const checkoutSessions: Resource = {
         const items = ctx.sandbox.store.list(
           ctx.scope,
           'checkout.session',
-          (s) => (!pi || s.payment_intent === pi) && (!link || s.payment_link === link) && (!customer || s.customer === customer) && (!status || s.status === status) && created(Number(s.created)),
+          (s) =>
+            (!pi || s.payment_intent === pi) &&
+            (!link || s.payment_link === link) &&
+            (!customer || s.customer === customer) &&
+            (!status || s.status === status) &&
+            created(Number(s.created)),
         );
         return paginate(items, ctx.params, '/v1/checkout/sessions', 'checkout.session');
       },
@@ -251,7 +305,12 @@ export const checkoutSessions: Resource = {
   ],
   virtualFields: {
     'checkout.session': {
-      line_items: (session, ctx) => ({ object: 'list', data: sessionLineItems(ctx.sandbox, session.id), has_more: false, url: `/v1/checkout/sessions/${session.id}/line_items` }),
+      line_items: (session, ctx) => ({
+        object: 'list',
+        data: sessionLineItems(ctx.sandbox, session.id),
+        has_more: false,
+        url: `/v1/checkout/sessions/${session.id}/line_items`,
+      }),
     },
   },
   onEvent(ctx, event) {

@@ -6,7 +6,20 @@ import { applyMetadata, optionalRecord, optionalString, rangeFilter, unsettableS
 import { read, write, type ApiContext, type Resource } from '../core/resource';
 import { deletionStub, previousAttributes, snapshot } from '../core/updates';
 
-const FIELDS = ['address', 'description', 'email', 'metadata', 'name', 'phone', 'payment_method', 'invoice_settings', 'preferred_locales', 'shipping', 'balance', 'tax_exempt'] as const;
+const FIELDS = [
+  'address',
+  'description',
+  'email',
+  'metadata',
+  'name',
+  'phone',
+  'payment_method',
+  'invoice_settings',
+  'preferred_locales',
+  'shipping',
+  'balance',
+  'tax_exempt',
+] as const;
 
 function emptyAddress(): Json {
   return { city: null, country: null, line1: null, line2: null, postal_code: null, state: null };
@@ -26,7 +39,11 @@ export function findCustomer(ctx: ApiContext, id: string, param = 'id'): StripeO
 }
 
 /** Creates a customer as Checkout or the API does, and emits `customer.created`. */
-export function createCustomer(ctx: ApiContext, init: { email?: string | null; name?: string | null; metadata?: Record<string, string> }, params?: Json): StripeObject {
+export function createCustomer(
+  ctx: ApiContext,
+  init: { email?: string | null; name?: string | null; metadata?: Record<string, string> },
+  params?: Json,
+): StripeObject {
   const customer: StripeObject = {
     id: newId('cus', 14),
     object: 'customer',
@@ -66,7 +83,11 @@ function applyFields(customer: StripeObject, params: Json): void {
   if (addr) customer.address = address(addr);
   else if (params.address === '') customer.address = null;
   customer.metadata = applyMetadata(customer.metadata as Record<string, string>, params);
-  const defaultPm = optionalString(optionalRecord(params, 'invoice_settings') ?? {}, 'default_payment_method', 'invoice_settings[default_payment_method]');
+  const defaultPm = optionalString(
+    optionalRecord(params, 'invoice_settings') ?? {},
+    'default_payment_method',
+    'invoice_settings[default_payment_method]',
+  );
   if (defaultPm !== undefined) (customer.invoice_settings as Json).default_payment_method = defaultPm || null;
 }
 
@@ -104,7 +125,8 @@ export const customers: Resource = {
         const before = snapshot(customer);
         applyFields(customer, ctx.params);
         const previous = previousAttributes(before, customer);
-        if (Object.keys(previous).length > 0) ctx.sandbox.emit(ctx.scope, 'customer.updated', customer, { previousAttributes: previous, request: ctx.request });
+        if (Object.keys(previous).length > 0)
+          ctx.sandbox.emit(ctx.scope, 'customer.updated', customer, { previousAttributes: previous, request: ctx.request });
         return customer;
       },
     },
@@ -128,7 +150,11 @@ export const customers: Resource = {
       handle(ctx) {
         const email = optionalString(ctx.params, 'email');
         const created = rangeFilter(ctx.params, 'created');
-        const items = ctx.sandbox.store.list(ctx.scope, 'customer', (c) => !c.deleted && (email === undefined || c.email === email) && created(Number(c.created)));
+        const items = ctx.sandbox.store.list(
+          ctx.scope,
+          'customer',
+          (c) => !c.deleted && (email === undefined || c.email === email) && created(Number(c.created)),
+        );
         return paginate(items, ctx.params, '/v1/customers', 'customer');
       },
     },

@@ -20,7 +20,24 @@ import { findCustomer } from './customers';
 import { resolvePaymentMethod } from './payment-methods';
 
 const CANCELABLE = ['requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action', 'processing'];
-const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+const ZERO_DECIMAL = new Set([
+  'bif',
+  'clp',
+  'djf',
+  'gnf',
+  'jpy',
+  'kmf',
+  'krw',
+  'mga',
+  'pyg',
+  'rwf',
+  'ugx',
+  'vnd',
+  'vuv',
+  'xaf',
+  'xof',
+  'xpf',
+]);
 
 export function findPaymentIntent(ctx: ApiContext, id: string, param = 'id'): StripeObject {
   const pi = ctx.sandbox.store.get(ctx.scope, 'payment_intent', id);
@@ -98,7 +115,7 @@ function confirmWithParams(ctx: ApiContext, pi: StripeObject): void {
   const pmId = optionalString(ctx.params, 'payment_method') ?? (pi.payment_method as string | null);
   if (!pmId) {
     throw invalidRequest(
-      'You cannot confirm this PaymentIntent because it\'s missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.',
+      "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.",
       'payment_intent_unexpected_state',
     );
   }
@@ -107,9 +124,25 @@ function confirmWithParams(ctx: ApiContext, pi: StripeObject): void {
 }
 
 const CREATE_PARAMS = [
-  'amount', 'currency', 'customer', 'description', 'metadata', 'payment_method', 'payment_method_types', 'confirm',
-  'receipt_email', 'automatic_payment_methods', 'return_url', 'capture_method', 'setup_future_usage', 'statement_descriptor',
-  'statement_descriptor_suffix', 'off_session', 'confirmation_method', 'transfer_group', 'payment_method_options',
+  'amount',
+  'currency',
+  'customer',
+  'description',
+  'metadata',
+  'payment_method',
+  'payment_method_types',
+  'confirm',
+  'receipt_email',
+  'automatic_payment_methods',
+  'return_url',
+  'capture_method',
+  'setup_future_usage',
+  'statement_descriptor',
+  'statement_descriptor_suffix',
+  'off_session',
+  'confirmation_method',
+  'transfer_group',
+  'payment_method_options',
 ] as const;
 
 export const paymentIntents: Resource = {
@@ -154,7 +187,18 @@ export const paymentIntents: Resource = {
       method: 'POST',
       path: '/v1/payment_intents/:id',
       permission: write('payment_intent'),
-      params: ['amount', 'currency', 'customer', 'description', 'metadata', 'payment_method', 'receipt_email', 'payment_method_types', 'statement_descriptor', 'setup_future_usage'],
+      params: [
+        'amount',
+        'currency',
+        'customer',
+        'description',
+        'metadata',
+        'payment_method',
+        'receipt_email',
+        'payment_method_types',
+        'statement_descriptor',
+        'setup_future_usage',
+      ],
       handle(ctx) {
         const pi = findPaymentIntent(ctx, ctx.path.id!);
         const before = snapshot(pi);
@@ -169,7 +213,8 @@ export const paymentIntents: Resource = {
         if (pmId) pi.payment_method = resolvePaymentMethod(ctx, pmId).id;
         pi.metadata = applyMetadata(pi.metadata as Record<string, string>, ctx.params);
         const previous = previousAttributes(before, pi);
-        if (Object.keys(previous).length > 0) ctx.sandbox.emit(ctx.scope, 'payment_intent.updated', pi, { previousAttributes: previous, request: ctx.request });
+        if (Object.keys(previous).length > 0)
+          ctx.sandbox.emit(ctx.scope, 'payment_intent.updated', pi, { previousAttributes: previous, request: ctx.request });
         return pi;
       },
     },
@@ -177,7 +222,16 @@ export const paymentIntents: Resource = {
       method: 'POST',
       path: '/v1/payment_intents/:id/confirm',
       permission: write('payment_intent'),
-      params: ['payment_method', 'return_url', 'receipt_email', 'off_session', 'setup_future_usage', 'payment_method_types', 'capture_method', 'payment_method_options'],
+      params: [
+        'payment_method',
+        'return_url',
+        'receipt_email',
+        'off_session',
+        'setup_future_usage',
+        'payment_method_types',
+        'capture_method',
+        'payment_method_options',
+      ],
       handle(ctx) {
         const pi = findPaymentIntent(ctx, ctx.path.id!);
         confirmWithParams(ctx, pi);
@@ -197,8 +251,18 @@ export const paymentIntents: Resource = {
             'payment_intent_unexpected_state',
           );
         }
-        const reason = optionalEnum(ctx.params, 'cancellation_reason', ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const);
-        Object.assign(pi, { status: 'canceled', canceled_at: ctx.sandbox.clock.now(), cancellation_reason: reason ?? null, next_action: null });
+        const reason = optionalEnum(ctx.params, 'cancellation_reason', [
+          'duplicate',
+          'fraudulent',
+          'requested_by_customer',
+          'abandoned',
+        ] as const);
+        Object.assign(pi, {
+          status: 'canceled',
+          canceled_at: ctx.sandbox.clock.now(),
+          cancellation_reason: reason ?? null,
+          next_action: null,
+        });
         ctx.sandbox.emit(ctx.scope, 'payment_intent.canceled', pi, { request: ctx.request });
         return pi;
       },
@@ -211,7 +275,11 @@ export const paymentIntents: Resource = {
       handle(ctx) {
         const customer = optionalString(ctx.params, 'customer');
         const created = rangeFilter(ctx.params, 'created');
-        const items = ctx.sandbox.store.list(ctx.scope, 'payment_intent', (pi) => (!customer || pi.customer === customer) && created(Number(pi.created)));
+        const items = ctx.sandbox.store.list(
+          ctx.scope,
+          'payment_intent',
+          (pi) => (!customer || pi.customer === customer) && created(Number(pi.created)),
+        );
         return paginate(items, ctx.params, '/v1/payment_intents', 'payment_intent');
       },
     },

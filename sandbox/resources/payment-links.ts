@@ -28,7 +28,11 @@ function afterCompletion(raw: Json | undefined, current: Json | null): Json {
   const type = optionalEnum(raw, 'type', ['redirect', 'hosted_confirmation'] as const, 'after_completion[type]');
   if (!type) throw missingParam('after_completion[type]');
   if (type === 'redirect') {
-    const url = optionalString(optionalRecord(raw, 'redirect', 'after_completion[redirect]') ?? {}, 'url', 'after_completion[redirect][url]');
+    const url = optionalString(
+      optionalRecord(raw, 'redirect', 'after_completion[redirect]') ?? {},
+      'url',
+      'after_completion[redirect][url]',
+    );
     if (!url) throw missingParam('after_completion[redirect][url]');
     return { redirect: { url }, type };
   }
@@ -38,7 +42,15 @@ function afterCompletion(raw: Json | undefined, current: Json | null): Json {
 
 function intentData(raw: Json | undefined, current: Json | null): Json | null {
   if (!raw) return current;
-  const base = current ?? { capture_method: null, description: null, metadata: {}, setup_future_usage: null, statement_descriptor: null, statement_descriptor_suffix: null, transfer_group: null };
+  const base = current ?? {
+    capture_method: null,
+    description: null,
+    metadata: {},
+    setup_future_usage: null,
+    statement_descriptor: null,
+    statement_descriptor_suffix: null,
+    transfer_group: null,
+  };
   return {
     ...base,
     description: optionalString(raw, 'description', 'payment_intent_data[description]') ?? base.description,
@@ -57,9 +69,24 @@ function restrictions(raw: Json | undefined, current: Json | null): Json | null 
 }
 
 const CREATE_PARAMS = [
-  'line_items', 'metadata', 'payment_intent_data', 'after_completion', 'allow_promotion_codes', 'customer_creation', 'currency',
-  'restrictions', 'inactive_message', 'billing_address_collection', 'phone_number_collection', 'submit_type', 'payment_method_types',
-  'invoice_creation', 'custom_text', 'automatic_tax', 'tax_id_collection', 'shipping_address_collection',
+  'line_items',
+  'metadata',
+  'payment_intent_data',
+  'after_completion',
+  'allow_promotion_codes',
+  'customer_creation',
+  'currency',
+  'restrictions',
+  'inactive_message',
+  'billing_address_collection',
+  'phone_number_collection',
+  'submit_type',
+  'payment_method_types',
+  'invoice_creation',
+  'custom_text',
+  'automatic_tax',
+  'tax_id_collection',
+  'shipping_address_collection',
 ] as const;
 
 export const paymentLinks: Resource = {
@@ -92,7 +119,18 @@ export const paymentLinks: Resource = {
           custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
           customer_creation: optionalEnum(ctx.params, 'customer_creation', ['always', 'if_required'] as const) ?? 'if_required',
           inactive_message: optionalString(ctx.params, 'inactive_message') ?? null,
-          invoice_creation: { enabled: false, invoice_data: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: null, metadata: {}, rendering_options: null } },
+          invoice_creation: {
+            enabled: false,
+            invoice_data: {
+              account_tax_ids: null,
+              custom_fields: null,
+              description: null,
+              footer: null,
+              issuer: null,
+              metadata: {},
+              rendering_options: null,
+            },
+          },
           livemode: ctx.scope.livemode,
           managed_payments: null,
           metadata: applyMetadata({}, ctx.params),
@@ -128,7 +166,17 @@ export const paymentLinks: Resource = {
       method: 'POST',
       path: '/v1/payment_links/:id',
       permission: write('payment_link'),
-      params: ['active', 'metadata', 'after_completion', 'payment_intent_data', 'restrictions', 'inactive_message', 'allow_promotion_codes', 'customer_creation', 'line_items'],
+      params: [
+        'active',
+        'metadata',
+        'after_completion',
+        'payment_intent_data',
+        'restrictions',
+        'inactive_message',
+        'allow_promotion_codes',
+        'customer_creation',
+        'line_items',
+      ],
       handle(ctx) {
         const link = findLink(ctx, ctx.path.id!);
         const before = snapshot(link);
@@ -148,7 +196,8 @@ export const paymentLinks: Resource = {
         const lineUpdates = optionalArray(ctx.params, 'line_items');
         if (lineUpdates) updateQuantities(ctx, link, lineUpdates);
         const previous = previousAttributes(before, link);
-        if (Object.keys(previous).length > 0) ctx.sandbox.emit(ctx.scope, 'payment_link.updated', link, { previousAttributes: previous, request: ctx.request });
+        if (Object.keys(previous).length > 0)
+          ctx.sandbox.emit(ctx.scope, 'payment_link.updated', link, { previousAttributes: previous, request: ctx.request });
         return link;
       },
     },
@@ -176,7 +225,12 @@ export const paymentLinks: Resource = {
   ],
   virtualFields: {
     payment_link: {
-      line_items: (link, ctx) => ({ object: 'list', data: sessionLineItems(ctx.sandbox, link.id), has_more: false, url: `/v1/payment_links/${link.id}/line_items` }),
+      line_items: (link, ctx) => ({
+        object: 'list',
+        data: sessionLineItems(ctx.sandbox, link.id),
+        has_more: false,
+        url: `/v1/payment_links/${link.id}/line_items`,
+      }),
     },
   },
   onEvent(ctx, event) {

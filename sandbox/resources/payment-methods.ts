@@ -12,7 +12,12 @@ function incorrectNumber(param: string): StripeApiError {
 }
 
 /** Stores a card PaymentMethod for a test card number. */
-export function createCardPaymentMethod(ctx: ApiContext, number: string, extra: { email?: string | null; name?: string | null } = {}, param = 'card[number]'): StripeObject {
+export function createCardPaymentMethod(
+  ctx: ApiContext,
+  number: string,
+  extra: { email?: string | null; name?: string | null } = {},
+  param = 'card[number]',
+): StripeObject {
   const card: TestCard | undefined = lookupCard(number);
   if (!card) throw incorrectNumber(param);
   const year = new Date(ctx.sandbox.clock.nowMs()).getUTCFullYear() + 3;
@@ -77,9 +82,14 @@ export const paymentMethods: Resource = {
         if (!card) throw missingParam('card');
         // Stripe.js sends raw numbers in test mode; a test token id is accepted the same way.
         const token = optionalString(card, 'token', 'card[token]');
-        const number = token ? (TEST_PAYMENT_METHODS[token.replace(/^tok_/, 'pm_card_')] ?? '4242424242424242') : requiredString(card, 'number', 'card[number]');
+        const number = token
+          ? (TEST_PAYMENT_METHODS[token.replace(/^tok_/, 'pm_card_')] ?? '4242424242424242')
+          : requiredString(card, 'number', 'card[number]');
         const billing = optionalRecord(ctx.params, 'billing_details') ?? {};
-        const pm = createCardPaymentMethod(ctx, number, { email: optionalString(billing, 'email') ?? null, name: optionalString(billing, 'name') ?? null });
+        const pm = createCardPaymentMethod(ctx, number, {
+          email: optionalString(billing, 'email') ?? null,
+          name: optionalString(billing, 'name') ?? null,
+        });
         pm.metadata = applyMetadata({}, ctx.params);
         return pm;
       },
@@ -99,7 +109,11 @@ export const paymentMethods: Resource = {
       handle(ctx) {
         const pm = resolvePaymentMethod(ctx, ctx.path.id!, 'id');
         const customer = findCustomer(ctx, requiredString(ctx.params, 'customer'), 'customer');
-        if (pm.customer && pm.customer !== customer.id) throw invalidRequest('The payment method you provided has already been attached to a customer.', 'payment_method_unexpected_state' as string);
+        if (pm.customer && pm.customer !== customer.id)
+          throw invalidRequest(
+            'The payment method you provided has already been attached to a customer.',
+            'payment_method_unexpected_state' as string,
+          );
         pm.customer = customer.id;
         ctx.sandbox.emit(ctx.scope, 'payment_method.attached', pm, { request: ctx.request });
         return pm;
@@ -112,7 +126,11 @@ export const paymentMethods: Resource = {
       params: [],
       handle(ctx) {
         const pm = resolvePaymentMethod(ctx, ctx.path.id!, 'id');
-        if (!pm.customer) throw invalidRequest('The payment method you provided is not attached to a customer so detachment is impossible.', 'payment_method_unexpected_state' as string);
+        if (!pm.customer)
+          throw invalidRequest(
+            'The payment method you provided is not attached to a customer so detachment is impossible.',
+            'payment_method_unexpected_state' as string,
+          );
         const previous = { customer: pm.customer };
         pm.customer = null;
         ctx.sandbox.emit(ctx.scope, 'payment_method.detached', pm, { previousAttributes: previous, request: ctx.request });
@@ -127,7 +145,11 @@ export const paymentMethods: Resource = {
       handle(ctx) {
         const customer = optionalString(ctx.params, 'customer');
         const type = optionalString(ctx.params, 'type');
-        const items = ctx.sandbox.store.list(ctx.scope, 'payment_method', (pm) => (!customer || pm.customer === customer) && (!type || pm.type === type));
+        const items = ctx.sandbox.store.list(
+          ctx.scope,
+          'payment_method',
+          (pm) => (!customer || pm.customer === customer) && (!type || pm.type === type),
+        );
         return paginate(items, ctx.params, '/v1/payment_methods', 'payment method');
       },
     },

@@ -59,7 +59,8 @@ export function buildPrice(ctx: ApiContext, params: Json, label = '', options: {
   let unitAmount = optionalInteger(params, 'unit_amount', sub(label, 'unit_amount'), 0);
   const decimal = optionalString(params, 'unit_amount_decimal', sub(label, 'unit_amount_decimal'));
   if (unitAmount === undefined && decimal !== undefined) {
-    if (!/^\d+(\.\d+)?$/.test(decimal)) throw invalidRequest(`Invalid decimal: ${decimal}`, 'parameter_invalid_decimal' as string, sub(label, 'unit_amount_decimal'));
+    if (!/^\d+(\.\d+)?$/.test(decimal))
+      throw invalidRequest(`Invalid decimal: ${decimal}`, 'parameter_invalid_decimal' as string, sub(label, 'unit_amount_decimal'));
     unitAmount = Math.round(Number(decimal));
   }
   if (unitAmount === undefined) throw missingParam(sub(label, 'unit_amount'));
@@ -79,7 +80,8 @@ export function buildPrice(ctx: ApiContext, params: Json, label = '', options: {
     nickname: optionalString(params, 'nickname', sub(label, 'nickname')) ?? null,
     product: productId,
     recurring: rec,
-    tax_behavior: optionalEnum(params, 'tax_behavior', ['exclusive', 'inclusive', 'unspecified'] as const, sub(label, 'tax_behavior')) ?? 'unspecified',
+    tax_behavior:
+      optionalEnum(params, 'tax_behavior', ['exclusive', 'inclusive', 'unspecified'] as const, sub(label, 'tax_behavior')) ?? 'unspecified',
     tiers_mode: null,
     transform_quantity: null,
     type: rec ? 'recurring' : 'one_time',
@@ -89,7 +91,21 @@ export function buildPrice(ctx: ApiContext, params: Json, label = '', options: {
   return ctx.sandbox.store.insert(ctx.scope, price);
 }
 
-const CREATE_PARAMS = ['currency', 'product', 'product_data', 'unit_amount', 'unit_amount_decimal', 'recurring', 'active', 'lookup_key', 'metadata', 'nickname', 'tax_behavior', 'billing_scheme', 'transfer_lookup_key'] as const;
+const CREATE_PARAMS = [
+  'currency',
+  'product',
+  'product_data',
+  'unit_amount',
+  'unit_amount_decimal',
+  'recurring',
+  'active',
+  'lookup_key',
+  'metadata',
+  'nickname',
+  'tax_behavior',
+  'billing_scheme',
+  'transfer_lookup_key',
+] as const;
 
 export const prices: Resource = {
   name: 'prices',
@@ -130,7 +146,8 @@ export const prices: Resource = {
         if (tax) price.tax_behavior = tax;
         price.metadata = applyMetadata(price.metadata as Record<string, string>, ctx.params);
         const previous = previousAttributes(before, price);
-        if (Object.keys(previous).length > 0) ctx.sandbox.emit(ctx.scope, 'price.updated', price, { previousAttributes: previous, request: ctx.request });
+        if (Object.keys(previous).length > 0)
+          ctx.sandbox.emit(ctx.scope, 'price.updated', price, { previousAttributes: previous, request: ctx.request });
         return price;
       },
     },

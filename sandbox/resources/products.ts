@@ -17,7 +17,20 @@ import { read, write, type ApiContext, type Resource } from '../core/resource';
 import { deletionStub, previousAttributes, snapshot } from '../core/updates';
 import { buildPrice } from './prices';
 
-const WRITABLE = ['active', 'description', 'metadata', 'name', 'images', 'url', 'unit_label', 'statement_descriptor', 'tax_code', 'shippable', 'marketing_features', 'package_dimensions'] as const;
+const WRITABLE = [
+  'active',
+  'description',
+  'metadata',
+  'name',
+  'images',
+  'url',
+  'unit_label',
+  'statement_descriptor',
+  'tax_code',
+  'shippable',
+  'marketing_features',
+  'package_dimensions',
+] as const;
 
 export function findProduct(ctx: ApiContext, id: string, param = 'id'): StripeObject {
   const product = ctx.sandbox.store.get(ctx.scope, 'product', id);
@@ -49,7 +62,8 @@ export function buildProduct(ctx: ApiContext, params: Json, label = ''): StripeO
     updated: now,
     url: null,
   };
-  if (ctx.sandbox.store.getAny(ctx.scope, product.id)) throw invalidRequest(`Product already exists.`, 'resource_already_exists', sub(label, 'id'));
+  if (ctx.sandbox.store.getAny(ctx.scope, product.id))
+    throw invalidRequest(`Product already exists.`, 'resource_already_exists', sub(label, 'id'));
   applyFields(product, params, label);
   return ctx.sandbox.store.insert(ctx.scope, product);
 }
@@ -88,7 +102,10 @@ export const products: Resource = {
           ctx.sandbox.emit(ctx.scope, 'price.created', price, { request: ctx.request });
           const before = snapshot(product);
           product.default_price = price.id;
-          ctx.sandbox.emit(ctx.scope, 'product.updated', product, { previousAttributes: previousAttributes(before, product), request: ctx.request });
+          ctx.sandbox.emit(ctx.scope, 'product.updated', product, {
+            previousAttributes: previousAttributes(before, product),
+            request: ctx.request,
+          });
         }
         return product;
       },
@@ -122,7 +139,10 @@ export const products: Resource = {
         const previous = previousAttributes(before, product);
         if (Object.keys(previous).length > 0) {
           product.updated = ctx.sandbox.clock.now();
-          ctx.sandbox.emit(ctx.scope, 'product.updated', product, { previousAttributes: previousAttributes(before, product), request: ctx.request });
+          ctx.sandbox.emit(ctx.scope, 'product.updated', product, {
+            previousAttributes: previousAttributes(before, product),
+            request: ctx.request,
+          });
         }
         return product;
       },
@@ -136,7 +156,11 @@ export const products: Resource = {
         const product = findProduct(ctx, ctx.path.id!);
         const prices = ctx.sandbox.store.list(ctx.scope, 'price', (p) => p.product === product.id);
         if (prices.length > 0) {
-          throw invalidRequest('This product cannot be deleted because it has one or more user-created prices.', 'product_has_prices' as string, 'id');
+          throw invalidRequest(
+            'This product cannot be deleted because it has one or more user-created prices.',
+            'product_has_prices' as string,
+            'id',
+          );
         }
         ctx.sandbox.emit(ctx.scope, 'product.deleted', product, { request: ctx.request });
         product.deleted = true;

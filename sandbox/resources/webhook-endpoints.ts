@@ -22,8 +22,10 @@ function validateUrl(ctx: ApiContext, url: string): void {
   } catch {
     throw invalidRequest(`Invalid URL: ${url}. URLs must begin with "http://" or "https://"`, 'url_invalid', 'url');
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw invalidRequest(`Invalid URL: ${url}. URLs must begin with "http://" or "https://"`, 'url_invalid', 'url');
-  if (ctx.scope.livemode && parsed.protocol !== 'https:') throw invalidRequest(`Invalid URL: ${url}. URLs in livemode must begin with "https://"`, 'url_invalid', 'url');
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw invalidRequest(`Invalid URL: ${url}. URLs must begin with "http://" or "https://"`, 'url_invalid', 'url');
+  if (ctx.scope.livemode && parsed.protocol !== 'https:')
+    throw invalidRequest(`Invalid URL: ${url}. URLs in livemode must begin with "https://"`, 'url_invalid', 'url');
 }
 
 function enabledEvents(ctx: ApiContext, required: boolean): string[] | undefined {
@@ -34,7 +36,8 @@ function enabledEvents(ctx: ApiContext, required: boolean): string[] | undefined
   }
   if (events.length === 0) throw missingParam('enabled_events');
   events.forEach((event, i) => {
-    if (event !== '*' && !/^[a-z_]+(\.[a-z_]+)+$/.test(event)) throw invalidRequest(`Invalid enabled_events[${i}]: ${event} is not a valid event type.`, undefined, `enabled_events[${i}]`);
+    if (event !== '*' && !/^[a-z_]+(\.[a-z_]+)+$/.test(event))
+      throw invalidRequest(`Invalid enabled_events[${i}]: ${event} is not a valid event type.`, undefined, `enabled_events[${i}]`);
   });
   return events;
 }
@@ -52,7 +55,11 @@ export const webhookEndpoints: Resource = {
         validateUrl(ctx, url);
         const events = enabledEvents(ctx, true)!;
         if (ctx.sandbox.store.list(ctx.scope, 'webhook_endpoint').length >= MAX_ENDPOINTS) {
-          throw invalidRequest(`You have reached the maximum of ${MAX_ENDPOINTS} ${ctx.scope.livemode ? 'live' : 'test'} webhook endpoints on this account. Delete an unused endpoint before creating a new one.`, undefined, 'url');
+          throw invalidRequest(
+            `You have reached the maximum of ${MAX_ENDPOINTS} ${ctx.scope.livemode ? 'live' : 'test'} webhook endpoints on this account. Delete an unused endpoint before creating a new one.`,
+            undefined,
+            'url',
+          );
         }
         const endpoint: StripeObject = {
           id: newId('we', 24),
@@ -118,7 +125,8 @@ export const webhookEndpoints: Resource = {
       path: '/v1/webhook_endpoints',
       permission: read('webhook'),
       params: ['limit', 'starting_after', 'ending_before'],
-      handle: (ctx) => paginate(ctx.sandbox.store.list(ctx.scope, 'webhook_endpoint'), ctx.params, '/v1/webhook_endpoints', 'webhook_endpoint'),
+      handle: (ctx) =>
+        paginate(ctx.sandbox.store.list(ctx.scope, 'webhook_endpoint'), ctx.params, '/v1/webhook_endpoints', 'webhook_endpoint'),
     },
   ],
 };

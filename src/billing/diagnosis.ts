@@ -12,7 +12,13 @@ export const diagnosisView = z
     invoice_id: z.string(),
     status: z.enum(['draft', 'open', 'paid', 'void']),
     summary: z.string(),
-    payment_link: z.object({ exists: z.boolean(), id: z.string().nullable(), url: z.string().nullable(), active: z.boolean(), deactivation: z.string().nullable() }),
+    payment_link: z.object({
+      exists: z.boolean(),
+      id: z.string().nullable(),
+      url: z.string().nullable(),
+      active: z.boolean(),
+      deactivation: z.string().nullable(),
+    }),
     connection: z.object({
       id: z.string(),
       status: z.string(),
@@ -36,10 +42,16 @@ export const diagnosisView = z
         received_at: z.string(),
       }),
     ),
-    signature_failures: z.object({ count: z.number(), last_at: z.string().nullable(), by_reason: z.array(z.object({ reason: z.string(), count: z.number(), last_at: z.string() })) }),
+    signature_failures: z.object({
+      count: z.number(),
+      last_at: z.string().nullable(),
+      by_reason: z.array(z.object({ reason: z.string(), count: z.number(), last_at: z.string() })),
+    }),
     processing_errors: z.array(z.object({ event_id: z.string(), type: z.string(), status: z.string(), error: z.string().nullable() })),
     payments: z.number(),
-    mail: z.array(z.object({ id: z.string(), to: z.string(), status: z.string(), attempts: z.number(), last_error: z.string().nullable() })),
+    mail: z.array(
+      z.object({ id: z.string(), to: z.string(), status: z.string(), attempts: z.number(), last_error: z.string().nullable() }),
+    ),
     next_steps: z.array(z.string()),
   })
   .openapi('InvoiceDiagnosis');
@@ -47,7 +59,13 @@ export const diagnosisView = z
 export type InvoiceDiagnosis = z.infer<typeof diagnosisView>;
 
 /** Refusal reasons that mean the signature could not be verified (the rest are wrong mode, size…). */
-const SIGNATURE_REASONS = ['missing_signature_header', 'malformed_signature_header', 'timestamp_outside_tolerance', 'no_matching_signature', 'no_signing_secret'];
+const SIGNATURE_REASONS = [
+  'missing_signature_header',
+  'malformed_signature_header',
+  'timestamp_outside_tolerance',
+  'no_matching_signature',
+  'no_signing_secret',
+];
 
 const CLOCK_SKEW_MARGIN_MS = 10 * 60_000;
 
@@ -85,7 +103,11 @@ export async function diagnoseInvoice(ctx: AppContext, invoice: InvoiceRow): Pro
     listInvoicePayments(db, invoice.id),
     listTenantMail(db, { tenantId: invoice.tenant_id, invoiceId: invoice.id }, { limit: 10 }),
     findJobByKey(db, `payment_link.deactivate:${invoice.id}`),
-    db.selectFrom('events').select((eb) => eb.fn.countAll<string>().as('n')).where('connection_id', '=', connection.id).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('connection_id', '=', connection.id)
+      .executeTakeFirstOrThrow(),
   ]);
 
   const signatureCount = rejections.reduce((sum, row) => sum + Number(row.count), 0);
@@ -94,36 +116,69 @@ export async function diagnoseInvoice(ctx: AppContext, invoice: InvoiceRow): Pro
   const paused = events.filter((event) => event.status === 'paused');
   const ignored = events.filter((event) => event.status === 'ignored');
   const invoicingEnabled = (connection.features as string[]).includes('invoicing');
-  const paymentEvents = events.filter((event) => ['checkout.session.completed', 'checkout.session.async_payment_succeeded', 'payment_intent.succeeded'].includes(event.type));
+  const paymentEvents = events.filter((event) =>
+    ['checkout.session.completed', 'checkout.session.async_payment_succeeded', 'payment_intent.succeeded'].includes(event.type),
+  );
 
   const steps: string[] = [];
   let summary: string;
   if (invoice.status === 'paid') summary = `Paid (${payments.map((p) => p.provider_payment_id).join(', ')}); nothing to fix.`;
   else if (invoice.status === 'void') summary = 'Void: it is not expected to be paid.';
   else if (invoice.status === 'draft') summary = 'Still a draft: no payment link exists until it is finalized.';
-  else summary = paymentEvents.length > 0 ? 'Open, although payment events for it were received; see the steps below.' : 'Open: no payment event for this invoice has been received.';
+  else
+    summary =
+      paymentEvents.length > 0
+        ? 'Open, although payment events for it were received; see the steps below.'
+        : 'Open: no payment event for this invoice has been received.';
 
-  if (invoice.status === 'draft') steps.push(`Finalize it: POST /api/v1/tenants/${invoice.tenant_id}/invoices/${invoice.id}/finalize creates the link and emails it.`);
+  if (invoice.status === 'draft')
+    steps.push(`Finalize it: POST /api/v1/tenants/${invoice.tenant_id}/invoices/${invoice.id}/finalize creates the link and emails it.`);
   if (invoice.status === 'open') {
-    if (connection.disconnected_at) steps.push('The connection is disconnected, so no events are accepted for it. Reconnect the Stripe account.');
-    else if (!connection.is_active) steps.push('The connection is disabled: its events are stored as paused and processed when you enable it (PATCH is_active: true).');
-    if (!invoicingEnabled) steps.push('The connection lacks the invoicing feature, so checkout and payment intent events are ignored. Add "invoicing" to its features.');
+    if (connection.disconnected_at)
+      steps.push('The connection is disconnected, so no events are accepted for it. Reconnect the Stripe account.');
+    else if (!connection.is_active)
+      steps.push('The connection is disabled: its events are stored as paused and processed when you enable it (PATCH is_active: true).');
+    if (!invoicingEnabled)
+      steps.push(
+        'The connection lacks the invoicing feature, so checkout and payment intent events are ignored. Add "invoicing" to its features.',
+      );
     if (signatureCount > 0) {
-      steps.push(`${signatureCount} deliveries to this connection failed signature verification (${rejections.map((r) => r.reason).join(', ')}). Paste the endpoint's signing secret (whsec_…, not the we_… endpoint id) again as webhook_secret; Stripe retries refused deliveries for three days.`);
+      steps.push(
+        `${signatureCount} deliveries to this connection failed signature verification (${rejections.map((r) => r.reason).join(', ')}). Paste the endpoint's signing secret (whsec_…, not the we_… endpoint id) again as webhook_secret; Stripe retries refused deliveries for three days.`,
+      );
     }
     if (Number(connectionEvents.n) === 0) {
-      steps.push(`No event at all has reached this connection. Check that the webhook endpoint in Stripe points at ${ctx.config.publicUrl}/webhooks/stripe/${connection.id} and is enabled (POST …/connections/${connection.id}/check shows drift).`);
+      steps.push(
+        `No event at all has reached this connection. Check that the webhook endpoint in Stripe points at ${ctx.config.publicUrl}/webhooks/stripe/${connection.id} and is enabled (POST …/connections/${connection.id}/check shows drift).`,
+      );
     } else if (events.length === 0) {
-      steps.push('The connection receives events, but none mention this invoice. Check in Stripe that the customer paid through this invoice\'s link, that the endpoint subscribes to checkout.session.completed and payment_intent.succeeded, then run a backfill (POST …/connections/{id}/backfill) to fetch missed events.');
+      steps.push(
+        "The connection receives events, but none mention this invoice. Check in Stripe that the customer paid through this invoice's link, that the endpoint subscribes to checkout.session.completed and payment_intent.succeeded, then run a backfill (POST …/connections/{id}/backfill) to fetch missed events.",
+      );
     }
-    if (waiting.length > 0) steps.push(`${waiting.length} event(s) for this invoice wait to be processed. Make sure a worker runs (PAYBRIDGE_ROLE=all or worker).`);
-    if (paused.length > 0) steps.push(`${paused.length} event(s) are paused because the connection was disabled; enabling it processes them.`);
-    if (errors.length > 0) steps.push(`${errors.length} event(s) failed processing (see processing_errors); fix the cause, then replay them (POST …/events/{id}/replay).`);
-    if (ignored.length > 0) steps.push(`${ignored.length} event(s) were ignored: ${[...new Set(ignored.map((e) => e.status_reason ?? 'no reason'))].slice(0, 3).join(' | ')}`);
-    if (paymentEvents.length > 0 && errors.length === 0 && waiting.length === 0) steps.push('Payment events arrived but none carried a paid status yet (e.g. a bank debit still settling); wait for checkout.session.async_payment_succeeded.');
-    if (steps.length === 0) steps.push('Nothing looks wrong on Paybridge\'s side: the customer has probably not paid yet. Check the mail below reached them.');
+    if (waiting.length > 0)
+      steps.push(
+        `${waiting.length} event(s) for this invoice wait to be processed. Make sure a worker runs (PAYBRIDGE_ROLE=all or worker).`,
+      );
+    if (paused.length > 0)
+      steps.push(`${paused.length} event(s) are paused because the connection was disabled; enabling it processes them.`);
+    if (errors.length > 0)
+      steps.push(
+        `${errors.length} event(s) failed processing (see processing_errors); fix the cause, then replay them (POST …/events/{id}/replay).`,
+      );
+    if (ignored.length > 0)
+      steps.push(
+        `${ignored.length} event(s) were ignored: ${[...new Set(ignored.map((e) => e.status_reason ?? 'no reason'))].slice(0, 3).join(' | ')}`,
+      );
+    if (paymentEvents.length > 0 && errors.length === 0 && waiting.length === 0)
+      steps.push(
+        'Payment events arrived but none carried a paid status yet (e.g. a bank debit still settling); wait for checkout.session.async_payment_succeeded.',
+      );
+    if (steps.length === 0)
+      steps.push("Nothing looks wrong on Paybridge's side: the customer has probably not paid yet. Check the mail below reached them.");
   }
-  if (mail.some((m) => m.status === 'failed' || (m.status === 'pending' && m.last_error))) steps.push('The invoice email has not been delivered (see mail); check PAYBRIDGE_SMTP_URL and the SMTP server.');
+  if (mail.some((m) => m.status === 'failed' || (m.status === 'pending' && m.last_error)))
+    steps.push('The invoice email has not been delivered (see mail); check PAYBRIDGE_SMTP_URL and the SMTP server.');
   if (invoice.needs_refund_review) steps.push(`Needs refund review: ${invoice.review_reason ?? ''}`);
 
   return {

@@ -24,7 +24,11 @@ export const createInvoiceInput = z
           .object({
             description: z.string().trim().min(1, 'must not be empty').max(500).refine(noControl, 'must not contain control characters'),
             quantity: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100_000),
-            unit_amount: z.number().int('must be a whole number of minor units (2000 for USD 20.00)').min(0, 'must not be negative').openapi({ description: 'minor units', example: 2000 }),
+            unit_amount: z
+              .number()
+              .int('must be a whole number of minor units (2000 for USD 20.00)')
+              .min(0, 'must not be negative')
+              .openapi({ description: 'minor units', example: 2000 }),
           })
           .strict(),
       )

@@ -42,9 +42,15 @@ type Located = { invoice: InvoiceRow } | { outcome: HandlerOutcome };
 /** Finds and locks the invoice, only within this connection's tenant and only for this connection. */
 async function locateInvoice(input: HandlerInput, invoiceId: string): Promise<Located> {
   const invoice = await lockInvoice(input.trx, input.connection.tenant_id, invoiceId);
-  if (!invoice) return { outcome: { status: 'ignored', reason: `recorded; the metadata names invoice ${invoiceId}, which this tenant does not have` } };
+  if (!invoice)
+    return { outcome: { status: 'ignored', reason: `recorded; the metadata names invoice ${invoiceId}, which this tenant does not have` } };
   if (invoice.connection_id !== input.connection.id) {
-    return { outcome: { status: 'ignored', reason: `recorded; invoice ${invoiceId} belongs to connection ${invoice.connection_id}, not to ${input.connection.id} which received this event` } };
+    return {
+      outcome: {
+        status: 'ignored',
+        reason: `recorded; invoice ${invoiceId} belongs to connection ${invoice.connection_id}, not to ${input.connection.id} which received this event`,
+      },
+    };
   }
   return { invoice };
 }
@@ -85,10 +91,22 @@ async function recordPayment(input: HandlerInput, invoiceId: string, facts: Paym
   if (!payment) return { status: 'processed', note: `payment ${facts.providerPaymentId} for ${invoice.id} was already recorded` };
 
   const display = `${formatMinorUnits(BigInt(facts.amount), facts.currency)} ${facts.currency}`;
-  const deactivate = () => enqueueJob(trx, 'payment_link.deactivate', { invoice_id: invoice.id }, { now, dedupeKey: `payment_link.deactivate:${invoice.id}` });
+  const deactivate = () =>
+    enqueueJob(trx, 'payment_link.deactivate', { invoice_id: invoice.id }, { now, dedupeKey: `payment_link.deactivate:${invoice.id}` });
   const flag = async (reason: string) => {
-    await updateInvoice(trx, invoice.id, { needs_refund_review: true, review_reason: invoice.review_reason ? `${invoice.review_reason}; ${reason}` : reason, updated_at: now });
-    await addTimelineEntry(trx, { invoiceId: invoice.id, kind: 'needs_refund_review', message: reason, at: now, stripeEventId: event.id, dedupeKey: `review:${facts.providerPaymentId}` });
+    await updateInvoice(trx, invoice.id, {
+      needs_refund_review: true,
+      review_reason: invoice.review_reason ? `${invoice.review_reason}; ${reason}` : reason,
+      updated_at: now,
+    });
+    await addTimelineEntry(trx, {
+      invoiceId: invoice.id,
+      kind: 'needs_refund_review',
+      message: reason,
+      at: now,
+      stripeEventId: event.id,
+      dedupeKey: `review:${facts.providerPaymentId}`,
+    });
   };
 
   const mismatch =
@@ -100,7 +118,14 @@ async function recordPayment(input: HandlerInput, invoiceId: string, facts: Paym
 
   if (invoice.status === 'open' && !mismatch) {
     await updateInvoice(trx, invoice.id, { status: 'paid', paid_at: paidAt, updated_at: now });
-    await addTimelineEntry(trx, { invoiceId: invoice.id, kind: 'paid', message: `Paid ${display} (${facts.providerPaymentId}).`, at: now, stripeEventId: event.id, dedupeKey: `paid:${facts.providerPaymentId}` });
+    await addTimelineEntry(trx, {
+      invoiceId: invoice.id,
+      kind: 'paid',
+      message: `Paid ${display} (${facts.providerPaymentId}).`,
+      at: now,
+      stripeEventId: event.id,
+      dedupeKey: `paid:${facts.providerPaymentId}`,
+    });
     if (invoice.payment_link_active) await deactivate();
     return { status: 'processed', note: `invoice ${invoice.id} paid by ${facts.providerPaymentId}` };
   }
@@ -116,11 +141,25 @@ async function recordPayment(input: HandlerInput, invoiceId: string, facts: Paym
   return { status: 'processed', note: `payment ${facts.providerPaymentId} recorded; invoice ${invoice.id} flagged for refund review` };
 }
 
-async function recordAttempt(input: HandlerInput, invoiceId: string, entry: { kind: string; message: string; dedupeKey: string }): Promise<HandlerOutcome> {
+async function recordAttempt(
+  input: HandlerInput,
+  invoiceId: string,
+  entry: { kind: string; message: string; dedupeKey: string },
+): Promise<HandlerOutcome> {
   const located = await locateInvoice(input, invoiceId);
   if ('outcome' in located) return located.outcome;
-  const added = await addTimelineEntry(input.trx, { invoiceId, kind: entry.kind, message: entry.message, at: input.ctx.now(), stripeEventId: input.event.id, dedupeKey: entry.dedupeKey });
-  return { status: 'processed', note: `${entry.kind} ${added ? 'added to' : 'already on'} the timeline of ${invoiceId}; the invoice stays ${located.invoice.status}` };
+  const added = await addTimelineEntry(input.trx, {
+    invoiceId,
+    kind: entry.kind,
+    message: entry.message,
+    at: input.ctx.now(),
+    stripeEventId: input.event.id,
+    dedupeKey: entry.dedupeKey,
+  });
+  return {
+    status: 'processed',
+    note: `${entry.kind} ${added ? 'added to' : 'already on'} the timeline of ${invoiceId}; the invoice stays ${located.invoice.status}`,
+  };
 }
 
 /**
@@ -147,12 +186,24 @@ export async function applyCheckoutSessionToInvoice(input: HandlerInput): Promis
           currency: String(session.currency).toUpperCase(),
         });
       }
-      return recordAttempt(input, invoiceId, { kind: 'awaiting_payment', message: `Checkout ${sessionId} completed with payment_status "${String(session.payment_status)}"; the invoice stays open until the payment settles.`, dedupeKey: `awaiting:${sessionId}` });
+      return recordAttempt(input, invoiceId, {
+        kind: 'awaiting_payment',
+        message: `Checkout ${sessionId} completed with payment_status "${String(session.payment_status)}"; the invoice stays open until the payment settles.`,
+        dedupeKey: `awaiting:${sessionId}`,
+      });
     }
     case 'checkout.session.async_payment_failed':
-      return recordAttempt(input, invoiceId, { kind: 'payment_failed', message: `The delayed payment for checkout ${sessionId} failed; the customer can pay again with the link.`, dedupeKey: `async_failed:${sessionId}` });
+      return recordAttempt(input, invoiceId, {
+        kind: 'payment_failed',
+        message: `The delayed payment for checkout ${sessionId} failed; the customer can pay again with the link.`,
+        dedupeKey: `async_failed:${sessionId}`,
+      });
     case 'checkout.session.expired':
-      return recordAttempt(input, invoiceId, { kind: 'session_expired', message: `Checkout ${sessionId} expired without payment.`, dedupeKey: `expired:${sessionId}` });
+      return recordAttempt(input, invoiceId, {
+        kind: 'session_expired',
+        message: `Checkout ${sessionId} expired without payment.`,
+        dedupeKey: `expired:${sessionId}`,
+      });
     default:
       return undefined;
   }
@@ -183,7 +234,11 @@ export async function applyPaymentIntentToInvoice(input: HandlerInput): Promise<
     const error = (intent.last_payment_error ?? {}) as Record<string, unknown>;
     const why = [error.code, error.decline_code, error.message].filter((part) => typeof part === 'string' && part.length > 0).join(': ');
     const attempt = stringField(error, 'charge') ?? stringField(intent, 'latest_charge') ?? input.event.id;
-    return recordAttempt(input, invoiceId, { kind: 'payment_failed', message: `Payment attempt ${intentId} failed${why ? ` (${why})` : ''}; the invoice stays open.`, dedupeKey: `pi_failed:${intentId}:${attempt}` });
+    return recordAttempt(input, invoiceId, {
+      kind: 'payment_failed',
+      message: `Payment attempt ${intentId} failed${why ? ` (${why})` : ''}; the invoice stays open.`,
+      dedupeKey: `pi_failed:${intentId}:${attempt}`,
+    });
   }
   return undefined;
 }

@@ -52,14 +52,28 @@ function externalIdTaken(externalId: string, existingId: string | undefined): Ap
     code: 'external_id_taken',
     status: 409,
     field: 'external_id',
-    message: `This tenant already has invoice ${existingId ?? ''} with external_id "${externalId}". Fetch it (GET …/invoices?external_id=) instead of creating it again, or use another external_id.`.replace('  ', ' '),
+    message:
+      `This tenant already has invoice ${existingId ?? ''} with external_id "${externalId}". Fetch it (GET …/invoices?external_id=) instead of creating it again, or use another external_id.`.replace(
+        '  ',
+        ' ',
+      ),
   });
 }
 
 async function usableConnection(ctx: AppContext, tenantId: string, connectionId: string, field: string): Promise<ConnectionRow> {
   const connection = await findTenantConnection(ctx.store.db, tenantId, connectionId);
-  if (!connection) throw invalidField(field, 'unknown_connection', `No connection ${connectionId} belongs to this tenant. List them with GET /api/v1/tenants/${tenantId}/connections.`);
-  if (connection.disconnected_at) throw invalidField(field, 'connection_disconnected', `Connection ${connectionId} was disconnected; invoices need a connected Stripe account.`);
+  if (!connection)
+    throw invalidField(
+      field,
+      'unknown_connection',
+      `No connection ${connectionId} belongs to this tenant. List them with GET /api/v1/tenants/${tenantId}/connections.`,
+    );
+  if (connection.disconnected_at)
+    throw invalidField(
+      field,
+      'connection_disconnected',
+      `Connection ${connectionId} was disconnected; invoices need a connected Stripe account.`,
+    );
   return connection;
 }
 
@@ -86,7 +100,13 @@ export async function createInvoice(ctx: AppContext, tenantId: string, input: Cr
   const now = ctx.now();
   try {
     const invoice = await ctx.store.db.transaction().execute(async (trx) => {
-      const customer = await upsertCustomer(trx, { tenantId, email: input.customer.email, name: input.customer.name, externalId: input.customer.external_id ?? null, now });
+      const customer = await upsertCustomer(trx, {
+        tenantId,
+        email: input.customer.email,
+        name: input.customer.name,
+        externalId: input.customer.external_id ?? null,
+        now,
+      });
       const row = await insertInvoice(
         trx,
         {
@@ -128,32 +148,85 @@ export async function createInvoice(ctx: AppContext, tenantId: string, input: Cr
 export async function finalizeInvoice(ctx: AppContext, tenantId: string, invoiceId: string): Promise<InvoiceView> {
   const invoice = await requireInvoice(ctx, tenantId, invoiceId);
   if (invoice.status === 'open' || invoice.status === 'paid') return viewInvoice(ctx.store.db, invoice);
-  if (invoice.status === 'void') throw new AppError({ code: 'invoice_void', status: 409, message: `Invoice ${invoice.id} is void and cannot be finalized. Create a new invoice instead.` });
+  if (invoice.status === 'void')
+    throw new AppError({
+      code: 'invoice_void',
+      status: 409,
+      message: `Invoice ${invoice.id} is void and cannot be finalized. Create a new invoice instead.`,
+    });
   const connection = await usableConnection(ctx, tenantId, invoice.connection_id, 'connection_id');
   if (!connection.is_active) {
-    throw new AppError({ code: 'connection_disabled', status: 409, message: `Connection ${connection.id} is disabled, so its payments would not be processed. Enable it (PATCH is_active: true), then finalize again.` });
+    throw new AppError({
+      code: 'connection_disabled',
+      status: 409,
+      message: `Connection ${connection.id} is disabled, so its payments would not be processed. Enable it (PATCH is_active: true), then finalize again.`,
+    });
   }
   if (!(connection.features as string[]).includes('invoicing')) {
-    throw new AppError({ code: 'invoicing_not_enabled', status: 409, message: `Connection ${connection.id} does not have the invoicing feature, so payment events for this invoice would be ignored. Add "invoicing" to its features (PATCH features), then finalize again.` });
+    throw new AppError({
+      code: 'invoicing_not_enabled',
+      status: 409,
+      message: `Connection ${connection.id} does not have the invoicing feature, so payment events for this invoice would be ignored. Add "invoicing" to its features (PATCH features), then finalize again.`,
+    });
   }
-  const [customer, lines, tenant] = await Promise.all([findCustomer(ctx.store.db, invoice.customer_id), listInvoiceLines(ctx.store.db, invoice.id), findTenant(ctx.store.db, tenantId)]);
+  const [customer, lines, tenant] = await Promise.all([
+    findCustomer(ctx.store.db, invoice.customer_id),
+    listInvoiceLines(ctx.store.db, invoice.id),
+    findTenant(ctx.store.db, tenantId),
+  ]);
   const link = await createInvoicePaymentLink(ctx, connection, invoice, customer!, lines);
 
   const now = ctx.now();
   const finalized = await ctx.store.db.transaction().execute(async (trx) => {
     const current = (await lockInvoice(trx, tenantId, invoice.id))!;
     if (current.status === 'draft') {
-      const opened = (await updateInvoice(trx, current.id, { status: 'open', payment_link_id: link.id, payment_link_url: link.url, payment_link_active: true, finalized_at: now, updated_at: now }))!;
-      const mail = composeInvoiceMail({ invoice: opened, customer: customer!, tenantName: tenant?.name ?? 'Your supplier', linkUrl: link.url });
-      const mailRow = await insertMail(trx, { id: newId('mail'), tenant_id: tenantId, invoice_id: opened.id, to_address: customer!.email, subject: mail.subject, text_body: mail.text, created_at: now });
+      const opened = (await updateInvoice(trx, current.id, {
+        status: 'open',
+        payment_link_id: link.id,
+        payment_link_url: link.url,
+        payment_link_active: true,
+        finalized_at: now,
+        updated_at: now,
+      }))!;
+      const mail = composeInvoiceMail({
+        invoice: opened,
+        customer: customer!,
+        tenantName: tenant?.name ?? 'Your supplier',
+        linkUrl: link.url,
+      });
+      const mailRow = await insertMail(trx, {
+        id: newId('mail'),
+        tenant_id: tenantId,
+        invoice_id: opened.id,
+        to_address: customer!.email,
+        subject: mail.subject,
+        text_body: mail.text,
+        created_at: now,
+      });
       await enqueueJob(trx, 'mail.send', { mail_id: mailRow.id }, { now, dedupeKey: `mail.send:${mailRow.id}` });
-      await addTimelineEntry(trx, { invoiceId: opened.id, kind: 'finalized', message: `Finalized; payment link ${link.id} created and the email to ${customer!.email} queued.`, at: now, dedupeKey: 'finalized' });
+      await addTimelineEntry(trx, {
+        invoiceId: opened.id,
+        kind: 'finalized',
+        message: `Finalized; payment link ${link.id} created and the email to ${customer!.email} queued.`,
+        at: now,
+        dedupeKey: 'finalized',
+      });
       return opened;
     }
     if (current.status === 'void' && !current.payment_link_id) {
       // Voided while the link was being created: keep the link on record and switch it off.
-      const voided = (await updateInvoice(trx, current.id, { payment_link_id: link.id, payment_link_url: link.url, payment_link_active: true, updated_at: now }))!;
-      await enqueueJob(trx, 'payment_link.deactivate', { invoice_id: current.id }, { now, dedupeKey: `payment_link.deactivate:${current.id}` });
+      const voided = (await updateInvoice(trx, current.id, {
+        payment_link_id: link.id,
+        payment_link_url: link.url,
+        payment_link_active: true,
+        updated_at: now,
+      }))!;
+      await enqueueJob(
+        trx,
+        'payment_link.deactivate',
+        { invoice_id: current.id },
+        { now, dedupeKey: `payment_link.deactivate:${current.id}` },
+      );
       return voided;
     }
     return current; // a concurrent finalize got here first with the same link (same idempotency key)
@@ -170,13 +243,28 @@ export async function voidInvoice(ctx: AppContext, tenantId: string, invoiceId: 
     const current = (await lockInvoice(trx, tenantId, invoiceId))!;
     if (current.status === 'void') return current;
     if (current.status === 'paid') {
-      throw new AppError({ code: 'invoice_paid', status: 409, message: `Invoice ${current.id} is paid and cannot be voided. Refund the payment in Stripe instead.` });
+      throw new AppError({
+        code: 'invoice_paid',
+        status: 409,
+        message: `Invoice ${current.id} is paid and cannot be voided. Refund the payment in Stripe instead.`,
+      });
     }
     const voided = (await updateInvoice(trx, current.id, { status: 'void', voided_at: now, updated_at: now }))!;
     if (voided.payment_link_id && voided.payment_link_active) {
-      await enqueueJob(trx, 'payment_link.deactivate', { invoice_id: voided.id }, { now, dedupeKey: `payment_link.deactivate:${voided.id}` });
+      await enqueueJob(
+        trx,
+        'payment_link.deactivate',
+        { invoice_id: voided.id },
+        { now, dedupeKey: `payment_link.deactivate:${voided.id}` },
+      );
     }
-    await addTimelineEntry(trx, { invoiceId: voided.id, kind: 'voided', message: voided.payment_link_id ? `Voided; payment link ${voided.payment_link_id} is being deactivated.` : 'Voided.', at: now, dedupeKey: 'voided' });
+    await addTimelineEntry(trx, {
+      invoiceId: voided.id,
+      kind: 'voided',
+      message: voided.payment_link_id ? `Voided; payment link ${voided.payment_link_id} is being deactivated.` : 'Voided.',
+      at: now,
+      dedupeKey: 'voided',
+    });
     return voided;
   });
   ctx.bus.emit('jobs-enqueued');

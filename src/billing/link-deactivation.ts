@@ -10,7 +10,11 @@ export async function deactivateInvoiceLink(ctx: AppContext, invoiceId: string):
   if (!invoice || !invoice.payment_link_id || !invoice.payment_link_active) return;
   const connection = await findConnection(ctx.store.db, invoice.connection_id);
   if (!connection || connection.disconnected_at) {
-    throw new AppError({ code: 'connection_disconnected', retryable: false, message: `Connection ${invoice.connection_id} is disconnected; deactivate payment link ${invoice.payment_link_id} in Stripe Dashboard → Payment Links.` });
+    throw new AppError({
+      code: 'connection_disconnected',
+      retryable: false,
+      message: `Connection ${invoice.connection_id} is disconnected; deactivate payment link ${invoice.payment_link_id} in Stripe Dashboard → Payment Links.`,
+    });
   }
   const outcome = await deactivatePaymentLink(ctx, connection, invoice.payment_link_id);
   const now = ctx.now();
@@ -19,7 +23,10 @@ export async function deactivateInvoiceLink(ctx: AppContext, invoiceId: string):
     await addTimelineEntry(trx, {
       invoiceId: invoice.id,
       kind: 'link_deactivated',
-      message: outcome === 'missing' ? `Payment link ${invoice.payment_link_id} no longer exists in Stripe; nothing left to deactivate.` : `Payment link ${invoice.payment_link_id} deactivated, so it cannot be paid again.`,
+      message:
+        outcome === 'missing'
+          ? `Payment link ${invoice.payment_link_id} no longer exists in Stripe; nothing left to deactivate.`
+          : `Payment link ${invoice.payment_link_id} deactivated, so it cannot be paid again.`,
       at: now,
       dedupeKey: `link_deactivated:${invoice.payment_link_id}`,
     });

@@ -49,7 +49,12 @@ function stripeFailure(error: unknown, doing: string): AppError {
     });
   }
   if (failure.kind === 'authentication') {
-    return new AppError({ code: 'key_rejected_by_stripe', status: 422, message: `Stripe rejected the connection's key while ${doing}. Rotate the key (PATCH the connection's secret_key).`, cause: error });
+    return new AppError({
+      code: 'key_rejected_by_stripe',
+      status: 422,
+      message: `Stripe rejected the connection's key while ${doing}. Rotate the key (PATCH the connection's secret_key).`,
+      cause: error,
+    });
   }
   return fromStripeError(error, doing);
 }
@@ -100,7 +105,11 @@ export async function createInvoicePaymentLink(
 }
 
 /** Turns the link off so the customer cannot pay twice. Idempotent: an inactive or deleted link is fine. */
-export async function deactivatePaymentLink(ctx: AppContext, connection: ConnectionRow, linkId: string): Promise<'deactivated' | 'missing'> {
+export async function deactivatePaymentLink(
+  ctx: AppContext,
+  connection: ConnectionRow,
+  linkId: string,
+): Promise<'deactivated' | 'missing'> {
   try {
     await stripeFor(ctx, connection).paymentLinks.update(linkId, { active: false });
     return 'deactivated';

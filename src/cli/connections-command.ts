@@ -66,7 +66,7 @@ function setActive(isActive: boolean) {
 }
 
 export function registerConnectionCommands(program: Command): void {
-  const connections = program.command('connections').description('connect and manage tenants\' Stripe accounts');
+  const connections = program.command('connections').description("connect and manage tenants' Stripe accounts");
 
   connections
     .command('add')
@@ -90,26 +90,40 @@ export function registerConnectionCommands(program: Command): void {
           webhook_secret: options.webhookSecret,
           account_id: options.accountId,
           webhook_setup: options.manual ? 'manual' : 'auto',
-          features: options.features ? String(options.features).split(',').map((f: string) => f.trim()) : undefined,
+          features: options.features
+            ? String(options.features)
+                .split(',')
+                .map((f: string) => f.trim())
+            : undefined,
           environment: options.environment,
         });
         if (!parsed.success) throw validationError(parsed.error);
         const { row, reconnected } = await connectAccount(ctx, options.tenant, parsed.data);
-        if (reconnected && !options.json) process.stdout.write('This account was already connected for the tenant: updated that connection.\n');
+        if (reconnected && !options.json)
+          process.stdout.write('This account was already connected for the tenant: updated that connection.\n');
         printConnection(await viewConnection(ctx, row), options.json);
       }),
     );
 
   connections
     .command('list')
-    .description('list a tenant\'s connections')
+    .description("list a tenant's connections")
     .requiredOption('--tenant <tenant_id>', 'the tenant id (ten_…)')
     .option('--json', 'print JSON')
     .action((options: { tenant: string; json?: boolean }) =>
       withContext(async (ctx) => {
         const views = await Promise.all((await listConnections(ctx, options.tenant)).map((row) => viewConnection(ctx, row)));
         if (options.json) printJson(views);
-        else printTable(views as unknown as Record<string, unknown>[], ['id', 'name', 'mode', 'environment', 'status', 'secret_key_hint', 'last_event_at']);
+        else
+          printTable(views as unknown as Record<string, unknown>[], [
+            'id',
+            'name',
+            'mode',
+            'environment',
+            'status',
+            'secret_key_hint',
+            'last_event_at',
+          ]);
       }),
     );
 
@@ -135,7 +149,10 @@ export function registerConnectionCommands(program: Command): void {
         if (options.name !== undefined) input.name = options.name;
         if (options.secretKey !== undefined) input.secret_key = options.secretKey;
         if (options.webhookSecret !== undefined) input.webhook_secret = options.webhookSecret;
-        if (options.features !== undefined) input.features = String(options.features).split(',').map((f) => f.trim());
+        if (options.features !== undefined)
+          input.features = String(options.features)
+            .split(',')
+            .map((f) => f.trim());
         const parsed = updateConnectionInput.safeParse(input);
         if (!parsed.success) throw validationError(parsed.error);
         const row = await changeConnection(ctx, await connectionById(ctx, id), parsed.data as UpdateConnectionInput);
@@ -148,7 +165,9 @@ export function registerConnectionCommands(program: Command): void {
     .description('re-run the key check, the permission preflight and the webhook endpoint drift check')
     .option('--json', 'print JSON')
     .action((id: string, options: { json?: boolean }) =>
-      withContext(async (ctx) => printConnection(await viewConnection(ctx, await checkConnection(ctx, await connectionById(ctx, id))), options.json)),
+      withContext(async (ctx) =>
+        printConnection(await viewConnection(ctx, await checkConnection(ctx, await connectionById(ctx, id))), options.json),
+      ),
     );
 
   connections
@@ -156,11 +175,21 @@ export function registerConnectionCommands(program: Command): void {
     .description('restore the webhook endpoint Paybridge manages (recreates it if it was deleted in Stripe)')
     .option('--json', 'print JSON')
     .action((id: string, options: { json?: boolean }) =>
-      withContext(async (ctx) => printConnection(await viewConnection(ctx, await repairConnection(ctx, await connectionById(ctx, id))), options.json)),
+      withContext(async (ctx) =>
+        printConnection(await viewConnection(ctx, await repairConnection(ctx, await connectionById(ctx, id))), options.json),
+      ),
     );
 
-  connections.command('disable <connection_id>').description('pause processing; events are kept as paused').option('--json').action(setActive(false));
-  connections.command('enable <connection_id>').description('resume processing, paused events included').option('--json').action(setActive(true));
+  connections
+    .command('disable <connection_id>')
+    .description('pause processing; events are kept as paused')
+    .option('--json')
+    .action(setActive(false));
+  connections
+    .command('enable <connection_id>')
+    .description('resume processing, paused events included')
+    .option('--json')
+    .action(setActive(true));
 
   connections
     .command('remove <connection_id>')

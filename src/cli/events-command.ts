@@ -29,7 +29,13 @@ export function registerEventCommands(program: Command): void {
         }
         const requeued = await requeueEvents(
           ctx.store.db,
-          { tenantId: options.tenant, ids: options.id, status: options.status as EventStatus | undefined, type: options.type, connectionId: options.connection },
+          {
+            tenantId: options.tenant,
+            ids: options.id,
+            status: options.status as EventStatus | undefined,
+            type: options.type,
+            connectionId: options.connection,
+          },
           ctx.now(),
         );
         process.stdout.write(`requeued ${requeued} event(s)\n`);

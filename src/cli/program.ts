@@ -10,7 +10,7 @@ import { registerTenantCommands } from './tenants-command';
 /** The `paybridge` command line; every command has --help. Configuration comes from PAYBRIDGE_* variables. */
 export function buildCli(): Command {
   const program = new Command('paybridge')
-    .description('Paybridge — Stripe connections, webhooks and billing state for your platform\'s tenants')
+    .description("Paybridge — Stripe connections, webhooks and billing state for your platform's tenants")
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)');
   registerServeCommand(program);

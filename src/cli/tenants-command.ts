@@ -10,7 +10,7 @@ export function registerTenantCommands(program: Command): void {
   tenants
     .command('create')
     .description('create a tenant')
-    .requiredOption('--name <name>', 'the tenant\'s display name')
+    .requiredOption('--name <name>', "the tenant's display name")
     .option('--json', 'print JSON')
     .action((options: { name: string; json?: boolean }) =>
       withContext(async (ctx) => {
@@ -32,7 +32,11 @@ export function registerTenantCommands(program: Command): void {
         if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Error('--limit must be a whole number from 1 to 1000');
         const rows = await listTenants(ctx.store.db, { limit });
         if (options.json) printJson(rows);
-        else printTable(rows.map((row) => ({ ...row, created_at: row.created_at.toISOString() })), ['id', 'name', 'created_at']);
+        else
+          printTable(
+            rows.map((row) => ({ ...row, created_at: row.created_at.toISOString() })),
+            ['id', 'name', 'created_at'],
+          );
       }),
     );
 

@@ -12,7 +12,9 @@ export async function withContext<T>(body: (ctx: AppContext) => Promise<T>): Pro
   let ctx: AppContext | undefined;
   try {
     const config = loadConfig();
-    ctx = await buildContext(config, { logger: createLogger({ level: process.env.PAYBRIDGE_LOG_LEVEL ?? 'warn', destination: process.stderr as never }) });
+    ctx = await buildContext(config, {
+      logger: createLogger({ level: process.env.PAYBRIDGE_LOG_LEVEL ?? 'warn', destination: process.stderr as never }),
+    });
     return await body(ctx);
   } catch (error) {
     reportCliError(error);
@@ -51,7 +53,11 @@ export function printTable(rows: Record<string, unknown>[], columns: string[]): 
   }
   const cell = (value: unknown) => (value === null || value === undefined ? '-' : String(value));
   const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => cell(row[column]).length)));
-  const line = (values: string[]) => values.map((value, i) => value.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((value, i) => value.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   process.stdout.write(`${line(columns.map((column) => column.toUpperCase()))}\n`);
   for (const row of rows) process.stdout.write(`${line(columns.map((column) => cell(row[column])))}\n`);
 }

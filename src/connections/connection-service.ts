@@ -3,7 +3,13 @@ import { bindingFor } from '../crypto/sealed-columns';
 import { secretHint } from '../crypto/tokens';
 import { AppError, notFound } from '../errors';
 import { newId } from '../ids';
-import { findTenantConnection, insertConnection, listAllLiveConnections, listTenantConnections, updateConnection } from '../store/connections';
+import {
+  findTenantConnection,
+  insertConnection,
+  listAllLiveConnections,
+  listTenantConnections,
+  updateConnection,
+} from '../store/connections';
 import type { ConnectionRow, ConnectionUpdate, PermissionReport } from '../store/schema';
 import { listActiveSigningSecrets } from '../store/signing-secrets';
 import { findTenant } from '../store/tenants';
@@ -56,14 +62,19 @@ async function setupReasons(ctx: AppContext, row: ConnectionRow, update?: Reason
     for (let i = reasons.length - 1; i >= 0; i -= 1) if (reasons[i]!.startsWith(ENDPOINT_REASON)) reasons.splice(i, 1);
     if (secrets.length === 0) {
       reasons.push(
-        'webhook_secret_missing: add a webhook endpoint in Stripe for this connection\'s webhook_url with the events in enabled_events, then paste its signing secret (whsec_…) as webhook_secret',
+        "webhook_secret_missing: add a webhook endpoint in Stripe for this connection's webhook_url with the events in enabled_events, then paste its signing secret (whsec_…) as webhook_secret",
       );
     }
   }
   return reasons;
 }
 
-async function saveWithStatus(ctx: AppContext, row: ConnectionRow, changes: ConnectionUpdate = {}, update?: ReasonUpdate): Promise<ConnectionRow> {
+async function saveWithStatus(
+  ctx: AppContext,
+  row: ConnectionRow,
+  changes: ConnectionUpdate = {},
+  update?: ReasonUpdate,
+): Promise<ConnectionRow> {
   const merged = { ...row, ...changes } as ConnectionRow;
   const reasons = await setupReasons(ctx, merged, update);
   const status = deriveStatus({ ...merged, status_reasons: reasons });
@@ -111,19 +122,35 @@ async function verifyKey(
   const stripe = ctx.stripe(secretKey);
   const { restricted } = parseSecretKey(secretKey);
   const { accountId } = await checkKeyWithStripe(stripe, secretHint(secretKey), options.field);
-  const preflight = await runPreflight(stripe, { features: options.features, webhookSetup: options.webhookSetup, restricted, now: ctx.now() });
+  const preflight = await runPreflight(stripe, {
+    features: options.features,
+    webhookSetup: options.webhookSetup,
+    restricted,
+    now: ctx.now(),
+  });
   return { accountId, preflight };
 }
 
 function requireReachableUrl(ctx: AppContext, mode: Mode): void {
-  requirePublicWebhookUrl({ url: ctx.config.publicUrl, publicUrl: ctx.config.publicUrl, mode, sandbox: isSandboxApiBase(ctx.config.stripeApiBase) });
+  requirePublicWebhookUrl({
+    url: ctx.config.publicUrl,
+    publicUrl: ctx.config.publicUrl,
+    mode,
+    sandbox: isSandboxApiBase(ctx.config.stripeApiBase),
+  });
 }
 
 function openSecretKey(ctx: AppContext, row: ConnectionRow): string {
   return ctx.secrets.open(row.secret_key_sealed, bindingFor('connections', row.id));
 }
 
-async function findSameAccount(ctx: AppContext, tenantId: string, accountId: string, mode: Mode, environment: string | null): Promise<ConnectionRow | undefined> {
+async function findSameAccount(
+  ctx: AppContext,
+  tenantId: string,
+  accountId: string,
+  mode: Mode,
+  environment: string | null,
+): Promise<ConnectionRow | undefined> {
   const rows = await listTenantConnections(ctx.store.db, tenantId);
   return rows.find((row) => row.account_id === accountId && row.mode === mode && (row.environment ?? null) === environment);
 }
@@ -192,12 +219,19 @@ export async function createConnection(ctx: AppContext, tenantId: string, input:
 }
 
 /** Registers or reconciles the endpoint (auto) and saves the permission report and reasons. */
-async function finishSetup(ctx: AppContext, row: ConnectionRow, preflight: PreflightResult, stripe: ReturnType<AppContext['stripe']>): Promise<ConnectionRow> {
+async function finishSetup(
+  ctx: AppContext,
+  row: ConnectionRow,
+  preflight: PreflightResult,
+  stripe: ReturnType<AppContext['stripe']>,
+): Promise<ConnectionRow> {
   let endpointReasons: string[] = [];
   let current = row;
   if (row.webhook_setup === 'auto' && !row.disconnected_at) {
     if (preflight.report.missing.includes('rak_webhook_write')) {
-      endpointReasons = [`${ENDPOINT_REASON}not_created: the key may not manage webhook endpoints (rak_webhook_write), so Stripe sends no events. Grant Webhook Endpoints → Write, then POST /api/v1/tenants/${row.tenant_id}/connections/${row.id}/repair.`];
+      endpointReasons = [
+        `${ENDPOINT_REASON}not_created: the key may not manage webhook endpoints (rak_webhook_write), so Stripe sends no events. Grant Webhook Endpoints → Write, then POST /api/v1/tenants/${row.tenant_id}/connections/${row.id}/repair.`,
+      ];
     } else {
       const outcome = await trySyncEndpoint(ctx, row, stripe);
       current = outcome.row;
@@ -205,13 +239,24 @@ async function finishSetup(ctx: AppContext, row: ConnectionRow, preflight: Prefl
       preflight = withMissing(preflight, outcome.missingPermission, ctx.now());
     }
   }
-  return saveWithStatus(ctx, current, { permissions: JSON.stringify(preflight.report) }, {
-    prefixes: [PERMISSIONS_REASON, ENDPOINT_REASON, KEY_REASON],
-    reasons: [...permissionReason(preflight, row), ...endpointReasons],
-  });
+  return saveWithStatus(
+    ctx,
+    current,
+    { permissions: JSON.stringify(preflight.report) },
+    {
+      prefixes: [PERMISSIONS_REASON, ENDPOINT_REASON, KEY_REASON],
+      reasons: [...permissionReason(preflight, row), ...endpointReasons],
+    },
+  );
 }
 
-async function reconnect(ctx: AppContext, row: ConnectionRow, input: CreateConnectionInput, features: Feature[], verified: Verified): Promise<ConnectionRow> {
+async function reconnect(
+  ctx: AppContext,
+  row: ConnectionRow,
+  input: CreateConnectionInput,
+  features: Feature[],
+  verified: Verified,
+): Promise<ConnectionRow> {
   const stripe = ctx.stripe(input.secret_key);
   if (row.webhook_setup === 'auto' && input.webhook_setup === 'manual') {
     // The admin takes over the endpoint: Paybridge's own would deliver every event twice.
@@ -234,7 +279,11 @@ async function reconnect(ctx: AppContext, row: ConnectionRow, input: CreateConne
 
 function refuseDisconnected(row: ConnectionRow): void {
   if (row.disconnected_at) {
-    throw new AppError({ code: 'connection_disconnected', status: 409, message: 'This connection was disconnected; its history stays readable but it cannot change. Create a new connection instead.' });
+    throw new AppError({
+      code: 'connection_disconnected',
+      status: 409,
+      message: 'This connection was disconnected; its history stays readable but it cannot change. Create a new connection instead.',
+    });
   }
 }
 
@@ -245,7 +294,12 @@ export async function changeConnection(ctx: AppContext, row: ConnectionRow, inpu
   if (input.secret_key !== undefined) {
     const { mode } = parseSecretKey(input.secret_key);
     if (mode !== row.mode) {
-      throw new AppError({ code: 'mode_mismatch', status: 422, field: 'secret_key', message: `This connection is in ${row.mode} mode; the new key is a ${mode} key. Create a separate connection for ${mode} mode.` });
+      throw new AppError({
+        code: 'mode_mismatch',
+        status: 422,
+        field: 'secret_key',
+        message: `This connection is in ${row.mode} mode; the new key is a ${mode} key. Create a separate connection for ${mode} mode.`,
+      });
     }
     secretKey = input.secret_key;
   }
@@ -261,7 +315,11 @@ export async function changeConnection(ctx: AppContext, row: ConnectionRow, inpu
   let preflight: PreflightResult | undefined;
   if (secretKey !== undefined || featuresChanged) {
     const key = secretKey ?? openSecretKey(ctx, row);
-    const verified = await verifyKey(ctx, key, { features, webhookSetup: row.webhook_setup, field: secretKey !== undefined ? 'secret_key' : 'features' });
+    const verified = await verifyKey(ctx, key, {
+      features,
+      webhookSetup: row.webhook_setup,
+      field: secretKey !== undefined ? 'secret_key' : 'features',
+    });
     if (secretKey !== undefined) {
       requireSameAccount(verified.accountId, row.account_id, 'secret_key');
       changes.secret_key_sealed = ctx.secrets.seal(secretKey, bindingFor('connections', row.id));
@@ -281,7 +339,12 @@ export async function changeConnection(ctx: AppContext, row: ConnectionRow, inpu
   if (secretKey !== undefined) ctx.logger.info({ connectionId: row.id }, 'API key rotated');
   if (!featuresChanged && saved.webhook_setup === 'auto' && saved.webhook_endpoint) {
     // Only the key changed: the endpoint stays as it is, so just refresh the report.
-    return saveWithStatus(ctx, saved, { permissions: JSON.stringify(preflight.report) }, { prefixes: [PERMISSIONS_REASON, KEY_REASON], reasons: permissionReason(preflight, saved) });
+    return saveWithStatus(
+      ctx,
+      saved,
+      { permissions: JSON.stringify(preflight.report) },
+      { prefixes: [PERMISSIONS_REASON, KEY_REASON], reasons: permissionReason(preflight, saved) },
+    );
   }
   return finishSetup(ctx, saved, preflight, ctx.stripe(secretKey ?? openSecretKey(ctx, saved)));
 }
@@ -300,10 +363,17 @@ export async function checkConnection(ctx: AppContext, row: ConnectionRow): Prom
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== 'key_rejected_by_stripe') throw error;
     const unchecked: PermissionReport = { ...row.permissions, ok: false, checked: false, checked_at: ctx.now().toISOString() };
-    return saveWithStatus(ctx, row, { permissions: JSON.stringify(unchecked) }, {
-      prefixes: [KEY_REASON],
-      reasons: [`${KEY_REASON}: Stripe no longer accepts the key ${row.secret_key_hint} (rolled or deleted); nothing can be called or checked. Paste a current key with PATCH secret_key.`],
-    });
+    return saveWithStatus(
+      ctx,
+      row,
+      { permissions: JSON.stringify(unchecked) },
+      {
+        prefixes: [KEY_REASON],
+        reasons: [
+          `${KEY_REASON}: Stripe no longer accepts the key ${row.secret_key_hint} (rolled or deleted); nothing can be called or checked. Paste a current key with PATCH secret_key.`,
+        ],
+      },
+    );
   }
   const changes: ConnectionUpdate = {};
   if (!row.account_id && verified.accountId) changes.account_id = verified.accountId;
@@ -352,10 +422,15 @@ export async function disconnectConnection(ctx: AppContext, row: ConnectionRow):
   if (row.disconnected_at) return row;
   let reason: string | null = null;
   if (row.webhook_endpoint) reason = await removeEndpoint(ctx, row, ctx.stripe(openSecretKey(ctx, row)));
-  return saveWithStatus(ctx, row, { disconnected_at: ctx.now(), is_active: false, ...(reason ? {} : { webhook_endpoint: JSON.stringify(null) }) }, {
-    prefixes: [ENDPOINT_REASON],
-    reasons: reason ? [reason] : [],
-  });
+  return saveWithStatus(
+    ctx,
+    row,
+    { disconnected_at: ctx.now(), is_active: false, ...(reason ? {} : { webhook_endpoint: JSON.stringify(null) }) },
+    {
+      prefixes: [ENDPOINT_REASON],
+      reasons: reason ? [reason] : [],
+    },
+  );
 }
 
 export async function listConnections(ctx: AppContext, tenantId: string): Promise<ConnectionRow[]> {

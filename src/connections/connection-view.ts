@@ -18,13 +18,28 @@ export const connectionView = z
     webhook_setup: z.enum(['auto', 'manual']),
     webhook_url: z.string(),
     webhook_status: z.enum(['no_signing_secret', 'waiting_for_first_event', 'receiving']),
-    webhook_instructions: z.string().nullable().openapi({ description: 'Manual setup: what to paste into Stripe, step by step; null when Paybridge manages the endpoint.' }),
+    webhook_instructions: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Manual setup: what to paste into Stripe, step by step; null when Paybridge manages the endpoint.' }),
     webhook_endpoint: z
-      .object({ id: z.string(), status: z.string(), url: z.string(), enabled_events: z.array(z.string()), api_version: z.string().nullable() })
+      .object({
+        id: z.string(),
+        status: z.string(),
+        url: z.string(),
+        enabled_events: z.array(z.string()),
+        api_version: z.string().nullable(),
+      })
       .nullable(),
     signing_secrets: z.array(z.object({ hint: z.string(), created_at: z.string(), expires_at: z.string().nullable() })),
     enabled_events: z.array(z.string()),
-    permissions: z.object({ ok: z.boolean(), checked: z.boolean(), missing: z.array(z.string()), required_writes: z.array(z.string()), checked_at: z.string().nullable() }),
+    permissions: z.object({
+      ok: z.boolean(),
+      checked: z.boolean(),
+      missing: z.array(z.string()),
+      required_writes: z.array(z.string()),
+      checked_at: z.string().nullable(),
+    }),
     features: z.array(z.string()),
     last_event_at: z.string().nullable(),
     created_at: z.string(),

@@ -116,12 +116,18 @@ export async function trySyncEndpoint(ctx: AppContext, row: ConnectionRow, strip
     if (failure.kind === 'permission') {
       return {
         row,
-        reasons: [`${ENDPOINT_REASON}not_created: the key may not manage webhook endpoints (rak_webhook_write), so Stripe will send no events. Grant Webhook Endpoints → Write to the restricted key, then ${repairHint(row)}.`],
+        reasons: [
+          `${ENDPOINT_REASON}not_created: the key may not manage webhook endpoints (rak_webhook_write), so Stripe will send no events. Grant Webhook Endpoints → Write to the restricted key, then ${repairHint(row)}.`,
+        ],
         missingPermission: 'rak_webhook_write',
       };
     }
     if (failure.kind === 'invalid_request') {
-      return { row, reasons: [`${ENDPOINT_REASON}not_created: Stripe refused the webhook endpoint: ${failure.message}`], missingPermission: null };
+      return {
+        row,
+        reasons: [`${ENDPOINT_REASON}not_created: Stripe refused the webhook endpoint: ${failure.message}`],
+        missingPermission: null,
+      };
     }
     throw fromStripeError(error, 'registering the webhook endpoint');
   }
@@ -136,7 +142,13 @@ export async function inspectEndpoint(ctx: AppContext, row: ConnectionRow, strip
   const recorded = row.webhook_endpoint;
   if (!recorded) {
     const reason = row.status_reasons.find((r) => r.startsWith(`${ENDPOINT_REASON}not_created`));
-    return { row, reasons: [reason ?? `${ENDPOINT_REASON}missing: no webhook endpoint is registered in Stripe for this connection; ${repairHint(row)}.`], missingPermission: null };
+    return {
+      row,
+      reasons: [
+        reason ?? `${ENDPOINT_REASON}missing: no webhook endpoint is registered in Stripe for this connection; ${repairHint(row)}.`,
+      ],
+      missingPermission: null,
+    };
   }
   let actual: Stripe.WebhookEndpoint | null;
   try {
@@ -146,14 +158,18 @@ export async function inspectEndpoint(ctx: AppContext, row: ConnectionRow, strip
     if (failure.kind !== 'permission') throw fromStripeError(error, 'checking the webhook endpoint');
     return {
       row,
-      reasons: [`${ENDPOINT_REASON}unchecked: the key may not read webhook endpoints (rak_webhook_write), so Paybridge cannot tell whether ${recorded.id} still delivers. Grant Webhook Endpoints → Write to the restricted key.`],
+      reasons: [
+        `${ENDPOINT_REASON}unchecked: the key may not read webhook endpoints (rak_webhook_write), so Paybridge cannot tell whether ${recorded.id} still delivers. Grant Webhook Endpoints → Write to the restricted key.`,
+      ],
       missingPermission: 'rak_webhook_write',
     };
   }
   if (!actual) {
     return {
       row: await updateConnection(ctx.store.db, row.id, { webhook_endpoint: JSON.stringify({ ...recorded, status: 'deleted' }) }),
-      reasons: [`${ENDPOINT_REASON}missing: the webhook endpoint ${recorded.id} was deleted in Stripe, so no events arrive; ${repairHint(row)}.`],
+      reasons: [
+        `${ENDPOINT_REASON}missing: the webhook endpoint ${recorded.id} was deleted in Stripe, so no events arrive; ${repairHint(row)}.`,
+      ],
       missingPermission: null,
     };
   }
@@ -162,7 +178,10 @@ export async function inspectEndpoint(ctx: AppContext, row: ConnectionRow, strip
   const kind = actual.status !== 'enabled' ? 'disabled' : 'changed';
   return {
     row: updated,
-    reasons: drift.length > 0 ? [`${ENDPOINT_REASON}${kind}: the webhook endpoint ${actual.id} changed in Stripe: ${drift.join('; ')}; ${repairHint(row)}.`] : [],
+    reasons:
+      drift.length > 0
+        ? [`${ENDPOINT_REASON}${kind}: the webhook endpoint ${actual.id} changed in Stripe: ${drift.join('; ')}; ${repairHint(row)}.`]
+        : [],
     missingPermission: null,
   };
 }
@@ -175,7 +194,10 @@ export async function removeEndpoint(ctx: AppContext, row: ConnectionRow, stripe
     await deleteEndpoint(stripe, recorded.id);
     return null;
   } catch (error) {
-    ctx.logger.warn({ connectionId: row.id, endpointId: recorded.id, err: describeStripeError(error).message }, 'could not delete webhook endpoint');
+    ctx.logger.warn(
+      { connectionId: row.id, endpointId: recorded.id, err: describeStripeError(error).message },
+      'could not delete webhook endpoint',
+    );
     return `${ENDPOINT_REASON}not_deleted: Paybridge could not delete the webhook endpoint ${recorded.id} (${describeStripeError(error).message}); delete it in Stripe Dashboard → Developers → Webhooks.`;
   }
 }

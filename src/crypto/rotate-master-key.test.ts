@@ -19,12 +19,23 @@ async function seed(h: TestHarness, box: SecretBox, count: number): Promise<Map<
     const secretKey = `sk_test_rotation${i}${id.slice(5)}`;
     await insertConnection(
       h.ctx.store.db,
-      manualConnectionRow({ id, tenantId: tenant.id, name: `c${i}`, secretKeySealed: box.seal(secretKey, bindingFor('connections', id)), secretKeyHint: 'sk_test_…', features: ['payments'] }),
+      manualConnectionRow({
+        id,
+        tenantId: tenant.id,
+        name: `c${i}`,
+        secretKeySealed: box.seal(secretKey, bindingFor('connections', id)),
+        secretKeyHint: 'sk_test_…',
+        features: ['payments'],
+      }),
     );
     expected.set(bindingFor('connections', id), secretKey);
     for (let j = 0; j < 2; j += 1) {
       const secret = `whsec_rotation${i}x${j}${id.slice(5)}`;
-      const row = await insertSigningSecret(h.ctx.store.db, { connectionId: id, seal: (secretId) => box.seal(secret, bindingFor('signing_secrets', secretId)), hint: 'whsec_…' });
+      const row = await insertSigningSecret(h.ctx.store.db, {
+        connectionId: id,
+        seal: (secretId) => box.seal(secret, bindingFor('signing_secrets', secretId)),
+        hint: 'whsec_…',
+      });
       expected.set(bindingFor('signing_secrets', row.id), secret);
     }
   }
@@ -35,7 +46,10 @@ async function seed(h: TestHarness, box: SecretBox, count: number): Promise<Map<
 async function sealedValues(h: TestHarness): Promise<{ binding: string; sealed: string }[]> {
   const values: { binding: string; sealed: string }[] = [];
   for (const entry of SEALED_COLUMNS) {
-    const rows = await sql<{ id: string; sealed: string }>`select id, ${sql.ref(entry.column)} as sealed from ${sql.table(entry.table)}`.execute(h.ctx.store.db);
+    const rows = await sql<{
+      id: string;
+      sealed: string;
+    }>`select id, ${sql.ref(entry.column)} as sealed from ${sql.table(entry.table)}`.execute(h.ctx.store.db);
     for (const row of rows.rows) values.push({ binding: entry.binding(row.id), sealed: row.sealed });
   }
   return values.sort((a, b) => a.binding.localeCompare(b.binding));
@@ -70,7 +84,11 @@ describeEachStore('master key rotation', (h) => {
     // before signing secrets, so the rotation has already rewritten rows when it meets this one.
     const stray = await db.selectFrom('signing_secrets').select('id').limit(1).executeTakeFirstOrThrow();
     const foreign = createSecretBox(generateMasterKey());
-    await db.updateTable('signing_secrets').set({ secret_sealed: foreign.seal('whsec_stray', bindingFor('signing_secrets', stray.id)) }).where('id', '=', stray.id).execute();
+    await db
+      .updateTable('signing_secrets')
+      .set({ secret_sealed: foreign.seal('whsec_stray', bindingFor('signing_secrets', stray.id)) })
+      .where('id', '=', stray.id)
+      .execute();
     const before = await sealedValues(h());
 
     await expect(rotateMasterKey(db, current, createSecretBox(generateMasterKey()))).rejects.toThrow(/sealed with master key/);

@@ -12,17 +12,27 @@ export interface RotationResult {
  * Re-seals every secret under the new master key in one transaction: either all of them move to the
  * new key or none do, so no secret is ever left readable only by a key the operator no longer has.
  */
-export async function rotateMasterKey(db: Db, from: SecretBox, to: SecretBox, onProgress?: (done: number) => void): Promise<RotationResult> {
+export async function rotateMasterKey(
+  db: Db,
+  from: SecretBox,
+  to: SecretBox,
+  onProgress?: (done: number) => void,
+): Promise<RotationResult> {
   const reencrypted: Record<string, number> = {};
   let total = 0;
   await db.transaction().execute(async (trx) => {
     for (const entry of SEALED_COLUMNS) {
-      const rows = await sql<{ id: string; sealed: string }>`select id, ${sql.ref(entry.column)} as sealed from ${sql.table(entry.table)} for update`.execute(trx);
+      const rows = await sql<{
+        id: string;
+        sealed: string;
+      }>`select id, ${sql.ref(entry.column)} as sealed from ${sql.table(entry.table)} for update`.execute(trx);
       let count = 0;
       for (const row of rows.rows) {
         const binding = entry.binding(row.id);
         const plaintext = from.open(row.sealed, binding);
-        await sql`update ${sql.table(entry.table)} set ${sql.ref(entry.column)} = ${to.seal(plaintext, binding)} where id = ${row.id}`.execute(trx);
+        await sql`update ${sql.table(entry.table)} set ${sql.ref(entry.column)} = ${to.seal(plaintext, binding)} where id = ${row.id}`.execute(
+          trx,
+        );
         count += 1;
         total += 1;
         onProgress?.(total);

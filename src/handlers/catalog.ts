@@ -3,5 +3,9 @@ import { recordObject } from './record-owned';
 
 /** Products and prices are synced for the whole account (imported catalog), deletions included. */
 export function registerCatalogHandlers(registry: HandlerRegistry): void {
-  registry.on('catalog', ['product.created', 'product.updated', 'product.deleted', 'price.created', 'price.updated', 'price.deleted'], recordObject);
+  registry.on(
+    'catalog',
+    ['product.created', 'product.updated', 'product.deleted', 'price.created', 'price.updated', 'price.deleted'],
+    recordObject,
+  );
 }

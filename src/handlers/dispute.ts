@@ -8,7 +8,13 @@ import { recordObject } from './record-owned';
 export function registerDisputeHandlers(registry: HandlerRegistry): void {
   registry.on(
     'dispute',
-    ['charge.dispute.created', 'charge.dispute.updated', 'charge.dispute.closed', 'charge.dispute.funds_withdrawn', 'charge.dispute.funds_reinstated'],
+    [
+      'charge.dispute.created',
+      'charge.dispute.updated',
+      'charge.dispute.closed',
+      'charge.dispute.funds_withdrawn',
+      'charge.dispute.funds_reinstated',
+    ],
     recordObject,
   );
 }

@@ -5,7 +5,10 @@ import type { EventHandler, HandlerInput, HandlerOutcome } from './types';
 export function guardOwnedObject(input: HandlerInput): HandlerOutcome | undefined {
   if (!input.object) return { status: 'ignored', reason: 'the event carries no object id, so there is nothing to apply' };
   if (input.object.outcome === 'superseded') {
-    return { status: 'ignored', reason: `superseded: a newer version of ${input.object.current.stripe_id} is already stored (from ${input.object.current.version_event_id})` };
+    return {
+      status: 'ignored',
+      reason: `superseded: a newer version of ${input.object.current.stripe_id} is already stored (from ${input.object.current.version_event_id})`,
+    };
   }
   const ownership = ownershipOf(input.event.data.object, input.connection);
   if (ownership.owner !== 'this_tenant') return notOursOutcome(input.event.data.object, ownership);
@@ -16,7 +19,10 @@ export function guardOwnedObject(input: HandlerInput): HandlerOutcome | undefine
 export const recordObject: EventHandler = async (input) => {
   if (!input.object) return { status: 'ignored', reason: 'the event carries no object id, so there is nothing to record' };
   if (input.object.outcome === 'superseded') {
-    return { status: 'ignored', reason: `superseded: a newer version of ${input.object.current.stripe_id} is already stored (from ${input.object.current.version_event_id})` };
+    return {
+      status: 'ignored',
+      reason: `superseded: a newer version of ${input.object.current.stripe_id} is already stored (from ${input.object.current.version_event_id})`,
+    };
   }
   return { status: 'processed', note: `${input.object.current.stripe_id} ${input.object.outcome.replace('_', ' ')}` };
 };

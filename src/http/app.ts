@@ -41,7 +41,10 @@ export function createApp(ctx: AppContext): OpenAPIHono<HonoEnv> {
     if (!c.res.headers.has('x-request-id')) c.header('X-Request-Id', requestId);
     // Path and status only: bodies and headers may carry keys, so they never reach the log.
     if (ctx.logger.isLevelEnabled('debug')) {
-      ctx.logger.debug({ requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+      ctx.logger.debug(
+        { requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+        'request',
+      );
     }
   });
 
@@ -66,7 +69,9 @@ export function createApp(ctx: AppContext): OpenAPIHono<HonoEnv> {
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 
-  app.notFound((c) => c.json(errorBody('route_not_found', `No route ${c.req.method} ${c.req.path}. See /api/openapi.json for the API.`), 404));
+  app.notFound((c) =>
+    c.json(errorBody('route_not_found', `No route ${c.req.method} ${c.req.path}. See /api/openapi.json for the API.`), 404),
+  );
   app.onError(handleError(ctx));
   return app;
 }

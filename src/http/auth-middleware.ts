@@ -10,11 +10,19 @@ export function requireToken(ctx: AppContext): MiddlewareHandler<HonoEnv> {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) {
-      throw new AppError({ code: 'unauthorized', status: 401, message: 'Send Authorization: Bearer <token> with the admin token or a tenant API key.' });
+      throw new AppError({
+        code: 'unauthorized',
+        status: 401,
+        message: 'Send Authorization: Bearer <token> with the admin token or a tenant API key.',
+      });
     }
     const principal = await resolvePrincipal(ctx, match[1]!);
     if (!principal) {
-      throw new AppError({ code: 'unauthorized', status: 401, message: 'The bearer token is not valid. Check for a typo or a revoked key; the admin token is printed once on first start.' });
+      throw new AppError({
+        code: 'unauthorized',
+        status: 401,
+        message: 'The bearer token is not valid. Check for a typo or a revoked key; the admin token is printed once on first start.',
+      });
     }
     c.set('principal', principal);
     await next();
@@ -33,7 +41,11 @@ export function requireTenantAccess(): MiddlewareHandler<HonoEnv> {
 export function requireAdmin(): MiddlewareHandler<HonoEnv> {
   return async (c, next) => {
     if (c.get('principal').kind !== 'admin') {
-      throw new AppError({ code: 'forbidden', status: 403, message: 'Only the admin token can do this; tenant API keys manage their own tenant only.' });
+      throw new AppError({
+        code: 'forbidden',
+        status: 403,
+        message: 'Only the admin token can do this; tenant API keys manage their own tenant only.',
+      });
     }
     await next();
   };

@@ -35,11 +35,19 @@ export function handleError(ctx: AppContext) {
     if (error instanceof HTTPException) {
       const malformedJson = /json/i.test(error.message);
       const code = malformedJson ? 'invalid_json' : error.status === 413 ? 'body_too_large' : 'bad_request';
-      const message = malformedJson ? 'The body is not valid JSON. Send a JSON object with Content-Type: application/json.' : error.message || 'The request was refused.';
+      const message = malformedJson
+        ? 'The body is not valid JSON. Send a JSON object with Content-Type: application/json.'
+        : error.message || 'The request was refused.';
       return c.json(errorBody(code, message), error.status as ContentfulStatusCode);
     }
     const requestId = c.get('requestId') as string | undefined;
     ctx.logger.error({ err: error, requestId, path: c.req.path }, 'unhandled error');
-    return c.json(errorBody('internal_error', `Something failed on our side; nothing was changed by this request unless it says so. Quote request id ${requestId ?? 'unknown'} when reporting it.`), 500);
+    return c.json(
+      errorBody(
+        'internal_error',
+        `Something failed on our side; nothing was changed by this request unless it says so. Quote request id ${requestId ?? 'unknown'} when reporting it.`,
+      ),
+      500,
+    );
   };
 }

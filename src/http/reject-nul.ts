@@ -31,7 +31,12 @@ export function rejectNulCharacters(): MiddlewareHandler<HonoEnv> {
       const path = findNul(body);
       if (path) {
         const field = path.join('.');
-        throw new AppError({ code: 'invalid_character', status: 422, field: field || undefined, message: `${field || 'The body'} ${NUL_MESSAGE}` });
+        throw new AppError({
+          code: 'invalid_character',
+          status: 422,
+          field: field || undefined,
+          message: `${field || 'The body'} ${NUL_MESSAGE}`,
+        });
       }
     }
     await next();

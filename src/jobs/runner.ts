@@ -50,7 +50,10 @@ export class JobRunner {
         const result = await this.runOnce();
         return result.done + result.retried + result.dead;
       },
-      { idlePollMs: this.options.idlePollMs, onError: (error) => this.ctx.logger.error({ err: error }, 'job runner could not claim jobs; retrying') },
+      {
+        idlePollMs: this.options.idlePollMs,
+        onError: (error) => this.ctx.logger.error({ err: error }, 'job runner could not claim jobs; retrying'),
+      },
     );
   }
 
@@ -68,7 +71,12 @@ export class JobRunner {
 
   /** Claims and runs one batch of due jobs. Tests drive this directly. */
   async runOnce(): Promise<JobRunResult> {
-    const jobs = await claimJobs(this.ctx.store.db, { runnerId: this.id, now: this.ctx.now(), leaseMs: this.options.leaseMs, limit: this.options.batchSize });
+    const jobs = await claimJobs(this.ctx.store.db, {
+      runnerId: this.id,
+      now: this.ctx.now(),
+      leaseMs: this.options.leaseMs,
+      limit: this.options.batchSize,
+    });
     const result: JobRunResult = { done: 0, retried: 0, dead: 0 };
     await inLanes(jobs, this.options.concurrency, async (job) => {
       result[await this.runJob(job)] += 1;
@@ -94,7 +102,11 @@ export class JobRunner {
     const handler = this.handlers[kind] as ((payload: unknown, job: JobRow) => Promise<void>) | undefined;
     const db = this.ctx.store.db;
     if (!handler) {
-      await finishJob(db, job, this.id, { status: 'dead', error: `no handler for job kind ${job.kind} (written by a newer version?)`, now: this.ctx.now() });
+      await finishJob(db, job, this.id, {
+        status: 'dead',
+        error: `no handler for job kind ${job.kind} (written by a newer version?)`,
+        now: this.ctx.now(),
+      });
       return 'dead';
     }
     try {
@@ -106,7 +118,14 @@ export class JobRunner {
       const policy = JOB_RETRY[kind];
       const dead = !isRetryable(error) || job.attempts >= job.max_attempts;
       const now = this.ctx.now();
-      await finishJob(db, job, this.id, dead ? { status: 'dead', error: message, now } : { status: 'pending', error: message, now, runAt: new Date(now.getTime() + retryDelayMs(job.attempts, policy)) });
+      await finishJob(
+        db,
+        job,
+        this.id,
+        dead
+          ? { status: 'dead', error: message, now }
+          : { status: 'pending', error: message, now, runAt: new Date(now.getTime() + retryDelayMs(job.attempts, policy)) },
+      );
       this.ctx.logger.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, dead, err: error }, 'job failed');
       return dead ? 'dead' : 'retried';
     }

@@ -18,13 +18,18 @@ export function createMailer(ctx: AppContext): Mailer {
   const smtpUrl = ctx.config.smtpUrl;
   const getTransport = () => {
     // Short timeouts: a stuck SMTP server must fail the attempt (and be retried), not hold the runner.
-    transport ??= nodemailer.createTransport(smtpUrl!, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as never);
+    transport ??= nodemailer.createTransport(smtpUrl!, {
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 20_000,
+    } as never);
     return transport;
   };
   return {
     async deliver(mailId) {
       const mail = await findMail(ctx.store.db, mailId);
-      if (!mail) throw new AppError({ code: 'mail_missing', message: `Mail ${mailId} no longer exists; nothing to send.`, retryable: false });
+      if (!mail)
+        throw new AppError({ code: 'mail_missing', message: `Mail ${mailId} no longer exists; nothing to send.`, retryable: false });
       if (mail.status === 'sent' || mail.status === 'captured') return;
       const attempts = mail.attempts + 1;
       if (!smtpUrl) {
@@ -32,12 +37,29 @@ export function createMailer(ctx: AppContext): Mailer {
         return;
       }
       try {
-        const info = await getTransport().sendMail({ from: ctx.config.mailFrom, to: mail.to_address, subject: mail.subject, text: mail.text_body });
-        await markMail(ctx.store.db, mail.id, { status: 'sent', transport: 'smtp', attempts, last_error: null, message_id: String(info.messageId ?? ''), sent_at: ctx.now() });
+        const info = await getTransport().sendMail({
+          from: ctx.config.mailFrom,
+          to: mail.to_address,
+          subject: mail.subject,
+          text: mail.text_body,
+        });
+        await markMail(ctx.store.db, mail.id, {
+          status: 'sent',
+          transport: 'smtp',
+          attempts,
+          last_error: null,
+          message_id: String(info.messageId ?? ''),
+          sent_at: ctx.now(),
+        });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         await markMail(ctx.store.db, mail.id, { status: 'pending', transport: 'smtp', attempts, last_error: message.slice(0, 1000) });
-        throw new AppError({ code: 'smtp_failed', message: `SMTP delivery of ${mail.id} failed: ${message}`, retryable: true, cause: error });
+        throw new AppError({
+          code: 'smtp_failed',
+          message: `SMTP delivery of ${mail.id} failed: ${message}`,
+          retryable: true,
+          cause: error,
+        });
       }
     },
     async close() {

@@ -11,10 +11,5 @@ export async function insertApiKey(db: Db, values: { tenantId: string; tokenHash
 }
 
 export async function findActiveApiKeyByHash(db: Db, tokenHash: string): Promise<ApiKey | undefined> {
-  return db
-    .selectFrom('api_keys')
-    .selectAll()
-    .where('token_hash', '=', tokenHash)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+  return db.selectFrom('api_keys').selectAll().where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).executeTakeFirst();
 }

@@ -12,9 +12,21 @@ export type IncomingEvent = Omit<NewEvent, 'id' | 'status' | 'attempts' | 'statu
 
 // Column order of the batch insert, with each column's array type for unnest().
 const INSERT_COLUMNS = [
-  ['id', 'text'], ['connection_id', 'text'], ['tenant_id', 'text'], ['stripe_event_id', 'text'], ['type', 'text'], ['livemode', 'bool'],
-  ['api_version', 'text'], ['stripe_created', 'int8'], ['object_id', 'text'], ['object_type', 'text'], ['payload', 'text'], ['source', 'text'],
-  ['status', 'text'], ['received_at', 'timestamptz'], ['next_attempt_at', 'timestamptz'],
+  ['id', 'text'],
+  ['connection_id', 'text'],
+  ['tenant_id', 'text'],
+  ['stripe_event_id', 'text'],
+  ['type', 'text'],
+  ['livemode', 'bool'],
+  ['api_version', 'text'],
+  ['stripe_created', 'int8'],
+  ['object_id', 'text'],
+  ['object_type', 'text'],
+  ['payload', 'text'],
+  ['source', 'text'],
+  ['status', 'text'],
+  ['received_at', 'timestamptz'],
+  ['next_attempt_at', 'timestamptz'],
 ] as const satisfies readonly (readonly [keyof NewEvent, string])[];
 
 /**
@@ -66,8 +78,24 @@ function filtered(db: Db, filter: EventFilter) {
 export type EventSummary = Omit<EventRow, 'payload' | 'locked_by' | 'locked_until'>;
 
 const summaryColumns = [
-  'id', 'connection_id', 'tenant_id', 'stripe_event_id', 'type', 'livemode', 'api_version', 'stripe_created', 'object_id',
-  'object_type', 'source', 'status', 'status_reason', 'attempts', 'last_error', 'next_attempt_at', 'received_at', 'processed_at',
+  'id',
+  'connection_id',
+  'tenant_id',
+  'stripe_event_id',
+  'type',
+  'livemode',
+  'api_version',
+  'stripe_created',
+  'object_id',
+  'object_type',
+  'source',
+  'status',
+  'status_reason',
+  'attempts',
+  'last_error',
+  'next_attempt_at',
+  'received_at',
+  'processed_at',
 ] as const;
 
 /** Newest first, keyset-paginated on (received_at, id). */
@@ -79,7 +107,9 @@ export async function listEvents(
   let query = filtered(db, filter).select(summaryColumns);
   if (page.before) {
     const { receivedAt, id } = page.before;
-    query = query.where((eb) => eb.or([eb('received_at', '<', receivedAt), eb.and([eb('received_at', '=', receivedAt), eb('id', '<', id)])]));
+    query = query.where((eb) =>
+      eb.or([eb('received_at', '<', receivedAt), eb.and([eb('received_at', '=', receivedAt), eb('id', '<', id)])]),
+    );
   }
   return query.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
 }

@@ -3,18 +3,40 @@ import type { CustomerRow, InvoiceLineRow, InvoiceRow, InvoiceStatus, PaymentRow
 import { newId } from '../ids';
 
 /** Reuses the tenant's customer with this external id (updating email and name), else creates one. */
-export async function upsertCustomer(db: Db, values: { tenantId: string; email: string; name: string; externalId: string | null; now: Date }): Promise<CustomerRow> {
+export async function upsertCustomer(
+  db: Db,
+  values: { tenantId: string; email: string; name: string; externalId: string | null; now: Date },
+): Promise<CustomerRow> {
   if (values.externalId !== null) {
     return db
       .insertInto('customers')
-      .values({ id: newId('customer'), tenant_id: values.tenantId, email: values.email, name: values.name, external_id: values.externalId, updated_at: values.now })
-      .onConflict((oc) => oc.columns(['tenant_id', 'external_id']).where('external_id', 'is not', null).doUpdateSet({ email: values.email, name: values.name, updated_at: values.now }))
+      .values({
+        id: newId('customer'),
+        tenant_id: values.tenantId,
+        email: values.email,
+        name: values.name,
+        external_id: values.externalId,
+        updated_at: values.now,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['tenant_id', 'external_id'])
+          .where('external_id', 'is not', null)
+          .doUpdateSet({ email: values.email, name: values.name, updated_at: values.now }),
+      )
       .returningAll()
       .executeTakeFirstOrThrow();
   }
   return db
     .insertInto('customers')
-    .values({ id: newId('customer'), tenant_id: values.tenantId, email: values.email, name: values.name, external_id: null, updated_at: values.now })
+    .values({
+      id: newId('customer'),
+      tenant_id: values.tenantId,
+      email: values.email,
+      name: values.name,
+      external_id: null,
+      updated_at: values.now,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -27,7 +49,10 @@ export async function insertInvoice(
   db: Db,
   // Pass created_at from the caller's clock (milliseconds): list cursors carry milliseconds, and the
   // column default's microseconds would make rows of one millisecond skip or repeat across pages.
-  invoice: Omit<InvoiceRow, 'amount_due' | 'created_at' | 'payment_link_active' | 'needs_refund_review'> & { amount_due: number; created_at?: Date },
+  invoice: Omit<InvoiceRow, 'amount_due' | 'created_at' | 'payment_link_active' | 'needs_refund_review'> & {
+    amount_due: number;
+    created_at?: Date;
+  },
   lines: { description: string; quantity: number; unit_amount: number; amount: number }[],
 ): Promise<InvoiceRow> {
   const row = await db.insertInto('invoices').values(invoice).returningAll().executeTakeFirstOrThrow();
@@ -58,7 +83,20 @@ export async function findInvoice(db: Db, id: string): Promise<InvoiceRow | unde
 export async function updateInvoice(
   db: Db,
   id: string,
-  changes: Partial<Pick<InvoiceRow, 'status' | 'payment_link_id' | 'payment_link_url' | 'payment_link_active' | 'needs_refund_review' | 'review_reason' | 'finalized_at' | 'paid_at' | 'voided_at'>> & { updated_at: Date },
+  changes: Partial<
+    Pick<
+      InvoiceRow,
+      | 'status'
+      | 'payment_link_id'
+      | 'payment_link_url'
+      | 'payment_link_active'
+      | 'needs_refund_review'
+      | 'review_reason'
+      | 'finalized_at'
+      | 'paid_at'
+      | 'voided_at'
+    >
+  > & { updated_at: Date },
   onlyIfStatus?: InvoiceStatus[],
 ): Promise<InvoiceRow | undefined> {
   let query = db.updateTable('invoices').set(changes).where('id', '=', id);
@@ -96,7 +134,10 @@ export async function listTenantInvoices(
 }
 
 /** Records a payment once per (invoice, provider payment id); undefined when it was already recorded. */
-export async function insertPaymentOnce(db: Db, values: Omit<PaymentRow, 'id' | 'created_at' | 'amount'> & { amount: number }): Promise<PaymentRow | undefined> {
+export async function insertPaymentOnce(
+  db: Db,
+  values: Omit<PaymentRow, 'id' | 'created_at' | 'amount'> & { amount: number },
+): Promise<PaymentRow | undefined> {
   return db
     .insertInto('payments')
     .values({ id: newId('payment'), ...values })
@@ -119,9 +160,10 @@ export async function addTimelineEntry(
     dedupe_key: values.dedupeKey ?? null,
     at: values.at,
   });
-  const inserted = await (values.dedupeKey
-    ? query.onConflict((oc) => oc.columns(['invoice_id', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
-    : query
+  const inserted = await (
+    values.dedupeKey
+      ? query.onConflict((oc) => oc.columns(['invoice_id', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
+      : query
   )
     .returning('id')
     .executeTakeFirst();

@@ -45,10 +45,19 @@ export async function claimJobs(db: Db, options: { runnerId: string; now: Date; 
       for update skip locked
     )
     returning *`.execute(db);
-  return result.rows.map((row) => ({ ...row, attempts: Number(row.attempts), payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload }));
+  return result.rows.map((row) => ({
+    ...row,
+    attempts: Number(row.attempts),
+    payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload,
+  }));
 }
 
-export async function finishJob(db: Db, job: JobRow, runnerId: string, outcome: { status: 'done' | 'dead' | 'pending'; error?: string; runAt?: Date; now: Date }): Promise<void> {
+export async function finishJob(
+  db: Db,
+  job: JobRow,
+  runnerId: string,
+  outcome: { status: 'done' | 'dead' | 'pending'; error?: string; runAt?: Date; now: Date },
+): Promise<void> {
   await db
     .updateTable('jobs')
     .set({

@@ -4,9 +4,21 @@ import type { MailRow } from './invoices-schema';
 export async function insertMail(
   db: Db,
   // Pass created_at from the caller's clock (milliseconds) so list cursors compare exactly.
-  values: { id: string; tenant_id: string; invoice_id: string | null; to_address: string; subject: string; text_body: string; created_at?: Date },
+  values: {
+    id: string;
+    tenant_id: string;
+    invoice_id: string | null;
+    to_address: string;
+    subject: string;
+    text_body: string;
+    created_at?: Date;
+  },
 ): Promise<MailRow> {
-  return db.insertInto('mail_messages').values({ ...values, status: 'pending' }).returningAll().executeTakeFirstOrThrow();
+  return db
+    .insertInto('mail_messages')
+    .values({ ...values, status: 'pending' })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function findMail(db: Db, id: string): Promise<MailRow | undefined> {
@@ -16,7 +28,14 @@ export async function findMail(db: Db, id: string): Promise<MailRow | undefined>
 export async function markMail(
   db: Db,
   id: string,
-  changes: { status: MailRow['status']; transport?: string; attempts: number; last_error?: string | null; message_id?: string | null; sent_at?: Date | null },
+  changes: {
+    status: MailRow['status'];
+    transport?: string;
+    attempts: number;
+    last_error?: string | null;
+    message_id?: string | null;
+    sent_at?: Date | null;
+  },
 ): Promise<void> {
   await db.updateTable('mail_messages').set(changes).where('id', '=', id).execute();
 }

@@ -8,7 +8,10 @@ import type { Db } from './database';
  * The round is due again after 90 % of the interval, so a process whose timer fires a little early
  * next time does not skip a round that the others also skip.
  */
-export async function claimMaintenanceRound(db: Db, round: { name: string; holder: string; now: Date; intervalMs: number }): Promise<boolean> {
+export async function claimMaintenanceRound(
+  db: Db,
+  round: { name: string; holder: string; now: Date; intervalMs: number },
+): Promise<boolean> {
   const nextDueAt = new Date(round.now.getTime() + Math.floor(round.intervalMs * 0.9));
   const claimed = await db
     .insertInto('maintenance_rounds')

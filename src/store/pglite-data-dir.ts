@@ -26,6 +26,9 @@ export async function ensurePgliteDataDir(dir: string): Promise<void> {
     await promisify(execFile)(process.execPath, ['-e', INIT_SCRIPT, entry, dir], { timeout: 120_000 });
   } catch (error) {
     const detail = (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
-    throw new Error(`Could not create the embedded database in ${dir}: ${detail}. Check that the directory is writable and has free space, or set PAYBRIDGE_DATABASE_URL to use PostgreSQL.`, { cause: error });
+    throw new Error(
+      `Could not create the embedded database in ${dir}: ${detail}. Check that the directory is writable and has free space, or set PAYBRIDGE_DATABASE_URL to use PostgreSQL.`,
+      { cause: error },
+    );
   }
 }

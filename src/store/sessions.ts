@@ -1,10 +1,10 @@
-import type { ColumnType, Selectable } from "kysely";
-import type { Db } from "./database";
+import type { ColumnType, Selectable } from 'kysely';
+import type { Db } from './database';
 
 /** The table lives here rather than in schema.ts: only the dashboard reads it. */
 export interface DashboardSessionsTable {
   id_hash: string;
-  principal_kind: "admin" | "tenant";
+  principal_kind: 'admin' | 'tenant';
   tenant_id: string | null;
   api_key_id: string | null;
   admin_token_hash: string | null;
@@ -15,14 +15,13 @@ export interface DashboardSessionsTable {
 
 export type DashboardSession = Selectable<DashboardSessionsTable>;
 
-const sessions = (db: Db) =>
-  db.withTables<{ dashboard_sessions: DashboardSessionsTable }>();
+const sessions = (db: Db) => db.withTables<{ dashboard_sessions: DashboardSessionsTable }>();
 
 export async function insertSession(
   db: Db,
   values: {
     idHash: string;
-    principalKind: "admin" | "tenant";
+    principalKind: 'admin' | 'tenant';
     tenantId: string | null;
     apiKeyId: string | null;
     adminTokenHash: string | null;
@@ -31,7 +30,7 @@ export async function insertSession(
   },
 ): Promise<void> {
   await sessions(db)
-    .insertInto("dashboard_sessions")
+    .insertInto('dashboard_sessions')
     .values({
       id_hash: values.idHash,
       principal_kind: values.principalKind,
@@ -56,38 +55,26 @@ export async function findLiveSession(
   currentAdminTokenHash: string | undefined,
 ): Promise<DashboardSession | undefined> {
   return sessions(db)
-    .selectFrom("dashboard_sessions as s")
-    .leftJoin("api_keys as k", "k.id", "s.api_key_id")
-    .selectAll("s")
-    .where("s.id_hash", "=", idHash)
-    .where("s.expires_at", ">", now)
+    .selectFrom('dashboard_sessions as s')
+    .leftJoin('api_keys as k', 'k.id', 's.api_key_id')
+    .selectAll('s')
+    .where('s.id_hash', '=', idHash)
+    .where('s.expires_at', '>', now)
     .where((eb) =>
       eb.or([
-        eb.and([
-          eb("s.principal_kind", "=", "admin"),
-          eb("s.admin_token_hash", "=", currentAdminTokenHash ?? ""),
-        ]),
-        eb.and([eb("k.id", "is not", null), eb("k.revoked_at", "is", null)]),
+        eb.and([eb('s.principal_kind', '=', 'admin'), eb('s.admin_token_hash', '=', currentAdminTokenHash ?? '')]),
+        eb.and([eb('k.id', 'is not', null), eb('k.revoked_at', 'is', null)]),
       ]),
     )
     .executeTakeFirst();
 }
 
 export async function deleteSession(db: Db, idHash: string): Promise<void> {
-  await sessions(db)
-    .deleteFrom("dashboard_sessions")
-    .where("id_hash", "=", idHash)
-    .execute();
+  await sessions(db).deleteFrom('dashboard_sessions').where('id_hash', '=', idHash).execute();
 }
 
 /** Housekeeping on sign-in, so the table never grows with dead sessions. */
-export async function deleteExpiredSessions(
-  db: Db,
-  now: Date,
-): Promise<number> {
-  const result = await sessions(db)
-    .deleteFrom("dashboard_sessions")
-    .where("expires_at", "<=", now)
-    .executeTakeFirst();
+export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> {
+  const result = await sessions(db).deleteFrom('dashboard_sessions').where('expires_at', '<=', now).executeTakeFirst();
   return Number(result.numDeletedRows);
 }

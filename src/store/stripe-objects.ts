@@ -27,7 +27,12 @@ const keyOf = (key: ObjectKey) => `${key.connectionId}/${key.stripeId}`;
 /** Raised when another transaction created an object this one meant to create; retrying the transaction resolves it. */
 export class ObjectCreatedMeanwhile extends AppError {
   constructor(ids: string[]) {
-    super({ code: 'object_created_meanwhile', status: 409, retryable: true, message: `${ids.join(', ')} was stored by another transaction at the same time; the event is retried` });
+    super({
+      code: 'object_created_meanwhile',
+      status: 409,
+      retryable: true,
+      message: `${ids.join(', ')} was stored by another transaction at the same time; the event is retried`,
+    });
   }
 }
 
@@ -55,7 +60,15 @@ export class ObjectVersions {
       select * from stripe_objects
       where (connection_id, stripe_id) in (select * from unnest(${keys.map((k) => k.connectionId)}::text[], ${keys.map((k) => k.stripeId)}::text[]))
       for update`.execute(trx);
-    return new ObjectVersions(locked, new Map(result.rows.map((row) => [keyOf({ connectionId: row.connection_id, stripeId: row.stripe_id }), { ...row, version_created: Number(row.version_created) }])));
+    return new ObjectVersions(
+      locked,
+      new Map(
+        result.rows.map((row) => [
+          keyOf({ connectionId: row.connection_id, stripeId: row.stripe_id }),
+          { ...row, version_created: Number(row.version_created) },
+        ]),
+      ),
+    );
   }
 
   apply(incoming: IncomingVersion): AppliedObject {
@@ -98,7 +111,11 @@ export class ObjectVersions {
         returning connection_id, stripe_id`.execute(trx);
       if (inserted.rows.length !== toCreate.length) {
         const stored = new Set(inserted.rows.map((row) => keyOf({ connectionId: row.connection_id, stripeId: row.stripe_id })));
-        throw new ObjectCreatedMeanwhile(toCreate.filter((row) => !stored.has(keyOf({ connectionId: row.connection_id, stripeId: row.stripe_id }))).map((row) => row.stripe_id));
+        throw new ObjectCreatedMeanwhile(
+          toCreate
+            .filter((row) => !stored.has(keyOf({ connectionId: row.connection_id, stripeId: row.stripe_id })))
+            .map((row) => row.stripe_id),
+        );
       }
     }
     if (toUpdate.length > 0) {
@@ -115,7 +132,13 @@ export class ObjectVersions {
 }
 
 function versionOf(row: StripeObjectRow): ObjectVersion {
-  return { created: Number(row.version_created), eventId: row.version_event_id, object: row.data, previous: row.version_previous, deleted: row.deleted };
+  return {
+    created: Number(row.version_created),
+    eventId: row.version_event_id,
+    object: row.data,
+    previous: row.version_previous,
+    deleted: row.deleted,
+  };
 }
 
 /** The rows as an unnest() of one typed array per column, aliased `u`. */

@@ -11,7 +11,9 @@ export type StripeClientFactory = (secretKey: string) => Stripe;
  * failures (connection errors, 409, 429, 5xx) and adds idempotency keys to POSTs when it does. A
  * 20 s timeout keeps a stuck call from holding a worker for the SDK's default 80 s.
  */
-export function createStripeClientFactory(options: { apiBase?: string; timeoutMs?: number; maxNetworkRetries?: number } = {}): StripeClientFactory {
+export function createStripeClientFactory(
+  options: { apiBase?: string; timeoutMs?: number; maxNetworkRetries?: number } = {},
+): StripeClientFactory {
   const base = options.apiBase ? new URL(options.apiBase) : undefined;
   const common = {
     maxNetworkRetries: options.maxNetworkRetries ?? 2,

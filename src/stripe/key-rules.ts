@@ -21,7 +21,11 @@ export function parseSecretKey(value: string, field = 'secret_key'): { mode: Mod
     );
   }
   if (key.startsWith('whsec_')) {
-    throw invalidField(field, 'webhook_secret_as_api_key', 'This is a webhook signing secret (whsec_…). Paste the secret key (sk_…) or restricted key (rk_…) here and the signing secret in webhook_secret.');
+    throw invalidField(
+      field,
+      'webhook_secret_as_api_key',
+      'This is a webhook signing secret (whsec_…). Paste the secret key (sk_…) or restricted key (rk_…) here and the signing secret in webhook_secret.',
+    );
   }
   const match = SECRET_KEY.exec(key);
   if (!match) {
@@ -37,11 +41,19 @@ export function parseSecretKey(value: string, field = 'secret_key'): { mode: Mod
 export function parsePublishableKey(value: string, field = 'publishable_key'): { mode: Mode } {
   const key = value.trim();
   if (/^(sk|rk)_/.test(key)) {
-    throw invalidField(field, 'secret_key_as_publishable', 'This is a secret key (sk_…/rk_…), not a publishable key. Paste the key that starts with pk_test_ or pk_live_, and keep the secret key in secret_key.');
+    throw invalidField(
+      field,
+      'secret_key_as_publishable',
+      'This is a secret key (sk_…/rk_…), not a publishable key. Paste the key that starts with pk_test_ or pk_live_, and keep the secret key in secret_key.',
+    );
   }
   const match = PUBLISHABLE_KEY.exec(key);
   if (!match) {
-    throw invalidField(field, 'invalid_key_format', 'A publishable key starts with pk_test_ or pk_live_ followed by letters and digits. Copy it from Stripe Dashboard → Developers → API keys.');
+    throw invalidField(
+      field,
+      'invalid_key_format',
+      'A publishable key starts with pk_test_ or pk_live_ followed by letters and digits. Copy it from Stripe Dashboard → Developers → API keys.',
+    );
   }
   return { mode: match[1] as Mode };
 }
@@ -56,16 +68,28 @@ export function checkSigningSecret(value: string, field = 'webhook_secret'): voi
     );
   }
   if (/^(sk|rk|pk)_/.test(secret)) {
-    throw invalidField(field, 'api_key_as_webhook_secret', 'This is an API key, not a webhook signing secret. The signing secret starts with whsec_ and is shown on the webhook endpoint\'s page in Stripe.');
+    throw invalidField(
+      field,
+      'api_key_as_webhook_secret',
+      "This is an API key, not a webhook signing secret. The signing secret starts with whsec_ and is shown on the webhook endpoint's page in Stripe.",
+    );
   }
   if (!SIGNING_SECRET.test(secret)) {
-    throw invalidField(field, 'invalid_webhook_secret_format', 'A webhook signing secret starts with whsec_ followed by letters and digits. Copy it again from the endpoint\'s page in Stripe (Signing secret → Reveal).');
+    throw invalidField(
+      field,
+      'invalid_webhook_secret_format',
+      "A webhook signing secret starts with whsec_ followed by letters and digits. Copy it again from the endpoint's page in Stripe (Signing secret → Reveal).",
+    );
   }
 }
 
 export function checkAccountId(value: string, field = 'account_id'): void {
   if (!ACCOUNT_ID.test(value.trim())) {
-    throw invalidField(field, 'invalid_account_id', 'A Stripe account id starts with acct_ (Stripe Dashboard → Settings → Account details).');
+    throw invalidField(
+      field,
+      'invalid_account_id',
+      'A Stripe account id starts with acct_ (Stripe Dashboard → Settings → Account details).',
+    );
   }
 }
 

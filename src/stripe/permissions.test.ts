@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { requiredPermissions } from './permissions';
 
 describe('required restricted-key permissions', () => {
-  it('asks for the strongest access per resource, by Stripe\'s names', () => {
+  it("asks for the strongest access per resource, by Stripe's names", () => {
     const names = requiredPermissions(['subscriptions', 'catalog'], 'auto').map((p) => p.name);
     expect(names).toEqual([
       'rak_checkout_session_write',

@@ -72,6 +72,11 @@ export function requiredPermissions(features: readonly Feature[], webhookSetup: 
     for (const resource of need.write) access.set(resource, 'write');
   }
   return [...access]
-    .map(([resource, level]) => ({ resource, access: level, name: permissionName(resource, level), label: `${STRIPE_RESOURCES[resource].label} → ${level === 'write' ? 'Write' : 'Read'}` }))
+    .map(([resource, level]) => ({
+      resource,
+      access: level,
+      name: permissionName(resource, level),
+      label: `${STRIPE_RESOURCES[resource].label} → ${level === 'write' ? 'Write' : 'Read'}`,
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -57,8 +57,10 @@ export function buildReport(required: readonly RequiredPermission[], missing: re
 
 /** "rak_plan_read (Prices → Read)" for messages, so an admin finds the switch in Stripe's form. */
 export function describePermissions(names: readonly string[], required: readonly RequiredPermission[]): string {
-  return names.map((name) => {
-    const known = required.find((p) => p.name === name);
-    return known ? `${name} (${known.label})` : name;
-  }).join(', ');
+  return names
+    .map((name) => {
+      const known = required.find((p) => p.name === name);
+      return known ? `${name} (${known.label})` : name;
+    })
+    .join(', ');
 }

@@ -16,7 +16,13 @@ export interface StripeFailure {
 
 export function describeStripeError(error: unknown): StripeFailure {
   if (!(error instanceof Stripe.errors.StripeError)) {
-    return { kind: 'unavailable', status: null, message: error instanceof Error ? error.message : String(error), permission: null, account: null };
+    return {
+      kind: 'unavailable',
+      status: null,
+      message: error instanceof Error ? error.message : String(error),
+      permission: null,
+      account: null,
+    };
   }
   const status = error.statusCode ?? null;
   const message = error.message;

@@ -19,7 +19,13 @@ export interface DesiredEndpoint {
 }
 
 export function endpointState(endpoint: Stripe.WebhookEndpoint): WebhookEndpointState {
-  return { id: endpoint.id, status: endpoint.status, url: endpoint.url, enabled_events: [...endpoint.enabled_events].sort(), api_version: endpoint.api_version };
+  return {
+    id: endpoint.id,
+    status: endpoint.status,
+    url: endpoint.url,
+    enabled_events: [...endpoint.enabled_events].sort(),
+    api_version: endpoint.api_version,
+  };
 }
 
 export function connectionOf(endpoint: Stripe.WebhookEndpoint): string | null {
@@ -35,7 +41,10 @@ function metadata(desired: DesiredEndpoint): Record<string, string> {
 }
 
 /** Creates the endpoint; the caller must store `secret` at once: Stripe shows it only in this response. */
-export async function createEndpoint(stripe: Stripe, desired: DesiredEndpoint): Promise<{ endpoint: Stripe.WebhookEndpoint; secret: string }> {
+export async function createEndpoint(
+  stripe: Stripe,
+  desired: DesiredEndpoint,
+): Promise<{ endpoint: Stripe.WebhookEndpoint; secret: string }> {
   const endpoint = await stripe.webhookEndpoints.create({
     url: desired.url,
     enabled_events: desired.events as Stripe.WebhookEndpointCreateParams.EnabledEvent[],
@@ -43,7 +52,12 @@ export async function createEndpoint(stripe: Stripe, desired: DesiredEndpoint): 
     description: desired.description,
     metadata: metadata(desired),
   });
-  if (!endpoint.secret) throw new AppError({ code: 'stripe_request_failed', status: 502, message: `Stripe created webhook endpoint ${endpoint.id} without returning its signing secret; delete it in Stripe and run repair.` });
+  if (!endpoint.secret)
+    throw new AppError({
+      code: 'stripe_request_failed',
+      status: 502,
+      message: `Stripe created webhook endpoint ${endpoint.id} without returning its signing secret; delete it in Stripe and run repair.`,
+    });
   return { endpoint, secret: endpoint.secret };
 }
 

@@ -27,8 +27,14 @@ describe('webhook URL reachability', () => {
   });
 
   it('allows loopback with the sandbox but never http:// in live mode', () => {
-    expect(() => requirePublicWebhookUrl({ url: 'http://127.0.0.1:8080', publicUrl: 'http://127.0.0.1:8080', mode: 'test', sandbox: true })).not.toThrow();
-    expect(() => requirePublicWebhookUrl({ url: 'http://127.0.0.1:8080', publicUrl: 'http://127.0.0.1:8080', mode: 'test', sandbox: false })).toThrow(/manual/);
-    expect(() => requirePublicWebhookUrl({ url: 'http://127.0.0.1:8080', publicUrl: 'http://127.0.0.1:8080', mode: 'live', sandbox: true })).toThrow(/https/);
+    expect(() =>
+      requirePublicWebhookUrl({ url: 'http://127.0.0.1:8080', publicUrl: 'http://127.0.0.1:8080', mode: 'test', sandbox: true }),
+    ).not.toThrow();
+    expect(() =>
+      requirePublicWebhookUrl({ url: 'http://127.0.0.1:8080', publicUrl: 'http://127.0.0.1:8080', mode: 'test', sandbox: false }),
+    ).toThrow(/manual/);
+    expect(() =>
+      requirePublicWebhookUrl({ url: 'http://127.0.0.1:8080', publicUrl: 'http://127.0.0.1:8080', mode: 'live', sandbox: true }),
+    ).toThrow(/https/);
   });
 });

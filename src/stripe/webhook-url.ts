@@ -4,7 +4,15 @@ import type { Mode } from './key-rules';
 
 function privateIpv4(ip: string): boolean {
   const [a, b] = ip.split('.').map(Number) as [number, number];
-  return a === 10 || a === 127 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+  return (
+    a === 10 ||
+    a === 127 ||
+    a === 0 ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 169 && b === 254) ||
+    (a === 100 && b >= 64 && b <= 127)
+  );
 }
 
 function privateIpv6(ip: string): boolean {
@@ -18,7 +26,8 @@ function privateIpv6(ip: string): boolean {
 /** Why Stripe could not deliver to `url`, or null when it looks reachable from the internet. */
 export function unreachableReason(url: string, mode: Mode): string | null {
   const parsed = new URL(url);
-  if (mode === 'live' && parsed.protocol !== 'https:') return 'live mode needs an https:// webhook URL (Stripe refuses http:// endpoints in live mode)';
+  if (mode === 'live' && parsed.protocol !== 'https:')
+    return 'live mode needs an https:// webhook URL (Stripe refuses http:// endpoints in live mode)';
   const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const ip = isIP(host);
   if (ip === 4 && privateIpv4(host)) return `${host} is a loopback or private address`;

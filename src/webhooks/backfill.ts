@@ -72,7 +72,9 @@ export async function backfillConnection(
   await ctx.store.db
     .insertInto('backfill_cursors')
     .values({ connection_id: connection.id, last_run_at: ctx.now(), last_result: JSON.stringify({ ...counts, error }) })
-    .onConflict((oc) => oc.column('connection_id').doUpdateSet({ last_run_at: ctx.now(), last_result: JSON.stringify({ ...counts, error }) }))
+    .onConflict((oc) =>
+      oc.column('connection_id').doUpdateSet({ last_run_at: ctx.now(), last_result: JSON.stringify({ ...counts, error }) }),
+    )
     .execute();
   forgetConnection(ctx, connection.id);
   return { connectionId: connection.id, since, ...counts, error };

@@ -42,7 +42,8 @@ export async function processEvents(scope: ProcessingScope, events: readonly Eve
     try {
       return await processTogether(scope, events);
     } catch (error) {
-      const cause = error instanceof LeaseLost ? 'lease_lost' : error instanceof ObjectCreatedMeanwhile ? 'object_created_meanwhile' : 'error';
+      const cause =
+        error instanceof LeaseLost ? 'lease_lost' : error instanceof ObjectCreatedMeanwhile ? 'object_created_meanwhile' : 'error';
       scope.ctx.metrics.chunkFallbacks.inc({ cause });
       scope.ctx.logger.debug({ err: error, events: events.length, cause }, 'chunk failed as a whole; processing its events one by one');
     }
@@ -109,7 +110,9 @@ async function processAlone(scope: ProcessingScope, event: EventRow): Promise<Pr
     const dead = !isRetryable(error) || attempt >= policy.maxAttempts;
     const outcome: ProcessOutcome = { status: dead ? 'dead' : 'failed', reason: error instanceof Error ? error.message : String(error) };
     const nextAttemptAt = new Date(ctx.now().getTime() + retryDelayMs(attempt, policy));
-    const written = await completeEvents(ctx.store.db, workerId, [{ eventId: event.id, ...outcome, nextAttemptAt, startedAt, finishedAt: ctx.now() }]);
+    const written = await completeEvents(ctx.store.db, workerId, [
+      { eventId: event.id, ...outcome, nextAttemptAt, startedAt, finishedAt: ctx.now() },
+    ]);
     ctx.logger.warn({ eventId: event.id, type: event.type, attempt, dead, err: error }, 'event processing failed');
     return written.has(event.id) ? { event, outcome } : undefined;
   }
@@ -128,8 +131,10 @@ async function decide(
   row: EventRow,
   connection: ConnectionRow | undefined,
 ): Promise<ProcessOutcome> {
-  if (!connection || connection.disconnected_at) return { status: 'ignored', reason: 'the connection was disconnected; its events are kept but not acted on' };
-  if (!connection.is_active) return { status: 'paused', reason: 'the connection is disabled; this event is processed when it is enabled again' };
+  if (!connection || connection.disconnected_at)
+    return { status: 'ignored', reason: 'the connection was disconnected; its events are kept but not acted on' };
+  if (!connection.is_active)
+    return { status: 'paused', reason: 'the connection is disabled; this event is processed when it is enabled again' };
   const registration = registry.get(row.type);
   if (!registration) return { status: 'ignored', reason: `Paybridge does not handle ${row.type} events (no feature uses them)` };
   const enabled = connection.features as Feature[];
@@ -155,5 +160,7 @@ async function decide(
         })
       : undefined;
   const outcome: HandlerOutcome = await registration.handle({ ctx, trx, event, eventRow: row, connection, object: applied });
-  return outcome.status === 'processed' ? { status: 'processed', reason: outcome.note ?? null } : { status: 'ignored', reason: outcome.reason };
+  return outcome.status === 'processed'
+    ? { status: 'processed', reason: outcome.note ?? null }
+    : { status: 'ignored', reason: outcome.reason };
 }

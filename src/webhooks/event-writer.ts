@@ -55,7 +55,10 @@ export class EventWriter {
 
   private async flush(batch: Pending[]): Promise<void> {
     try {
-      const stored = await insertEvents(this.db, batch.map((pending) => pending.event));
+      const stored = await insertEvents(
+        this.db,
+        batch.map((pending) => pending.event),
+      );
       const newlyStored: IncomingEvent[] = [];
       for (const pending of batch) {
         const key = `${pending.event.connection_id}/${pending.event.stripe_event_id}`;

@@ -17,13 +17,27 @@ export interface ObjectVersion {
 
 const ranks: Record<string, Record<string, number>> = {
   payment_intent: {
-    requires_payment_method: 10, requires_confirmation: 20, requires_action: 30, processing: 40, requires_capture: 50, canceled: 90, succeeded: 90,
+    requires_payment_method: 10,
+    requires_confirmation: 20,
+    requires_action: 30,
+    processing: 40,
+    requires_capture: 50,
+    canceled: 90,
+    succeeded: 90,
   },
   'checkout.session': { open: 10, complete: 80, expired: 90 },
   subscription: { incomplete: 10, trialing: 20, active: 30, past_due: 40, unpaid: 50, paused: 50, canceled: 90, incomplete_expired: 90 },
   invoice: { draft: 10, open: 20, uncollectible: 30, paid: 90, void: 90 },
   charge: { pending: 10, succeeded: 50, failed: 90 },
-  dispute: { warning_needs_response: 10, warning_under_review: 20, needs_response: 30, under_review: 40, warning_closed: 90, won: 90, lost: 90 },
+  dispute: {
+    warning_needs_response: 10,
+    warning_under_review: 20,
+    needs_response: 30,
+    under_review: 40,
+    warning_closed: 90,
+    won: 90,
+    lost: 90,
+  },
   refund: { requires_action: 10, pending: 20, succeeded: 90, failed: 90, canceled: 90 },
   payment_link: {},
 };

@@ -24,10 +24,14 @@ export function parseEventBody(text: string): ParseResult {
   const object = data?.object as Record<string, unknown> | undefined;
   // Stripe's ids start with evt_, but its own test-webhook templates use other shapes; any short,
   // printable id is accepted because dedupe only needs it to be stable.
-  if (typeof event.id !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(event.id)) return { ok: false, message: 'The event has no valid id (evt_…).' };
-  if (typeof event.type !== 'string' || !/^[a-z_]+(\.[a-z_]+)+$/.test(event.type)) return { ok: false, message: 'The event has no valid type such as invoice.paid.' };
-  if (!Number.isSafeInteger(event.created) || (event.created as number) < 0) return { ok: false, message: 'The event has no valid created timestamp.' };
-  if (typeof object !== 'object' || object === null || Array.isArray(object)) return { ok: false, message: 'The event has no data.object.' };
+  if (typeof event.id !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(event.id))
+    return { ok: false, message: 'The event has no valid id (evt_…).' };
+  if (typeof event.type !== 'string' || !/^[a-z_]+(\.[a-z_]+)+$/.test(event.type))
+    return { ok: false, message: 'The event has no valid type such as invoice.paid.' };
+  if (!Number.isSafeInteger(event.created) || (event.created as number) < 0)
+    return { ok: false, message: 'The event has no valid created timestamp.' };
+  if (typeof object !== 'object' || object === null || Array.isArray(object))
+    return { ok: false, message: 'The event has no data.object.' };
   if (event.livemode !== undefined && typeof event.livemode !== 'boolean') return { ok: false, message: 'livemode must be true or false.' };
   return {
     ok: true,

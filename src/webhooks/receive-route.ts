@@ -60,7 +60,13 @@ export function webhookRoutes(ctx: AppContext) {
     const incoming = nodeRequest(c);
     const header = (name: string) => (incoming ? joined(incoming.headers[name]) : c.req.header(name));
     if (Number(header('content-length') ?? 0) > limit) {
-      return refuse(c, 413, connectionId, 'body_too_large', `The body is larger than ${limit} bytes; Stripe events are far smaller. Raise PAYBRIDGE_WEBHOOK_BODY_LIMIT_BYTES if this is a genuine event.`);
+      return refuse(
+        c,
+        413,
+        connectionId,
+        'body_too_large',
+        `The body is larger than ${limit} bytes; Stripe events are far smaller. Raise PAYBRIDGE_WEBHOOK_BODY_LIMIT_BYTES if this is a genuine event.`,
+      );
     }
 
     let connection;
@@ -71,7 +77,13 @@ export function webhookRoutes(ctx: AppContext) {
       return c.json(errorBody('store_unavailable', 'The event store is unavailable; nothing was stored. Stripe will retry.'), 503);
     }
     if (!connection || connection.row.disconnected_at) {
-      return refuse(c, 404, null, 'unknown_connection', 'No connection receives events at this URL (unknown or disconnected). Copy the webhook URL again from the connection page.');
+      return refuse(
+        c,
+        404,
+        null,
+        'unknown_connection',
+        'No connection receives events at this URL (unknown or disconnected). Copy the webhook URL again from the connection page.',
+      );
     }
 
     const rawBody = incoming ? await readBody(incoming, limit) : new Uint8Array(await c.req.arrayBuffer());
@@ -81,9 +93,20 @@ export function webhookRoutes(ctx: AppContext) {
     const now = ctx.now();
     const secrets = secretsValidAt(connection, now);
     if (secrets.length === 0) {
-      return refuse(c, 400, connectionId, 'no_signing_secret', 'This connection has no signing secret yet, so no delivery can be verified. Paste the endpoint\'s signing secret (whsec_…) as webhook_secret.');
+      return refuse(
+        c,
+        400,
+        connectionId,
+        'no_signing_secret',
+        "This connection has no signing secret yet, so no delivery can be verified. Paste the endpoint's signing secret (whsec_…) as webhook_secret.",
+      );
     }
-    const signature = verifyStripeSignature({ rawBody, header: header('stripe-signature'), secrets, nowSeconds: Math.floor(now.getTime() / 1000) });
+    const signature = verifyStripeSignature({
+      rawBody,
+      header: header('stripe-signature'),
+      secrets,
+      nowSeconds: Math.floor(now.getTime() / 1000),
+    });
     if (!signature.ok) return refuse(c, 400, connectionId, signature.reason, signature.message);
 
     const payload = Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength).toString('utf8');
@@ -92,7 +115,13 @@ export function webhookRoutes(ctx: AppContext) {
     const event = parsed.event;
     const row = connection.row;
     if (event.livemode !== undefined && event.livemode !== (row.mode === 'live')) {
-      return refuse(c, 400, connectionId, 'livemode_mismatch', `This connection is in ${row.mode} mode but the event has livemode=${event.livemode}. Send ${event.livemode ? 'live' : 'test'}-mode events to a ${event.livemode ? 'live' : 'test'}-mode connection's URL.`);
+      return refuse(
+        c,
+        400,
+        connectionId,
+        'livemode_mismatch',
+        `This connection is in ${row.mode} mode but the event has livemode=${event.livemode}. Send ${event.livemode ? 'live' : 'test'}-mode events to a ${event.livemode ? 'live' : 'test'}-mode connection's URL.`,
+      );
     }
 
     const status = row.is_active ? 'received' : 'paused';
@@ -147,7 +176,9 @@ function readBody(incoming: IncomingMessage, limit: number): Promise<Uint8Array>
       size += chunk.byteLength;
       if (size <= limit) chunks.push(chunk);
     });
-    incoming.once('end', () => resolve(size > limit ? new Uint8Array(limit + 1) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    incoming.once('end', () =>
+      resolve(size > limit ? new Uint8Array(limit + 1) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)),
+    );
     incoming.once('error', reject);
   });
 }

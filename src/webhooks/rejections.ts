@@ -77,7 +77,15 @@ export class RejectionTracker {
       if (samples.length > 0) {
         await db
           .insertInto('webhook_rejections')
-          .values(samples.map((sample) => ({ id: newId('rejection'), connection_id: sample.connectionId, reason: sample.reason, detail: sample.detail, received_at: sample.at })))
+          .values(
+            samples.map((sample) => ({
+              id: newId('rejection'),
+              connection_id: sample.connectionId,
+              reason: sample.reason,
+              detail: sample.detail,
+              received_at: sample.at,
+            })),
+          )
           .execute();
       }
     } catch (error) {

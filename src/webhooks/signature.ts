@@ -3,19 +3,19 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
 export type SignatureFailure =
-  | 'missing_signature_header'
-  | 'malformed_signature_header'
-  | 'timestamp_outside_tolerance'
-  | 'no_matching_signature';
+  'missing_signature_header' | 'malformed_signature_header' | 'timestamp_outside_tolerance' | 'no_matching_signature';
 
 export type SignatureResult = { ok: true; timestamp: number } | { ok: false; reason: SignatureFailure; message: string };
 
 const messages: Record<SignatureFailure, string> = {
-  missing_signature_header: 'The Stripe-Signature header is missing. Only Stripe (or a tool that signs like Stripe) can deliver events here.',
-  malformed_signature_header: 'The Stripe-Signature header is not of the form t=<timestamp>,v1=<hex signature>. Forward the header exactly as Stripe sent it.',
-  timestamp_outside_tolerance: 'The signature timestamp is more than 300 seconds from our clock: a replayed delivery, or a server clock that is off. Check NTP on the sending side.',
+  missing_signature_header:
+    'The Stripe-Signature header is missing. Only Stripe (or a tool that signs like Stripe) can deliver events here.',
+  malformed_signature_header:
+    'The Stripe-Signature header is not of the form t=<timestamp>,v1=<hex signature>. Forward the header exactly as Stripe sent it.',
+  timestamp_outside_tolerance:
+    'The signature timestamp is more than 300 seconds from our clock: a replayed delivery, or a server clock that is off. Check NTP on the sending side.',
   no_matching_signature:
-    'No v1 signature matches this connection\'s signing secrets. Check that webhook_secret is the endpoint\'s signing secret (whsec_…, from Stripe → Developers → Webhooks → the endpoint → Reveal) and not its id (we_…), and that the raw body was not re-serialised on the way.',
+    "No v1 signature matches this connection's signing secrets. Check that webhook_secret is the endpoint's signing secret (whsec_…, from Stripe → Developers → Webhooks → the endpoint → Reveal) and not its id (we_…), and that the raw body was not re-serialised on the way.",
 };
 
 /** Parses `t=…,v1=…,v1=…,v0=…`; unknown schemes are ignored as Stripe documents. */

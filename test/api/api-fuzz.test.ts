@@ -37,18 +37,49 @@ const alnum = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzAB
 const keyish = fc.oneof(
   fc
     .tuple(
-      fc.constantFrom('sk_test_', 'sk_live_', 'rk_test_', 'rk_live_', 'pk_test_', 'pk_live_', 'pk_', 'sk_', 'rk_', 'sk_tst_', 'sk_test', 'sk_Test_', 'whsec_', 'we_', 'acct_', ' sk_test_', 'SK_TEST_', ''),
+      fc.constantFrom(
+        'sk_test_',
+        'sk_live_',
+        'rk_test_',
+        'rk_live_',
+        'pk_test_',
+        'pk_live_',
+        'pk_',
+        'sk_',
+        'rk_',
+        'sk_tst_',
+        'sk_test',
+        'sk_Test_',
+        'whsec_',
+        'we_',
+        'acct_',
+        ' sk_test_',
+        'SK_TEST_',
+        '',
+      ),
       fc.oneof(alnum, fc.string({ unit: 'binary', maxLength: 30 }), fc.string({ unit: 'grapheme', maxLength: 30 })),
     )
     .map(([prefix, rest]) => prefix + rest),
   fc.string({ unit: 'binary', maxLength: 60 }),
-  fc.constantFrom(...Object.values(keys), `${keys.testSecret}\u0000`, `${keys.testSecret}\n`, `"${keys.testSecret}"`, 'sk_test_' + 'a'.repeat(300)),
+  fc.constantFrom(
+    ...Object.values(keys),
+    `${keys.testSecret}\u0000`,
+    `${keys.testSecret}\n`,
+    `"${keys.testSecret}"`,
+    'sk_test_' + 'a'.repeat(300),
+  ),
   fc.integer({ min: 1, max: 200_000 }).map((n) => 'sk_live_' + 'x'.repeat(n)),
 );
 
 /** Text PostgreSQL cannot store (NUL) or that is easy to mangle (lone surrogates, control characters, RTL, emoji). */
 const awkwardText = fc.oneof(
-  fc.tuple(fc.string({ maxLength: 8 }), fc.constantFrom('\u0000', '\ud800', '\udfff', '\u202e', '\r\n', '\t', '👩‍👩‍👧', '\ufeff', 'é'), fc.string({ maxLength: 8 })).map((parts) => parts.join('')),
+  fc
+    .tuple(
+      fc.string({ maxLength: 8 }),
+      fc.constantFrom('\u0000', '\ud800', '\udfff', '\u202e', '\r\n', '\t', '👩‍👩‍👧', '\ufeff', 'é'),
+      fc.string({ maxLength: 8 }),
+    )
+    .map((parts) => parts.join('')),
   fc.string({ unit: 'binary', maxLength: 20 }),
 );
 
@@ -64,15 +95,49 @@ const anyValue = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
 );
 
-const validCreate = { name: 'Main', get secret_key() { return account.secret_key; }, get publishable_key() { return account.publishable_key; }, webhook_secret: keys.signingSecret, webhook_setup: 'manual', environment: 'stage' };
-const connectionFields = ['name', 'secret_key', 'publishable_key', 'account_id', 'webhook_secret', 'webhook_setup', 'features', 'environment', 'is_active', 'mode'];
+const validCreate = {
+  name: 'Main',
+  get secret_key() {
+    return account.secret_key;
+  },
+  get publishable_key() {
+    return account.publishable_key;
+  },
+  webhook_secret: keys.signingSecret,
+  webhook_setup: 'manual',
+  environment: 'stage',
+};
+const connectionFields = [
+  'name',
+  'secret_key',
+  'publishable_key',
+  'account_id',
+  'webhook_secret',
+  'webhook_setup',
+  'features',
+  'environment',
+  'is_active',
+  'mode',
+];
 
-const validPatch = { name: 'Renamed', get secret_key() { return account.secret_key; }, webhook_secret: keys.signingSecret2, environment: 'production', is_active: true, features: ['payments'] };
+const validPatch = {
+  name: 'Renamed',
+  get secret_key() {
+    return account.secret_key;
+  },
+  webhook_secret: keys.signingSecret2,
+  environment: 'production',
+  is_active: true,
+  features: ['payments'],
+};
 
 /** A valid body with one to three fields replaced or removed: reaches the layers behind schema validation. */
 const mutated = (base: Record<string, unknown>) =>
   fc
-    .tuple(fc.uniqueArray(fc.constantFrom(...connectionFields), { minLength: 1, maxLength: 3 }), fc.array(fc.option(anyValue, { nil: undefined }), { minLength: 3, maxLength: 3 }))
+    .tuple(
+      fc.uniqueArray(fc.constantFrom(...connectionFields), { minLength: 1, maxLength: 3 }),
+      fc.array(fc.option(anyValue, { nil: undefined }), { minLength: 3, maxLength: 3 }),
+    )
     .map(([fields, values]) => {
       const body: Record<string, unknown> = { ...base };
       fields.forEach((field, i) => {
@@ -106,7 +171,9 @@ const connectionBody = fc.oneof(
   fc.dictionary(fc.string({ maxLength: 12 }), anyValue, { maxKeys: 5 }),
   fc.jsonValue({ maxDepth: 3 }),
   // Raw bodies that are not JSON at all, or not quite.
-  fc.constantFrom('', '{', '{"name":', 'null', '[]', '"sk_test_x"', '{"name":"a",}', '\u0000', '{"__proto__":{"isAdmin":true}}').map((raw) => ({ raw })),
+  fc
+    .constantFrom('', '{', '{"name":', 'null', '[]', '"sk_test_x"', '{"name":"a",}', '\u0000', '{"__proto__":{"isAdmin":true}}')
+    .map((raw) => ({ raw })),
 );
 
 const tenantBody = fc.oneof(
@@ -128,7 +195,9 @@ async function snapshot(h: TestHarness): Promise<string> {
   const tables = ['tenants', 'api_keys', 'connections', 'signing_secrets', 'settings'];
   const parts: string[] = [];
   for (const table of tables) {
-    const result = await sql<{ dump: string | null }>`select md5(coalesce(string_agg(t::text, chr(10) order by t::text), '')) as dump from ${sql.table(table)} t`.execute(h.ctx.store.db);
+    const result = await sql<{
+      dump: string | null;
+    }>`select md5(coalesce(string_agg(t::text, chr(10) order by t::text), '')) as dump from ${sql.table(table)} t`.execute(h.ctx.store.db);
     parts.push(`${table}:${result.rows[0]?.dump ?? '[]'}`);
   }
   return parts.join('\n');
@@ -144,20 +213,24 @@ interface Sent {
 /** Sends one request and checks the contract every answer must keep. */
 async function sendAndCheck(h: TestHarness, request: Sent, pasted: unknown[] = []): Promise<number> {
   const before = await snapshot(h);
-  const body = request.body && typeof request.body === 'object' && 'raw' in request.body ? (request.body as { raw: string }).raw : request.body;
+  const body =
+    request.body && typeof request.body === 'object' && 'raw' in request.body ? (request.body as { raw: string }).raw : request.body;
   const response = await h.api(request.method, request.path, body, request.token);
   const label = `${request.method} ${request.path.slice(0, 120)} → ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`;
   expect(response.status, label).toBeLessThan(500);
   const text = JSON.stringify(response.body);
   for (const secret of secretsNeverShown()) expect(text, label).not.toContain(secret);
   if (response.status >= 400) {
-    expect(response.body, label).toEqual({ error: expect.objectContaining({ code: expect.stringMatching(/^[a-z_]+$/), message: expect.any(String) }) });
+    expect(response.body, label).toEqual({
+      error: expect.objectContaining({ code: expect.stringMatching(/^[a-z_]+$/), message: expect.any(String) }),
+    });
     expect(response.body.error.message.length, label).toBeGreaterThanOrEqual(15);
     for (const secret of allSecrets) expect(response.body.error.message, label).not.toContain(secret);
     if ('field' in response.body.error) expect(typeof response.body.error.field, label).toBe('string');
     // A pasted secret-looking value is never echoed back in an error.
     for (const value of pasted) {
-      if (typeof value === 'string' && value.length >= 16 && /^(sk|rk)_/.test(value)) expect(response.body.error.message, label).not.toContain(value);
+      if (typeof value === 'string' && value.length >= 16 && /^(sk|rk)_/.test(value))
+        expect(response.body.error.message, label).not.toContain(value);
     }
     expect(await snapshot(h), `${label}: a refused request changed the database`).toBe(before);
   } else {
@@ -179,11 +252,18 @@ describeEachStore(
       tenantId = (await h().api('POST', '/api/v1/tenants', { name: 'Fuzzed' })).body.id;
       otherTenantId = (await h().api('POST', '/api/v1/tenants', { name: 'Neighbour' })).body.id;
       tenantKey = (await h().api('POST', `/api/v1/tenants/${otherTenantId}/api-keys`)).body.key;
-      const body = { name: 'Main', secret_key: account.secret_key, publishable_key: account.publishable_key, webhook_secret: keys.signingSecret, webhook_setup: 'manual' };
+      const body = {
+        name: 'Main',
+        secret_key: account.secret_key,
+        publishable_key: account.publishable_key,
+        webhook_secret: keys.signingSecret,
+        webhook_setup: 'manual',
+      };
       const first = await h().api('POST', `/api/v1/tenants/${tenantId}/connections`, body);
       expect(first.status, JSON.stringify(first.body)).toBe(201);
       connectionId = first.body.id;
-      victimId = (await h().api('POST', `/api/v1/tenants/${tenantId}/connections`, { ...body, name: 'Victim', environment: 'other' })).body.id;
+      victimId = (await h().api('POST', `/api/v1/tenants/${tenantId}/connections`, { ...body, name: 'Victim', environment: 'other' })).body
+        .id;
       expect(victimId).toMatch(/^conn_/);
     });
 
@@ -194,7 +274,14 @@ describeEachStore(
           const fields = body && typeof body === 'object' ? Object.values(body) : [];
           statuses.add(await sendAndCheck(h(), { method: 'POST', path: `/api/v1/tenants/${tenantId}/connections`, body }, fields));
         }),
-        { numRuns: RUNS.create, examples: [[{ ...validCreate, name: 'Main\u0000' }], [{ ...validCreate, environment: 'stage\u0000' }], [{ ...validCreate, secret_key: `${keys.testSecret}\u0000` }]] },
+        {
+          numRuns: RUNS.create,
+          examples: [
+            [{ ...validCreate, name: 'Main\u0000' }],
+            [{ ...validCreate, environment: 'stage\u0000' }],
+            [{ ...validCreate, secret_key: `${keys.testSecret}\u0000` }],
+          ],
+        },
       );
       // The generators must reach the validation layers, not only the JSON parser.
       expect([...statuses]).toEqual(expect.arrayContaining([422]));
@@ -205,7 +292,9 @@ describeEachStore(
       await fc.assert(
         fc.asyncProperty(connectionBody, async (body) => {
           const fields = body && typeof body === 'object' ? Object.values(body) : [];
-          statuses.add(await sendAndCheck(h(), { method: 'PATCH', path: `/api/v1/tenants/${tenantId}/connections/${connectionId}`, body }, fields));
+          statuses.add(
+            await sendAndCheck(h(), { method: 'PATCH', path: `/api/v1/tenants/${tenantId}/connections/${connectionId}`, body }, fields),
+          );
         }),
         // A new signing secret next to a field the database refuses: the secret must not be stored either.
         { numRuns: RUNS.patch, examples: [[{ webhook_secret: keys.signingSecret2, name: 'x\u0000' }], [{ environment: '\u0000' }]] },
@@ -220,18 +309,26 @@ describeEachStore(
           fc.string({ unit: 'grapheme', maxLength: 20 }),
           fc.integer({ min: -5, max: 500 }).map(String),
           fc.jsonValue({ maxDepth: 1 }).map((value) => Buffer.from(JSON.stringify(value) ?? '').toString('base64url')),
-          fc.record({ created_at: anyValue, id: anyValue }, { requiredKeys: [] }).map((value) => Buffer.from(JSON.stringify(value)).toString('base64url')),
+          fc
+            .record({ created_at: anyValue, id: anyValue }, { requiredKeys: [] })
+            .map((value) => Buffer.from(JSON.stringify(value)).toString('base64url')),
         ),
         { maxKeys: 3 },
       );
       await fc.assert(
-        fc.asyncProperty(fc.oneof(tenantBody.map((body) => ({ kind: 'create' as const, body })), query.map((q) => ({ kind: 'list' as const, q }))), async (input) => {
-          if (input.kind === 'create') {
-            await sendAndCheck(h(), { method: 'POST', path: '/api/v1/tenants', body: input.body });
-          } else {
-            await sendAndCheck(h(), { method: 'GET', path: `/api/v1/tenants?${new URLSearchParams(input.q).toString()}` });
-          }
-        }),
+        fc.asyncProperty(
+          fc.oneof(
+            tenantBody.map((body) => ({ kind: 'create' as const, body })),
+            query.map((q) => ({ kind: 'list' as const, q })),
+          ),
+          async (input) => {
+            if (input.kind === 'create') {
+              await sendAndCheck(h(), { method: 'POST', path: '/api/v1/tenants', body: input.body });
+            } else {
+              await sendAndCheck(h(), { method: 'GET', path: `/api/v1/tenants?${new URLSearchParams(input.q).toString()}` });
+            }
+          },
+        ),
         {
           numRuns: RUNS.tenants,
           examples: [
@@ -248,8 +345,8 @@ describeEachStore(
     it('any method on any tenant or connection path, with random ids, query and token, never gives a 5xx', async () => {
       const id = fc.oneof(
         { weight: 4, arbitrary: fc.constantFrom(tenantId, otherTenantId, connectionId, victimId) },
-      fc.constantFrom('ten_', 'conn_', 'ten_00000000000000000000', '..', '%00', 'ten_%00', '%', '%E0%A4%A', '%ED%A0%80', 'a%2Fb', '%20'),
-      awkwardText.map(safeEncode),
+        fc.constantFrom('ten_', 'conn_', 'ten_00000000000000000000', '..', '%00', 'ten_%00', '%', '%E0%A4%A', '%ED%A0%80', 'a%2Fb', '%20'),
+        awkwardText.map(safeEncode),
         fc.string({ unit: 'binary', maxLength: 30 }).map(safeEncode),
         fc.string({ unit: 'grapheme', maxLength: 30 }).map(safeEncode),
         fc.tuple(fc.constantFrom('ten_', 'conn_', 'acct_', 'we_'), alnum).map(([prefix, rest]) => prefix + rest),
@@ -263,7 +360,9 @@ describeEachStore(
         fc.tuple(id).map(([c]) => `/api/v1/tenants/${tenantId}/connections/${c}`),
       );
       const query = fc.option(
-        fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ unit: 'grapheme', maxLength: 12 }), { maxKeys: 3 }).map((q) => `?${new URLSearchParams(q).toString()}`),
+        fc
+          .dictionary(fc.string({ maxLength: 8 }), fc.string({ unit: 'grapheme', maxLength: 12 }), { maxKeys: 3 })
+          .map((q) => `?${new URLSearchParams(q).toString()}`),
         { nil: '' },
       );
       const token = fc.oneof(
@@ -273,11 +372,18 @@ describeEachStore(
         fc.constantFrom('pb_key_wrong', 'pb_admin_', keys.testSecret, 'x'),
       );
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE', 'PUT'), route, query, fc.option(connectionBody, { nil: undefined }), token, async (method, path, q, body, auth) => {
-          const withBody = method === 'GET' ? undefined : body;
-          const fields = withBody && typeof withBody === 'object' ? Object.values(withBody) : [];
-          await sendAndCheck(h(), { method, path: path + q, body: withBody, token: auth }, fields);
-        }),
+        fc.asyncProperty(
+          fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE', 'PUT'),
+          route,
+          query,
+          fc.option(connectionBody, { nil: undefined }),
+          token,
+          async (method, path, q, body, auth) => {
+            const withBody = method === 'GET' ? undefined : body;
+            const fields = withBody && typeof withBody === 'object' ? Object.values(withBody) : [];
+            await sendAndCheck(h(), { method, path: path + q, body: withBody, token: auth }, fields);
+          },
+        ),
         {
           numRuns: RUNS.anyRoute,
           examples: [

@@ -11,4 +11,11 @@ export const keys = {
   endpointId: 'we_1MqgfKLkdIwHu7ix0ZR4jBzT',
 };
 
-export const allSecrets = [keys.testSecret, keys.testSecret2, keys.liveSecret, keys.testRestricted, keys.signingSecret, keys.signingSecret2];
+export const allSecrets = [
+  keys.testSecret,
+  keys.testSecret2,
+  keys.liveSecret,
+  keys.testRestricted,
+  keys.signingSecret,
+  keys.signingSecret2,
+];

@@ -32,7 +32,18 @@ describeEachStore(
       const signing = 'whsec_logsTest0123456789abcdefABCDEF';
       used.add(signing);
 
-      const created = await h().api('POST', base, { name: 'Main', secret_key: account.secret_key, publishable_key: account.publishable_key, webhook_secret: signing, webhook_setup: 'manual' }, apiKey);
+      const created = await h().api(
+        'POST',
+        base,
+        {
+          name: 'Main',
+          secret_key: account.secret_key,
+          publishable_key: account.publishable_key,
+          webhook_secret: signing,
+          webhook_setup: 'manual',
+        },
+        apiKey,
+      );
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       const url = `${base}/${created.body.id}`;
 

@@ -9,7 +9,11 @@ export const OFFLINE_STRIPE = { PAYBRIDGE_STRIPE_API_BASE: 'http://127.0.0.1:9' 
 
 export function customerDeliveries(count: number, prefix: string): Delivery[] {
   return Array.from({ length: count }, (_, i) => {
-    const event = stripeEvent('customer.created', { id: `cus_${prefix}${i}`, object: 'customer', email: `${i}@example.com`, metadata: {} }, { id: `evt_${prefix}${i}` });
+    const event = stripeEvent(
+      'customer.created',
+      { id: `cus_${prefix}${i}`, object: 'customer', email: `${i}@example.com`, metadata: {} },
+      { id: `evt_${prefix}${i}` },
+    );
     return { eventId: event.id, body: JSON.stringify(event) };
   });
 }
@@ -52,7 +56,10 @@ export async function effects(h: TestHarness, connectionId: string) {
 export class CuttableProxy {
   private server: Server | undefined;
   private sockets = new Set<Socket>();
-  constructor(private readonly target: { host: string; port: number }, readonly port: number) {}
+  constructor(
+    private readonly target: { host: string; port: number },
+    readonly port: number,
+  ) {}
 
   async open(): Promise<void> {
     this.server = createServer((client) => {

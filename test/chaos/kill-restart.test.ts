@@ -20,7 +20,12 @@ describe('kill -9 under load, then restart', () => {
 
   it('keeps every acknowledged event, stored once and processed once', async () => {
     const { connection, secret } = await chaosConnection(h);
-    const env = { PAYBRIDGE_DATABASE_URL: h.store.url!, PAYBRIDGE_MASTER_KEY: h.ctx.config.masterKey!, PAYBRIDGE_ADMIN_TOKEN: 'pb_admin_chaos_token_0123456789abcdef', ...OFFLINE_STRIPE };
+    const env = {
+      PAYBRIDGE_DATABASE_URL: h.store.url!,
+      PAYBRIDGE_MASTER_KEY: h.ctx.config.masterKey!,
+      PAYBRIDGE_ADMIN_TOKEN: 'pb_admin_chaos_token_0123456789abcdef',
+      ...OFFLINE_STRIPE,
+    };
     const deliveries = customerDeliveries(4_000, 'kill');
     const first = await startPaybridgeProcess(env);
     const url = `${first.url}/webhooks/stripe/${connection.id}`;
@@ -28,7 +33,10 @@ describe('kill -9 under load, then restart', () => {
     const sending = sendAll(url, secret, deliveries, 32);
     // Kill once a good share has been acknowledged, so some events are mid-insert and some mid-processing.
     await waitFor(async () => {
-      const row = await h.ctx.store.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const row = await h.ctx.store.db
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(row.n) >= 1_000;
     }, 60_000);
     first.child.kill('SIGKILL');
@@ -56,7 +64,9 @@ describe('kill -9 under load, then restart', () => {
       expect(done, `${final.stored.size} stored; statuses: ${JSON.stringify([...new Set(final.stored.values())])}`).toBe(true);
       expect(final.objects.size).toBe(deliveries.length);
       for (const delivery of deliveries) expect(final.processedCounts.get(delivery.eventId), delivery.eventId).toBe(1);
-      console.log(`kill -9: ${acknowledged.length}/${deliveries.length} acknowledged before the kill, ${redeliver.length} redelivered, ${final.stored.size} stored, ${final.objects.size} objects, every event processed once`);
+      console.log(
+        `kill -9: ${acknowledged.length}/${deliveries.length} acknowledged before the kill, ${redeliver.length} redelivered, ${final.stored.size} stored, ${final.objects.size} objects, every event processed once`,
+      );
     } finally {
       second.child.kill('SIGKILL');
     }

@@ -25,7 +25,12 @@ describe('store outage mid-run', () => {
     await proxy.open();
     const viaProxy = new URL(h.store.url!);
     viaProxy.port = String(proxy.port);
-    const paybridge = await startPaybridgeProcess({ PAYBRIDGE_DATABASE_URL: viaProxy.toString(), PAYBRIDGE_MASTER_KEY: h.ctx.config.masterKey!, PAYBRIDGE_ADMIN_TOKEN: 'pb_admin_chaos_token_0123456789abcdef', ...OFFLINE_STRIPE });
+    const paybridge = await startPaybridgeProcess({
+      PAYBRIDGE_DATABASE_URL: viaProxy.toString(),
+      PAYBRIDGE_MASTER_KEY: h.ctx.config.masterKey!,
+      PAYBRIDGE_ADMIN_TOKEN: 'pb_admin_chaos_token_0123456789abcdef',
+      ...OFFLINE_STRIPE,
+    });
     const url = `${paybridge.url}/webhooks/stripe/${connection.id}`;
     try {
       const before = customerDeliveries(300, 'before');
@@ -58,7 +63,9 @@ describe('store outage mid-run', () => {
       const final = await effects(h, connection.id);
       for (const delivery of all) expect(final.processedCounts.get(delivery.eventId)).toBe(1);
       expect(final.objects.size).toBe(all.length);
-      console.log(`store outage: ${before.length} stored before, ${during.length} answered 503 while down (0 acknowledged), all ${all.length} stored and processed once after recovery`);
+      console.log(
+        `store outage: ${before.length} stored before, ${during.length} answered 503 while down (0 acknowledged), all ${all.length} stored and processed once after recovery`,
+      );
     } finally {
       paybridge.child.kill('SIGKILL');
       await proxy.cut();

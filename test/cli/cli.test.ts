@@ -39,10 +39,15 @@ function baseEnv(): NodeJS.ProcessEnv {
 
 function paybridge(args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, env: { ...baseEnv(), ...extraEnv }, timeout: SPAWN_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { cwd: root, env: { ...baseEnv(), ...extraEnv }, timeout: SPAWN_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 4 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -64,17 +69,31 @@ describe('paybridge CLI', () => {
     const help = await paybridge(['--help']);
     expect(help.code, show(help)).toBe(0);
     const listed = [...help.stdout.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((match) => match[1]);
-    for (const command of ['serve', 'migrate', 'tenants', 'connections', 'api-keys', 'keys']) expect(listed, help.stdout).toContain(command);
+    for (const command of ['serve', 'migrate', 'tenants', 'connections', 'api-keys', 'keys'])
+      expect(listed, help.stdout).toContain(command);
     // `sandbox` comes with another piece of work; when it is there it must be listed like the rest.
     if (buildCli().commands.some((command) => command.name() === 'sandbox')) expect(listed).toContain('sandbox');
 
     // Every command in the tree, walked in-process (one spawn per command would take half a minute).
     const walk = (command: ReturnType<typeof buildCli>, path: string[]): string[][] =>
-      command.commands.flatMap((child) => [[...path, child.name()], ...walk(child as ReturnType<typeof buildCli>, [...path, child.name()])]);
+      command.commands.flatMap((child) => [
+        [...path, child.name()],
+        ...walk(child as ReturnType<typeof buildCli>, [...path, child.name()]),
+      ]);
     const program = buildCli();
     const paths = walk(program, []);
     expect(paths.map((p) => p.join(' '))).toEqual(
-      expect.arrayContaining(['tenants create', 'tenants list', 'connections add', 'connections show', 'connections disable', 'connections enable', 'connections remove', 'api-keys create', 'keys rotate-master']),
+      expect.arrayContaining([
+        'tenants create',
+        'tenants list',
+        'connections add',
+        'connections show',
+        'connections disable',
+        'connections enable',
+        'connections remove',
+        'api-keys create',
+        'keys rotate-master',
+      ]),
     );
     for (const path of paths) {
       let command = program as ReturnType<typeof buildCli>;
@@ -107,14 +126,39 @@ describe('paybridge CLI', () => {
     expect(listed.stdout).toContain(tenantId);
     expect(listed.stdout).toContain('Acme Jobs');
 
-    const pasted = await paybridge(['connections', 'add', '--tenant', tenantId!, '--name', 'Main', '--secret-key', account.publishable_key, '--manual']);
+    const pasted = await paybridge([
+      'connections',
+      'add',
+      '--tenant',
+      tenantId!,
+      '--name',
+      'Main',
+      '--secret-key',
+      account.publishable_key,
+      '--manual',
+    ]);
     expect(pasted.code, show(pasted)).not.toBe(0);
     expect(pasted.stderr).toMatch(/publishable_key_as_secret/);
     expect(pasted.stderr).toMatch(/publishable key \(pk_…\)/);
     expect(pasted.stderr).not.toContain(account.publishable_key);
 
     const signingSecret = 'whsec_cliTest0123456789abcdefABCDEF';
-    const add = await paybridge(['connections', 'add', '--tenant', tenantId!, '--name', 'Main', '--secret-key', account.secret_key, '--publishable-key', account.publishable_key, '--webhook-secret', signingSecret, '--manual', '--json']);
+    const add = await paybridge([
+      'connections',
+      'add',
+      '--tenant',
+      tenantId!,
+      '--name',
+      'Main',
+      '--secret-key',
+      account.secret_key,
+      '--publishable-key',
+      account.publishable_key,
+      '--webhook-secret',
+      signingSecret,
+      '--manual',
+      '--json',
+    ]);
     expect(add.code, show(add)).toBe(0);
     const connection = JSON.parse(add.stdout);
     expect(connection).toMatchObject({ tenant_id: tenantId, mode: 'test', is_active: true, webhook_setup: 'manual' });
@@ -150,7 +194,10 @@ describe('paybridge CLI', () => {
       const newBox = createSecretBox(newKey);
       const opened: string[] = [];
       for (const entry of SEALED_COLUMNS) {
-        const rows = await sql<{ id: string; sealed: string }>`select id, ${sql.ref(entry.column)} as sealed from ${sql.table(entry.table)}`.execute(store.db);
+        const rows = await sql<{
+          id: string;
+          sealed: string;
+        }>`select id, ${sql.ref(entry.column)} as sealed from ${sql.table(entry.table)}`.execute(store.db);
         for (const row of rows.rows) {
           expect(() => oldBox.open(row.sealed, entry.binding(row.id))).toThrow();
           opened.push(newBox.open(row.sealed, entry.binding(row.id)));

@@ -47,17 +47,30 @@ for (const kind of STORE_KINDS) {
       expect(await sandbox().waitForDeliveries(10_000)).toBe(true);
       const event = (await stripe.events.list({ limit: 1, type: 'customer.created' })).data[0]!;
       expect((event.data.object as Stripe.Customer).id).toBe(customer.id);
-      const delivery = sandbox().deliveries().filter((d) => d.event_id === event.id);
+      const delivery = sandbox()
+        .deliveries()
+        .filter((d) => d.event_id === event.id);
       expect(delivery, `deliveries for ${event.id}`).toHaveLength(1);
       return { eventId: event.id, status: delivery[0]!.attempts.at(-1)!.status_code };
     }
 
-    it('registers one endpoint with exactly the features\' events, and a sandbox event arrives, verifies and is stored', async () => {
-      const response = await h.api('POST', base(), { name: 'Shop', secret_key: account.secret_key, publishable_key: account.publishable_key, features: ['customers', 'catalog'] });
+    it("registers one endpoint with exactly the features' events, and a sandbox event arrives, verifies and is stored", async () => {
+      const response = await h.api('POST', base(), {
+        name: 'Shop',
+        secret_key: account.secret_key,
+        publishable_key: account.publishable_key,
+        features: ['customers', 'catalog'],
+      });
       expect(response.status).toBe(201);
       const connection = response.body;
       connectionId = connection.id;
-      expect(connection).toMatchObject({ status: 'active', webhook_setup: 'auto', webhook_status: 'waiting_for_first_event', webhook_instructions: null, account_id: account.id });
+      expect(connection).toMatchObject({
+        status: 'active',
+        webhook_setup: 'auto',
+        webhook_status: 'waiting_for_first_event',
+        webhook_instructions: null,
+        account_id: account.id,
+      });
       expect(connection.webhook_url).toBe(`${server.url}/webhooks/stripe/${connectionId}`);
       expect(connection.signing_secrets).toHaveLength(1);
 
@@ -67,17 +80,30 @@ for (const kind of STORE_KINDS) {
       expect(endpoint).toMatchObject({ url: connection.webhook_url, status: 'enabled', api_version: STRIPE_API_VERSION });
       expect([...endpoint.enabled_events].sort()).toEqual(eventsForFeatures(['customers', 'catalog']));
       expect(endpoint.metadata).toMatchObject({ paybridge: 'true', paybridge_connection_id: connectionId, paybridge_tenant_id: tenantId });
-      expect(connection.webhook_endpoint).toMatchObject({ id: endpoint.id, status: 'enabled', url: endpoint.url, api_version: STRIPE_API_VERSION });
+      expect(connection.webhook_endpoint).toMatchObject({
+        id: endpoint.id,
+        status: 'enabled',
+        url: endpoint.url,
+        api_version: STRIPE_API_VERSION,
+      });
 
       const { eventId, status } = await deliverCustomerEvent();
       expect(status).toBe(200);
-      const stored = await h.ctx.store.db.selectFrom('events').select(['type', 'connection_id', 'tenant_id']).where('stripe_event_id', '=', eventId).execute();
+      const stored = await h.ctx.store.db
+        .selectFrom('events')
+        .select(['type', 'connection_id', 'tenant_id'])
+        .where('stripe_event_id', '=', eventId)
+        .execute();
       expect(stored).toEqual([{ type: 'customer.created', connection_id: connectionId, tenant_id: tenantId }]);
     });
 
     it('connecting again or changing features leaves one endpoint with the new events', async () => {
       const before = (await endpoints())[0]!.id;
-      const again = await h.api('POST', base(), { name: 'Shop again', secret_key: account.secret_key, features: ['customers', 'payments'] });
+      const again = await h.api('POST', base(), {
+        name: 'Shop again',
+        secret_key: account.secret_key,
+        features: ['customers', 'payments'],
+      });
       expect(again.status).toBe(200);
       expect(again.body.id).toBe(connectionId);
       let listed = await endpoints();
@@ -131,7 +157,12 @@ for (const kind of STORE_KINDS) {
       expect(await endpoints()).toEqual([]);
       const stored = await h.ctx.store.db.selectFrom('events').select('id').where('connection_id', '=', connectionId).execute();
       expect(stored.length).toBeGreaterThanOrEqual(2);
-      const late = await fetch(`${server.url}/webhooks/stripe/${connectionId}`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' }, body: '{}', signal: AbortSignal.timeout(5_000) });
+      const late = await fetch(`${server.url}/webhooks/stripe/${connectionId}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' },
+        body: '{}',
+        signal: AbortSignal.timeout(5_000),
+      });
       expect(late.status).toBe(404);
     });
   });

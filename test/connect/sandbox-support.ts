@@ -30,7 +30,8 @@ export function useSandbox(env: Record<string, string> = {}): { env: Record<stri
  * sockets that the server may close at the same moment (Node's 5 s keepAliveTimeout race).
  */
 export async function controlPost<T>(sandbox: RunningSandbox, path: string, body: unknown): Promise<T> {
-  const send = () => fetch(`${sandbox.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const send = () =>
+    fetch(`${sandbox.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const response = await send().catch(() => send());
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
@@ -40,10 +41,14 @@ export function createAccount(sandbox: RunningSandbox): Promise<AccountCredentia
   return controlPost<AccountCredentials>(sandbox, '/_sandbox/accounts', {});
 }
 
-export async function createRestrictedKey(sandbox: RunningSandbox, accountId: string, permissions: string[], livemode = false): Promise<string> {
+export async function createRestrictedKey(
+  sandbox: RunningSandbox,
+  accountId: string,
+  permissions: string[],
+  livemode = false,
+): Promise<string> {
   return (await controlPost<{ key: string }>(sandbox, `/_sandbox/accounts/${accountId}/restricted_keys`, { permissions, livemode })).key;
 }
-
 
 /** Stripe's signature header for `body` at `timestamp` (seconds), one v1 per secret. */
 export function stripeSignature(body: string, secrets: string[], timestamp: number): string {

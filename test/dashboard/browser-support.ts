@@ -11,7 +11,15 @@ export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing; install Debian's Chromium with: apt-get install -y chromium`);
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
     timeout: 30_000,
   });
 }
@@ -27,8 +35,14 @@ export async function reloadUntil(page: Page, predicate: () => Promise<boolean>,
   for (;;) {
     if (await predicate()) return;
     if (Date.now() > deadline) {
-      const text = (await page.locator('main').textContent().catch(() => '')) ?? '';
-      throw new Error(`condition not met on ${page.url()} within ${timeoutMs} ms; the page says: ${text.replace(/\s+/g, ' ').slice(0, 1500)}`);
+      const text =
+        (await page
+          .locator('main')
+          .textContent()
+          .catch(() => '')) ?? '';
+      throw new Error(
+        `condition not met on ${page.url()} within ${timeoutMs} ms; the page says: ${text.replace(/\s+/g, ' ').slice(0, 1500)}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
     await page.reload();

@@ -27,7 +27,11 @@ describe('dashboard in a browser', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, retryBaseMs: 20, maxDeliveryAttempts: 3, deliveryTimeoutMs: 5_000 });
     const port = await freePort();
-    h = await createHarness('pglite', { PAYBRIDGE_STRIPE_API_BASE: sandbox.url, PAYBRIDGE_PUBLIC_URL: `http://127.0.0.1:${port}`, PAYBRIDGE_LOG_LEVEL: 'warn' });
+    h = await createHarness('pglite', {
+      PAYBRIDGE_STRIPE_API_BASE: sandbox.url,
+      PAYBRIDGE_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      PAYBRIDGE_LOG_LEVEL: 'warn',
+    });
     server = await startServer(h.ctx, { host: '127.0.0.1', port });
     workers = startWorkers(h.ctx, { maintenance: false, worker: { idlePollMs: 100 } });
     account = await sandbox.createAccount({ business_name: 'Browser Shop' });
@@ -129,7 +133,10 @@ describe('dashboard in a browser', () => {
 
     await page.goto(`${server.url}/dashboard/tenants/${tenantId}/events`);
     const rows = page.locator('table.events tbody tr');
-    await reloadUntil(page, async () => (await rows.filter({ hasText: 'customer.created' }).filter({ hasText: 'processed' }).count()) === 2);
+    await reloadUntil(
+      page,
+      async () => (await rows.filter({ hasText: 'customer.created' }).filter({ hasText: 'processed' }).count()) === 2,
+    );
     await screenshot(page, '06-events');
 
     await page.getByLabel('Status').selectOption('failed');
@@ -142,7 +149,11 @@ describe('dashboard in a browser', () => {
     await page.waitForURL(/status=processed&type=customer.created/);
     expect(await rows.count()).toBe(2);
 
-    await rows.filter({ has: page.locator('td') }).last().getByRole('link').click();
+    await rows
+      .filter({ has: page.locator('td') })
+      .last()
+      .getByRole('link')
+      .click();
     await page.getByRole('heading', { level: 2, name: 'Payload' }).waitFor();
     expect(await page.locator('pre.payload').textContent()).toContain('ours@example.com');
     expect(await page.locator('main .badges').first().textContent()).toContain('processed');
@@ -151,7 +162,12 @@ describe('dashboard in a browser', () => {
 
     await page.getByRole('button', { name: 'Replay this event' }).click();
     await page.getByText('Queued for processing again.').waitFor();
-    await reloadUntil(page, async () => (await page.locator('main .badges').first().textContent())!.includes('processed') && (await page.locator('section', { hasText: 'Processing attempts' }).locator('tbody tr').count()) === 2);
+    await reloadUntil(
+      page,
+      async () =>
+        (await page.locator('main .badges').first().textContent())!.includes('processed') &&
+        (await page.locator('section', { hasText: 'Processing attempts' }).locator('tbody tr').count()) === 2,
+    );
     await screenshot(page, '08-event-replayed');
 
     await page.goto(`${server.url}/dashboard/tenants/${tenantId}`);
@@ -189,7 +205,10 @@ describe('dashboard in a browser', () => {
     expect(await payments.count()).toBe(1);
     expect(await payments.first().textContent()).toContain('USD 20.00');
     const diagnosis = page.locator('section', { has: page.getByRole('heading', { name: 'Diagnosis' }) });
-    await reloadUntil(page, async () => (await diagnosis.locator('li', { hasText: 'checkout.session.completed' }).filter({ hasText: 'processed' }).count()) >= 1);
+    await reloadUntil(
+      page,
+      async () => (await diagnosis.locator('li', { hasText: 'checkout.session.completed' }).filter({ hasText: 'processed' }).count()) >= 1,
+    );
     await screenshot(page, '10-invoice-paid');
 
     await page.goto(`${server.url}/dashboard/tenants/${tenantId}/events?type=checkout.session.completed`);

@@ -26,13 +26,18 @@ export class DashboardClient {
 
   constructor(private readonly h: TestHarness) {}
 
-  async request(method: string, path: string, options: { form?: Record<string, string | string[]>; origin?: string | null } = {}): Promise<PageResponse> {
+  async request(
+    method: string,
+    path: string,
+    options: { form?: Record<string, string | string[]>; origin?: string | null } = {},
+  ): Promise<PageResponse> {
     const headers: Record<string, string> = {};
     if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     let body: string | undefined;
     if (options.form) {
       const form = new URLSearchParams();
-      for (const [name, value] of Object.entries(options.form)) for (const item of Array.isArray(value) ? value : [value]) form.append(name, item);
+      for (const [name, value] of Object.entries(options.form))
+        for (const item of Array.isArray(value) ? value : [value]) form.append(name, item);
       body = form.toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
@@ -79,6 +84,12 @@ export async function insertTestConnection(ctx: AppContext, tenantId: string, na
   const id = newId('connection');
   return insertConnection(
     ctx.store.db,
-    manualConnectionRow({ id, tenantId, name, secretKeySealed: ctx.secrets.seal(keys.testSecret, bindingFor('connections', id)), secretKeyHint: 'sk_test_…4f2a' }),
+    manualConnectionRow({
+      id,
+      tenantId,
+      name,
+      secretKeySealed: ctx.secrets.seal(keys.testSecret, bindingFor('connections', id)),
+      secretKeyHint: 'sk_test_…4f2a',
+    }),
   );
 }

@@ -40,7 +40,11 @@ describeEachStore('dashboard security', (h) => {
     expect(cookie).toMatch(/Path=\//);
     expect(cookie).not.toMatch(/Secure/i); // the public URL is http in this harness
     const sessionId = admin.cookies.get('pb_session')!;
-    const rows = await h().ctx.store.db.withTables<{ dashboard_sessions: { id_hash: string } }>().selectFrom('dashboard_sessions').select('id_hash').execute();
+    const rows = await h()
+      .ctx.store.db.withTables<{ dashboard_sessions: { id_hash: string } }>()
+      .selectFrom('dashboard_sessions')
+      .select('id_hash')
+      .execute();
     expect(rows.map((row) => row.id_hash)).toContain(hashToken(sessionId));
     expect(JSON.stringify(rows)).not.toContain(sessionId);
 
@@ -60,7 +64,10 @@ describeEachStore('dashboard security', (h) => {
     const client = new DashboardClient(h());
     const page = await client.get('/dashboard/sign-in');
     const formToken = /name="_signin" value="([^"]+)"/.exec(page.text)![1]!;
-    const crossSite = await client.request('POST', '/dashboard/sign-in', { form: { _signin: formToken, token: ADMIN_TOKEN }, origin: 'https://evil.example' });
+    const crossSite = await client.request('POST', '/dashboard/sign-in', {
+      form: { _signin: formToken, token: ADMIN_TOKEN },
+      origin: 'https://evil.example',
+    });
     expect(crossSite.status).toBe(403);
     const noToken = await client.request('POST', '/dashboard/sign-in', { form: { _signin: 'forged', token: ADMIN_TOKEN } });
     expect(noToken.status).toBe(403);
@@ -89,18 +96,62 @@ describeEachStore('dashboard security', (h) => {
     expect(connectionB).toMatch(/^conn_/);
     const db = h().ctx.store.db;
     await insertEvents(db, [
-      { connection_id: connectionB, tenant_id: tenantB, stripe_event_id: 'evt_GlobexSecret1', type: 'customer.created', livemode: false, api_version: null, stripe_created: 1, object_id: 'cus_Globex', object_type: 'customer', payload: '{"globex":true}', source: 'webhook', status: 'received', received_at: new Date(), next_attempt_at: new Date() },
+      {
+        connection_id: connectionB,
+        tenant_id: tenantB,
+        stripe_event_id: 'evt_GlobexSecret1',
+        type: 'customer.created',
+        livemode: false,
+        api_version: null,
+        stripe_created: 1,
+        object_id: 'cus_Globex',
+        object_type: 'customer',
+        payload: '{"globex":true}',
+        source: 'webhook',
+        status: 'received',
+        received_at: new Date(),
+        next_attempt_at: new Date(),
+      },
     ]);
     const eventB = (await db.selectFrom('events').select('id').where('tenant_id', '=', tenantB).executeTakeFirstOrThrow()).id;
-    const customerB = await upsertCustomer(db, { tenantId: tenantB, email: 'ceo@globex.example', name: 'Globex CEO', externalId: null, now: new Date() });
+    const customerB = await upsertCustomer(db, {
+      tenantId: tenantB,
+      email: 'ceo@globex.example',
+      name: 'Globex CEO',
+      externalId: null,
+      now: new Date(),
+    });
     const invoiceB = newId('invoice');
     await insertInvoice(
       db,
-      { id: invoiceB, tenant_id: tenantB, connection_id: connectionB, customer_id: customerB.id, external_id: null, currency: 'USD', amount_due: 500, status: 'draft', payment_link_id: null, payment_link_url: null, review_reason: null, finalized_at: null, paid_at: null, voided_at: null, updated_at: new Date() },
+      {
+        id: invoiceB,
+        tenant_id: tenantB,
+        connection_id: connectionB,
+        customer_id: customerB.id,
+        external_id: null,
+        currency: 'USD',
+        amount_due: 500,
+        status: 'draft',
+        payment_link_id: null,
+        payment_link_url: null,
+        review_reason: null,
+        finalized_at: null,
+        paid_at: null,
+        voided_at: null,
+        updated_at: new Date(),
+      },
       [{ description: 'Globex widget', quantity: 1, unit_amount: 500, amount: 500 }],
     );
     const mailB = newId('mail');
-    await insertMail(db, { id: mailB, tenant_id: tenantB, invoice_id: invoiceB, to_address: 'ceo@globex.example', subject: 'Globex invoice', text_body: 'Globex' });
+    await insertMail(db, {
+      id: mailB,
+      tenant_id: tenantB,
+      invoice_id: invoiceB,
+      to_address: 'ceo@globex.example',
+      subject: 'Globex invoice',
+      text_body: 'Globex',
+    });
 
     const tenant = new DashboardClient(h());
     const signedIn = await tenant.signIn(keyA);
@@ -146,7 +197,11 @@ describeEachStore('dashboard security', (h) => {
   });
 
   async function ownPagesText(client: DashboardClient): Promise<string> {
-    const pages = await Promise.all([`/dashboard/tenants/${tenantA}/events`, `/dashboard/tenants/${tenantA}/invoices`, `/dashboard/tenants/${tenantA}/mail`].map((path) => client.get(path)));
+    const pages = await Promise.all(
+      [`/dashboard/tenants/${tenantA}/events`, `/dashboard/tenants/${tenantA}/invoices`, `/dashboard/tenants/${tenantA}/mail`].map((path) =>
+        client.get(path),
+      ),
+    );
     for (const page of pages) expect(page.status).toBe(200);
     return pages.map((page) => page.text).join('\n');
   }
@@ -181,7 +236,11 @@ describeEachStore('dashboard security', (h) => {
     const replay = new DashboardClient(h());
     replay.cookies.set('pb_session', stolen);
     expect((await replay.get('/dashboard/tenants')).status).toBe(303);
-    const rows = await h().ctx.store.db.withTables<{ dashboard_sessions: { id_hash: string } }>().selectFrom('dashboard_sessions').select('id_hash').execute();
+    const rows = await h()
+      .ctx.store.db.withTables<{ dashboard_sessions: { id_hash: string } }>()
+      .selectFrom('dashboard_sessions')
+      .select('id_hash')
+      .execute();
     expect(rows.map((row) => row.id_hash)).not.toContain(hashToken(stolen));
   });
 
@@ -216,7 +275,9 @@ describeEachStore('dashboard connection actions', (h) => {
     const admin = new DashboardClient(h());
     await admin.signIn(ADMIN_TOKEN);
     await admin.get('/dashboard/tenants');
-    const tenantId = /\/dashboard\/tenants\/(ten_\w+)/.exec((await admin.post('/dashboard/tenants', { name: 'Initech' })).location ?? '')![1]!;
+    const tenantId = /\/dashboard\/tenants\/(ten_\w+)/.exec(
+      (await admin.post('/dashboard/tenants', { name: 'Initech' })).location ?? '',
+    )![1]!;
     const connection = await insertTestConnection(h().ctx, tenantId, 'Initech main');
     const page = `/dashboard/tenants/${tenantId}/connections/${connection.id}`;
 

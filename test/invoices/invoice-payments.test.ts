@@ -55,7 +55,13 @@ for (const kind of STORE_KINDS) {
     it('create → finalize → the email carries the link → the customer pays → paid once → link inactive', async () => {
       const created = await api('POST', '/invoices', invoiceBody(connectionId, { external_id: 'INV-1001' }));
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ status: 'draft', currency: 'USD', amount_due: 2000, amount_due_display: '20.00', payment_link_url: null });
+      expect(created.body).toMatchObject({
+        status: 'draft',
+        currency: 'USD',
+        amount_due: 2000,
+        amount_due_display: '20.00',
+        payment_link_url: null,
+      });
 
       const finalized = await api('POST', `/invoices/${created.body.id}/finalize`);
       expect(finalized.status).toBe(200);
@@ -65,7 +71,13 @@ for (const kind of STORE_KINDS) {
 
       // The link and the payment intent it starts both carry the invoice's metadata.
       const link = await sandbox().stripe(account.secret_key).paymentLinks.retrieve(linkId);
-      expect(link.metadata).toMatchObject({ paybridge_invoice_id: created.body.id, invoice_id: created.body.id, customer_id: created.body.customer.id, tenant_id: tenantId, paybridge_tenant_id: tenantId });
+      expect(link.metadata).toMatchObject({
+        paybridge_invoice_id: created.body.id,
+        invoice_id: created.body.id,
+        customer_id: created.body.customer.id,
+        tenant_id: tenantId,
+        paybridge_tenant_id: tenantId,
+      });
       expect(link.payment_intent_data?.metadata).toMatchObject({ paybridge_invoice_id: created.body.id, tenant_id: tenantId });
 
       // Finalize answered before any mail was sent; the job runner sends it over SMTP.
@@ -78,7 +90,9 @@ for (const kind of STORE_KINDS) {
       expect(text).toContain(finalized.body.payment_link_url);
       expect(text).toContain('20.00 USD');
       const listed = await api('GET', `/mail?invoice_id=${created.body.id}`);
-      expect(listed.body.data).toEqual([expect.objectContaining({ to: 'ada@example.com', status: 'sent', transport: 'smtp', attempts: 1 })]);
+      expect(listed.body.data).toEqual([
+        expect.objectContaining({ to: 'ada@example.com', status: 'sent', transport: 'smtp', attempts: 1 }),
+      ]);
 
       const session = await payLink(sandbox(), linkId);
       expect(session.payment_status).toBe('paid');
@@ -86,20 +100,31 @@ for (const kind of STORE_KINDS) {
 
       const paid = await api('GET', `/invoices/${created.body.id}`);
       expect(paid.body.status).toBe('paid');
-      expect(paid.body.payments).toEqual([expect.objectContaining({ amount: 2000, amount_display: '20.00', currency: 'USD', provider_payment_id: session.payment_intent })]);
+      expect(paid.body.payments).toEqual([
+        expect.objectContaining({ amount: 2000, amount_display: '20.00', currency: 'USD', provider_payment_id: session.payment_intent }),
+      ]);
       expect(paid.body.paid_at).not.toBeNull();
       expect(paid.body.needs_refund_review).toBe(false);
       expect(paid.body.payment_link_active).toBe(false);
       expect((await sandbox().stripe(account.secret_key).paymentLinks.retrieve(linkId)).active).toBe(false);
       // Both the session and the intent event were processed; only one payment came of them.
       const events = await api('GET', '/events?limit=100');
-      const forInvoice = events.body.data.filter((e: any) => ['checkout.session.completed', 'payment_intent.succeeded'].includes(e.type) && e.status === 'processed');
+      const forInvoice = events.body.data.filter(
+        (e: any) => ['checkout.session.completed', 'payment_intent.succeeded'].includes(e.type) && e.status === 'processed',
+      );
       expect(forInvoice.length).toBeGreaterThanOrEqual(2);
 
       const diagnosis = await api('GET', `/invoices/${created.body.id}/diagnosis`);
       expect(diagnosis.status).toBe(200);
-      expect(diagnosis.body).toMatchObject({ status: 'paid', payment_link: { exists: true, active: false }, payments: 1, signature_failures: { count: 0 } });
-      expect(diagnosis.body.events.map((e: any) => e.type)).toEqual(expect.arrayContaining(['checkout.session.completed', 'payment_intent.succeeded']));
+      expect(diagnosis.body).toMatchObject({
+        status: 'paid',
+        payment_link: { exists: true, active: false },
+        payments: 1,
+        signature_failures: { count: 0 },
+      });
+      expect(diagnosis.body.events.map((e: any) => e.type)).toEqual(
+        expect.arrayContaining(['checkout.session.completed', 'payment_intent.succeeded']),
+      );
     });
 
     it('an SMTP refusal is retried with backoff; finalize never waits for it', async () => {
@@ -117,7 +142,11 @@ for (const kind of STORE_KINDS) {
       } finally {
         world.h.setNow(null);
       }
-      expect((await api('GET', `/mail?invoice_id=${invoice.id}`)).body.data[0]).toMatchObject({ status: 'sent', attempts: 2, last_error: null });
+      expect((await api('GET', `/mail?invoice_id=${invoice.id}`)).body.data[0]).toMatchObject({
+        status: 'sent',
+        attempts: 2,
+        last_error: null,
+      });
       expect(smtp.messages.filter((m) => m.raw.replace(/=\r?\n/g, '').includes(invoice.payment_link_id))).toHaveLength(1);
     });
 
@@ -163,12 +192,22 @@ for (const kind of STORE_KINDS) {
       await sandboxControl(sandbox(), '/events', {
         account: account.id,
         type: 'payment_intent.succeeded',
-        object: { id: 'pi_SecondPaymentForInvoice01', object: 'payment_intent', status: 'succeeded', amount: 2000, amount_received: 2000, currency: 'usd', metadata },
+        object: {
+          id: 'pi_SecondPaymentForInvoice01',
+          object: 'payment_intent',
+          status: 'succeeded',
+          amount: 2000,
+          amount_received: 2000,
+          currency: 'usd',
+          metadata,
+        },
       });
       await settle(world, sandbox());
       const flagged = await api('GET', `/invoices/${invoice.id}`);
       expect(flagged.body.status).toBe('paid');
-      expect(flagged.body.payments.map((p: any) => p.provider_payment_id).sort()).toEqual([session.payment_intent, 'pi_SecondPaymentForInvoice01'].sort());
+      expect(flagged.body.payments.map((p: any) => p.provider_payment_id).sort()).toEqual(
+        [session.payment_intent, 'pi_SecondPaymentForInvoice01'].sort(),
+      );
       expect(flagged.body.needs_refund_review).toBe(true);
       expect(flagged.body.review_reason).toContain('pi_SecondPaymentForInvoice01');
     });
@@ -185,7 +224,9 @@ for (const kind of STORE_KINDS) {
         await world.jobs.drain();
         // The chaos really happened: some events of these payments were delivered more than once.
         const paymentIntents = new Set(sessions.map((session) => session.payment_intent as string));
-        const stored = (await api('GET', '/events?limit=100&type=payment_intent.succeeded')).body.data.filter((e: any) => paymentIntents.has(e.object_id));
+        const stored = (await api('GET', '/events?limit=100&type=payment_intent.succeeded')).body.data.filter((e: any) =>
+          paymentIntents.has(e.object_id),
+        );
         expect(stored).toHaveLength(invoices.length);
         const duplicated = sandbox()
           .deliveries()
@@ -209,18 +250,24 @@ for (const kind of STORE_KINDS) {
       const { id: connection, endpointId } = await connectAuto(world.h, tenant, other);
       const stripe = sandbox().stripe(other.secret_key);
       await stripe.webhookEndpoints.update(endpointId, { enabled_events: ['payment_intent.succeeded', 'payment_intent.payment_failed'] });
-      const created = await world.h.api('POST', `/api/v1/tenants/${tenant}/invoices`, invoiceBody(connection, { currency: 'JPY', lines: [{ description: 'Book', quantity: 1, unit_amount: 500 }] }));
+      const created = await world.h.api(
+        'POST',
+        `/api/v1/tenants/${tenant}/invoices`,
+        invoiceBody(connection, { currency: 'JPY', lines: [{ description: 'Book', quantity: 1, unit_amount: 500 }] }),
+      );
       const invoice = (await world.h.api('POST', `/api/v1/tenants/${tenant}/invoices/${created.body.id}/finalize`)).body;
       const session = await payLink(sandbox(), invoice.payment_link_id);
       await settle(world, sandbox());
       const paid = (await world.h.api('GET', `/api/v1/tenants/${tenant}/invoices/${invoice.id}`)).body;
       expect(paid.status).toBe('paid');
-      expect(paid.payments).toEqual([expect.objectContaining({ amount: 500, amount_display: '500', currency: 'JPY', provider_payment_id: session.payment_intent })]);
+      expect(paid.payments).toEqual([
+        expect.objectContaining({ amount: 500, amount_display: '500', currency: 'JPY', provider_payment_id: session.payment_intent }),
+      ]);
       const types = (await world.h.api('GET', `/api/v1/tenants/${tenant}/events?limit=100`)).body.data.map((e: any) => e.type);
       expect(types).not.toContain('checkout.session.completed');
     });
 
-    it('an event carrying another tenant\'s invoice (one Stripe account shared by two tenants) never touches it', async () => {
+    it("an event carrying another tenant's invoice (one Stripe account shared by two tenants) never touches it", async () => {
       const invoice = await openInvoice();
       // Tenant B connects the very same Stripe account: every event now reaches both connections.
       const tenantB = await createTenant(world.h, 'Other Tenant');
@@ -230,12 +277,29 @@ for (const kind of STORE_KINDS) {
       await sandboxControl(sandbox(), '/events', {
         account: account.id,
         type: 'checkout.session.completed',
-        object: { id: 'cs_test_ForgedOtherTenant01', object: 'checkout.session', status: 'complete', payment_status: 'paid', amount_total: 2000, currency: 'usd', payment_intent: 'pi_ForgedOtherTenant01', metadata: forged },
+        object: {
+          id: 'cs_test_ForgedOtherTenant01',
+          object: 'checkout.session',
+          status: 'complete',
+          payment_status: 'paid',
+          amount_total: 2000,
+          currency: 'usd',
+          payment_intent: 'pi_ForgedOtherTenant01',
+          metadata: forged,
+        },
       });
       await sandboxControl(sandbox(), '/events', {
         account: account.id,
         type: 'payment_intent.succeeded',
-        object: { id: 'pi_ForgedOtherTenant01', object: 'payment_intent', status: 'succeeded', amount: 2000, amount_received: 2000, currency: 'usd', metadata: forged },
+        object: {
+          id: 'pi_ForgedOtherTenant01',
+          object: 'payment_intent',
+          status: 'succeeded',
+          amount: 2000,
+          amount_received: 2000,
+          currency: 'usd',
+          metadata: forged,
+        },
       });
       await settle(world, sandbox());
       const untouched = await api('GET', `/invoices/${invoice.id}`);
@@ -244,7 +308,9 @@ for (const kind of STORE_KINDS) {
       expect(untouched.body.timeline.map((t: any) => t.kind)).toEqual(['created', 'finalized']);
       const seenByA = (await api('GET', '/events?limit=100')).body.data.filter((e: any) => e.object_id === 'pi_ForgedOtherTenant01');
       expect(seenByA).toEqual([expect.objectContaining({ status: 'ignored', status_reason: expect.stringContaining('another tenant') })]);
-      const seenByB = (await world.h.api('GET', `/api/v1/tenants/${tenantB}/events?limit=100`)).body.data.filter((e: any) => e.object_id === 'pi_ForgedOtherTenant01');
+      const seenByB = (await world.h.api('GET', `/api/v1/tenants/${tenantB}/events?limit=100`)).body.data.filter(
+        (e: any) => e.object_id === 'pi_ForgedOtherTenant01',
+      );
       expect(seenByB).toEqual([expect.objectContaining({ status: 'ignored', status_reason: expect.stringContaining('does not have') })]);
 
       // A real payment of A's invoice pays it once; B's connection ignores the same events.

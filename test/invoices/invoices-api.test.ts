@@ -20,13 +20,19 @@ describeEachStore(
     let account: AccountCredentials;
     let tenantId: string;
     let connectionId: string;
-    const api = (method: string, path: string, body?: unknown, token?: string | null) => h().api(method, `/api/v1/tenants/${tenantId}${path}`, body, token);
+    const api = (method: string, path: string, body?: unknown, token?: string | null) =>
+      h().api(method, `/api/v1/tenants/${tenantId}${path}`, body, token);
 
     beforeAll(async () => {
       account = await createAccount(sandbox());
       tenantId = await createTenant(h());
       // Manual webhook setup: these tests need no deliveries, only the Stripe key.
-      const connection = await h().api('POST', `/api/v1/tenants/${tenantId}/connections`, { name: 'Sandbox', secret_key: account.secret_key, webhook_setup: 'manual', webhook_secret: 'whsec_abcdefghijklmnopqrstuvwxyz012345' });
+      const connection = await h().api('POST', `/api/v1/tenants/${tenantId}/connections`, {
+        name: 'Sandbox',
+        secret_key: account.secret_key,
+        webhook_setup: 'manual',
+        webhook_secret: 'whsec_abcdefghijklmnopqrstuvwxyz012345',
+      });
       expect(connection.status, JSON.stringify(connection.body)).toBe(201);
       connectionId = connection.body.id;
     });
@@ -38,10 +44,20 @@ describeEachStore(
         { currency: 'kwd', unit_amount: 5120, display: '5.120', code: 'KWD' },
       ];
       for (const c of cases) {
-        const created = await api('POST', '/invoices', invoiceBody(connectionId, { currency: c.currency, lines: [{ description: 'Item', quantity: 1, unit_amount: c.unit_amount }] }));
+        const created = await api(
+          'POST',
+          '/invoices',
+          invoiceBody(connectionId, { currency: c.currency, lines: [{ description: 'Item', quantity: 1, unit_amount: c.unit_amount }] }),
+        );
         expect(created.status, JSON.stringify(created.body)).toBe(201);
         const fetched = await api('GET', `/invoices/${created.body.id}`);
-        expect(fetched.body).toMatchObject({ status: 'draft', currency: c.code, amount_due: c.unit_amount, amount_due_display: c.display, payments: [] });
+        expect(fetched.body).toMatchObject({
+          status: 'draft',
+          currency: c.code,
+          amount_due: c.unit_amount,
+          amount_due_display: c.display,
+          payments: [],
+        });
       }
     });
 
@@ -57,7 +73,11 @@ describeEachStore(
         [{ surprise: true }, '', 'validation_failed'],
         [{ currency: 'KWD', lines: [{ description: 'x', quantity: 1, unit_amount: 5125 }] }, 'lines.0.unit_amount', 'invalid_amount'],
         [{ currency: 'USD', lines: [{ description: 'x', quantity: 1, unit_amount: 10 }] }, 'lines', 'invalid_amount'],
-        [{ currency: 'USD', lines: [{ description: 'x', quantity: 1, unit_amount: 100_000_000 }] }, 'lines.0.unit_amount', 'invalid_amount'],
+        [
+          { currency: 'USD', lines: [{ description: 'x', quantity: 1, unit_amount: 100_000_000 }] },
+          'lines.0.unit_amount',
+          'invalid_amount',
+        ],
         [{ currency: 'USD', lines: [{ description: 'x', quantity: 100_000, unit_amount: 99_999_999 }] }, 'lines', 'invalid_amount'],
         [{ connection_id: 'conn_doesnotexist' }, 'connection_id', 'unknown_connection'],
       ];
@@ -68,7 +88,11 @@ describeEachStore(
         if (field) expect(response.body.error.field).toBe(field);
         expect(response.body.error.message.length).toBeGreaterThan(10);
       }
-      const below = await api('POST', '/invoices', invoiceBody(connectionId, { lines: [{ description: 'x', quantity: 1, unit_amount: 10 }] }));
+      const below = await api(
+        'POST',
+        '/invoices',
+        invoiceBody(connectionId, { lines: [{ description: 'x', quantity: 1, unit_amount: 10 }] }),
+      );
       expect(below.body.error.message).toContain('minimum charge of 0.50 USD');
     });
 
@@ -77,7 +101,8 @@ describeEachStore(
       // Two of them in the same millisecond: the cursor's id tie-break must neither skip nor repeat.
       h().setNow(new Date('2030-01-01T00:00:00.000Z'));
       try {
-        for (const ref of ['L-1', 'L-2']) ids.push((await api('POST', '/invoices', invoiceBody(connectionId, { external_id: ref }))).body.id);
+        for (const ref of ['L-1', 'L-2'])
+          ids.push((await api('POST', '/invoices', invoiceBody(connectionId, { external_id: ref }))).body.id);
       } finally {
         h().setNow(null);
       }
@@ -104,7 +129,11 @@ describeEachStore(
     });
 
     it('finalize creates the link, answers before mail is sent, and captures the mail when no SMTP server is configured', async () => {
-      const created = await api('POST', '/invoices', invoiceBody(connectionId, { currency: 'KWD', lines: [{ description: 'Subscription', quantity: 1, unit_amount: 5120 }] }));
+      const created = await api(
+        'POST',
+        '/invoices',
+        invoiceBody(connectionId, { currency: 'KWD', lines: [{ description: 'Subscription', quantity: 1, unit_amount: 5120 }] }),
+      );
       const finalized = await api('POST', `/invoices/${created.body.id}/finalize`);
       expect(finalized.status).toBe(200);
       expect(finalized.body).toMatchObject({ status: 'open', payment_link_active: true, amount_due_display: '5.120' });
@@ -114,7 +143,9 @@ describeEachStore(
 
       expect((await new JobRunner(h().ctx).drain()).done).toBeGreaterThanOrEqual(1);
       const mail = await api('GET', `/mail?invoice_id=${created.body.id}`);
-      expect(mail.body.data).toEqual([expect.objectContaining({ to: 'ada@example.com', status: 'captured', transport: 'capture', attempts: 1 })]);
+      expect(mail.body.data).toEqual([
+        expect.objectContaining({ to: 'ada@example.com', status: 'captured', transport: 'capture', attempts: 1 }),
+      ]);
       expect(mail.body.data[0].text).toContain(finalized.body.payment_link_url);
       expect(mail.body.data[0].text).toContain('5.120 KWD');
       expect(mail.body.data[0].subject).toContain('5.120 KWD');
@@ -163,7 +194,8 @@ describeEachStore(
       expect(crashed.status).toBe(500);
       expect((await api('GET', `/invoices/${created.body.id}`)).body).toMatchObject({ status: 'draft', payment_link_url: null });
       const stripe = sandbox().stripe(account.secret_key);
-      const linksFor = async () => (await stripe.paymentLinks.list({ limit: 100 })).data.filter((link) => link.metadata?.paybridge_invoice_id === created.body.id);
+      const linksFor = async () =>
+        (await stripe.paymentLinks.list({ limit: 100 })).data.filter((link) => link.metadata?.paybridge_invoice_id === created.body.id);
       expect(await linksFor()).toHaveLength(1);
 
       const retried = await api('POST', `/invoices/${created.body.id}/finalize`);
@@ -204,7 +236,10 @@ describeEachStore(
       const created = await api('POST', '/invoices', invoiceBody(connectionId));
       await api('POST', `/invoices/${created.body.id}/finalize`);
       // What the webhook receiver records after refusing deliveries with a bad signature.
-      await h().ctx.store.db.insertInto('webhook_rejection_counts').values({ connection_id: connectionId, reason: 'no_matching_signature', count: 3, last_at: new Date() }).execute();
+      await h()
+        .ctx.store.db.insertInto('webhook_rejection_counts')
+        .values({ connection_id: connectionId, reason: 'no_matching_signature', count: 3, last_at: new Date() })
+        .execute();
       const diagnosis = await api('GET', `/invoices/${created.body.id}/diagnosis`);
       expect(diagnosis.status).toBe(200);
       expect(diagnosis.body).toMatchObject({
@@ -219,14 +254,16 @@ describeEachStore(
       expect(steps).toContain('No event at all has reached this connection');
     });
 
-    it('is tenant-scoped: another tenant\'s key and path see nothing', async () => {
+    it("is tenant-scoped: another tenant's key and path see nothing", async () => {
       const created = await api('POST', '/invoices', invoiceBody(connectionId));
       const other = await createTenant(h(), 'Someone Else');
       const key = (await h().api('POST', `/api/v1/tenants/${other}/api-keys`, {})).body.key as string;
       expect((await api('GET', `/invoices/${created.body.id}`, undefined, key)).status).toBe(404);
       expect((await h().api('GET', `/api/v1/tenants/${other}/invoices/${created.body.id}`, undefined, key)).status).toBe(404);
       expect((await h().api('GET', `/api/v1/tenants/${other}/invoices/${created.body.id}/diagnosis`)).status).toBe(404);
-      expect((await h().api('POST', `/api/v1/tenants/${other}/invoices`, invoiceBody(connectionId), key)).body.error.code).toBe('unknown_connection');
+      expect((await h().api('POST', `/api/v1/tenants/${other}/invoices`, invoiceBody(connectionId), key)).body.error.code).toBe(
+        'unknown_connection',
+      );
       expect((await h().api('GET', `/api/v1/tenants/${other}/mail`, undefined, key)).body.data).toEqual([]);
     });
 
@@ -235,7 +272,10 @@ describeEachStore(
       const now = new Date();
       await new JobRunner(h().ctx).drain(); // whatever earlier tests left
       await enqueueJob(db, 'payment_link.deactivate', { invoice_id: 'inv_missing' }, { now, dedupeKey: 'test:missing-invoice' });
-      await db.insertInto('jobs').values({ id: 'job_unknownkind', kind: 'no.such.kind', payload: '{}', status: 'pending', max_attempts: 3, run_at: now }).execute();
+      await db
+        .insertInto('jobs')
+        .values({ id: 'job_unknownkind', kind: 'no.such.kind', payload: '{}', status: 'pending', max_attempts: 3, run_at: now })
+        .execute();
       const result = await new JobRunner(h().ctx).drain();
       expect(result).toEqual({ done: 1, retried: 0, dead: 1 });
       const unknown = await db.selectFrom('jobs').selectAll().where('id', '=', 'job_unknownkind').executeTakeFirstOrThrow();

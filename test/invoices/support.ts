@@ -67,7 +67,6 @@ export async function startSmtp(): Promise<RunningSmtp> {
   };
 }
 
-
 /** One sandbox per test file (127.0.0.1, free port, fast retries). */
 export function useSandbox(): () => RunningSandbox {
   let running: RunningSandbox | undefined;
@@ -126,8 +125,16 @@ export async function createTenant(h: TestHarness, name = 'Acme Ltd'): Promise<s
 }
 
 /** Connects the sandbox account with webhook_setup "auto": Paybridge registers its endpoint itself. */
-export async function connectAuto(h: TestHarness, tenantId: string, account: AccountCredentials): Promise<{ id: string; endpointId: string }> {
-  const response = await h.api('POST', `/api/v1/tenants/${tenantId}/connections`, { name: 'Sandbox', secret_key: account.secret_key, webhook_setup: 'auto' });
+export async function connectAuto(
+  h: TestHarness,
+  tenantId: string,
+  account: AccountCredentials,
+): Promise<{ id: string; endpointId: string }> {
+  const response = await h.api('POST', `/api/v1/tenants/${tenantId}/connections`, {
+    name: 'Sandbox',
+    secret_key: account.secret_key,
+    webhook_setup: 'auto',
+  });
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   expect(response.body.webhook_endpoint?.id).toMatch(/^we_/);
   return { id: response.body.id, endpointId: response.body.webhook_endpoint.id };
@@ -147,8 +154,16 @@ export function invoiceBody(connectionId: string, overrides: Record<string, unkn
 }
 
 /** Pays a payment link through the sandbox's control API, like a customer on the hosted page. */
-export async function payLink(sandbox: RunningSandbox, linkId: string, body: Record<string, unknown> = { card: '4242424242424242' }): Promise<any> {
-  const response = await fetch(`${sandbox.url}/_sandbox/payment_links/${linkId}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+export async function payLink(
+  sandbox: RunningSandbox,
+  linkId: string,
+  body: Record<string, unknown> = { card: '4242424242424242' },
+): Promise<any> {
+  const response = await fetch(`${sandbox.url}/_sandbox/payment_links/${linkId}/pay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const json = await response.json();
   if (!response.ok) throw new Error(`pay ${linkId}: ${response.status} ${JSON.stringify(json)}`);
   return json;
@@ -169,13 +184,21 @@ async function fetchRetryingStaleSocket(url: string, init: RequestInit): Promise
 }
 
 export async function createAccount(sandbox: RunningSandbox): Promise<AccountCredentials> {
-  const response = await fetchRetryingStaleSocket(`${sandbox.url}/_sandbox/accounts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const response = await fetchRetryingStaleSocket(`${sandbox.url}/_sandbox/accounts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   expect(response.status).toBe(200);
   return (await response.json()) as AccountCredentials;
 }
 
 export async function sandboxControl(sandbox: RunningSandbox, path: string, body: unknown): Promise<any> {
-  const response = await fetchRetryingStaleSocket(`${sandbox.url}/_sandbox${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetchRetryingStaleSocket(`${sandbox.url}/_sandbox${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const json = await response.json();
   if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(json)}`);
   return json;

@@ -19,7 +19,12 @@ describe('embedded data directory', () => {
     await ensurePgliteDataDir(dir); // exists: nothing to do, nothing lost
     const reopened = await openStore({ dataDir });
     try {
-      expect(await reopened.db.selectFrom('kept' as never).selectAll().execute()).toEqual([]);
+      expect(
+        await reopened.db
+          .selectFrom('kept' as never)
+          .selectAll()
+          .execute(),
+      ).toEqual([]);
     } finally {
       await reopened.close();
     }
@@ -28,6 +33,8 @@ describe('embedded data directory', () => {
   it('says what to check when the directory cannot be created', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'pb-pglite-')), 'a-file');
     writeFileSync(file, 'not a directory');
-    await expect(ensurePgliteDataDir(join(file, 'pglite'))).rejects.toThrow(/Could not create the embedded database in .*a-file\/pglite: .*writable.*PAYBRIDGE_DATABASE_URL/s);
+    await expect(ensurePgliteDataDir(join(file, 'pglite'))).rejects.toThrow(
+      /Could not create the embedded database in .*a-file\/pglite: .*writable.*PAYBRIDGE_DATABASE_URL/s,
+    );
   });
 });

@@ -17,7 +17,12 @@ export async function sendAll(url: string, secret: string, deliveries: Delivery[
       const delivery = deliveries[next++]!;
       const header = signStripePayload(delivery.body, [secret], Math.floor(Date.now() / 1000));
       try {
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': header }, body: delivery.body, signal: AbortSignal.timeout(10_000) });
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'stripe-signature': header },
+          body: delivery.body,
+          signal: AbortSignal.timeout(10_000),
+        });
         await response.arrayBuffer();
         statuses.set(delivery.eventId, response.status);
       } catch {

@@ -4,9 +4,10 @@ import { freePort } from './free-port';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-
 /** `paybridge serve` in a child process, for tests that kill it or cut its database. */
-export async function startPaybridgeProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+export async function startPaybridgeProcess(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['bin/paybridge.js', 'serve'], {
     cwd: root,

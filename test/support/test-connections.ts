@@ -56,7 +56,14 @@ export function manualConnectionRow(values: {
  */
 export async function insertTestConnection(
   h: TestHarness,
-  options: { tenantId?: string; mode?: 'test' | 'live'; features?: Feature[]; secret?: string; accountId?: string; secretKey?: string } = {},
+  options: {
+    tenantId?: string;
+    mode?: 'test' | 'live';
+    features?: Feature[];
+    secret?: string;
+    accountId?: string;
+    secretKey?: string;
+  } = {},
 ): Promise<{ connection: ConnectionRow; secret: string; tenantId: string }> {
   const ctx = h.ctx;
   const tenantId = options.tenantId ?? (await insertTenant(ctx.store.db, 'Webhook tenant')).id;
@@ -70,7 +77,10 @@ export async function insertTestConnection(
       name: `${mode} connection`,
       mode,
       accountId: options.accountId,
-      secretKeySealed: ctx.secrets.seal(options.secretKey ?? `sk_${mode}_${randomBytes(12).toString('hex')}`, bindingFor('connections', id)),
+      secretKeySealed: ctx.secrets.seal(
+        options.secretKey ?? `sk_${mode}_${randomBytes(12).toString('hex')}`,
+        bindingFor('connections', id),
+      ),
       features: options.features,
     }),
   );

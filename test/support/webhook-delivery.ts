@@ -20,7 +20,11 @@ export async function deliver(
 let counter = 0;
 
 /** A minimal but well-formed Stripe event around `object`. */
-export function stripeEvent(type: string, object: Record<string, unknown>, options: { id?: string; created?: number; livemode?: boolean; previous?: Record<string, unknown> } = {}) {
+export function stripeEvent(
+  type: string,
+  object: Record<string, unknown>,
+  options: { id?: string; created?: number; livemode?: boolean; previous?: Record<string, unknown> } = {},
+) {
   counter += 1;
   return {
     id: options.id ?? `evt_test${Date.now().toString(36)}${counter.toString(36).padStart(6, '0')}`,

@@ -35,7 +35,11 @@ describeEachStore(
       expect(again.body).toMatchObject({ stored: 0, duplicates: 7 });
 
       await new EventWorker(h().ctx).drain();
-      const rows = await h().ctx.store.db.selectFrom('events').select(['source', 'status', 'type']).where('connection_id', '=', connection.id).execute();
+      const rows = await h()
+        .ctx.store.db.selectFrom('events')
+        .select(['source', 'status', 'type'])
+        .where('connection_id', '=', connection.id)
+        .execute();
       expect(rows).toHaveLength(7);
       expect(rows.every((row) => row.source === 'backfill' && row.status === 'processed' && row.type === 'customer.created')).toBe(true);
     });
@@ -51,7 +55,11 @@ describeEachStore(
       await scheduler.stop();
       const stored = await h().ctx.store.db.selectFrom('events').select('type').where('connection_id', '=', connection.id).execute();
       expect(stored.map((row) => row.type)).toEqual(['product.created']);
-      const cursor = await h().ctx.store.db.selectFrom('backfill_cursors').selectAll().where('connection_id', '=', broken.connection.id).executeTakeFirstOrThrow();
+      const cursor = await h()
+        .ctx.store.db.selectFrom('backfill_cursors')
+        .selectAll()
+        .where('connection_id', '=', broken.connection.id)
+        .executeTakeFirstOrThrow();
       expect(JSON.parse(cursor.last_result!).error).toMatch(/Invalid API Key|refused/i);
     });
 
@@ -61,14 +69,33 @@ describeEachStore(
       // What a worker that read the connection as disabled, just before it was enabled, leaves behind.
       const now = h().ctx.now();
       await insertEvents(h().ctx.store.db, [
-        { connection_id: connection.id, tenant_id: connection.tenant_id, stripe_event_id: 'evt_left_paused', type: 'customer.created', livemode: false, api_version: null, stripe_created: 1, object_id: 'cus_paused', object_type: 'customer', payload: '{}', source: 'webhook', status: 'paused', received_at: now, next_attempt_at: now },
+        {
+          connection_id: connection.id,
+          tenant_id: connection.tenant_id,
+          stripe_event_id: 'evt_left_paused',
+          type: 'customer.created',
+          livemode: false,
+          api_version: null,
+          stripe_created: 1,
+          object_id: 'cus_paused',
+          object_type: 'customer',
+          payload: '{}',
+          source: 'webhook',
+          status: 'paused',
+          received_at: now,
+          next_attempt_at: now,
+        },
       ]);
       h().setNow(new Date(now.getTime() + 15 * 60_000)); // the round after the one the previous test ran
       const scheduler = new BackfillScheduler(h().ctx);
       scheduler.start();
       await scheduler.stop();
       h().setNow(null);
-      const event = await h().ctx.store.db.selectFrom('events').select(['status']).where('stripe_event_id', '=', 'evt_left_paused').executeTakeFirstOrThrow();
+      const event = await h()
+        .ctx.store.db.selectFrom('events')
+        .select(['status'])
+        .where('stripe_event_id', '=', 'evt_left_paused')
+        .executeTakeFirstOrThrow();
       expect(event.status).toBe('received');
     });
   },

@@ -14,7 +14,9 @@ const corpusDir = new URL('../../../shared/stripe/events/', import.meta.url);
  */
 describeEachStore('real Stripe event corpus', (h) => {
   it('acknowledges every file and ends each stored event processed or ignored with a reason', async () => {
-    const files = readdirSync(corpusDir).filter((name) => name.endsWith('.json')).sort();
+    const files = readdirSync(corpusDir)
+      .filter((name) => name.endsWith('.json'))
+      .sort();
     expect(files.length).toBe(86);
     const { connection: test, secret: testSecret, tenantId } = await insertTestConnection(h(), { mode: 'test' });
     const { connection: live, secret: liveSecret } = await insertTestConnection(h(), { mode: 'live', tenantId });
@@ -34,7 +36,11 @@ describeEachStore('real Stripe event corpus', (h) => {
     expect(answers.stored).toBe(ids.size);
 
     await new EventWorker(h().ctx, { batchSize: 100 }).drain();
-    const rows = await h().ctx.store.db.selectFrom('events').select(['stripe_event_id', 'type', 'status', 'status_reason', 'last_error']).where('tenant_id', '=', tenantId).execute();
+    const rows = await h()
+      .ctx.store.db.selectFrom('events')
+      .select(['stripe_event_id', 'type', 'status', 'status_reason', 'last_error'])
+      .where('tenant_id', '=', tenantId)
+      .execute();
     expect(rows).toHaveLength(ids.size);
     for (const row of rows) {
       expect(['processed', 'ignored'], `${row.type} ${row.stripe_event_id}: ${row.status} ${row.last_error ?? ''}`).toContain(row.status);

@@ -9,9 +9,13 @@ describeEachStore('event log API', (h) => {
     const { connection, secret, tenantId } = await insertTestConnection(h());
     const base = `/api/v1/tenants/${tenantId}/events`;
     for (let i = 0; i < 5; i++) {
-      await deliver(h(), connection.id, stripeEvent('customer.created', { id: `cus_log${i}`, object: 'customer', metadata: {} }), { secrets: [secret] });
+      await deliver(h(), connection.id, stripeEvent('customer.created', { id: `cus_log${i}`, object: 'customer', metadata: {} }), {
+        secrets: [secret],
+      });
     }
-    await deliver(h(), connection.id, stripeEvent('invoice.finalized', { id: 'in_log', object: 'invoice', status: 'open', metadata: {} }), { secrets: [secret] });
+    await deliver(h(), connection.id, stripeEvent('invoice.finalized', { id: 'in_log', object: 'invoice', status: 'open', metadata: {} }), {
+      secrets: [secret],
+    });
     await new EventWorker(h().ctx).drain();
 
     const all = await h().api('GET', `${base}?limit=4`);
@@ -25,7 +29,13 @@ describeEachStore('event log API', (h) => {
     expect(new Set(ids).size).toBe(6);
 
     const ignored = await h().api('GET', `${base}?status=ignored`);
-    expect(ignored.body.data).toEqual([expect.objectContaining({ type: 'invoice.finalized', status: 'ignored', status_reason: expect.stringMatching(/does not handle invoice.finalized/) })]);
+    expect(ignored.body.data).toEqual([
+      expect.objectContaining({
+        type: 'invoice.finalized',
+        status: 'ignored',
+        status_reason: expect.stringMatching(/does not handle invoice.finalized/),
+      }),
+    ]);
     const byType = await h().api('GET', `${base}?type=customer.created&connection_id=${connection.id}`);
     expect(byType.body.data).toHaveLength(5);
     expect(byType.body.data.every((e: any) => e.status === 'processed')).toBe(true);
@@ -40,7 +50,11 @@ describeEachStore('event log API', (h) => {
     const replayed = await h().api('GET', `${base}/${detail.body.id}`);
     expect(replayed.body.status).toBe('processed');
     expect(replayed.body.attempts_log).toHaveLength(2);
-    const objects = await h().ctx.store.db.selectFrom('stripe_objects').select('stripe_id').where('connection_id', '=', connection.id).execute();
+    const objects = await h()
+      .ctx.store.db.selectFrom('stripe_objects')
+      .select('stripe_id')
+      .where('connection_id', '=', connection.id)
+      .execute();
     expect(objects).toHaveLength(5); // unhandled types are not applied to the object store
 
     const many = await h().api('POST', `${base}/replay`, { type: 'customer.created' });
@@ -59,7 +73,9 @@ describeEachStore('event log API', (h) => {
     const registry = new HandlerRegistry().on('test', ['customer.created'], async () => {
       throw new Error('downstream exploded');
     });
-    await deliver(h(), connection.id, stripeEvent('customer.created', { id: 'cus_fail', object: 'customer', metadata: {} }), { secrets: [secret] });
+    await deliver(h(), connection.id, stripeEvent('customer.created', { id: 'cus_fail', object: 'customer', metadata: {} }), {
+      secrets: [secret],
+    });
     const worker = new EventWorker(h().ctx, { registry, retry: { baseMs: 1, maxMs: 2, maxAttempts: 3 } });
     for (let i = 0; i < 3; i++) {
       await new Promise((resolve) => setTimeout(resolve, 10));

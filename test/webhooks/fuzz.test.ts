@@ -12,7 +12,9 @@ describeEachStore('webhook route fuzzing', (h) => {
     const header = fc.oneof(
       fc.constant(null),
       fc.string({ maxLength: 200 }),
-      fc.tuple(fc.integer({ min: 0, max: 2 * now }), fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), maxLength: 70 })).map(([t, v]) => `t=${t},v1=${v}`),
+      fc
+        .tuple(fc.integer({ min: 0, max: 2 * now }), fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), maxLength: 70 }))
+        .map(([t, v]) => `t=${t},v1=${v}`),
       fc.string({ maxLength: 60 }).map((s) => `t=${now},v1=${'a'.repeat(64)},${s}`),
     );
     const body = fc.oneof(
@@ -45,7 +47,9 @@ describeEachStore('webhook route fuzzing', (h) => {
       { numRuns: 100 },
     );
     // A well-formed signed event still goes through after all that noise.
-    const ok = await deliver(h(), connection.id, stripeEvent('customer.created', { id: 'cus_after', object: 'customer' }), { secrets: [secret] });
+    const ok = await deliver(h(), connection.id, stripeEvent('customer.created', { id: 'cus_after', object: 'customer' }), {
+      secrets: [secret],
+    });
     expect(ok.status).toBe(200);
   });
 });

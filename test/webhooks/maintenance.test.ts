@@ -9,7 +9,8 @@ describeEachStore('maintenance rounds', (h) => {
   it('gives each round to one claimant, and the next round after 90 % of the interval', async () => {
     const db = h().ctx.store.db;
     const start = new Date('2026-11-23T10:00:00Z');
-    const claim = (holder: string, minutes: number) => claimMaintenanceRound(db, { name: 'drift-test', holder, now: new Date(start.getTime() + minutes * MINUTE), intervalMs: 30 * MINUTE });
+    const claim = (holder: string, minutes: number) =>
+      claimMaintenanceRound(db, { name: 'drift-test', holder, now: new Date(start.getTime() + minutes * MINUTE), intervalMs: 30 * MINUTE });
     expect(await claim('host-a:1', 0)).toBe(true);
     expect(await claim('host-b:2', 0)).toBe(false);
     expect(await claim('host-b:2', 26)).toBe(false);

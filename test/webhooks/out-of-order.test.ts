@@ -55,13 +55,21 @@ async function finalStates(h: TestHarness, steps: Step[], label: string) {
   for (let position = 0; position < steps.length; position++) {
     for (const [p, order] of orders.entries()) {
       const step = steps[order[position]!]!;
-      const event = stripeEvent(step.type, { ...step.object, id: objectId(p) }, { id: `evt_${objectId(p)}_${order[position]}`, created: step.created, previous: step.previous });
+      const event = stripeEvent(
+        step.type,
+        { ...step.object, id: objectId(p) },
+        { id: `evt_${objectId(p)}_${order[position]}`, created: step.created, previous: step.previous },
+      );
       const response = await deliver(h, connection.id, event, { secrets: [secret] });
       expect(response.status).toBe(200);
     }
     await worker.drain();
   }
-  const rows = await h.ctx.store.db.selectFrom('stripe_objects').select(['stripe_id', 'data', 'deleted', 'status']).where('connection_id', '=', connection.id).execute();
+  const rows = await h.ctx.store.db
+    .selectFrom('stripe_objects')
+    .select(['stripe_id', 'data', 'deleted', 'status'])
+    .where('connection_id', '=', connection.id)
+    .execute();
   const byId = new Map(rows.map((row) => [row.stripe_id, row]));
   return orders.map((order, p) => {
     const row = byId.get(objectId(p))!;

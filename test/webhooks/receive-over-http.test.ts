@@ -1,11 +1,11 @@
-import { createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { getRequestListener } from "@hono/node-server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signStripePayload } from "../../src/webhooks/signature";
-import { createHarness, type TestHarness } from "../support/test-context";
-import { insertTestConnection } from "../support/test-connections";
-import { stripeEvent } from "../support/webhook-delivery";
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signStripePayload } from '../../src/webhooks/signature';
+import { createHarness, type TestHarness } from '../support/test-context';
+import { insertTestConnection } from '../support/test-connections';
+import { stripeEvent } from '../support/webhook-delivery';
 
 // The receive route reads the body and headers straight from Node's request when served by
 // @hono/node-server (app.request() in the other tests takes the WHATWG path), so this file sends
@@ -24,21 +24,21 @@ function post(
       ? options.headers
       : {
           ...options.headers,
-          "content-length": String(Buffer.byteLength(options.body)),
+          'content-length': String(Buffer.byteLength(options.body)),
         };
     const req = request(
       {
         host: target.hostname,
         port: target.port,
         path: target.pathname,
-        method: "POST",
+        method: 'POST',
         headers,
       },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
           let body: unknown = text;
           try {
             body = JSON.parse(text);
@@ -49,12 +49,11 @@ function post(
         });
       },
     );
-    req.on("error", reject);
+    req.on('error', reject);
     if (options.chunked) {
       // Several writes without a length: the body arrives as a stream of chunks.
       const step = Math.ceil(options.body.length / 4);
-      for (let i = 0; i < options.body.length; i += step)
-        req.write(options.body.slice(i, i + step));
+      for (let i = 0; i < options.body.length; i += step) req.write(options.body.slice(i, i + step));
       req.end();
     } else {
       req.end(options.body);
@@ -64,20 +63,18 @@ function post(
 
 // PostgreSQL only: with PGlite this file stalls at a random test (a harness or PGlite matter seen
 // with the route as it was before this path too); the route code is the same for both stores.
-describe("webhook receiver over HTTP [postgres]", () => {
+describe('webhook receiver over HTTP [postgres]', () => {
   let harness: TestHarness | undefined;
   const h = () => harness!;
   // The harness's own app behind a real node:http server, served the way @hono/node-server serves it.
   let server: Server | undefined;
-  let base = "";
+  let base = '';
   beforeAll(async () => {
-    harness = await createHarness("postgres", {
-      PAYBRIDGE_WEBHOOK_BODY_LIMIT_BYTES: "4096",
+    harness = await createHarness('postgres', {
+      PAYBRIDGE_WEBHOOK_BODY_LIMIT_BYTES: '4096',
     });
     server = createServer(getRequestListener(h().app.fetch));
-    await new Promise<void>((resolve) =>
-      server!.listen(0, "127.0.0.1", resolve),
-    );
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
@@ -86,21 +83,17 @@ describe("webhook receiver over HTTP [postgres]", () => {
     await harness?.close();
   });
   const signedHeaders = (body: string, secret: string) => ({
-    "content-type": "application/json",
-    "stripe-signature": signStripePayload(
-      body,
-      [secret],
-      Math.floor(Date.now() / 1000),
-    ),
+    'content-type': 'application/json',
+    'stripe-signature': signStripePayload(body, [secret], Math.floor(Date.now() / 1000)),
   });
 
-  it("stores the exact bytes of a chunked delivery once, answers a redelivery as duplicate, and sets X-Request-Id", async () => {
+  it('stores the exact bytes of a chunked delivery once, answers a redelivery as duplicate, and sets X-Request-Id', async () => {
     const { connection, secret } = await insertTestConnection(h());
     const body = JSON.stringify(
-      stripeEvent("customer.created", {
-        id: "cus_http1",
-        object: "customer",
-        name: "Zoë 名前",
+      stripeEvent('customer.created', {
+        id: 'cus_http1',
+        object: 'customer',
+        name: 'Zoë 名前',
         metadata: {},
       }),
       null,
@@ -111,57 +104,53 @@ describe("webhook receiver over HTTP [postgres]", () => {
       body,
       headers: {
         ...signedHeaders(body, secret),
-        "x-request-id": "req_from_stripe",
+        'x-request-id': 'req_from_stripe',
       },
       chunked: true,
     });
     expect(first).toMatchObject({
       status: 200,
-      body: { received: true, duplicate: false, status: "received" },
+      body: { received: true, duplicate: false, status: 'received' },
     });
-    expect(first.headers["x-request-id"]).toBe("req_from_stripe");
+    expect(first.headers['x-request-id']).toBe('req_from_stripe');
     const again = await post(url, {
       body,
       headers: signedHeaders(body, secret),
     });
     expect(again).toMatchObject({ status: 200, body: { duplicate: true } });
-    expect(again.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
-    const rows = await h()
-      .ctx.store.db.selectFrom("events")
-      .select(["payload"])
-      .where("connection_id", "=", connection.id)
-      .execute();
+    expect(again.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const rows = await h().ctx.store.db.selectFrom('events').select(['payload']).where('connection_id', '=', connection.id).execute();
     expect(rows.map((row) => row.payload)).toEqual([body]);
   });
 
-  it("refuses a bad signature with 400 and its reason", async () => {
+  it('refuses a bad signature with 400 and its reason', async () => {
     const { connection } = await insertTestConnection(h());
     const body = JSON.stringify(
-      stripeEvent("customer.created", {
-        id: "cus_http2",
-        object: "customer",
+      stripeEvent('customer.created', {
+        id: 'cus_http2',
+        object: 'customer',
         metadata: {},
       }),
     );
     const response = await post(`${base}/webhooks/stripe/${connection.id}`, {
       body,
       headers: {
-        "content-type": "application/json",
-        "stripe-signature": "garbage",
+        'content-type': 'application/json',
+        'stripe-signature': 'garbage',
       },
     });
     expect(response.status).toBe(400);
-    expect(response.body.error.code).toBe("malformed_signature_header");
-    expect(response.headers["x-request-id"]).toBeTruthy();
+    expect(response.body.error.code).toBe('malformed_signature_header');
+    expect(response.headers['x-request-id']).toBeTruthy();
   });
 
-  it("answers 413 for a body over the limit, with or without a Content-Length, and stores nothing", async () => {
+  it('answers 413 for a body over the limit, with or without a Content-Length, and stores nothing', async () => {
     const { connection, secret } = await insertTestConnection(h());
     const body = JSON.stringify(
-      stripeEvent("customer.created", {
-        id: "cus_http3",
-        object: "customer",
-        metadata: { note: "x".repeat(5_000) },
+      stripeEvent('customer.created', {
+        id: 'cus_http3',
+        object: 'customer',
+        metadata: { note: 'x'.repeat(5_000) },
       }),
     );
     const url = `${base}/webhooks/stripe/${connection.id}`;
@@ -172,13 +161,9 @@ describe("webhook receiver over HTTP [postgres]", () => {
         chunked,
       });
       expect(response.status, `chunked=${chunked}`).toBe(413);
-      expect(response.body.error.code).toBe("body_too_large");
+      expect(response.body.error.code).toBe('body_too_large');
     }
-    const rows = await h()
-      .ctx.store.db.selectFrom("events")
-      .select(["id"])
-      .where("connection_id", "=", connection.id)
-      .execute();
+    const rows = await h().ctx.store.db.selectFrom('events').select(['id']).where('connection_id', '=', connection.id).execute();
     expect(rows).toHaveLength(0);
   });
 });

@@ -23,7 +23,13 @@ describeEachStore('webhook receiver', (h) => {
     expect(again).toMatchObject({ status: 200, body: { duplicate: true } });
     const rows = await eventRows(connection.id);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ stripe_event_id: event.id, type: 'customer.created', status: 'received', object_id: 'cus_1', source: 'webhook' });
+    expect(rows[0]).toMatchObject({
+      stripe_event_id: event.id,
+      type: 'customer.created',
+      status: 'received',
+      object_id: 'cus_1',
+      source: 'webhook',
+    });
     expect(JSON.parse(rows[0]!.payload)).toEqual(event);
   });
 
@@ -49,7 +55,9 @@ describeEachStore('webhook receiver', (h) => {
 
   it('accepts a header with several v1 signatures when any one matches', async () => {
     const { connection, secret } = await insertTestConnection(h());
-    const response = await deliver(h(), connection.id, stripeEvent('customer.created', customer('cus_3')), { secrets: [randomSigningSecret(), secret, randomSigningSecret()] });
+    const response = await deliver(h(), connection.id, stripeEvent('customer.created', customer('cus_3')), {
+      secrets: [randomSigningSecret(), secret, randomSigningSecret()],
+    });
     expect(response.status).toBe(200);
   });
 
@@ -67,8 +75,14 @@ describeEachStore('webhook receiver', (h) => {
 
       h().setNow(new Date(start.getTime() + 24 * 3_600_000 + 1_000));
       const late = Math.floor(h().ctx.now().getTime() / 1000);
-      const oldAfter = await deliver(h(), connection.id, stripeEvent('customer.created', customer('cus_6')), { secrets: [oldSecret], timestamp: late });
-      const newAfter = await deliver(h(), connection.id, stripeEvent('customer.created', customer('cus_7')), { secrets: [newSecret], timestamp: late });
+      const oldAfter = await deliver(h(), connection.id, stripeEvent('customer.created', customer('cus_6')), {
+        secrets: [oldSecret],
+        timestamp: late,
+      });
+      const newAfter = await deliver(h(), connection.id, stripeEvent('customer.created', customer('cus_7')), {
+        secrets: [newSecret],
+        timestamp: late,
+      });
       expect(oldAfter.status).toBe(400);
       expect(oldAfter.body.error.code).toBe('no_matching_signature');
       expect(newAfter.status).toBe(200);
@@ -79,7 +93,9 @@ describeEachStore('webhook receiver', (h) => {
 
   it('refuses an event whose livemode contradicts the connection, a bad body, a huge body and an unknown connection', async () => {
     const { connection, secret } = await insertTestConnection(h(), { mode: 'test' });
-    const live = await deliver(h(), connection.id, stripeEvent('customer.created', customer('cus_8'), { livemode: true }), { secrets: [secret] });
+    const live = await deliver(h(), connection.id, stripeEvent('customer.created', customer('cus_8'), { livemode: true }), {
+      secrets: [secret],
+    });
     expect(live.status).toBe(400);
     expect(live.body.error).toMatchObject({ code: 'livemode_mismatch' });
     expect(live.body.error.message).toMatch(/test mode/);
@@ -91,7 +107,9 @@ describeEachStore('webhook receiver', (h) => {
     const huge = await deliver(h(), connection.id, 'x'.repeat(h().ctx.config.webhookBodyLimitBytes + 1), { secrets: [secret] });
     expect(huge.status).toBe(413);
 
-    const unknown = await deliver(h(), 'conn_doesnotexist0000000', stripeEvent('customer.created', customer('cus_9')), { secrets: [secret] });
+    const unknown = await deliver(h(), 'conn_doesnotexist0000000', stripeEvent('customer.created', customer('cus_9')), {
+      secrets: [secret],
+    });
     expect(unknown.status).toBe(404);
     expect(await eventRows(connection.id)).toHaveLength(0);
   });
@@ -115,7 +133,11 @@ describeEachStore('webhook receiver', (h) => {
   it('stops accepting events for a disconnected connection with 404, keeping its history', async () => {
     const { connection, secret } = await insertTestConnection(h());
     await deliver(h(), connection.id, stripeEvent('customer.created', customer('cus_11')), { secrets: [secret] });
-    await h().ctx.store.db.updateTable('connections').set({ disconnected_at: new Date(), is_active: false }).where('id', '=', connection.id).execute();
+    await h()
+      .ctx.store.db.updateTable('connections')
+      .set({ disconnected_at: new Date(), is_active: false })
+      .where('id', '=', connection.id)
+      .execute();
     const { forgetConnection } = await import('../../src/webhooks/connection-cache');
     forgetConnection(h().ctx, connection.id);
     const later = await deliver(h(), connection.id, stripeEvent('customer.created', customer('cus_12')), { secrets: [secret] });
@@ -142,11 +164,14 @@ describeEachStore('webhook receiver', (h) => {
 
   it('counts refused deliveries per connection and reason and reports them', async () => {
     const { connection, tenantId } = await insertTestConnection(h());
-    for (let i = 0; i < 3; i++) await deliver(h(), connection.id, stripeEvent('customer.created', customer('cus_x')), { secrets: [randomSigningSecret()] });
+    for (let i = 0; i < 3; i++)
+      await deliver(h(), connection.id, stripeEvent('customer.created', customer('cus_x')), { secrets: [randomSigningSecret()] });
     await flushWebhookRejections(h().ctx);
     const report = await h().api('GET', `/api/v1/tenants/${tenantId}/webhook-rejections`);
     expect(report.status).toBe(200);
-    expect(report.body.counts).toEqual([expect.objectContaining({ connection_id: connection.id, reason: 'no_matching_signature', count: 3 })]);
+    expect(report.body.counts).toEqual([
+      expect.objectContaining({ connection_id: connection.id, reason: 'no_matching_signature', count: 3 }),
+    ]);
     expect(report.body.samples.length).toBeGreaterThanOrEqual(1);
   });
 });

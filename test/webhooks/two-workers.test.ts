@@ -57,24 +57,45 @@ describe('two worker processes on one PostgreSQL', () => {
       const events: IncomingEvent[] = Array.from({ length: total }, (_, i) => {
         const event = stripeEvent('customer.created', { id: `cus_multi${i}`, object: 'customer', metadata: {} });
         return {
-          connection_id: connection.id, tenant_id: connection.tenant_id, stripe_event_id: event.id, type: event.type, livemode: false,
-          api_version: event.api_version, stripe_created: event.created, object_id: `cus_multi${i}`, object_type: 'customer',
-          payload: JSON.stringify(event), source: 'webhook', status: 'received', received_at: now, next_attempt_at: now,
+          connection_id: connection.id,
+          tenant_id: connection.tenant_id,
+          stripe_event_id: event.id,
+          type: event.type,
+          livemode: false,
+          api_version: event.api_version,
+          stripe_created: event.created,
+          object_id: `cus_multi${i}`,
+          object_type: 'customer',
+          payload: JSON.stringify(event),
+          source: 'webhook',
+          status: 'received',
+          received_at: now,
+          next_attempt_at: now,
         };
       });
       for (let i = 0; i < total; i += 500) await insertEvents(h.ctx.store.db, events.slice(i, i + 500));
 
       const results = await Promise.all(workers.map((w) => w.done));
       expect(results[0]!.handled + results[1]!.handled).toBe(total);
-      expect(results.every((r) => r.handled > 0), JSON.stringify(results)).toBe(true);
+      expect(
+        results.every((r) => r.handled > 0),
+        JSON.stringify(results),
+      ).toBe(true);
 
       const db = h.ctx.store.db;
       const statuses = await db.selectFrom('events').select(['status', 'attempts']).where('connection_id', '=', connection.id).execute();
       expect(statuses).toHaveLength(total);
       expect(statuses.every((row) => row.status === 'processed' && row.attempts === 1)).toBe(true);
-      const attempts = await db.selectFrom('event_attempts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const attempts = await db
+        .selectFrom('event_attempts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(attempts.n)).toBe(total);
-      const objects = await db.selectFrom('stripe_objects').select((eb) => eb.fn.countAll<number>().as('n')).where('connection_id', '=', connection.id).executeTakeFirstOrThrow();
+      const objects = await db
+        .selectFrom('stripe_objects')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('connection_id', '=', connection.id)
+        .executeTakeFirstOrThrow();
       expect(Number(objects.n)).toBe(total);
     } finally {
       for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');

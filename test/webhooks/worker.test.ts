@@ -33,7 +33,9 @@ async function effectsOf(h: TestHarness, eventIds: string[]): Promise<Record<str
 
 async function deliverCustomers(h: TestHarness, count: number) {
   const { connection, secret, tenantId } = await insertTestConnection(h);
-  const events = Array.from({ length: count }, (_, i) => stripeEvent('customer.created', { id: `cus_w${i}`, object: 'customer', metadata: {} }));
+  const events = Array.from({ length: count }, (_, i) =>
+    stripeEvent('customer.created', { id: `cus_w${i}`, object: 'customer', metadata: {} }),
+  );
   for (const event of events) expect((await deliver(h, connection.id, event, { secrets: [secret] })).status).toBe(200);
   return { connection, tenantId, stripeIds: events.map((event) => event.id) };
 }
@@ -55,7 +57,15 @@ describeEachStore('event worker', (h) => {
     const rows = await eventRows(h(), connection.id);
     expect(rows.map((row) => [row.status, row.attempts, row.locked_by])).toEqual(rows.map(() => ['processed', 1, null]));
     expect(Object.values(await effectsOf(h(), stripeIds))).toEqual([1, 1, 1, 1, 1, 1]);
-    const attempts = await h().ctx.store.db.selectFrom('event_attempts').select(['event_id', 'outcome', 'attempt']).where('event_id', 'in', rows.map((row) => row.id)).execute();
+    const attempts = await h()
+      .ctx.store.db.selectFrom('event_attempts')
+      .select(['event_id', 'outcome', 'attempt'])
+      .where(
+        'event_id',
+        'in',
+        rows.map((row) => row.id),
+      )
+      .execute();
     expect(attempts.map((attempt) => [attempt.outcome, attempt.attempt])).toEqual(rows.map(() => ['processed', 1]));
     expect(new Set(attempts.map((attempt) => attempt.event_id)).size).toBe(6);
   });
@@ -79,11 +89,20 @@ describeEachStore('event worker', (h) => {
     const { stripeIds, connection } = await deliverCustomers(h(), 2);
     const registry = effectRegistry();
     const now = h().ctx.now();
-    const stale = await claimDueEvents(h().ctx.store.db, { workerId: 'worker_stale', now, leaseUntil: new Date(now.getTime() + 30_000), limit: 10 });
+    const stale = await claimDueEvents(h().ctx.store.db, {
+      workerId: 'worker_stale',
+      now,
+      leaseUntil: new Date(now.getTime() + 30_000),
+      limit: 10,
+    });
     expect(stale).toHaveLength(2);
     // The second event's lease runs out (its worker stalled) and another worker takes and processes it.
     const [kept, stolen] = stale as [EventRow, EventRow];
-    await h().ctx.store.db.updateTable('events').set({ locked_until: new Date(now.getTime() - 1) }).where('id', '=', stolen.id).execute();
+    await h()
+      .ctx.store.db.updateTable('events')
+      .set({ locked_until: new Date(now.getTime() - 1) })
+      .where('id', '=', stolen.id)
+      .execute();
     expect(await new EventWorker(h().ctx, { registry }).drain()).toBe(1);
 
     const before = await fallbacks(h(), 'lease_lost');

@@ -19,7 +19,11 @@ function counts(row: IntegrationRow, tenantId: string): Html {
   return html`<ul class="counts">
     ${present.map(
       (status) =>
-        html`<li><a href="/dashboard/tenants/${tenantId}/events?connection_id=${row.connection.id}&status=${status}">${statusBadge(status)} ${row.counts?.[status] ?? 0}</a></li>`,
+        html`<li>
+          <a href="/dashboard/tenants/${tenantId}/events?connection_id=${row.connection.id}&status=${status}"
+            >${statusBadge(status)} ${row.counts?.[status] ?? 0}</a
+          >
+        </li>`,
     )}
   </ul>`;
 }
@@ -27,15 +31,26 @@ function counts(row: IntegrationRow, tenantId: string): Html {
 function connectionCard(row: IntegrationRow, tenantId: string): Html {
   const c = row.connection;
   return html`<li class="card conn">
-  <h3><a href="/dashboard/tenants/${tenantId}/connections/${c.id}">${c.name}</a></h3>
-  <p class="badges">${modeBadge(c.mode)} ${c.environment ? html`<span class="env">${c.environment}</span>` : ''} ${statusBadge(c.status)}</p>
-  <dl class="facts">
-    <div><dt>Account</dt><dd>${c.account_id ? html`<code>${c.account_id}</code>` : html`<span class="muted">not known yet</span>`}</dd></div>
-    <div><dt>Last event</dt><dd>${time(c.last_event_at)}</dd></div>
-    <div><dt>Events</dt><dd>${counts(row, tenantId)}</dd></div>
-  </dl>
-  ${c.status === 'needs_attention' && c.status_reasons[0] ? html`<p class="reason">${c.status_reasons[0]}</p>` : ''}
-</li>`;
+    <h3><a href="/dashboard/tenants/${tenantId}/connections/${c.id}">${c.name}</a></h3>
+    <p class="badges">
+      ${modeBadge(c.mode)} ${c.environment ? html`<span class="env">${c.environment}</span>` : ''} ${statusBadge(c.status)}
+    </p>
+    <dl class="facts">
+      <div>
+        <dt>Account</dt>
+        <dd>${c.account_id ? html`<code>${c.account_id}</code>` : html`<span class="muted">not known yet</span>`}</dd>
+      </div>
+      <div>
+        <dt>Last event</dt>
+        <dd>${time(c.last_event_at)}</dd>
+      </div>
+      <div>
+        <dt>Events</dt>
+        <dd>${counts(row, tenantId)}</dd>
+      </div>
+    </dl>
+    ${c.status === 'needs_attention' && c.status_reasons[0] ? html`<p class="reason">${c.status_reasons[0]}</p>` : ''}
+  </li>`;
 }
 
 export function integrationsPage(options: {
@@ -48,43 +63,64 @@ export function integrationsPage(options: {
 }): Html {
   const base = `/dashboard/tenants/${options.tenant.id}`;
   return layout(
-    { title: `Integrations · ${options.tenant.name}`, principal: options.principal, csrf: options.csrf, tenant: options.tenant, section: 'integrations', notice: options.notice },
+    {
+      title: `Integrations · ${options.tenant.name}`,
+      principal: options.principal,
+      csrf: options.csrf,
+      tenant: options.tenant,
+      section: 'integrations',
+      notice: options.notice,
+    },
     html`<h1>Integrations</h1>
-<p class="actions"><a class="button" href="${base}/connections/new">Connect a Stripe account</a></p>
-<section aria-labelledby="connections-heading">
-  <h2 id="connections-heading">Stripe connections</h2>
-  ${options.rows.length === 0
-    ? html`<p class="empty">No Stripe account is connected yet. Connect one with its secret or restricted key; test and live are separate connections.</p>`
-    : html`<ul class="cards">${options.rows.map((row) => connectionCard(row, options.tenant.id))}</ul>`}
-</section>
-${options.disconnected.length > 0
-  ? html`<section aria-labelledby="disconnected-heading">
-  <h2 id="disconnected-heading">Disconnected</h2>
-  <p class="hint">Their history stays readable; Stripe's deliveries to them are refused.</p>
-  <ul class="plain">
-    ${options.disconnected.map((c) => html`<li><a href="${base}/connections/${c.id}">${c.name}</a> ${modeBadge(c.mode)} <span class="muted">disconnected ${time(c.disconnected_at)}</span></li>`)}
-  </ul>
-</section>`
-  : ''}
-<section aria-labelledby="keys-heading">
-  <h2 id="keys-heading">API keys</h2>
-  <p>An API key lets your platform call Paybridge's API for this tenant only, and signs a person in to this tenant's dashboard.</p>
-  ${actionButton({ action: `${base}/api-keys`, csrf: options.csrf, label: 'Create an API key', kind: 'secondary' })}
-</section>`,
+      <p class="actions"><a class="button" href="${base}/connections/new">Connect a Stripe account</a></p>
+      <section aria-labelledby="connections-heading">
+        <h2 id="connections-heading">Stripe connections</h2>
+        ${
+          options.rows.length === 0
+            ? html`<p class="empty">
+                No Stripe account is connected yet. Connect one with its secret or restricted key; test and live are separate connections.
+              </p>`
+            : html`<ul class="cards">
+                ${options.rows.map((row) => connectionCard(row, options.tenant.id))}
+              </ul>`
+        }
+      </section>
+      ${
+        options.disconnected.length > 0
+          ? html`<section aria-labelledby="disconnected-heading">
+              <h2 id="disconnected-heading">Disconnected</h2>
+              <p class="hint">Their history stays readable; Stripe's deliveries to them are refused.</p>
+              <ul class="plain">
+                ${options.disconnected.map((c) => html`<li><a href="${base}/connections/${c.id}">${c.name}</a> ${modeBadge(c.mode)} <span class="muted">disconnected ${time(c.disconnected_at)}</span></li>`)}
+              </ul>
+            </section>`
+          : ''
+      }
+      <section aria-labelledby="keys-heading">
+        <h2 id="keys-heading">API keys</h2>
+        <p>An API key lets your platform call Paybridge's API for this tenant only, and signs a person in to this tenant's dashboard.</p>
+        ${actionButton({ action: `${base}/api-keys`, csrf: options.csrf, label: 'Create an API key', kind: 'secondary' })}
+      </section>`,
   );
 }
 
 export function apiKeyCreatedPage(options: { principal: Principal; csrf: string; tenant: Tenant; key: string; hint: string }): Html {
   return layout(
-    { title: `New API key · ${options.tenant.name}`, principal: options.principal, csrf: options.csrf, tenant: options.tenant, section: 'integrations' },
+    {
+      title: `New API key · ${options.tenant.name}`,
+      principal: options.principal,
+      csrf: options.csrf,
+      tenant: options.tenant,
+      section: 'integrations',
+    },
     html`<h1>New API key</h1>
-<p class="notice ok" role="status">Copy this key now: it is shown only once, and Paybridge keeps only its hash.</p>
-<div class="copy-row">
-  <label for="new-key" class="sr-only">API key</label>
-  <input id="new-key" readonly value="${options.key}" spellcheck="false">
-  <button type="button" data-copy="new-key">Copy</button>
-</div>
-<p>Later it appears as <code>${options.hint}</code>.</p>
-<p><a href="/dashboard/tenants/${options.tenant.id}">Back to integrations</a></p>`,
+      <p class="notice ok" role="status">Copy this key now: it is shown only once, and Paybridge keeps only its hash.</p>
+      <div class="copy-row">
+        <label for="new-key" class="sr-only">API key</label>
+        <input id="new-key" readonly value="${options.key}" spellcheck="false" />
+        <button type="button" data-copy="new-key">Copy</button>
+      </div>
+      <p>Later it appears as <code>${options.hint}</code>.</p>
+      <p><a href="/dashboard/tenants/${options.tenant.id}">Back to integrations</a></p>`,
   );
 }

@@ -38,7 +38,7 @@ const routes = {
     method: 'get',
     path: base,
     request: { params: tenantIdParam },
-    responses: { 200: jsonResponse(listOf(connectionView, 'ConnectionList'), 'The tenant\'s connections.'), ...errorResponses },
+    responses: { 200: jsonResponse(listOf(connectionView, 'ConnectionList'), "The tenant's connections."), ...errorResponses },
   }),
   get: createRoute({
     method: 'get',

@@ -34,7 +34,15 @@ const eventView = z
 const eventDetail = eventView
   .extend({
     payload: z.record(z.string(), z.unknown()),
-    attempts_log: z.array(z.object({ attempt: z.number(), outcome: z.string(), detail: z.string().nullable(), started_at: z.string(), finished_at: z.string() })),
+    attempts_log: z.array(
+      z.object({
+        attempt: z.number(),
+        outcome: z.string(),
+        detail: z.string().nullable(),
+        started_at: z.string(),
+        finished_at: z.string(),
+      }),
+    ),
   })
   .openapi('EventDetail');
 
@@ -64,7 +72,15 @@ const filterQuery = z.object({
   connection_id: z.string().min(1).max(100).optional(),
 });
 const backfillResult = z
-  .object({ connection_id: z.string(), since: z.number(), fetched: z.number(), stored: z.number(), duplicates: z.number(), skipped: z.number(), error: z.string().nullable() })
+  .object({
+    connection_id: z.string(),
+    since: z.number(),
+    fetched: z.number(),
+    stored: z.number(),
+    duplicates: z.number(),
+    skipped: z.number(),
+    error: z.string().nullable(),
+  })
   .openapi('BackfillResult');
 
 const eventParams = tenantIdParam.extend({ event_id: z.string().openapi({ param: { name: 'event_id', in: 'path' } }) });
@@ -95,8 +111,18 @@ const routes = {
     method: 'post',
     path: `${base}/replay`,
     summary: 'Process every event matching a filter again',
-    request: { params: tenantIdParam, ...jsonBody(filterQuery.strict().refine((f) => Object.keys(f).length > 0, { message: 'name at least one filter (status, type or connection_id); replaying everything is rarely meant' })) },
-    responses: { 200: jsonResponse(z.object({ requeued: z.number() }).openapi('ReplayResult'), 'How many events were requeued.'), ...errorResponses },
+    request: {
+      params: tenantIdParam,
+      ...jsonBody(
+        filterQuery.strict().refine((f) => Object.keys(f).length > 0, {
+          message: 'name at least one filter (status, type or connection_id); replaying everything is rarely meant',
+        }),
+      ),
+    },
+    responses: {
+      200: jsonResponse(z.object({ requeued: z.number() }).openapi('ReplayResult'), 'How many events were requeued.'),
+      ...errorResponses,
+    },
   }),
   backfill: createRoute({
     method: 'post',
@@ -104,7 +130,14 @@ const routes = {
     summary: 'Fetch missed events from Stripe (last 30 days) since the newest stored one, or since `since`',
     request: {
       params: tenantIdParam.extend({ connection_id: z.string().openapi({ param: { name: 'connection_id', in: 'path' } }) }),
-      body: { content: { 'application/json': { schema: z.object({ since: z.number().int().min(0).optional().openapi({ description: 'epoch seconds' }) }).strict() } }, required: false },
+      body: {
+        content: {
+          'application/json': {
+            schema: z.object({ since: z.number().int().min(0).optional().openapi({ description: 'epoch seconds' }) }).strict(),
+          },
+        },
+        required: false,
+      },
     },
     responses: { 200: jsonResponse(backfillResult, 'What the backfill fetched and stored.'), ...errorResponses },
   }),
@@ -115,10 +148,19 @@ const routes = {
     request: { params: tenantIdParam },
     responses: {
       200: jsonResponse(
-        z.object({
-          counts: z.array(z.object({ connection_id: z.string(), reason: z.string(), count: z.number(), last_at: z.string() })),
-          samples: z.array(z.object({ connection_id: z.string().nullable(), reason: z.string(), detail: z.string().nullable(), received_at: z.string() })),
-        }).openapi('Rejections'),
+        z
+          .object({
+            counts: z.array(z.object({ connection_id: z.string(), reason: z.string(), count: z.number(), last_at: z.string() })),
+            samples: z.array(
+              z.object({
+                connection_id: z.string().nullable(),
+                reason: z.string(),
+                detail: z.string().nullable(),
+                received_at: z.string(),
+              }),
+            ),
+          })
+          .openapi('Rejections'),
         'Rejections.',
       ),
       ...errorResponses,
@@ -153,7 +195,13 @@ export function eventRoutes(ctx: AppContext) {
       {
         ...toEventView(row),
         payload: JSON.parse(row.payload) as Record<string, unknown>,
-        attempts_log: attempts.map((a) => ({ attempt: a.attempt, outcome: a.outcome, detail: a.detail, started_at: a.started_at.toISOString(), finished_at: a.finished_at.toISOString() })),
+        attempts_log: attempts.map((a) => ({
+          attempt: a.attempt,
+          outcome: a.outcome,
+          detail: a.detail,
+          started_at: a.started_at.toISOString(),
+          finished_at: a.finished_at.toISOString(),
+        })),
       },
       200,
     );
@@ -172,7 +220,11 @@ export function eventRoutes(ctx: AppContext) {
   router.openapi(routes.replayMany, async (c) => {
     const { tenant_id } = c.req.valid('param');
     const filter = c.req.valid('json');
-    const requeued = await requeueEvents(ctx.store.db, { tenantId: tenant_id, status: filter.status, type: filter.type, connectionId: filter.connection_id }, ctx.now());
+    const requeued = await requeueEvents(
+      ctx.store.db,
+      { tenantId: tenant_id, status: filter.status, type: filter.type, connectionId: filter.connection_id },
+      ctx.now(),
+    );
     ctx.bus.emit('events-stored', requeued);
     return c.json({ requeued }, 200);
   });
@@ -189,11 +241,24 @@ export function eventRoutes(ctx: AppContext) {
 
   router.openapi(routes.rejections, async (c) => {
     const { tenant_id } = c.req.valid('param');
-    const [counts, samples] = await Promise.all([listRejectionCounts(ctx.store.db, tenant_id), listRejectionSamples(ctx.store.db, tenant_id, 50)]);
+    const [counts, samples] = await Promise.all([
+      listRejectionCounts(ctx.store.db, tenant_id),
+      listRejectionSamples(ctx.store.db, tenant_id, 50),
+    ]);
     return c.json(
       {
-        counts: counts.map((r) => ({ connection_id: r.connection_id, reason: r.reason, count: Number(r.count), last_at: r.last_at.toISOString() })),
-        samples: samples.map((r) => ({ connection_id: r.connection_id, reason: r.reason, detail: r.detail, received_at: r.received_at.toISOString() })),
+        counts: counts.map((r) => ({
+          connection_id: r.connection_id,
+          reason: r.reason,
+          count: Number(r.count),
+          last_at: r.last_at.toISOString(),
+        })),
+        samples: samples.map((r) => ({
+          connection_id: r.connection_id,
+          reason: r.reason,
+          detail: r.detail,
+          received_at: r.received_at.toISOString(),
+        })),
       },
       200,
     );

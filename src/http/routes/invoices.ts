@@ -9,9 +9,16 @@ import { decodeCursor, encodeCursor, invalidCursor } from '../cursor';
 import { newRouter } from '../router';
 import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../schemas';
 
-const invoiceParams = tenantIdParam.extend({ invoice_id: z.string().openapi({ param: { name: 'invoice_id', in: 'path' }, example: 'inv_…' }) });
+const invoiceParams = tenantIdParam.extend({
+  invoice_id: z.string().openapi({ param: { name: 'invoice_id', in: 'path' }, example: 'inv_…' }),
+});
 const base = '/api/v1/tenants/{tenant_id}/invoices';
-const conflict = { 409: { description: 'The invoice (or its connection) is in a state that does not allow this; the message says what to do.', content: errorResponses[422].content } };
+const conflict = {
+  409: {
+    description: 'The invoice (or its connection) is in a state that does not allow this; the message says what to do.',
+    content: errorResponses[422].content,
+  },
+};
 
 const routes = {
   create: createRoute({
@@ -44,7 +51,7 @@ const routes = {
   finalize: createRoute({
     method: 'post',
     path: `${base}/{invoice_id}/finalize`,
-    summary: 'Create the payment link in the tenant\'s Stripe account and email it; safe to retry',
+    summary: "Create the payment link in the tenant's Stripe account and email it; safe to retry",
     request: { params: invoiceParams },
     responses: { 200: jsonResponse(invoiceView, 'The open invoice with payment_link_url.'), ...errorResponses, ...conflict },
   }),

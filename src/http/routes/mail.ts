@@ -12,7 +12,9 @@ const mailView = z
     to: z.string(),
     subject: z.string(),
     text: z.string(),
-    status: z.enum(['pending', 'sent', 'captured', 'failed']).openapi({ description: 'captured = kept here because PAYBRIDGE_SMTP_URL is not set' }),
+    status: z
+      .enum(['pending', 'sent', 'captured', 'failed'])
+      .openapi({ description: 'captured = kept here because PAYBRIDGE_SMTP_URL is not set' }),
     transport: z.string().nullable(),
     attempts: z.number(),
     last_error: z.string().nullable(),
@@ -37,7 +39,11 @@ export function mailRoutes(ctx: AppContext) {
     const before = cursor ? decodeCursor<{ created_at: string; id: string }>(cursor, ['created_at', 'id']) : undefined;
     const beforeDate = before ? new Date(before.created_at) : undefined;
     if (beforeDate && Number.isNaN(beforeDate.getTime())) throw invalidCursor();
-    const rows = await listTenantMail(ctx.store.db, { tenantId: tenant_id, invoiceId: invoice_id }, { limit: limit + 1, before: before && { createdAt: beforeDate!, id: before.id } });
+    const rows = await listTenantMail(
+      ctx.store.db,
+      { tenantId: tenant_id, invoiceId: invoice_id },
+      { limit: limit + 1, before: before && { createdAt: beforeDate!, id: before.id } },
+    );
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const next = rows.length > limit && last ? encodeCursor({ created_at: new Date(last.created_at).toISOString(), id: last.id }) : null;

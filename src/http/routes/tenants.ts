@@ -17,7 +17,7 @@ const createTenant = createRoute({
   method: 'post',
   path: '/api/v1/tenants',
   summary: 'Create a tenant (admin only)',
-  request: jsonBody(z.object({ name: z.string().trim().min(1, 'name the tenant, such as the customer\'s company name').max(200) }).strict()),
+  request: jsonBody(z.object({ name: z.string().trim().min(1, "name the tenant, such as the customer's company name").max(200) }).strict()),
   responses: { 201: jsonResponse(tenantView, 'The new tenant.'), ...errorResponses },
 });
 
@@ -41,7 +41,10 @@ const createApiKey = createRoute({
   path: '/api/v1/tenants/{tenant_id}/api-keys',
   summary: 'Create a tenant-scoped API key; the key is shown once',
   request: { params: tenantIdParam },
-  responses: { 201: jsonResponse(z.object({ id: z.string(), key: z.string(), hint: z.string() }).openapi('ApiKeyCreated'), 'The key, shown once.'), ...errorResponses },
+  responses: {
+    201: jsonResponse(z.object({ id: z.string(), key: z.string(), hint: z.string() }).openapi('ApiKeyCreated'), 'The key, shown once.'),
+    ...errorResponses,
+  },
 });
 
 export function tenantRoutes(ctx: AppContext) {
@@ -64,7 +67,10 @@ export function tenantRoutes(ctx: AppContext) {
     // A hand-made cursor with an impossible time would fail inside the query; refuse it as a bad cursor.
     const afterYear = after && new Date(after.created_at).getUTCFullYear();
     if (after && !(afterYear! >= 1 && afterYear! <= 9999)) throw invalidCursor();
-    const rows = await listTenants(ctx.store.db, { limit: limit + 1, after: after && { createdAt: new Date(after.created_at), id: after.id } });
+    const rows = await listTenants(ctx.store.db, {
+      limit: limit + 1,
+      after: after && { createdAt: new Date(after.created_at), id: after.id },
+    });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const next = rows.length > limit && last ? encodeCursor({ created_at: last.created_at.toISOString(), id: last.id }) : null;

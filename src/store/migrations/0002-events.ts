@@ -71,7 +71,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('detail', 'text')
     .addColumn('received_at', 'timestamptz', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('webhook_rejections_connection_idx').on('webhook_rejections').columns(['connection_id', 'received_at']).execute();
+  await db.schema
+    .createIndex('webhook_rejections_connection_idx')
+    .on('webhook_rejections')
+    .columns(['connection_id', 'received_at'])
+    .execute();
 
   await db.schema
     .createTable('webhook_rejection_counts')

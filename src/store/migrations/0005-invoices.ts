@@ -17,7 +17,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   // The platform's own customer reference is unique per tenant, so a retried create reuses the customer.
-  await sql`create unique index customers_tenant_external_key on customers (tenant_id, external_id) where external_id is not null`.execute(db);
+  await sql`create unique index customers_tenant_external_key on customers (tenant_id, external_id) where external_id is not null`.execute(
+    db,
+  );
   await db.schema.createIndex('customers_tenant_email_idx').on('customers').columns(['tenant_id', 'email']).execute();
 
   await db.schema
@@ -41,7 +43,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await sql`create unique index invoices_tenant_external_key on invoices (tenant_id, external_id) where external_id is not null`.execute(db);
+  await sql`create unique index invoices_tenant_external_key on invoices (tenant_id, external_id) where external_id is not null`.execute(
+    db,
+  );
   await db.schema.createIndex('invoices_tenant_list_idx').on('invoices').columns(['tenant_id', 'created_at', 'id']).execute();
 
   await db.schema
@@ -85,7 +89,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('dedupe_key', 'text')
     .addColumn('at', 'timestamptz', (c) => c.notNull())
     .execute();
-  await sql`create unique index invoice_timeline_dedupe_key on invoice_timeline (invoice_id, dedupe_key) where dedupe_key is not null`.execute(db);
+  await sql`create unique index invoice_timeline_dedupe_key on invoice_timeline (invoice_id, dedupe_key) where dedupe_key is not null`.execute(
+    db,
+  );
   await db.schema.createIndex('invoice_timeline_invoice_idx').on('invoice_timeline').columns(['invoice_id', 'at']).execute();
 
   await db.schema
