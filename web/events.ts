@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppContext } from '../src/context';
 import { AppError, notFound } from '../src/errors';
-import { decodeCursor, encodeCursor } from '../src/http/cursor';
+import { pageOf, readCursor } from '../src/http/cursor';
 import { listTenantConnections } from '../src/store/connections';
 import { countEventsByStatus, findTenantEvent, listEventAttempts, listEvents, requeueEvents, type EventFilter } from '../src/store/events';
 import { listRejectionCounts, listRejectionSamples } from '../src/store/rejections';
@@ -47,14 +47,12 @@ export function eventRoutes(ctx: AppContext, helpers: Helpers): Hono<DashboardEn
     const tenant = c.get('tenant');
     const filter = readFilter((name) => c.req.query(name));
     const cursor = c.req.query('cursor');
-    const before = cursor ? decodeCursor<{ received_at: string; id: string }>(cursor, ['received_at', 'id']) : undefined;
+    const before = readCursor(cursor);
     const rows = await listEvents(ctx.store.db, storeFilter(tenant.id, filter), {
       limit: PAGE_SIZE + 1,
-      before: before && { receivedAt: new Date(before.received_at), id: before.id },
+      before: before && { receivedAt: before.at, id: before.id },
     });
-    const page = rows.slice(0, PAGE_SIZE);
-    const last = page.at(-1);
-    const nextCursor = rows.length > PAGE_SIZE && last ? encodeCursor({ received_at: last.received_at.toISOString(), id: last.id }) : null;
+    const { rows: page, nextCursor } = pageOf(rows, PAGE_SIZE, (row) => ({ at: row.received_at, id: row.id }));
     const connections = await listTenantConnections(ctx.store.db, tenant.id, { includeDisconnected: true });
     const replayed = Number.parseInt(c.req.query('replayed') ?? '', 10);
     return helpers.render(

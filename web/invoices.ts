@@ -4,7 +4,7 @@ import { diagnoseInvoice } from '../src/billing/diagnosis';
 import { finalizeInvoice, requireInvoice, viewInvoice, voidInvoice } from '../src/billing/invoice-service';
 import type { AppContext } from '../src/context';
 import { AppError, notFound } from '../src/errors';
-import { decodeCursor, encodeCursor } from '../src/http/cursor';
+import { pageOf, readCursor } from '../src/http/cursor';
 import { findTenantConnection } from '../src/store/connections';
 import { listTenantInvoices } from '../src/store/invoices';
 import type { InvoiceStatus } from '../src/store/invoices-schema';
@@ -26,18 +26,13 @@ const NOTICES: Record<string, string> = {
   voided: 'Voided; its payment link no longer takes payments.',
 };
 
-function page<T extends { created_at: Date; id: string }>(rows: T[]): { rows: T[]; nextCursor: string | null } {
-  const slice = rows.slice(0, PAGE_SIZE);
-  const last = slice.at(-1);
-  return {
-    rows: slice,
-    nextCursor: rows.length > PAGE_SIZE && last ? encodeCursor({ created_at: last.created_at.toISOString(), id: last.id }) : null,
-  };
+function page<T extends { created_at: Date; id: string }>(rows: T[]) {
+  return pageOf(rows, PAGE_SIZE, (row) => ({ at: new Date(row.created_at), id: row.id }));
 }
 
 function before(cursor: string | undefined) {
-  const value = cursor ? decodeCursor<{ created_at: string; id: string }>(cursor, ['created_at', 'id']) : undefined;
-  return value && { createdAt: new Date(value.created_at), id: value.id };
+  const value = readCursor(cursor);
+  return value && { createdAt: value.at, id: value.id };
 }
 
 /** Invoices (list, detail with payments, timeline and diagnosis; finalize and void) and captured mail. */

@@ -18,7 +18,7 @@ import {
 import type { AppContext } from '../src/context';
 import { generateToken, hashToken, secretHint } from '../src/crypto/tokens';
 import { AppError, notFound } from '../src/errors';
-import { decodeCursor, encodeCursor } from '../src/http/cursor';
+import { pageOf, readCursor } from '../src/http/cursor';
 import { insertApiKey } from '../src/store/api-keys';
 import { listTenantConnections } from '../src/store/connections';
 import { findTenant, insertTenant, listTenants } from '../src/store/tenants';
@@ -134,11 +134,11 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
   const cookies = cookieSettings(ctx);
   const limiter = signInLimiter();
 
-  const render = (c: DashContext, page: Html, status: 200 | 401 | 403 | 404 | 409 | 422 | 429 | 500 = 200) => {
+  const render = (c: DashContext, page: Html, status: 200 | 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 = 200) => {
     c.header('Cache-Control', 'no-store');
     return c.html(page, status);
   };
-  const problemPage = (c: DashContext, status: 401 | 403 | 404 | 409 | 422 | 429 | 500, title: string, message: string) => {
+  const problemPage = (c: DashContext, status: 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500, title: string, message: string) => {
     const principal = c.get('principal');
     return render(
       c,
@@ -249,15 +249,10 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
 
   const showTenants = async (c: DashContext, extra: { nameError?: string; status?: 200 | 422 } = {}) => {
     const cursor = c.req.query('cursor');
-    const after = cursor ? decodeCursor<{ created_at: string; id: string }>(cursor, ['created_at', 'id']) : undefined;
+    const after = readCursor(cursor);
     const limit = 25;
-    const rows = await listTenants(ctx.store.db, {
-      limit: limit + 1,
-      after: after && { createdAt: new Date(after.created_at), id: after.id },
-    });
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    const nextCursor = rows.length > limit && last ? encodeCursor({ created_at: last.created_at.toISOString(), id: last.id }) : null;
+    const rows = await listTenants(ctx.store.db, { limit: limit + 1, after: after && { createdAt: after.at, id: after.id } });
+    const { rows: page, nextCursor } = pageOf(rows, limit, (row) => ({ at: row.created_at, id: row.id }));
     return render(
       c,
       tenantsPage({
@@ -473,7 +468,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
     if (error instanceof AppError && error.status === 404)
       return problemPage(c, 404, 'Page not found', 'There is no such page here, or it belongs to another tenant.');
     if (error instanceof AppError && error.status < 500)
-      return problemPage(c, error.status === 409 ? 409 : 422, 'Request refused', error.message);
+      return problemPage(c, error.status === 409 || error.status === 400 ? error.status : 422, 'Request refused', error.message);
     const requestId = c.get('requestId');
     ctx.logger.error({ err: error, requestId, path: c.req.path }, 'dashboard error');
     return problemPage(

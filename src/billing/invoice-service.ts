@@ -14,6 +14,7 @@ import {
   listInvoiceLines,
   listInvoicePayments,
   listInvoiceTimeline,
+  loadInvoiceParts,
   lockInvoice,
   updateInvoice,
   upsertCustomer,
@@ -35,6 +36,33 @@ export async function viewInvoice(db: Db, invoice: InvoiceRow): Promise<InvoiceV
     listInvoiceTimeline(db, invoice.id),
   ]);
   return toInvoiceView({ invoice, customer: customer!, lines, payments, timeline });
+}
+
+/** Views of a page of invoices in a constant number of queries (see loadInvoiceParts). */
+export async function viewInvoices(db: Db, invoices: InvoiceRow[]): Promise<InvoiceView[]> {
+  const parts = await loadInvoiceParts(db, invoices);
+  const customers = new Map(parts.customers.map((customer) => [customer.id, customer]));
+  const byInvoice = <T extends { invoice_id: string }>(rows: T[]) => {
+    const grouped = new Map<string, T[]>();
+    for (const row of rows) {
+      const list = grouped.get(row.invoice_id);
+      if (list) list.push(row);
+      else grouped.set(row.invoice_id, [row]);
+    }
+    return grouped;
+  };
+  const lines = byInvoice(parts.lines);
+  const payments = byInvoice(parts.payments);
+  const timeline = byInvoice(parts.timeline);
+  return invoices.map((invoice) =>
+    toInvoiceView({
+      invoice,
+      customer: customers.get(invoice.customer_id)!,
+      lines: lines.get(invoice.id) ?? [],
+      payments: payments.get(invoice.id) ?? [],
+      timeline: timeline.get(invoice.id) ?? [],
+    }),
+  );
 }
 
 export async function requireInvoice(ctx: AppContext, tenantId: string, invoiceId: string): Promise<InvoiceRow> {

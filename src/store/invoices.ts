@@ -116,6 +116,25 @@ export async function listInvoiceTimeline(db: Db, invoiceId: string): Promise<Ti
   return db.selectFrom('invoice_timeline').selectAll().where('invoice_id', '=', invoiceId).orderBy('at').orderBy('id').execute();
 }
 
+/**
+ * The customers, lines, payments and timeline of a whole page of invoices in four queries, however
+ * long the page: one query per invoice per part let one list request hold the pool (issue 18).
+ */
+export async function loadInvoiceParts(
+  db: Db,
+  invoices: InvoiceRow[],
+): Promise<{ customers: CustomerRow[]; lines: InvoiceLineRow[]; payments: PaymentRow[]; timeline: TimelineRow[] }> {
+  if (invoices.length === 0) return { customers: [], lines: [], payments: [], timeline: [] };
+  const ids = invoices.map((invoice) => invoice.id);
+  const customerIds = [...new Set(invoices.map((invoice) => invoice.customer_id))];
+  // One after another, not in parallel: a page holds one pooled connection at a time.
+  const customers = await db.selectFrom('customers').selectAll().where('id', 'in', customerIds).execute();
+  const lines = await db.selectFrom('invoice_lines').selectAll().where('invoice_id', 'in', ids).orderBy('position').execute();
+  const payments = await db.selectFrom('payments').selectAll().where('invoice_id', 'in', ids).orderBy('paid_at').orderBy('id').execute();
+  const timeline = await db.selectFrom('invoice_timeline').selectAll().where('invoice_id', 'in', ids).orderBy('at').orderBy('id').execute();
+  return { customers, lines, payments, timeline };
+}
+
 /** Newest first, keyset-paginated on (created_at, id). */
 export async function listTenantInvoices(
   db: Db,

@@ -5,7 +5,7 @@ import { findTenantEvent, listEventAttempts, listEvents, requeueEvents, type Eve
 import { findTenantConnection } from '../../store/connections';
 import { backfillConnection } from '../../webhooks/backfill';
 import { listRejectionCounts, listRejectionSamples } from '../../store/rejections';
-import { decodeCursor, encodeCursor } from '../cursor';
+import { pageOf, readCursor } from '../cursor';
 import { newRouter } from '../router';
 import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../schemas';
 
@@ -174,16 +174,14 @@ export function eventRoutes(ctx: AppContext) {
   router.openapi(routes.list, async (c) => {
     const { tenant_id } = c.req.valid('param');
     const { limit, cursor, status, type, connection_id } = c.req.valid('query');
-    const before = cursor ? decodeCursor<{ received_at: string; id: string }>(cursor, ['received_at', 'id']) : undefined;
+    const before = readCursor(cursor);
     const rows = await listEvents(
       ctx.store.db,
       { tenantId: tenant_id, status, type, connectionId: connection_id },
-      { limit: limit + 1, before: before && { receivedAt: new Date(before.received_at), id: before.id } },
+      { limit: limit + 1, before: before && { receivedAt: before.at, id: before.id } },
     );
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    const next = rows.length > limit && last ? encodeCursor({ received_at: last.received_at.toISOString(), id: last.id }) : null;
-    return c.json({ data: page.map(toEventView), next_cursor: next }, 200);
+    const page = pageOf(rows, limit, (row) => ({ at: row.received_at, id: row.id }));
+    return c.json({ data: page.rows.map(toEventView), next_cursor: page.nextCursor }, 200);
   });
 
   router.openapi(routes.get, async (c) => {

@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { diagnoseInvoice, diagnosisView } from '../../billing/diagnosis';
 import { createInvoiceInput } from '../../billing/invoice-input';
-import { createInvoice, finalizeInvoice, requireInvoice, viewInvoice, voidInvoice } from '../../billing/invoice-service';
+import { createInvoice, finalizeInvoice, requireInvoice, viewInvoice, viewInvoices, voidInvoice } from '../../billing/invoice-service';
 import { invoiceView } from '../../billing/invoice-view';
 import type { AppContext } from '../../context';
 import { listTenantInvoices } from '../../store/invoices';
-import { decodeCursor, encodeCursor, invalidCursor } from '../cursor';
+import { pageOf, readCursor } from '../cursor';
 import { newRouter } from '../router';
 import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../schemas';
 
@@ -82,19 +82,14 @@ export function invoiceRoutes(ctx: AppContext) {
   router.openapi(routes.list, async (c) => {
     const { tenant_id } = c.req.valid('param');
     const { limit, cursor, status, connection_id, external_id } = c.req.valid('query');
-    const before = cursor ? decodeCursor<{ created_at: string; id: string }>(cursor, ['created_at', 'id']) : undefined;
-    const beforeDate = before ? new Date(before.created_at) : undefined;
-    if (beforeDate && Number.isNaN(beforeDate.getTime())) throw invalidCursor();
+    const before = readCursor(cursor);
     const rows = await listTenantInvoices(
       ctx.store.db,
       { tenantId: tenant_id, status, connectionId: connection_id, externalId: external_id },
-      { limit: limit + 1, before: before && { createdAt: beforeDate!, id: before.id } },
+      { limit: limit + 1, before: before && { createdAt: before.at, id: before.id } },
     );
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    const next = rows.length > limit && last ? encodeCursor({ created_at: new Date(last.created_at).toISOString(), id: last.id }) : null;
-    const data = await Promise.all(page.map((row) => viewInvoice(ctx.store.db, row)));
-    return c.json({ data, next_cursor: next }, 200);
+    const page = pageOf(rows, limit, (row) => ({ at: new Date(row.created_at), id: row.id }));
+    return c.json({ data: await viewInvoices(ctx.store.db, page.rows), next_cursor: page.nextCursor }, 200);
   });
 
   router.openapi(routes.get, async (c) => {

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../../context';
 import { listTenantMail } from '../../store/mail-messages';
-import { decodeCursor, encodeCursor, invalidCursor } from '../cursor';
+import { pageOf, readCursor } from '../cursor';
 import { newRouter } from '../router';
 import { errorResponses, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../schemas';
 
@@ -36,20 +36,16 @@ export function mailRoutes(ctx: AppContext) {
   router.openapi(route, async (c) => {
     const { tenant_id } = c.req.valid('param');
     const { limit, cursor, invoice_id } = c.req.valid('query');
-    const before = cursor ? decodeCursor<{ created_at: string; id: string }>(cursor, ['created_at', 'id']) : undefined;
-    const beforeDate = before ? new Date(before.created_at) : undefined;
-    if (beforeDate && Number.isNaN(beforeDate.getTime())) throw invalidCursor();
+    const before = readCursor(cursor);
     const rows = await listTenantMail(
       ctx.store.db,
       { tenantId: tenant_id, invoiceId: invoice_id },
-      { limit: limit + 1, before: before && { createdAt: beforeDate!, id: before.id } },
+      { limit: limit + 1, before: before && { createdAt: before.at, id: before.id } },
     );
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    const next = rows.length > limit && last ? encodeCursor({ created_at: new Date(last.created_at).toISOString(), id: last.id }) : null;
+    const page = pageOf(rows, limit, (row) => ({ at: new Date(row.created_at), id: row.id }));
     return c.json(
       {
-        data: page.map((row) => ({
+        data: page.rows.map((row) => ({
           id: row.id,
           invoice_id: row.invoice_id,
           to: row.to_address,
@@ -62,7 +58,7 @@ export function mailRoutes(ctx: AppContext) {
           created_at: new Date(row.created_at).toISOString(),
           sent_at: row.sent_at ? new Date(row.sent_at).toISOString() : null,
         })),
-        next_cursor: next,
+        next_cursor: page.nextCursor,
       },
       200,
     );

@@ -6,7 +6,7 @@ import { insertApiKey } from '../../store/api-keys';
 import type { Tenant } from '../../store/schema';
 import { findTenant, insertTenant, listTenants } from '../../store/tenants';
 import { requireAdmin } from '../auth-middleware';
-import { decodeCursor, encodeCursor, invalidCursor } from '../cursor';
+import { pageOf, readCursor } from '../cursor';
 import { newRouter } from '../router';
 import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../schemas';
 
@@ -60,21 +60,14 @@ export function tenantRoutes(ctx: AppContext) {
     const { limit, cursor } = c.req.valid('query');
     const principal = c.get('principal');
     if (principal.kind === 'tenant') {
+      readCursor(cursor);
       const own = await findTenant(ctx.store.db, principal.tenantId);
       return c.json({ data: own ? [toTenantView(own)] : [], next_cursor: null }, 200);
     }
-    const after = cursor ? decodeCursor<{ created_at: string; id: string }>(cursor, ['created_at', 'id']) : undefined;
-    // A hand-made cursor with an impossible time would fail inside the query; refuse it as a bad cursor.
-    const afterYear = after && new Date(after.created_at).getUTCFullYear();
-    if (after && !(afterYear! >= 1 && afterYear! <= 9999)) throw invalidCursor();
-    const rows = await listTenants(ctx.store.db, {
-      limit: limit + 1,
-      after: after && { createdAt: new Date(after.created_at), id: after.id },
-    });
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    const next = rows.length > limit && last ? encodeCursor({ created_at: last.created_at.toISOString(), id: last.id }) : null;
-    return c.json({ data: page.map(toTenantView), next_cursor: next }, 200);
+    const after = readCursor(cursor);
+    const rows = await listTenants(ctx.store.db, { limit: limit + 1, after: after && { createdAt: after.at, id: after.id } });
+    const page = pageOf(rows, limit, (row) => ({ at: row.created_at, id: row.id }));
+    return c.json({ data: page.rows.map(toTenantView), next_cursor: page.nextCursor }, 200);
   });
 
   router.openapi(getTenant, async (c) => {
