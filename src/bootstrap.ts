@@ -18,7 +18,14 @@ export async function buildContext(
   options: { logger?: Logger; store?: Store; collectDefaultMetrics?: boolean } = {},
 ): Promise<AppContext & { masterKeySource: 'environment' | 'file' }> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const store = options.store ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const store =
+    options.store ??
+    (await openStore({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      poolSize: config.databasePoolSize,
+      ingestPoolSize: config.ingestPoolSize,
+    }));
   await migrateOrThrow(store.db);
   const masterKey = resolveMasterKey({ configured: config.masterKey, dataDir: config.dataDir, logger });
   return {

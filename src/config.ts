@@ -1,4 +1,11 @@
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
+
+const splitList = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalUrl = (hint: string) =>
@@ -41,6 +48,24 @@ const configSchema = z.object({
     .positive()
     .max(24 * 30)
     .default(24),
+  PAYBRIDGE_DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(10),
+  PAYBRIDGE_INGEST_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(4),
+  PAYBRIDGE_API_RATE_PER_KEY: z.coerce.number().int().min(1, 'must be at least 1 request per second').default(25),
+  PAYBRIDGE_API_CONCURRENCY_PER_KEY: z.coerce.number().int().min(1, 'must allow at least 1 request at a time').default(4),
+  PAYBRIDGE_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .refine(
+      (value) => {
+        try {
+          proxyAddr.compile(splitList(value));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'must be a comma-separated list of proxy IP addresses or CIDR ranges, such as 10.0.0.0/8,127.0.0.1 (or loopback)' },
+    ),
   PAYBRIDGE_WEBHOOK_BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
@@ -65,6 +90,15 @@ export interface Config {
   readonly logLevel: RawConfig['PAYBRIDGE_LOG_LEVEL'];
   readonly secretOverlapMs: number;
   readonly webhookBodyLimitBytes: number;
+  readonly databasePoolSize: number;
+  /** Connections kept for the webhook receiver alone (PostgreSQL), besides databasePoolSize. */
+  readonly ingestPoolSize: number;
+  /** Requests per second one API key (or the admin token) may make; past it, 429 with Retry-After. */
+  readonly apiRatePerKey: number;
+  /** Requests one API key may have in flight at once; past it, 429 with Retry-After. */
+  readonly apiConcurrencyPerKey: number;
+  /** Proxies whose X-Forwarded-For is believed when finding a client's address (sign-in limits). */
+  readonly trustedProxies: string[];
 }
 
 export class ConfigError extends Error {
@@ -97,5 +131,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: raw.PAYBRIDGE_LOG_LEVEL,
     secretOverlapMs: raw.PAYBRIDGE_SECRET_OVERLAP_HOURS * 3_600_000,
     webhookBodyLimitBytes: raw.PAYBRIDGE_WEBHOOK_BODY_LIMIT_BYTES,
+    databasePoolSize: raw.PAYBRIDGE_DATABASE_POOL_SIZE,
+    ingestPoolSize: raw.PAYBRIDGE_INGEST_POOL_SIZE,
+    apiRatePerKey: raw.PAYBRIDGE_API_RATE_PER_KEY,
+    apiConcurrencyPerKey: raw.PAYBRIDGE_API_CONCURRENCY_PER_KEY,
+    trustedProxies: splitList(raw.PAYBRIDGE_TRUSTED_PROXIES),
   });
 }

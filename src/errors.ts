@@ -9,6 +9,8 @@ export class AppError extends Error {
   readonly retryable: boolean;
   readonly field: string | undefined;
   readonly context: Record<string, unknown>;
+  /** Sent as Retry-After with 429 and 503 answers. */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(options: {
     code: string;
@@ -18,6 +20,7 @@ export class AppError extends Error {
     field?: string;
     context?: Record<string, unknown>;
     cause?: unknown;
+    retryAfterSeconds?: number;
   }) {
     super(options.message, { cause: options.cause });
     this.name = 'AppError';
@@ -26,6 +29,7 @@ export class AppError extends Error {
     this.retryable = options.retryable ?? false;
     this.field = options.field;
     this.context = options.context ?? {};
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

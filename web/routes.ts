@@ -18,6 +18,7 @@ import {
 import type { AppContext } from '../src/context';
 import { generateToken, hashToken, secretHint } from '../src/crypto/tokens';
 import { AppError, notFound } from '../src/errors';
+import { isStoreUnavailable } from '../src/store/store-unavailable';
 import { pageOf, readCursor } from '../src/http/cursor';
 import { insertApiKey } from '../src/store/api-keys';
 import { listTenantConnections } from '../src/store/connections';
@@ -134,11 +135,11 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
   const cookies = cookieSettings(ctx);
   const limiter = signInLimiter();
 
-  const render = (c: DashContext, page: Html, status: 200 | 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 = 200) => {
+  const render = (c: DashContext, page: Html, status: 200 | 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 | 503 = 200) => {
     c.header('Cache-Control', 'no-store');
     return c.html(page, status);
   };
-  const problemPage = (c: DashContext, status: 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500, title: string, message: string) => {
+  const problemPage = (c: DashContext, status: 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 | 503, title: string, message: string) => {
     const principal = c.get('principal');
     return render(
       c,
@@ -470,6 +471,10 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
     if (error instanceof AppError && error.status < 500)
       return problemPage(c, error.status === 409 || error.status === 400 ? error.status : 422, 'Request refused', error.message);
     const requestId = c.get('requestId');
+    if (isStoreUnavailable(error)) {
+      c.header('Retry-After', '2');
+      return problemPage(c, 503, 'Busy', 'The database is busy or unreachable, so nothing was changed. Try again in a few seconds.');
+    }
     ctx.logger.error({ err: error, requestId, path: c.req.path }, 'dashboard error');
     return problemPage(
       c,

@@ -1,22 +1,26 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { canAccessTenant, resolvePrincipal } from '../auth/principal';
 import type { AppContext } from '../context';
 import { AppError, notFound } from '../errors';
 import type { HonoEnv } from './hono-env';
 
+/** The token of an `Authorization: Bearer …` header, or undefined. */
+export function bearerToken(c: Context): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+}
+
 /** Requires `Authorization: Bearer <admin token or tenant API key>` and records who is calling. */
 export function requireToken(ctx: AppContext): MiddlewareHandler<HonoEnv> {
   return async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) {
+    const token = bearerToken(c);
+    if (!token) {
       throw new AppError({
         code: 'unauthorized',
         status: 401,
         message: 'Send Authorization: Bearer <token> with the admin token or a tenant API key.',
       });
     }
-    const principal = await resolvePrincipal(ctx, match[1]!);
+    const principal = await resolvePrincipal(ctx, token);
     if (!principal) {
       throw new AppError({
         code: 'unauthorized',

@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
+import { isStoreUnavailable } from '../store/store-unavailable';
 
 export function errorBody(code: string, message: string, field?: string) {
   return { error: field ? { code, message, field } : { code, message } };
@@ -30,6 +31,7 @@ export function validationError(error: ZodError): AppError {
 export function handleError(ctx: AppContext) {
   return (error: Error, c: Context) => {
     if (error instanceof AppError) {
+      if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
       return c.json(errorBody(error.code, error.message, error.field), error.status as ContentfulStatusCode);
     }
     if (error instanceof HTTPException) {
@@ -41,6 +43,17 @@ export function handleError(ctx: AppContext) {
       return c.json(errorBody(code, message), error.status as ContentfulStatusCode);
     }
     const requestId = c.get('requestId') as string | undefined;
+    if (isStoreUnavailable(error)) {
+      ctx.logger.warn({ err: error, requestId, path: c.req.path }, 'store busy or unreachable');
+      c.header('Retry-After', '2');
+      return c.json(
+        errorBody(
+          'store_unavailable',
+          'The database is busy or unreachable, so this request was not carried out. Retry after the Retry-After seconds.',
+        ),
+        503,
+      );
+    }
     ctx.logger.error({ err: error, requestId, path: c.req.path }, 'unhandled error');
     return c.json(
       errorBody(

@@ -12,6 +12,11 @@ export type StoreKind = 'postgres' | 'pglite';
 
 export interface Store {
   readonly db: Db;
+  /**
+   * The webhook receiver's own pool (PostgreSQL): storing a delivery never waits for a connection
+   * behind API reads or workers, however busy they keep `db`. On PGlite it is `db` itself.
+   */
+  readonly ingestDb: Db;
   readonly kind: StoreKind;
   /** True when the store answers a trivial query; `/readyz` and the ingest path use it. */
   ping(): Promise<boolean>;
@@ -27,21 +32,19 @@ pg.types.setTypeParser(20, (value) => Number(value));
  * queries; code must not hold a transaction open while waiting on another query. PGlite is loaded
  * only when chosen: its module alone adds about 30 MB to a process that runs on PostgreSQL.
  */
-export async function openStore(options: { databaseUrl?: string; dataDir?: string; memory?: boolean; poolSize?: number }): Promise<Store> {
+export async function openStore(options: {
+  databaseUrl?: string;
+  dataDir?: string;
+  memory?: boolean;
+  poolSize?: number;
+  ingestPoolSize?: number;
+}): Promise<Store> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({
-      connectionString: options.databaseUrl,
-      max: options.poolSize ?? 10,
-      connectionTimeoutMillis: 5_000,
-      idleTimeoutMillis: 30_000,
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: newPool(options.databaseUrl, options.poolSize ?? 10) }) });
+    const ingestDb = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: newPool(options.databaseUrl, options.ingestPoolSize ?? 4) }),
     });
-    // A client losing its server (idle in the pool, or checked out between queries) emits 'error';
-    // unhandled, that would kill the process. The query in flight, or the next one, reports the
-    // outage instead, and the webhook route answers 503.
-    pool.on('error', () => undefined);
-    pool.on('connect', (client) => client.on('error', () => undefined));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return makeStore(db, 'postgres');
+    return makeStore(db, 'postgres', ingestDb);
   }
   const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
   let client: PGlite;
@@ -57,9 +60,20 @@ export async function openStore(options: { databaseUrl?: string; dataDir?: strin
   return makeStore(db, 'pglite');
 }
 
-function makeStore(db: Db, kind: StoreKind): Store {
+function newPool(connectionString: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
+  // A client losing its server (idle in the pool, or checked out between queries) emits 'error';
+  // unhandled, that would kill the process. The query in flight, or the next one, reports the
+  // outage instead, and the webhook route answers 503.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
+function makeStore(db: Db, kind: StoreKind, ingestDb: Db = db): Store {
   return {
     db,
+    ingestDb,
     kind,
     async ping() {
       try {
@@ -70,6 +84,7 @@ function makeStore(db: Db, kind: StoreKind): Store {
       }
     },
     async close() {
+      if (ingestDb !== db) await ingestDb.destroy();
       await db.destroy();
     },
   };

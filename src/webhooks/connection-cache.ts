@@ -46,9 +46,10 @@ export function forgetConnection(ctx: AppContext, connectionId: string): void {
 }
 
 async function load(ctx: AppContext, connectionId: string): Promise<ReceivingConnection | undefined> {
-  const row = await findConnection(ctx.store.db, connectionId);
+  // The receiver's own pool: a delivery must not queue behind API reads for its connection either.
+  const row = await findConnection(ctx.store.ingestDb, connectionId);
   if (!row) return undefined;
-  const secrets = await listActiveSigningSecrets(ctx.store.db, connectionId, ctx.now());
+  const secrets = await listActiveSigningSecrets(ctx.store.ingestDb, connectionId, ctx.now());
   return {
     row,
     secrets: secrets.map((secret) => ({
