@@ -5,6 +5,7 @@ import type { AppContext } from '../context';
 import { requireTenantAccess, requireToken } from './auth-middleware';
 import { errorBody, handleError, validationError } from './error-handler';
 import type { HonoEnv } from './hono-env';
+import { limitBody } from './body-limit';
 import { limitPerKey } from './key-limits';
 import { rejectNulCharacters } from './reject-nul';
 import { connectionRoutes } from './routes/connections';
@@ -52,6 +53,7 @@ export function createApp(ctx: AppContext): OpenAPIHono<HonoEnv> {
   app.route('/', healthRoutes(ctx));
   app.route('/', webhookRoutes(ctx));
 
+  app.use('/api/v1/*', limitBody());
   app.use('/api/v1/*', limitPerKey(ctx.config));
   app.use('/api/v1/*', requireToken(ctx));
   app.use('/api/v1/*', rejectNulCharacters());
