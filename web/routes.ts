@@ -16,11 +16,10 @@ import {
   viewConnection,
 } from '../src/connections/connection-service';
 import type { AppContext } from '../src/context';
-import { generateToken, hashToken, secretHint } from '../src/crypto/tokens';
 import { AppError, notFound } from '../src/errors';
 import { isStoreUnavailable } from '../src/store/store-unavailable';
 import { pageOf, readCursor } from '../src/http/cursor';
-import { insertApiKey } from '../src/store/api-keys';
+import { createApiKey, listApiKeys, revokeTenantApiKey } from '../src/auth/api-key-service';
 import { listTenantConnections } from '../src/store/connections';
 import { findTenant, insertTenant, listTenants } from '../src/store/tenants';
 import { isFeature } from '../src/stripe/features';
@@ -64,6 +63,7 @@ const NOTICES: Record<string, string> = {
   reconnected: 'This account was already connected in this mode and environment: that connection was updated (same webhook URL).',
   replayed: 'Queued for processing again.',
   tenant_created: 'Tenant created.',
+  key_revoked: 'API key revoked: it stopped working at once, and its dashboard sessions ended.',
 };
 
 export function noticeFrom(c: DashContext): { kind: 'ok'; text: string } | undefined {
@@ -298,15 +298,27 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
     const rows = await Promise.all(live.map(async (connection) => ({ connection, counts: await eventCountsFor(ctx, connection.id) })));
     return render(
       c,
-      integrationsPage({ ...shared(c), rows, disconnected: views.filter((view) => view.disconnected_at), notice: noticeFrom(c) }),
+      integrationsPage({
+        ...shared(c),
+        rows,
+        disconnected: views.filter((view) => view.disconnected_at),
+        apiKeys: await listApiKeys(ctx, tenant.id),
+        notice: noticeFrom(c),
+      }),
     );
   });
 
-  app.post('/dashboard/tenants/:tid/api-keys', async (c) => {
-    const tenant = c.get('tenant');
-    const key = generateToken('pb_key');
-    const row = await insertApiKey(ctx.store.db, { tenantId: tenant.id, tokenHash: hashToken(key), hint: secretHint(key) });
-    return render(c, apiKeyCreatedPage({ ...shared(c), key, hint: row.hint }));
+  app.post('/dashboard/tenants/:tid/api-keys', adminOnly, async (c) => {
+    const name = formString(await c.req.parseBody(), 'name').slice(0, 100);
+    const { key, view } = await createApiKey(ctx, c.get('tenant').id, name || null);
+    return render(c, apiKeyCreatedPage({ ...shared(c), key, hint: view.hint }));
+  });
+  app.post('/dashboard/tenants/:tid/api-keys/:kid/revoke', async (c) => {
+    const revoked = await revokeTenantApiKey(ctx, c.get('tenant').id, c.req.param('kid'));
+    // Revoking the key this session signed in with ends the session too: back to sign-in.
+    const own = c.get('principal');
+    if (own.kind === 'tenant' && own.apiKeyId === revoked.id) return c.redirect('/dashboard/sign-in', 303);
+    return c.redirect(`/dashboard/tenants/${c.get('tenant').id}?done=key_revoked`, 303);
   });
 
   app.get('/dashboard/tenants/:tid/connections/new', (c) =>

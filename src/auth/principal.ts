@@ -1,6 +1,6 @@
 import type { AppContext } from '../context';
 import { hashToken, sameToken } from '../crypto/tokens';
-import { findActiveApiKeyByHash } from '../store/api-keys';
+import { findActiveApiKeyByHash, touchApiKey } from '../store/api-keys';
 import { adminTokenHash } from './admin-token';
 
 export type Principal = { kind: 'admin' } | { kind: 'tenant'; tenantId: string; apiKeyId: string };
@@ -11,7 +11,13 @@ export async function resolvePrincipal(ctx: AppContext, token: string): Promise<
   const adminHash = await adminTokenHash(ctx);
   if (adminHash && sameToken(hash, adminHash)) return { kind: 'admin' };
   const apiKey = await findActiveApiKeyByHash(ctx.store.db, hash);
-  return apiKey ? { kind: 'tenant', tenantId: apiKey.tenant_id, apiKeyId: apiKey.id } : undefined;
+  if (!apiKey) return undefined;
+  const now = ctx.now();
+  if (!apiKey.last_used_at || now.getTime() - new Date(apiKey.last_used_at).getTime() > 60_000) {
+    // Best effort and off the request's path: a failed bookkeeping write must not fail the call.
+    touchApiKey(ctx.store.db, apiKey.id, now).catch((error: unknown) => ctx.logger.warn({ err: error }, 'could not record API key use'));
+  }
+  return { kind: 'tenant', tenantId: apiKey.tenant_id, apiKeyId: apiKey.id };
 }
 
 /** A tenant key sees only its own tenant; anything else looks exactly like a missing tenant (404). */

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { generateToken, hashToken, secretHint } from '../crypto/tokens';
+import { createApiKey, listApiKeys, revokeTenantApiKey } from '../auth/api-key-service';
 import { notFound } from '../errors';
-import { insertApiKey } from '../store/api-keys';
 import { findTenant, insertTenant, listTenants } from '../store/tenants';
 import { printJson, printTable, withContext } from './with-context';
 
@@ -40,18 +39,51 @@ export function registerTenantCommands(program: Command): void {
       }),
     );
 
-  program
-    .command('api-keys')
-    .description('tenant-scoped API keys')
+  const apiKeys = program.command('api-keys').description('tenant-scoped API keys: create, list, revoke');
+  apiKeys
     .command('create')
     .description('create an API key for a tenant; the key is printed once')
     .requiredOption('--tenant <tenant_id>', 'the tenant id (ten_…)')
-    .action((options: { tenant: string }) =>
+    .option('--name <name>', 'a name to tell the key apart, such as "billing backend"')
+    .action((options: { tenant: string; name?: string }) =>
+      withContext(async (ctx) => {
+        const name = options.name?.trim();
+        if (name !== undefined && (name.length === 0 || name.length > 100)) throw new Error('--name must be 1 to 100 characters');
+        const { key, view } = await createApiKey(ctx, options.tenant, name);
+        process.stdout.write(`created API key ${view.id} for ${options.tenant}; it is shown once:\n${key}\n`);
+      }),
+    );
+  apiKeys
+    .command('list')
+    .description("list a tenant's API keys (never the keys themselves)")
+    .requiredOption('--tenant <tenant_id>', 'the tenant id (ten_…)')
+    .option('--json', 'print JSON')
+    .action((options: { tenant: string; json?: boolean }) =>
       withContext(async (ctx) => {
         if (!(await findTenant(ctx.store.db, options.tenant))) throw notFound('tenant', options.tenant);
-        const key = generateToken('pb_key');
-        const row = await insertApiKey(ctx.store.db, { tenantId: options.tenant, tokenHash: hashToken(key), hint: secretHint(key) });
-        process.stdout.write(`created API key ${row.id} for ${options.tenant}; it is shown once:\n${key}\n`);
+        const keys = await listApiKeys(ctx, options.tenant);
+        if (options.json) printJson(keys);
+        else
+          printTable(
+            keys.map((key) => ({
+              ...key,
+              name: key.name ?? '',
+              last_used_at: key.last_used_at ?? 'never',
+              revoked_at: key.revoked_at ?? '',
+            })),
+            ['id', 'name', 'hint', 'created_at', 'last_used_at', 'revoked_at'],
+          );
+      }),
+    );
+  apiKeys
+    .command('revoke')
+    .description('revoke an API key at once (its dashboard sessions end too)')
+    .requiredOption('--tenant <tenant_id>', 'the tenant id (ten_…)')
+    .requiredOption('--key <key_id>', 'the key id (key_…), from api-keys list')
+    .action((options: { tenant: string; key: string }) =>
+      withContext(async (ctx) => {
+        const view = await revokeTenantApiKey(ctx, options.tenant, options.key);
+        process.stdout.write(`revoked API key ${view.id} (${view.hint}) at ${view.revoked_at}\n`);
       }),
     );
 }

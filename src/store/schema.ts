@@ -23,7 +23,9 @@ export interface ApiKeysTable {
   tenant_id: string;
   token_hash: string;
   hint: string;
+  name: string | null;
   created_at: CreatedAt;
+  last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
 }
 

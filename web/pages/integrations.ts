@@ -1,8 +1,9 @@
 import { html } from 'hono/html';
+import type { ApiKeyView } from '../../src/auth/api-key-service';
 import type { Principal } from '../../src/auth/principal';
 import type { ConnectionView } from '../../src/connections/connection-view';
 import type { Tenant } from '../../src/store/schema';
-import { actionButton, layout, modeBadge, statusBadge, time, type Html } from '../layout';
+import { actionButton, csrfField, layout, modeBadge, statusBadge, time, type Html } from '../layout';
 
 export const EVENT_STATUSES = ['received', 'processed', 'ignored', 'failed', 'dead', 'paused'] as const;
 
@@ -59,6 +60,7 @@ export function integrationsPage(options: {
   tenant: Tenant;
   rows: IntegrationRow[];
   disconnected: ConnectionView[];
+  apiKeys: ApiKeyView[];
   notice?: { kind: 'ok' | 'error'; text: string };
 }): Html {
   const base = `/dashboard/tenants/${options.tenant.id}`;
@@ -99,9 +101,52 @@ export function integrationsPage(options: {
       <section aria-labelledby="keys-heading">
         <h2 id="keys-heading">API keys</h2>
         <p>An API key lets your platform call Paybridge's API for this tenant only, and signs a person in to this tenant's dashboard.</p>
-        ${actionButton({ action: `${base}/api-keys`, csrf: options.csrf, label: 'Create an API key', kind: 'secondary' })}
+        ${apiKeyTable(base, options.csrf, options.apiKeys)}
+        ${
+          options.principal.kind === 'admin'
+            ? html`<form method="post" action="${base}/api-keys" class="inline">
+                ${csrfField(options.csrf)}
+                <label for="key-name">Name (optional)</label>
+                <input id="key-name" name="name" maxlength="100" placeholder="billing backend" />
+                <button type="submit" class="secondary">Create an API key</button>
+              </form>`
+            : html`<p class="hint">Only the admin creates keys, so a leaked key cannot mint its own replacements.</p>`
+        }
       </section>`,
   );
+}
+
+function apiKeyTable(base: string, csrf: string, keys: ApiKeyView[]): Html | string {
+  if (keys.length === 0) return html`<p class="muted">No API keys yet.</p>`;
+  return html`<table>
+    <thead>
+      <tr>
+        <th>Name</th>
+        <th>Key</th>
+        <th>Created</th>
+        <th>Last used</th>
+        <th></th>
+      </tr>
+    </thead>
+    <tbody>
+      ${keys.map(
+        (key) =>
+          html`<tr>
+            <td>${key.name ?? html`<span class="muted">unnamed</span>`}</td>
+            <td><code>${key.hint}</code></td>
+            <td>${time(key.created_at)}</td>
+            <td>${key.last_used_at ? time(key.last_used_at) : html`<span class="muted">never</span>`}</td>
+            <td>
+              ${
+                key.revoked_at
+                  ? html`<span class="muted">revoked ${time(key.revoked_at)}</span>`
+                  : actionButton({ action: `${base}/api-keys/${key.id}/revoke`, csrf, label: 'Revoke', kind: 'danger' })
+              }
+            </td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
 export function apiKeyCreatedPage(options: { principal: Principal; csrf: string; tenant: Tenant; key: string; hint: string }): Html {

@@ -1,8 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../../context';
-import { generateToken, hashToken, secretHint } from '../../crypto/tokens';
+import { createApiKey, listApiKeys, revokeTenantApiKey } from '../../auth/api-key-service';
 import { notFound } from '../../errors';
-import { insertApiKey } from '../../store/api-keys';
 import type { Tenant } from '../../store/schema';
 import { findTenant, insertTenant, listTenants } from '../../store/tenants';
 import { requireAdmin } from '../auth-middleware';
@@ -36,15 +35,52 @@ const getTenant = createRoute({
   responses: { 200: jsonResponse(tenantView, 'The tenant.'), ...errorResponses },
 });
 
-const createApiKey = createRoute({
+const apiKeyView = z
+  .object({
+    id: z.string(),
+    name: z.string().nullable(),
+    hint: z.string().openapi({ example: 'pb_key_…x4Qa' }),
+    created_at: z.string(),
+    last_used_at: z.string().nullable().openapi({ description: 'updated at most once a minute' }),
+    revoked_at: z.string().nullable(),
+  })
+  .openapi('ApiKey');
+
+const createApiKeyRoute = createRoute({
   method: 'post',
   path: '/api/v1/tenants/{tenant_id}/api-keys',
-  summary: 'Create a tenant-scoped API key; the key is shown once',
-  request: { params: tenantIdParam },
+  summary: 'Create a tenant-scoped API key (admin only); the key is shown once',
+  request: {
+    params: tenantIdParam,
+    body: {
+      content: {
+        'application/json': {
+          schema: z.object({ name: z.string().trim().min(1).max(100, 'name the key in up to 100 characters').optional() }).strict(),
+        },
+      },
+      required: false,
+    },
+  },
   responses: {
-    201: jsonResponse(z.object({ id: z.string(), key: z.string(), hint: z.string() }).openapi('ApiKeyCreated'), 'The key, shown once.'),
+    201: jsonResponse(apiKeyView.extend({ key: z.string() }).openapi('ApiKeyCreated'), 'The key, shown once.'),
     ...errorResponses,
   },
+});
+
+const listApiKeysRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/tenants/{tenant_id}/api-keys',
+  summary: "The tenant's API keys (name, hint, created, last used, revoked), newest first; never the keys themselves",
+  request: { params: tenantIdParam },
+  responses: { 200: jsonResponse(z.object({ data: z.array(apiKeyView) }).openapi('ApiKeyList'), 'Keys.'), ...errorResponses },
+});
+
+const revokeApiKeyRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/tenants/{tenant_id}/api-keys/{key_id}/revoke',
+  summary: 'Revoke an API key at once, with its dashboard sessions',
+  request: { params: tenantIdParam.extend({ key_id: z.string().openapi({ param: { name: 'key_id', in: 'path' }, example: 'key_…' }) }) },
+  responses: { 200: jsonResponse(apiKeyView, 'The revoked key.'), ...errorResponses },
 });
 
 export function tenantRoutes(ctx: AppContext) {
@@ -77,12 +113,26 @@ export function tenantRoutes(ctx: AppContext) {
     return c.json(toTenantView(tenant), 200);
   });
 
-  router.openapi(createApiKey, async (c) => {
+  // Only the admin mints keys: a leaked tenant key could otherwise mint replacements that outlive
+  // its own revocation. A tenant key may list its tenant's keys and revoke them (itself included),
+  // which can take access away but never grant it.
+  router.post('/api/v1/tenants/:tenant_id/api-keys', requireAdmin());
+  router.openapi(createApiKeyRoute, async (c) => {
+    const { tenant_id } = c.req.valid('param');
+    const body = c.req.header('content-type')?.includes('json') ? c.req.valid('json') : {};
+    const { key, view } = await createApiKey(ctx, tenant_id, body?.name);
+    return c.json({ ...view, key }, 201);
+  });
+
+  router.openapi(listApiKeysRoute, async (c) => {
     const { tenant_id } = c.req.valid('param');
     if (!(await findTenant(ctx.store.db, tenant_id))) throw notFound('tenant', tenant_id);
-    const key = generateToken('pb_key');
-    const row = await insertApiKey(ctx.store.db, { tenantId: tenant_id, tokenHash: hashToken(key), hint: secretHint(key) });
-    return c.json({ id: row.id, key, hint: row.hint }, 201);
+    return c.json({ data: await listApiKeys(ctx, tenant_id) }, 200);
+  });
+
+  router.openapi(revokeApiKeyRoute, async (c) => {
+    const { tenant_id, key_id } = c.req.valid('param');
+    return c.json(await revokeTenantApiKey(ctx, tenant_id, key_id), 200);
   });
 
   return router;

@@ -7,6 +7,7 @@ import * as invoices from './0005-invoices';
 import * as payloadCompression from './0006-payload-compression';
 import * as maintenanceRounds from './0007-maintenance-rounds';
 import * as pausedEventsIndex from './0008-paused-events-index';
+import * as apiKeyNames from './0030-api-key-names';
 
 /**
  * Migrations are listed here in order, in code rather than discovered on disk, so the same set runs
@@ -22,6 +23,8 @@ const migrations: Record<string, Migration> = {
   '0006-payload-compression': payloadCompression,
   '0007-maintenance-rounds': maintenanceRounds,
   '0008-paused-events-index': pausedEventsIndex,
+  // 0030–0039: issue 18 part B (API hardening); numbers reserved so parallel branches never collide.
+  '0030-api-key-names': apiKeyNames,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
