@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config';
 import { generateMasterKey } from './crypto/secret-box';
@@ -30,6 +31,11 @@ describe('configuration', () => {
       logLevel: 'info',
       secretOverlapMs: 24 * 3_600_000,
       webhookBodyLimitBytes: expect.any(Number),
+      databasePoolSize: 10,
+      ingestPoolSize: 4,
+      apiRatePerKey: 25,
+      apiConcurrencyPerKey: 4,
+      trustedProxies: [],
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(() => {
@@ -121,6 +127,32 @@ describe('configuration', () => {
       return undefined;
     })();
     expect(error?.message).toMatch(/^Paybridge cannot start; fix these settings:\n {2}- PAYBRIDGE_/);
+  });
+});
+
+describe('weak secrets', () => {
+  it('refuses a master key of 32 zero bytes, or one with characters outside base64, saying how to make one', () => {
+    for (const key of [
+      Buffer.alloc(32).toString('base64'),
+      `${Buffer.alloc(32, 7).toString('base64')}`,
+      'A'.repeat(42) + '!!',
+      'A'.repeat(43) + '=\n',
+    ]) {
+      const problems = problemsOf({ PAYBRIDGE_MASTER_KEY: key });
+      expect(problems, key).toHaveLength(1);
+      expect(problems[0]).toMatch(/^PAYBRIDGE_MASTER_KEY: .*openssl rand -base64 32/);
+      expect(problems[0]).not.toContain(key);
+    }
+    expect(() => loadConfig({ PAYBRIDGE_MASTER_KEY: generateMasterKey() })).not.toThrow();
+  });
+
+  it('refuses an admin token like 24 × "a", saying how to make one', () => {
+    for (const token of ['a'.repeat(24), 'ab'.repeat(20), '0123456789'.slice(0, 9).repeat(3)]) {
+      const problems = problemsOf({ PAYBRIDGE_ADMIN_TOKEN: token });
+      expect(problems, token).toHaveLength(1);
+      expect(problems[0]).toMatch(/^PAYBRIDGE_ADMIN_TOKEN: .*openssl rand -hex 24/);
+    }
+    expect(() => loadConfig({ PAYBRIDGE_ADMIN_TOKEN: randomBytes(24).toString('hex') })).not.toThrow();
   });
 });
 

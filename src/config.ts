@@ -33,11 +33,23 @@ const configSchema = z.object({
     .transform((url) => url.replace(/\/+$/, '')),
   PAYBRIDGE_MASTER_KEY: z
     .string()
-    .refine((value) => Buffer.from(value, 'base64').length === 32, {
-      message: 'must be 32 random bytes in base64; create one with: openssl rand -base64 32',
+    // Node's base64 decoder skips characters outside the alphabet, so "32 bytes after decoding" let
+    // typos and pasted junk through: the text itself must be canonical base64 of 32 bytes.
+    .regex(/^[A-Za-z0-9+/]{43}=$/, {
+      message: 'must be 32 random bytes in base64 (44 characters ending in =); create one with: openssl rand -base64 32',
+      abort: true,
+    })
+    .refine((value) => new Set(Buffer.from(value, 'base64')).size >= 12, {
+      message: 'is not random (too few distinct bytes, such as 32 zero bytes); create one with: openssl rand -base64 32',
     })
     .optional(),
-  PAYBRIDGE_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters; create one with: openssl rand -hex 24').optional(),
+  PAYBRIDGE_ADMIN_TOKEN: z
+    .string()
+    .min(24, { message: 'must be at least 24 characters; create one with: openssl rand -hex 24', abort: true })
+    .refine((value) => new Set(value).size >= 10, {
+      message: 'is too easy to guess (fewer than 10 distinct characters, such as 24 × "a"); create one with: openssl rand -hex 24',
+    })
+    .optional(),
   PAYBRIDGE_STRIPE_API_BASE: optionalUrl('for the sandbox http://127.0.0.1:12111; leave unset for Stripe itself'),
   PAYBRIDGE_SMTP_URL: optionalUrl('such as smtp://user:pass@127.0.0.1:2525; leave unset to capture mail in the dashboard'),
   PAYBRIDGE_MAIL_FROM: z.string().min(3).default('Paybridge <billing@localhost>'),

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { buildContext } from '../bootstrap';
 import { loadConfig } from '../config';
+import { checkMasterKey } from '../crypto/master-key-check';
 import { announceAdminToken, startServer } from '../server';
 import { shutdown } from '../shutdown';
 import { startWorkers } from '../workers';
@@ -14,6 +15,11 @@ export function registerServeCommand(program: Command): void {
       try {
         const config = loadConfig();
         const ctx = await buildContext(config, { collectDefaultMetrics: true });
+        const key = await checkMasterKey(ctx);
+        if (!key.ok) {
+          await ctx.store.close();
+          throw new Error(key.message);
+        }
         await announceAdminToken(ctx, (line) => process.stdout.write(`${line}\n`));
         const storage = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
         const server = config.role === 'worker' ? undefined : await startServer(ctx, { host: config.host, port: config.port });
