@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
@@ -41,6 +40,7 @@ import {
   type DashContext,
   type DashboardEnv,
 } from './session';
+import { clientAddressResolver, signInThrottle } from './sign-in-throttle';
 import { connectionActions } from './connection-actions';
 import { eventRoutes, eventCountsFor } from './events';
 import { invoiceRoutes } from './invoices';
@@ -106,34 +106,11 @@ function ruleMessage(rule: () => unknown): string | undefined {
   }
 }
 
-/** Failed sign-ins per client address in a sliding window: guessing tokens gets slow, people do not notice. */
-function signInLimiter(max = 10, windowMs = 5 * 60_000) {
-  const failures = new Map<string, number[]>();
-  return {
-    blocked(key: string, now: number): boolean {
-      const recent = (failures.get(key) ?? []).filter((at) => now - at < windowMs);
-      failures.set(key, recent);
-      return recent.length >= max;
-    },
-    fail(key: string, now: number): void {
-      if (failures.size > 10_000) failures.clear();
-      failures.set(key, [...(failures.get(key) ?? []), now]);
-    },
-  };
-}
-
-function clientAddress(c: DashContext): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
 export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
   const app = new Hono<DashboardEnv>();
   const cookies = cookieSettings(ctx);
-  const limiter = signInLimiter();
+  const throttle = signInThrottle();
+  const clientAddress = clientAddressResolver(ctx.config.trustedProxies);
 
   const render = (c: DashContext, page: Html, status: 200 | 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 | 503 = 200) => {
     c.header('Cache-Control', 'no-store');
@@ -207,16 +184,16 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
       return showSignIn(c, next, 'The sign-in form had expired or came from another site. Paste the token again.', 403);
     }
     const address = clientAddress(c);
-    const now = Date.now();
-    if (limiter.blocked(address, now)) {
-      return showSignIn(c, next, 'Too many failed attempts from this address. Wait five minutes and try again.', 429);
-    }
     const token = formString(body, 'token');
     const principal = token ? await resolvePrincipal(ctx, token) : undefined;
     if (!principal) {
-      limiter.fail(address, now);
-      return showSignIn(c, next, 'This is not a valid admin token or API key. Check for a typo or a revoked key.', 401);
+      const { delayMs, failures } = await throttle.fail(address);
+      // Held, not refused: guessing gets slow while the right token still works at once.
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      const slowed = delayMs > 0 ? ` After ${failures} failed attempts from your address, each new failure waits a little longer.` : '';
+      return showSignIn(c, next, `This is not a valid admin token or API key. Check for a typo or a revoked key.${slowed}`, 401);
     }
+    await throttle.succeed(address);
     await startSession(ctx, c, principal);
     const landing = principal.kind === 'tenant' && next === '/dashboard' ? `/dashboard/tenants/${principal.tenantId}` : next;
     return c.redirect(landing, 303);
