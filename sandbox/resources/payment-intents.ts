@@ -1,3 +1,4 @@
+import { requiredCurrency } from '../core/currency';
 import { invalidRequest, noSuch } from '../core/errors';
 import { newId, randomToken } from '../core/ids';
 import type { StripeObject } from '../core/json';
@@ -10,7 +11,6 @@ import {
   optionalStringArray,
   rangeFilter,
   requiredInteger,
-  requiredString,
   unsettableString,
 } from '../core/params';
 import { read, write, type ApiContext, type Resource } from '../core/resource';
@@ -155,7 +155,7 @@ export const paymentIntents: Resource = {
       params: CREATE_PARAMS,
       handle(ctx) {
         const amount = requiredInteger(ctx.params, 'amount', 'amount', 0);
-        const currency = requiredString(ctx.params, 'currency').toLowerCase();
+        const currency = requiredCurrency(ctx.params, 'currency');
         const customerId = optionalString(ctx.params, 'customer');
         if (customerId) findCustomer(ctx, customerId, 'customer');
         const pi = createPaymentIntent(ctx, {

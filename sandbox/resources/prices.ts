@@ -1,3 +1,4 @@
+import { requiredCurrency } from '../core/currency';
 import { invalidRequest, missingParam, noSuch } from '../core/errors';
 import { newId } from '../core/ids';
 import type { Json, StripeObject } from '../core/json';
@@ -11,7 +12,6 @@ import {
   optionalString,
   optionalStringArray,
   rangeFilter,
-  requiredString,
   unsettableString,
 } from '../core/params';
 import { sub } from '../core/params-label';
@@ -47,7 +47,7 @@ function recurring(raw: Json | undefined, label: string): Json | null {
  * Emits nothing: the caller knows whether this was `POST /v1/prices` or inline data.
  */
 export function buildPrice(ctx: ApiContext, params: Json, label = '', options: { inline?: boolean } = {}): StripeObject {
-  const currency = requiredString(params, 'currency', sub(label, 'currency')).toLowerCase();
+  const currency = requiredCurrency(params, 'currency', sub(label, 'currency'));
   let productId = optionalString(params, 'product', sub(label, 'product'));
   const productData = optionalRecord(params, 'product_data', sub(label, 'product_data'));
   if (productId) findProduct(ctx, productId, sub(label, 'product'));

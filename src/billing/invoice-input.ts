@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { isValidCurrencyCode } from '../money';
+import { isStripeCurrency } from '../stripe/currencies';
 
 const noControl = (value: string) => !/[\u0000-\u001f\u007f]/.test(value);
 
@@ -15,7 +16,11 @@ export const createInvoiceInput = z
       .strict(),
     currency: z
       .string()
-      .refine(isValidCurrencyCode, 'must be a three-letter ISO 4217 code such as USD, JPY or KWD')
+      .refine(isValidCurrencyCode, { message: 'must be a three-letter ISO 4217 code such as USD, JPY or KWD', abort: true })
+      .refine(
+        isStripeCurrency,
+        'is not a currency Stripe can charge in; use one from https://docs.stripe.com/currencies such as USD or EUR',
+      )
       .transform((code) => code.toUpperCase())
       .openapi({ example: 'USD' }),
     lines: z

@@ -37,6 +37,19 @@ describeEachStore(
       connectionId = connection.body.id;
     });
 
+    it('refuses a currency Stripe does not support (XYZ) with 422 naming the field, and creates nothing', async () => {
+      const before = (await api('GET', '/invoices?limit=100')).body.data.length;
+      const response = await api(
+        'POST',
+        '/invoices',
+        invoiceBody(connectionId, { currency: 'XYZ', lines: [{ description: 'Item', quantity: 1, unit_amount: 1000 }] }),
+      );
+      expect(response.status).toBe(422);
+      expect(response.body.error.field).toBe('currency');
+      expect(response.body.error.message).toMatch(/not a currency Stripe can charge in/);
+      expect((await api('GET', '/invoices?limit=100')).body.data.length).toBe(before);
+    });
+
     it('shows amounts by the currency exponent: USD 2000 → "20.00", JPY 500 → "500", KWD 5120 → "5.120"', async () => {
       const cases = [
         { currency: 'usd', unit_amount: 2000, display: '20.00', code: 'USD' },

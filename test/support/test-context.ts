@@ -49,6 +49,10 @@ export async function createHarness(kind: StoreKind, env: Record<string, string>
     // Nothing in a test may reach the real Stripe: unless a test points at its sandbox, Stripe calls
     // go to a closed loopback port and fail fast.
     PAYBRIDGE_STRIPE_API_BASE: 'http://127.0.0.1:9',
+    // Tests call the API back to back with one token; the per-key limits have tests of their own
+    // (test/api/key-limits.test.ts, and the load test runs a server with the defaults).
+    PAYBRIDGE_API_RATE_PER_KEY: '100000',
+    PAYBRIDGE_API_CONCURRENCY_PER_KEY: '1000',
     ...env,
   });
   const built = await buildContext(config, { store, logger: createLogger({ level: 'debug', destination }) });
