@@ -95,6 +95,9 @@ export async function createInvoicePaymentLink(
         metadata,
         payment_intent_data: { metadata, description: label },
         after_completion: { type: 'hosted_confirmation', hosted_confirmation: { custom_message: `Thank you, ${label} is paid.` } },
+        // Stripe itself refuses a second payment, even if the payment event that would make Paybridge
+        // deactivate the link is late or lost; deactivation and the second-payment flag stay as fallback.
+        restrictions: { completed_sessions: { limit: 1 } },
       },
       { idempotencyKey: linkIdempotencyKey(invoice.id) },
     );

@@ -183,6 +183,52 @@ for (const kind of STORE_KINDS) {
       expect(open.body.payment_link_active).toBe(true);
     });
 
+    it('Stripe itself refuses a second payment of the link, before Paybridge has seen the first (completed_sessions limit 1)', async () => {
+      const invoice = await openInvoice();
+      await payLink(sandbox(), invoice.payment_link_id);
+      // No delivery processed yet: the link is switched off by Stripe's own restriction, not by Paybridge.
+      await expect(payLink(sandbox(), invoice.payment_link_id)).rejects.toThrow(/no longer active|payment_link_inactive/);
+      await settle(world, sandbox());
+      const paid = await api('GET', `/invoices/${invoice.id}`);
+      expect(paid.body.status).toBe('paid');
+      expect(paid.body.payments).toHaveLength(1);
+      expect(paid.body.needs_refund_review).toBe(false);
+    });
+
+    for (const wrong of [
+      { name: 'a payment of 1500 on a 2000 USD invoice', amount: 1500, currency: 'usd', reason: /less than the 20\.00 USD due/ },
+      { name: 'a EUR payment on a USD invoice', amount: 2000, currency: 'eur', reason: /is in EUR but the invoice is in USD/ },
+    ]) {
+      it(`${wrong.name} leaves the invoice open, records the payment and flags it with the reason`, async () => {
+        const invoice = await openInvoice({ lines: [{ description: 'Consulting', quantity: 1, unit_amount: 2000 }] });
+        expect(invoice.amount_due).toBe(2000);
+        const metadata = { paybridge_invoice_id: invoice.id, invoice_id: invoice.id, tenant_id: tenantId, paybridge_tenant_id: tenantId };
+        const paymentId = `pi_Wrong${wrong.currency}${wrong.amount}${invoice.id.slice(-6)}`;
+        await sandboxControl(sandbox(), '/events', {
+          account: account.id,
+          type: 'payment_intent.succeeded',
+          object: {
+            id: paymentId,
+            object: 'payment_intent',
+            status: 'succeeded',
+            amount: wrong.amount,
+            amount_received: wrong.amount,
+            currency: wrong.currency,
+            metadata,
+          },
+        });
+        await settle(world, sandbox());
+        const after = await api('GET', `/invoices/${invoice.id}`);
+        expect(after.body.status).toBe('open');
+        expect(after.body.paid_at).toBeNull();
+        expect(after.body.payments.map((p: any) => [p.provider_payment_id, p.amount, p.currency])).toEqual([
+          [paymentId, wrong.amount, wrong.currency.toUpperCase()],
+        ]);
+        expect(after.body.needs_refund_review).toBe(true);
+        expect(after.body.review_reason).toMatch(wrong.reason);
+      });
+    }
+
     it('a second distinct payment for a paid invoice is recorded and flagged for refund review', async () => {
       const invoice = await openInvoice();
       const session = await payLink(sandbox(), invoice.payment_link_id);
