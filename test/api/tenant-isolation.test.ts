@@ -1,5 +1,7 @@
 import { expect, it } from 'vitest';
 import { createAccount, useSandbox } from '../connect/sandbox-support';
+import { insertEvents } from '../../src/store/events';
+import { invoiceBody } from '../invoices/support';
 import { describeEachStore } from '../support/test-context';
 
 // Creating a connection checks its key with Stripe: the sandbox stands in for it.
@@ -54,6 +56,87 @@ describeEachStore(
       expect((await h().api('GET', `/api/v1/tenants/${alpha.id}/connections/${connection.id}`)).status).toBe(200);
       // A tenant key also cannot reach its own tenant's data through another tenant's path.
       expect((await h().api('GET', `/api/v1/tenants/${beta.id}/connections/${connection.id}`, undefined, betaKey)).status).toBe(404);
+    });
+
+    it("gives 404 on a tenant's own paths when they carry the real id of another tenant's event, invoice, connection or key", async () => {
+      const alpha = (await h().api('POST', '/api/v1/tenants', { name: 'Alpha real ids' })).body;
+      const beta = (await h().api('POST', '/api/v1/tenants', { name: 'Beta real ids' })).body;
+      const betaKey = (await h().api('POST', `/api/v1/tenants/${beta.id}/api-keys`)).body.key;
+      const alphaKey = (await h().api('POST', `/api/v1/tenants/${alpha.id}/api-keys`, { name: 'alpha' })).body;
+      const account = await createAccount(sandbox());
+      const connection = (
+        await h().api('POST', `/api/v1/tenants/${alpha.id}/connections`, {
+          name: 'Main',
+          secret_key: account.secret_key,
+          webhook_setup: 'manual',
+        })
+      ).body;
+      const invoice = (await h().api('POST', `/api/v1/tenants/${alpha.id}/invoices`, invoiceBody(connection.id))).body;
+      expect(invoice.id).toMatch(/^inv_/);
+      const now = new Date();
+      await insertEvents(h().ctx.store.db, [
+        {
+          connection_id: connection.id,
+          tenant_id: alpha.id,
+          stripe_event_id: 'evt_AlphaRealId0001',
+          type: 'customer.created',
+          livemode: false,
+          api_version: '2026-10-28.endive',
+          stripe_created: Math.floor(now.getTime() / 1000),
+          object_id: 'cus_AlphaRealId',
+          object_type: 'customer',
+          payload: JSON.stringify({
+            id: 'evt_AlphaRealId0001',
+            object: 'event',
+            type: 'customer.created',
+            data: { object: { id: 'cus_AlphaRealId' } },
+          }),
+          source: 'webhook',
+          // Paused: a replay that reached it would make it `received`.
+          status: 'paused',
+          received_at: now,
+          next_attempt_at: now,
+        },
+      ]);
+      const event = (await h().api('GET', `/api/v1/tenants/${alpha.id}/events`)).body.data[0];
+      expect(event.stripe_event_id).toBe('evt_AlphaRealId0001');
+      const realIds: Record<string, string> = {
+        connection_id: connection.id,
+        event_id: event.id,
+        invoice_id: invoice.id,
+        key_id: alphaKey.id,
+      };
+
+      const doc = (await h().api('GET', '/api/openapi.json', undefined, null)).body;
+      let checked = 0;
+      for (const [template, operations] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
+        const params = [...template.matchAll(/\{([a-z_]+)\}/g)].map((match) => match[1]!).filter((name) => name !== 'tenant_id');
+        if (!template.includes('{tenant_id}') || params.length === 0) continue;
+        for (const method of Object.keys(operations)) {
+          const path = params.reduce(
+            (result, name) => result.replace(`{${name}}`, realIds[name] ?? 'x_missing'),
+            template.replace('{tenant_id}', beta.id),
+          );
+          expect(
+            params.every((name) => name in realIds),
+            `${template}: give this test a real id for it`,
+          ).toBe(true);
+          // A PATCH needs a valid body to get past validation to the lookup.
+          const body = method === 'patch' ? { name: 'Hijacked' } : ['post', 'put'].includes(method) ? {} : undefined;
+          for (const token of [betaKey, undefined]) {
+            const answer = await h().api(method.toUpperCase(), path, body, token);
+            expect(answer.status, `${method.toUpperCase()} ${path} with ${token ? "beta's key" : 'the admin token'}`).toBe(404);
+          }
+          checked += 1;
+        }
+      }
+      expect(checked).toBeGreaterThanOrEqual(8);
+
+      // Nothing of Alpha's changed: the key still works, the event was not replayed, the invoice is a draft.
+      expect((await h().api('GET', `/api/v1/tenants/${alpha.id}`, undefined, alphaKey.key)).status).toBe(200);
+      expect((await h().api('GET', `/api/v1/tenants/${alpha.id}/events/${event.id}`)).body.status).toBe('paused');
+      expect((await h().api('GET', `/api/v1/tenants/${alpha.id}/invoices/${invoice.id}`)).body.status).toBe('draft');
+      expect((await h().api('GET', `/api/v1/tenants/${alpha.id}/connections/${connection.id}`)).body.disconnected_at ?? null).toBeNull();
     });
   },
   env,
