@@ -136,6 +136,8 @@ describe('one key cannot starve the pool [postgres]', () => {
       expect(body.data.every((invoice) => invoice.lines.length === 2)).toBe(true);
       return counter.count;
     };
+    // The first use of a key also records its last use (at most once a minute): warm that up first.
+    await countFor(1);
     const small = await countFor(5);
     const large = await countFor(100);
     expect(large).toBe(small);
