@@ -24,18 +24,11 @@ import { findTenant } from '../store/tenants';
 import { composeInvoiceMail } from '../notify/invoice-mail';
 import { totalAmountProblem, unitAmountProblem } from './amount-rules';
 import type { CreateInvoiceInput } from './invoice-input';
-import { toInvoiceView, type InvoiceView } from './invoice-view';
-import { createInvoicePaymentLink } from './payment-link';
+import { viewInvoice, type InvoiceView } from './invoice-view';
 
-export async function viewInvoice(db: Db, invoice: InvoiceRow): Promise<InvoiceView> {
-  const [customer, lines, payments, timeline] = await Promise.all([
-    findCustomer(db, invoice.customer_id),
-    listInvoiceLines(db, invoice.id),
-    listInvoicePayments(db, invoice.id),
-    listInvoiceTimeline(db, invoice.id),
-  ]);
-  return toInvoiceView({ invoice, customer: customer!, lines, payments, timeline });
-}
+// Callers (API routes, dashboard) read invoices from here; the view itself lives with its schema.
+export { viewInvoice };
+import { createInvoicePaymentLink } from './payment-link';
 
 export async function requireInvoice(ctx: AppContext, tenantId: string, invoiceId: string): Promise<InvoiceRow> {
   const invoice = await findTenantInvoice(ctx.store.db, tenantId, invoiceId);
