@@ -1,6 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { sql } from 'kysely';
 import type { AppContext } from '../context';
+import { featureEnabled, gatedAdvice } from '../domain/feature-gate';
+import { invoicesModule } from '../modules/invoices/invoices-module';
 import { findConnection } from '../store/connections';
 import { findJobByKey } from '../store/jobs';
 import { listInvoicePayments } from '../store/invoices';
@@ -115,7 +117,8 @@ export async function diagnoseInvoice(ctx: AppContext, invoice: InvoiceRow): Pro
   const waiting = events.filter((event) => event.status === 'received');
   const paused = events.filter((event) => event.status === 'paused');
   const ignored = events.filter((event) => event.status === 'ignored');
-  const invoicingEnabled = (connection.features as string[]).includes('invoicing');
+  // The processor's rule (src/domain/feature-gate.ts): without the module's feature, payments are recorded, not applied.
+  const invoicingEnabled = featureEnabled(connection.features as string[], invoicesModule.feature);
   const paymentEvents = events.filter((event) =>
     ['checkout.session.completed', 'checkout.session.async_payment_succeeded', 'payment_intent.succeeded'].includes(event.type),
   );
@@ -138,10 +141,7 @@ export async function diagnoseInvoice(ctx: AppContext, invoice: InvoiceRow): Pro
       steps.push('The connection is disconnected, so no events are accepted for it. Reconnect the Stripe account.');
     else if (!connection.is_active)
       steps.push('The connection is disabled: its events are stored as paused and processed when you enable it (PATCH is_active: true).');
-    if (!invoicingEnabled)
-      steps.push(
-        'The connection lacks the invoicing feature, so checkout and payment intent events are ignored. Add "invoicing" to its features.',
-      );
+    if (!invoicingEnabled) steps.push(gatedAdvice(invoicesModule.feature, invoicesModule.describes));
     if (signatureCount > 0) {
       steps.push(
         `${signatureCount} deliveries to this connection failed signature verification (${rejections.map((r) => r.reason).join(', ')}). Paste the endpoint's signing secret (whsec_…, not the we_… endpoint id) again as webhook_secret; Stripe retries refused deliveries for three days.`,

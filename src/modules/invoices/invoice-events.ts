@@ -4,6 +4,7 @@ import type { InvoiceRow } from '../../store/invoices-schema';
 
 /** The domain events invoices emit; outbound webhooks will send these names. */
 export type InvoiceEventType =
+  | 'invoice.created'
   | 'invoice.finalized'
   | 'invoice.paid'
   | 'invoice.voided'
