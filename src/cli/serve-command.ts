@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { buildContext } from '../bootstrap';
 import { loadConfig } from '../config';
 import { announceAdminToken, startServer } from '../server';
-import { shutdown } from '../shutdown';
+import { onShutdown, shutdown } from '../shutdown';
+import { startSignalRelay, stopSignalRelay } from '../domain/signal-relay';
 import { startWorkers } from '../workers';
 import { reportCliError } from './with-context';
 
@@ -14,6 +15,9 @@ export function registerServeCommand(program: Command): void {
       try {
         const config = loadConfig();
         const ctx = await buildContext(config, { collectDefaultMetrics: true });
+        // Other processes' commits (jobs queued, connections changed) reach this one through LISTEN.
+        startSignalRelay(ctx);
+        onShutdown(ctx, () => stopSignalRelay(ctx));
         await announceAdminToken(ctx, (line) => process.stdout.write(`${line}\n`));
         const storage = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
         const server = config.role === 'worker' ? undefined : await startServer(ctx, { host: config.host, port: config.port });

@@ -13,6 +13,8 @@ export type StoreKind = 'postgres' | 'pglite';
 export interface Store {
   readonly db: Db;
   readonly kind: StoreKind;
+  /** The PostgreSQL URL, for what needs a connection of its own (the LISTEN of src/domain/signal-relay.ts); none on PGlite. */
+  readonly url?: string;
   /** True when the store answers a trivial query; `/readyz` and the ingest path use it. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -41,7 +43,7 @@ export async function openStore(options: { databaseUrl?: string; dataDir?: strin
     pool.on('error', () => undefined);
     pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return makeStore(db, 'postgres');
+    return makeStore(db, 'postgres', options.databaseUrl);
   }
   const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
   let client: PGlite;
@@ -57,10 +59,11 @@ export async function openStore(options: { databaseUrl?: string; dataDir?: strin
   return makeStore(db, 'pglite');
 }
 
-function makeStore(db: Db, kind: StoreKind): Store {
+function makeStore(db: Db, kind: StoreKind, url?: string): Store {
   return {
     db,
     kind,
+    url,
     async ping() {
       try {
         await sql`select 1`.execute(db);
