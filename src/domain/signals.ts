@@ -7,11 +7,17 @@ import type { AppContext } from '../context';
  */
 export type Signal =
   | { kind: 'jobs' }
+  | { kind: 'events' }
   | { kind: 'payable'; tenantId: string; payableType: string; payableId: string }
   | { kind: 'connection'; connectionId: string };
 
-/** The `ctx.bus` event each signal kind raises. 'jobs-enqueued' wakes job runners; the others, caches and long-polls. */
-export const BUS_EVENT = { jobs: 'jobs-enqueued', payable: 'payable-changed', connection: 'connection-changed' } as const;
+/** The `ctx.bus` event each signal kind raises: 'jobs-enqueued' and 'events-stored' wake runners and workers; the others, caches and long-polls. */
+export const BUS_EVENT = {
+  jobs: 'jobs-enqueued',
+  events: 'events-stored',
+  payable: 'payable-changed',
+  connection: 'connection-changed',
+} as const;
 
 /** Raised when a lost notification connection is back: what was sent meanwhile is gone, so caches drop everything. */
 export const RESYNC_EVENT = 'signals-resync';
@@ -22,7 +28,8 @@ export const PROCESS_TAG = randomBytes(6).toString('hex');
 export function signalKey(signal: Signal): string {
   switch (signal.kind) {
     case 'jobs':
-      return 'jobs';
+    case 'events':
+      return signal.kind;
     case 'payable':
       return `payable:${signal.tenantId}:${signal.payableType}:${signal.payableId}`;
     case 'connection':
@@ -39,7 +46,7 @@ export function decodeSignal(payload: string): { signal: Signal; origin: string 
   try {
     const parsed = JSON.parse(payload) as Record<string, unknown>;
     const origin = typeof parsed.origin === 'string' ? parsed.origin : '';
-    if (parsed.kind === 'jobs') return { signal: { kind: 'jobs' }, origin };
+    if (parsed.kind === 'jobs' || parsed.kind === 'events') return { signal: { kind: parsed.kind }, origin };
     if (parsed.kind === 'connection' && typeof parsed.connectionId === 'string')
       return { signal: { kind: 'connection', connectionId: parsed.connectionId }, origin };
     if (

@@ -50,3 +50,12 @@ export async function setAccountStatus(db: Db, id: string, status: Record<string
     .where('id', '=', id)
     .execute();
 }
+
+/** The connection received an event at `at`; the first one also marks the setup verified. */
+export async function touchConnectionActivity(db: Db, id: string, at: Date): Promise<void> {
+  await db
+    .updateTable('connections')
+    .set((eb) => ({ last_event_at: at, first_verified_event_at: eb.fn.coalesce('first_verified_event_at', eb.val(at)) }))
+    .where('id', '=', id)
+    .execute();
+}
