@@ -12,7 +12,7 @@ export interface EffectsCause {
   readonly tenantId: string;
 }
 
-export interface DomainEventInput {
+interface DomainEventInput {
   readonly tenantId: string;
   /** `invoice.paid`, `connection.needs_attention`…: `<object type>.<what happened>`. */
   readonly type: string;

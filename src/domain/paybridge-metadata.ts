@@ -13,12 +13,12 @@ export interface PayableRef {
   readonly id: string;
 }
 
-export interface PaybridgeMetadata {
+interface PaybridgeMetadata {
   readonly tenantId: string | undefined;
   readonly payable: PayableRef | undefined;
 }
 
-export type Ownership = { owner: 'this_tenant' } | { owner: 'other_tenant' } | { owner: 'none' };
+type Ownership = { owner: 'this_tenant' } | { owner: 'other_tenant' } | { owner: 'none' };
 
 const KEYS = { tenant: 'paybridge_tenant_id', payableType: 'paybridge_payable_type', payableId: 'paybridge_payable_id' } as const;
 

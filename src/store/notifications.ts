@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Db } from './database';
 
 /** The one PostgreSQL channel Paybridge processes talk on; payloads say what changed (src/domain/signals.ts). */
-export const NOTIFY_CHANNEL = 'paybridge';
+const NOTIFY_CHANNEL = 'paybridge';
 
 /**
  * Sends notifications with one statement. Inside a transaction PostgreSQL delivers them at commit
@@ -20,7 +20,7 @@ export interface NotificationListener {
   close(): Promise<void>;
 }
 
-export interface ListenerOptions {
+interface ListenerOptions {
   url: string;
   onNotification(payload: string): void;
   /** Called after every (re)connection: notifications sent while the connection was down are lost. */

@@ -3,7 +3,7 @@ import type { FactOutcome } from '../../domain/module';
 import { lockInvoice } from '../../store/invoices';
 import type { InvoiceRow } from '../../store/invoices-schema';
 
-export type Located = { invoice: InvoiceRow } | { outcome: FactOutcome };
+type Located = { invoice: InvoiceRow } | { outcome: FactOutcome };
 
 /**
  * Finds and locks the invoice a fact names, only within the event's tenant and only for the
