@@ -124,9 +124,13 @@ async function initialise(dataDir: string, bins: PostgresBinaries, runAs: RunAs)
     );
     rmSync(pwfile, { force: true });
     if (result.code !== 0) throw new Error(`initdb failed: ${result.output.trim()}`);
-    writeFileSync(join(pgdata, 'postgresql.conf'), `\n# Paybridge's settings for the embedded server, rewritten at each start\ninclude_if_exists = 'paybridge.conf'\n`, {
-      flag: 'a',
-    });
+    writeFileSync(
+      join(pgdata, 'postgresql.conf'),
+      `\n# Paybridge's settings for the embedded server, rewritten at each start\ninclude_if_exists = 'paybridge.conf'\n`,
+      {
+        flag: 'a',
+      },
+    );
     try {
       renameSync(staging, paths.home);
     } catch (error) {
