@@ -1,6 +1,17 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { postgresBinaries, type PostgresBinaries } from './binaries';
@@ -104,6 +115,11 @@ async function initialise(dataDir: string, bins: PostgresBinaries, runAs: RunAs)
   const paths = clusterPaths(dataDir);
   if (existsSync(join(paths.pgdata, 'PG_VERSION'))) return;
   mkdirSync(dataDir, { recursive: true });
+  if (runAs.uid !== undefined) {
+    // PostgreSQL's account must pass through the data directory (a mkdtemp one is 0700); its files
+    // keep their own modes (the master key and admin token files stay 0600).
+    chmodSync(dataDir, statSync(dataDir).mode | 0o011);
+  }
   const staging = mkdtempSync(join(dataDir, '.postgres-init-'));
   try {
     // PostgreSQL (another account when Paybridge is root) must pass through to its pgdata; the
