@@ -21,6 +21,7 @@ max_wal_size = 512MB
 min_wal_size = 64MB
 max_parallel_workers_per_gather = 0
 max_worker_processes = 4
+max_logical_replication_workers = 0
 jit = off
 huge_pages = off
 log_min_messages = warning
