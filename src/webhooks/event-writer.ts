@@ -57,7 +57,13 @@ export class EventWriter {
 
   private async flush(batch: Pending[]): Promise<void> {
     try {
-      this.settle(batch, await insertEvents(this.db, batch.map((pending) => pending.event)));
+      this.settle(
+        batch,
+        await insertEvents(
+          this.db,
+          batch.map((pending) => pending.event),
+        ),
+      );
     } catch (error) {
       if (batch.length === 1 || !isRowError(error)) {
         for (const pending of batch) pending.reject(error);

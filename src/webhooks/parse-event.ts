@@ -31,7 +31,8 @@ export function isFutureDated(createdSeconds: number, nowSeconds: number): boole
  * MAX_JSON_DEPTH (the processing code walks objects recursively). One linear scan, no recursion.
  */
 export function payloadProblem(text: string): string | null {
-  const nul = 'The event contains a NUL character (\\u0000), which cannot be stored. Stripe never sends one; check what produced this event.';
+  const nul =
+    'The event contains a NUL character (\\u0000), which cannot be stored. Stripe never sends one; check what produced this event.';
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

@@ -98,6 +98,8 @@ describe('backfill closes every gap in Stripe’s window [postgres]', () => {
     await payLink(sandbox(), first.payment_link_id);
     expect(await sandbox().waitForDeliveries(15_000)).toBe(true);
     await sandboxControl(sandbox(), '/chaos', { drop_rate: 0 });
+    // Stripe's `created` has one-second resolution: the delivered event must be strictly newer.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     await payLink(sandbox(), second.payment_link_id);
     await settle(world, sandbox());
     expect(await statusOf(second.id)).toBe('paid');
@@ -122,7 +124,11 @@ describe('backfill closes every gap in Stripe’s window [postgres]', () => {
       .execute();
     const { bindingFor } = await import('../../src/crypto/sealed-columns');
     const plain = secrets.map((secret) => world.h.ctx.secrets.open(secret.secret_sealed, bindingFor('signing_secrets', secret.id)));
-    const before = await world.h.ctx.store.db.selectFrom('backfill_cursors').selectAll().where('connection_id', '=', connection.id).execute();
+    const before = await world.h.ctx.store.db
+      .selectFrom('backfill_cursors')
+      .selectAll()
+      .where('connection_id', '=', connection.id)
+      .execute();
 
     const farFuture = stripeEvent('customer.created', { id: 'cus_future', object: 'customer', metadata: {} }, { created: 1e15 });
     const refused = await deliver(world.h, connection.id, farFuture, { secrets: plain });
@@ -135,7 +141,11 @@ describe('backfill closes every gap in Stripe’s window [postgres]', () => {
       { created: Math.floor(Date.now() / 1000) + 301 + 300 },
     );
     expect((await deliver(world.h, connection.id, justAhead, { secrets: plain })).status).toBe(400);
-    const skewed = stripeEvent('customer.created', { id: 'cus_skewed', object: 'customer', metadata: {} }, { created: Math.floor(Date.now() / 1000) + 60 });
+    const skewed = stripeEvent(
+      'customer.created',
+      { id: 'cus_skewed', object: 'customer', metadata: {} },
+      { created: Math.floor(Date.now() / 1000) + 60 },
+    );
     expect((await deliver(world.h, connection.id, skewed, { secrets: plain })).status).toBe(200);
 
     const stored = await world.h.ctx.store.db
@@ -144,7 +154,11 @@ describe('backfill closes every gap in Stripe’s window [postgres]', () => {
       .where('stripe_event_id', 'in', [farFuture.id, justAhead.id])
       .execute();
     expect(stored).toEqual([]);
-    const after = await world.h.ctx.store.db.selectFrom('backfill_cursors').selectAll().where('connection_id', '=', connection.id).execute();
+    const after = await world.h.ctx.store.db
+      .selectFrom('backfill_cursors')
+      .selectAll()
+      .where('connection_id', '=', connection.id)
+      .execute();
     expect(after).toEqual(before);
 
     // Automatic backfill still works for this connection: a missed event is still fetched.

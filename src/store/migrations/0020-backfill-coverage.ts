@@ -14,6 +14,9 @@ export async function up(db: Db): Promise<void> {
     .alterTable('backfill_cursors')
     .addColumn('next_due_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.alterTable('backfill_cursors').alterColumn('last_run_at', (c) => c.dropNotNull()).execute();
+  await db.schema
+    .alterTable('backfill_cursors')
+    .alterColumn('last_run_at', (c) => c.dropNotNull())
+    .execute();
   await db.schema.createIndex('backfill_cursors_due_idx').on('backfill_cursors').column('next_due_at').execute();
 }
