@@ -4,12 +4,15 @@ import { balance } from './balance';
 import { charges } from './charges';
 import { checkoutSessions } from './checkout-sessions';
 import { customers } from './customers';
+import { disputes } from './disputes';
 import { events } from './events';
+import { mandates } from './mandates';
 import { paymentIntents } from './payment-intents';
 import { paymentLinks } from './payment-links';
 import { paymentMethods } from './payment-methods';
 import { prices } from './prices';
 import { products } from './products';
+import { refunds } from './refunds';
 import { webhookEndpoints } from './webhook-endpoints';
 
 /** Every Stripe resource the sandbox serves: the one place a new resource file is registered. */
@@ -24,6 +27,9 @@ export const RESOURCES: readonly Resource[] = [
   paymentIntents,
   paymentMethods,
   charges,
+  refunds,
+  disputes,
+  mandates,
   webhookEndpoints,
   events,
 ];
