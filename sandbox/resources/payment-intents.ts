@@ -19,6 +19,7 @@ import { read, write, type ApiContext, type Resource } from '../core/resource';
 import { previousAttributes, snapshot } from '../core/updates';
 import { capturePaymentIntent, releaseAuthorization } from '../payments/capture';
 import { confirmPaymentIntent } from '../payments/payment-engine';
+import { settleDueBankDebits } from '../payments/settlement';
 import { findCustomer } from './customers';
 import { createMandate } from './mandates';
 import { attachPaymentMethod, paymentMethodFromData, resolvePaymentMethod } from './payment-methods';
@@ -405,4 +406,5 @@ export const paymentIntents: Resource = {
       },
     },
   ],
+  onClockAdvance: settleDueBankDebits,
 };
