@@ -179,7 +179,10 @@ function offSession(ctx: ApiContext): boolean {
 }
 
 function confirmWithParams(ctx: ApiContext, pi: StripeObject, pm?: StripeObject): void {
-  const chosen = pm ?? (pi.payment_method ? ctx.sandbox.store.get(ctx.scope, 'payment_method', String(pi.payment_method)) : undefined);
+  // Without a method, Stripe charges the customer's default source (a saved `tok_…` card).
+  const customer = pi.customer ? ctx.sandbox.store.get(ctx.scope, 'customer', String(pi.customer)) : undefined;
+  const fallback = pi.payment_method ?? customer?.default_source ?? null;
+  const chosen = pm ?? (fallback ? ctx.sandbox.store.get(ctx.scope, 'payment_method', String(fallback)) : undefined);
   if (!chosen) {
     throw invalidRequest(
       "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.",
