@@ -15,7 +15,7 @@ export interface ChargeInit {
   uncaptured?: boolean;
 }
 
-function cardDetails(pm: StripeObject, pi: StripeObject, succeeded: boolean): Json {
+function cardDetails(pm: StripeObject, pi: StripeObject, succeeded: boolean, mandate: string | null): Json {
   const card = pm.card as Json;
   return {
     amount_authorized: succeeded ? pi.amount : null,
@@ -32,7 +32,7 @@ function cardDetails(pm: StripeObject, pi: StripeObject, succeeded: boolean): Js
     incremental_authorization: { status: 'unavailable' },
     installments: null,
     last4: card.last4,
-    mandate: null,
+    mandate,
     multicapture: { status: 'unavailable' },
     network: card.brand,
     network_token: { used: false },
@@ -44,7 +44,7 @@ function cardDetails(pm: StripeObject, pi: StripeObject, succeeded: boolean): Js
   };
 }
 
-function bankDetails(pm: StripeObject): Json {
+function bankDetails(pm: StripeObject, mandate: string | null): Json {
   const bank = pm.us_bank_account as Json;
   return {
     account_holder_type: bank.account_holder_type,
@@ -52,7 +52,7 @@ function bankDetails(pm: StripeObject): Json {
     bank_name: bank.bank_name,
     fingerprint: bank.fingerprint,
     last4: bank.last4,
-    mandate: null,
+    mandate,
     payment_reference: null,
     routing_number: bank.routing_number,
   };
@@ -64,6 +64,8 @@ export function buildCharge(ctx: ApiContext, init: ChargeInit): StripeObject {
   const pm = init.paymentMethod;
   const succeeded = init.status === 'succeeded';
   const captured = succeeded && !init.uncaptured;
+  // A mandate accepted at confirmation (`mandate_data`) is named on the charge's method details.
+  const mandate = ctx.sandbox.store.getRelated<string>(pi.id, 'mandate') ?? null;
   const id = newId('ch', 24);
   const charge: StripeObject = {
     id,
@@ -106,8 +108,8 @@ export function buildCharge(ctx: ApiContext, init: ChargeInit): StripeObject {
     payment_method: pm.id,
     payment_method_details:
       pm.type === 'card'
-        ? { card: cardDetails(pm, pi, succeeded), type: 'card' }
-        : { type: String(pm.type), [String(pm.type)]: bankDetails(pm) },
+        ? { card: cardDetails(pm, pi, succeeded, mandate), type: 'card' }
+        : { type: String(pm.type), [String(pm.type)]: bankDetails(pm, mandate) },
     receipt_email: pi.receipt_email,
     receipt_number: null,
     receipt_url: `${ctx.sandbox.baseUrl}/receipts/${id}`,

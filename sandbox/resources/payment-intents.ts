@@ -201,6 +201,11 @@ function confirmWithParams(ctx: ApiContext, pi: StripeObject, pm?: StripeObject)
 }
 
 const CAPTURE_METHODS = ['automatic', 'automatic_async', 'manual'] as const;
+
+/** `allowed_payment_method_types` (the SDK's current name) or `payment_method_types` (older API versions). */
+export function methodTypes(params: Json): string[] | undefined {
+  return optionalStringArray(params, 'allowed_payment_method_types') ?? optionalStringArray(params, 'payment_method_types');
+}
 const FUTURE_USAGE = ['off_session', 'on_session'] as const;
 
 const CREATE_PARAMS = [
@@ -212,6 +217,7 @@ const CREATE_PARAMS = [
   'payment_method',
   'payment_method_data',
   'payment_method_types',
+  'allowed_payment_method_types',
   'confirm',
   'receipt_email',
   'automatic_payment_methods',
@@ -254,7 +260,7 @@ export const paymentIntents: Resource = {
           description: optionalString(ctx.params, 'description') ?? null,
           metadata: applyMetadata({}, ctx.params),
           receiptEmail: optionalString(ctx.params, 'receipt_email') ?? null,
-          paymentMethodTypes: optionalStringArray(ctx.params, 'payment_method_types'),
+          paymentMethodTypes: methodTypes(ctx.params),
           captureMethod: optionalEnum(ctx.params, 'capture_method', CAPTURE_METHODS),
           confirmationMethod: optionalEnum(ctx.params, 'confirmation_method', ['automatic', 'manual'] as const),
           setupFutureUsage: optionalEnum(ctx.params, 'setup_future_usage', FUTURE_USAGE) ?? null,
@@ -293,6 +299,7 @@ export const paymentIntents: Resource = {
         'receipt_email',
         'payment_method_data',
         'payment_method_types',
+        'allowed_payment_method_types',
         'statement_descriptor',
         'statement_descriptor_suffix',
         'setup_future_usage',
@@ -315,6 +322,8 @@ export const paymentIntents: Resource = {
         if (customerId) pi.customer = findCustomer(ctx, customerId, 'customer').id;
         const pm = requestedPaymentMethod(ctx);
         if (pm) pi.payment_method = pm.id;
+        const types = methodTypes(ctx.params);
+        if (types) Object.assign(pi, { payment_method_types: types, automatic_payment_methods: null });
         pi.metadata = applyMetadata(pi.metadata as Record<string, string>, ctx.params);
         const previous = previousAttributes(before, pi);
         if (Object.keys(previous).length > 0)

@@ -8,13 +8,13 @@ import {
   optionalEnum,
   optionalRecord,
   optionalString,
-  optionalStringArray,
   rangeFilter,
   unsettableString,
 } from '../core/params';
 import { read, write, type ApiContext, type Resource } from '../core/resource';
 import { CONFIRMABLE, confirmSetupIntent } from '../payments/setup-engine';
 import { findCustomer } from './customers';
+import { methodTypes } from './payment-intents';
 import { createMandate } from './mandates';
 import { paymentMethodFromData, resolvePaymentMethod } from './payment-methods';
 
@@ -61,6 +61,7 @@ export const setupIntents: Resource = {
         'payment_method',
         'payment_method_data',
         'payment_method_types',
+        'allowed_payment_method_types',
         'usage',
         'confirm',
         'return_url',
@@ -75,7 +76,7 @@ export const setupIntents: Resource = {
           for (const name of ['mandate_data', 'return_url'])
             if (ctx.params[name] !== undefined)
               throw invalidRequest(`You can only pass \`${name}\` when \`confirm\` is true.`, undefined, name);
-        const types = optionalStringArray(ctx.params, 'payment_method_types');
+        const types = methodTypes(ctx.params);
         const id = newId('seti', 24);
         const seti: StripeObject = {
           id,
@@ -124,7 +125,15 @@ export const setupIntents: Resource = {
       method: 'POST',
       path: '/v1/setup_intents/:id',
       permission: write('setup_intent'),
-      params: ['customer', 'description', 'metadata', 'payment_method', 'payment_method_data', 'payment_method_types'],
+      params: [
+        'customer',
+        'description',
+        'metadata',
+        'payment_method',
+        'payment_method_data',
+        'payment_method_types',
+        'allowed_payment_method_types',
+      ],
       handle(ctx) {
         // Stripe has no `setup_intent.updated` event: an update changes the object silently.
         const seti = findSetupIntent(ctx, ctx.path.id!);
@@ -137,7 +146,7 @@ export const setupIntents: Resource = {
         if (customerId) seti.customer = findCustomer(ctx, customerId, 'customer').id;
         const description = unsettableString(ctx.params, 'description');
         if (description !== undefined) seti.description = description;
-        const types = optionalStringArray(ctx.params, 'payment_method_types');
+        const types = methodTypes(ctx.params);
         if (types) seti.payment_method_types = types;
         const pm = requestedPaymentMethod(ctx);
         if (pm) Object.assign(seti, { payment_method: pm.id, status: 'requires_confirmation' });
