@@ -137,7 +137,6 @@ describe('embedded PostgreSQL shared by the server and CLI processes on one data
     expect(connection.status, JSON.stringify(connection.body)).toBe(201);
     connectionId = connection.body.id;
     const event = stripeEvent('customer.created', { id: 'cus_embedded1', object: 'customer', email: 'a@example.com', created: 1 });
-    eventId = event.id;
     const body = JSON.stringify(event);
     const delivered = await fetch(`${url}/webhooks/stripe/${connectionId}`, {
       method: 'POST',
@@ -148,11 +147,14 @@ describe('embedded PostgreSQL shared by the server and CLI processes on one data
       body,
     });
     expect(delivered.status).toBe(200);
-    const path = `/api/v1/tenants/${tenantId}/events/${eventId}`;
+    // The API and the CLI name events by Paybridge's own id (ev_…), found here by Stripe's.
     const first = await waitFor('the first processing', async () => {
-      const view = await api('GET', path);
-      return view.body.status === 'processed' ? view.body : undefined;
+      const list = await api('GET', `/api/v1/tenants/${tenantId}/events`);
+      const row = (list.body.data ?? []).find((e: { stripe_event_id: string }) => e.stripe_event_id === event.id);
+      return row?.status === 'processed' ? (await api('GET', `/api/v1/tenants/${tenantId}/events/${row.id}`)).body : undefined;
     });
+    eventId = first.id;
+    const path = `/api/v1/tenants/${tenantId}/events/${eventId}`;
 
     const replay = await cli(['events', 'replay', '--tenant', tenantId, '--id', eventId]);
     expect(replay.code, replay.stderr).toBe(0);
