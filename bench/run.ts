@@ -4,7 +4,7 @@ import { benchEmbeddedStartup } from './scenarios/embedded-startup';
 import { benchEndToEnd } from './scenarios/end-to-end';
 import { benchCorrectness } from './scenarios/correctness';
 import { benchVersusPeer, ensurePeer } from './scenarios/peer';
-import { failures, log, rows, table } from './lib/report';
+import { failures, log, table } from './lib/report';
 import { startBenchSandbox } from './lib/sandbox';
 
 // `npm run bench` runs everything; `-- --quick` a short version; `-- --only=bare,postgres,embedded,startup,peer`

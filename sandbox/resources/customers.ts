@@ -5,6 +5,7 @@ import { paginate } from '../core/list';
 import { applyMetadata, optionalRecord, optionalString, rangeFilter, unsettableString } from '../core/params';
 import { read, write, type ApiContext, type Resource } from '../core/resource';
 import { deletionStub, previousAttributes, snapshot } from '../core/updates';
+import { assertCardSavable, createCardPaymentMethod, tokenCardNumber } from './payment-methods';
 
 const FIELDS = [
   'address',
@@ -19,6 +20,7 @@ const FIELDS = [
   'shipping',
   'balance',
   'tax_exempt',
+  'source',
 ] as const;
 
 function emptyAddress(): Json {
@@ -69,9 +71,24 @@ export function createCustomer(
     test_clock: null,
   };
   if (params) applyFields(customer, params);
+  if (params) applySource(ctx, customer, params);
   ctx.sandbox.store.insert(ctx.scope, customer);
   ctx.sandbox.emit(ctx.scope, 'customer.created', customer, { request: ctx.request });
   return customer;
+}
+
+/**
+ * `source=tok_…` saves the token's card on the customer as its default source, as Stripe's
+ * legacy Sources flow does. The card is stored as a PaymentMethod with Stripe's `card_` id, which
+ * the PaymentMethods API and PaymentIntents accept the same way Stripe does.
+ */
+function applySource(ctx: ApiContext, customer: StripeObject, params: Json): void {
+  const token = optionalString(params, 'source');
+  if (token === undefined) return;
+  const pm = createCardPaymentMethod(ctx, tokenCardNumber(ctx, token, 'source'), { id: newId('card', 24) }, 'source');
+  assertCardSavable(pm, 'source');
+  pm.customer = customer.id;
+  customer.default_source = pm.id;
 }
 
 function applyFields(customer: StripeObject, params: Json): void {
@@ -124,6 +141,7 @@ export const customers: Resource = {
         const customer = findCustomer(ctx, ctx.path.id!);
         const before = snapshot(customer);
         applyFields(customer, ctx.params);
+        applySource(ctx, customer, ctx.params);
         const previous = previousAttributes(before, customer);
         if (Object.keys(previous).length > 0)
           ctx.sandbox.emit(ctx.scope, 'customer.updated', customer, { previousAttributes: previous, request: ctx.request });

@@ -7,6 +7,7 @@ import * as invoices from './0005-invoices';
 import * as payloadCompression from './0006-payload-compression';
 import * as maintenanceRounds from './0007-maintenance-rounds';
 import * as pausedEventsIndex from './0008-paused-events-index';
+import * as backfillCoverage from './0020-backfill-coverage';
 
 /**
  * Migrations are listed here in order, in code rather than discovered on disk, so the same set runs
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0006-payload-compression': payloadCompression,
   '0007-maintenance-rounds': maintenanceRounds,
   '0008-paused-events-index': pausedEventsIndex,
+  '0020-backfill-coverage': backfillCoverage,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
