@@ -1,4 +1,4 @@
-import { invalidRequest, missingParam, noSuch } from '../core/errors';
+import { invalidRequest, missingParam, noSuch, unknownParam } from '../core/errors';
 import { newId, randomToken } from '../core/ids';
 import type { Json, StripeObject } from '../core/json';
 import { paginate } from '../core/list';
@@ -160,8 +160,45 @@ function requestedPaymentMethod(ctx: ApiContext): StripeObject | undefined {
   return pmId ? resolvePaymentMethod(ctx, pmId) : undefined;
 }
 
+/**
+ * `payment_method_options[card][request_three_d_secure]` (`any`/`challenge` make every card go
+ * through 3-D Secure) and `automatic_payment_methods`; other options are not simulated and refused.
+ */
+function applyOptions(ctx: ApiContext, pi: StripeObject): void {
+  const options = optionalRecord(ctx.params, 'payment_method_options');
+  if (options) {
+    for (const key of Object.keys(options)) if (key !== 'card') throw unknownParam(`payment_method_options[${key}]`);
+    const card = optionalRecord(options, 'card', 'payment_method_options[card]') ?? {};
+    for (const key of Object.keys(card)) if (key !== 'request_three_d_secure') throw unknownParam(`payment_method_options[card][${key}]`);
+    const request = optionalEnum(
+      card,
+      'request_three_d_secure',
+      ['automatic', 'any', 'challenge'] as const,
+      'payment_method_options[card][request_three_d_secure]',
+    );
+    if (request) ((pi.payment_method_options as Json).card as Json).request_three_d_secure = request;
+  }
+  const automatic = optionalRecord(ctx.params, 'automatic_payment_methods');
+  if (automatic) {
+    for (const key of Object.keys(automatic))
+      if (key !== 'enabled' && key !== 'allow_redirects') throw unknownParam(`automatic_payment_methods[${key}]`);
+    const enabled = optionalBoolean(automatic, 'enabled', 'automatic_payment_methods[enabled]');
+    if (enabled === undefined) throw missingParam('automatic_payment_methods[enabled]');
+    const redirects = optionalEnum(
+      automatic,
+      'allow_redirects',
+      ['always', 'never'] as const,
+      'automatic_payment_methods[allow_redirects]',
+    );
+    pi.automatic_payment_methods = enabled ? { allow_redirects: redirects ?? 'always', enabled } : { enabled };
+  }
+}
+
 /** Fields both create and confirm accept, applied before confirming. */
 function applyConfirmFields(ctx: ApiContext, pi: StripeObject): void {
+  applyOptions(ctx, pi);
+  const types = methodTypes(ctx.params);
+  if (types) Object.assign(pi, { payment_method_types: types, automatic_payment_methods: null });
   const capture = optionalEnum(ctx.params, 'capture_method', CAPTURE_METHODS);
   if (capture) pi.capture_method = capture;
   const shipping = parseShipping(ctx.params);
@@ -269,6 +306,7 @@ export const paymentIntents: Resource = {
           statementDescriptorSuffix: optionalString(ctx.params, 'statement_descriptor_suffix') ?? null,
           transferGroup: optionalString(ctx.params, 'transfer_group') ?? null,
         });
+        applyOptions(ctx, pi);
         const pm = requestedPaymentMethod(ctx);
         if (pm) {
           pi.payment_method = pm.id;
@@ -306,6 +344,7 @@ export const paymentIntents: Resource = {
         'capture_method',
         'shipping',
         'transfer_group',
+        'payment_method_options',
       ],
       handle(ctx) {
         const pi = findPaymentIntent(ctx, ctx.path.id!);
@@ -322,8 +361,6 @@ export const paymentIntents: Resource = {
         if (customerId) pi.customer = findCustomer(ctx, customerId, 'customer').id;
         const pm = requestedPaymentMethod(ctx);
         if (pm) pi.payment_method = pm.id;
-        const types = methodTypes(ctx.params);
-        if (types) Object.assign(pi, { payment_method_types: types, automatic_payment_methods: null });
         pi.metadata = applyMetadata(pi.metadata as Record<string, string>, ctx.params);
         const previous = previousAttributes(before, pi);
         if (Object.keys(previous).length > 0)
@@ -342,6 +379,7 @@ export const paymentIntents: Resource = {
         'off_session',
         'setup_future_usage',
         'payment_method_types',
+        'allowed_payment_method_types',
         'capture_method',
         'payment_method_options',
         'payment_method_data',

@@ -1,4 +1,4 @@
-import { invalidRequest, noSuch } from '../core/errors';
+import { invalidRequest, noSuch, unknownParam } from '../core/errors';
 import { newId, randomToken } from '../core/ids';
 import type { StripeObject } from '../core/json';
 import { paginate } from '../core/list';
@@ -106,6 +106,19 @@ export const setupIntents: Resource = {
           status: 'requires_payment_method',
           usage: optionalEnum(ctx.params, 'usage', USAGES) ?? 'off_session',
         };
+        const automatic = optionalRecord(ctx.params, 'automatic_payment_methods');
+        if (automatic) {
+          for (const key of Object.keys(automatic))
+            if (key !== 'enabled' && key !== 'allow_redirects') throw unknownParam(`automatic_payment_methods[${key}]`);
+          const enabled = optionalBoolean(automatic, 'enabled', 'automatic_payment_methods[enabled]') ?? true;
+          const redirects = optionalEnum(
+            automatic,
+            'allow_redirects',
+            ['always', 'never'] as const,
+            'automatic_payment_methods[allow_redirects]',
+          );
+          seti.automatic_payment_methods = enabled ? { allow_redirects: redirects ?? 'always', enabled } : { enabled };
+        }
         const pm = requestedPaymentMethod(ctx);
         if (pm) Object.assign(seti, { payment_method: pm.id, status: 'requires_confirmation' });
         ctx.sandbox.store.insert(ctx.scope, seti);
