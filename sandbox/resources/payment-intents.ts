@@ -164,19 +164,24 @@ function requestedPaymentMethod(ctx: ApiContext): StripeObject | undefined {
  * `payment_method_options[card][request_three_d_secure]` (`any`/`challenge` make every card go
  * through 3-D Secure) and `automatic_payment_methods`; other options are not simulated and refused.
  */
-function applyOptions(ctx: ApiContext, pi: StripeObject): void {
+interface OptionsPatch {
+  requestThreeDSecure?: string;
+  automatic?: Json;
+}
+
+function readOptions(ctx: ApiContext): OptionsPatch {
+  const patch: OptionsPatch = {};
   const options = optionalRecord(ctx.params, 'payment_method_options');
   if (options) {
     for (const key of Object.keys(options)) if (key !== 'card') throw unknownParam(`payment_method_options[${key}]`);
     const card = optionalRecord(options, 'card', 'payment_method_options[card]') ?? {};
     for (const key of Object.keys(card)) if (key !== 'request_three_d_secure') throw unknownParam(`payment_method_options[card][${key}]`);
-    const request = optionalEnum(
+    patch.requestThreeDSecure = optionalEnum(
       card,
       'request_three_d_secure',
       ['automatic', 'any', 'challenge'] as const,
       'payment_method_options[card][request_three_d_secure]',
     );
-    if (request) ((pi.payment_method_options as Json).card as Json).request_three_d_secure = request;
   }
   const automatic = optionalRecord(ctx.params, 'automatic_payment_methods');
   if (automatic) {
@@ -190,13 +195,19 @@ function applyOptions(ctx: ApiContext, pi: StripeObject): void {
       ['always', 'never'] as const,
       'automatic_payment_methods[allow_redirects]',
     );
-    pi.automatic_payment_methods = enabled ? { allow_redirects: redirects ?? 'always', enabled } : { enabled };
+    patch.automatic = enabled ? { allow_redirects: redirects ?? 'always', enabled } : { enabled };
   }
+  return patch;
+}
+
+function applyOptions(pi: StripeObject, patch: OptionsPatch): void {
+  if (patch.requestThreeDSecure) ((pi.payment_method_options as Json).card as Json).request_three_d_secure = patch.requestThreeDSecure;
+  if (patch.automatic) pi.automatic_payment_methods = patch.automatic;
 }
 
 /** Fields both create and confirm accept, applied before confirming. */
 function applyConfirmFields(ctx: ApiContext, pi: StripeObject): void {
-  applyOptions(ctx, pi);
+  applyOptions(pi, readOptions(ctx));
   const types = methodTypes(ctx.params);
   if (types) Object.assign(pi, { payment_method_types: types, automatic_payment_methods: null });
   const capture = optionalEnum(ctx.params, 'capture_method', CAPTURE_METHODS);
@@ -290,6 +301,10 @@ export const paymentIntents: Resource = {
             if (ctx.params[name] !== undefined)
               throw invalidRequest(`You can only pass \`${name}\` when \`confirm\` is true.`, undefined, name);
         }
+        // Everything that can be refused is read before the intent exists, so a refusal creates nothing.
+        const options = readOptions(ctx);
+        const shipping = parseShipping(ctx.params) ?? null;
+        const pm = requestedPaymentMethod(ctx);
         const pi = createPaymentIntent(ctx, {
           amount,
           currency,
@@ -301,13 +316,12 @@ export const paymentIntents: Resource = {
           captureMethod: optionalEnum(ctx.params, 'capture_method', CAPTURE_METHODS),
           confirmationMethod: optionalEnum(ctx.params, 'confirmation_method', ['automatic', 'manual'] as const),
           setupFutureUsage: optionalEnum(ctx.params, 'setup_future_usage', FUTURE_USAGE) ?? null,
-          shipping: parseShipping(ctx.params) ?? null,
+          shipping,
           statementDescriptor: optionalString(ctx.params, 'statement_descriptor') ?? null,
           statementDescriptorSuffix: optionalString(ctx.params, 'statement_descriptor_suffix') ?? null,
           transferGroup: optionalString(ctx.params, 'transfer_group') ?? null,
         });
-        applyOptions(ctx, pi);
-        const pm = requestedPaymentMethod(ctx);
+        applyOptions(pi, options);
         if (pm) {
           pi.payment_method = pm.id;
           pi.status = 'requires_confirmation';

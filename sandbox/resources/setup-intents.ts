@@ -87,7 +87,6 @@ export const setupIntents: Resource = {
           client_secret: `${id}_secret_${randomToken(32)}`,
           created: ctx.sandbox.clock.now(),
           customer: customerId ?? null,
-          customer_account: null,
           description: optionalString(ctx.params, 'description') ?? null,
           excluded_payment_method_types: null,
           flow_directions: null,
