@@ -20,7 +20,7 @@ import { paymentMethodFromData, resolvePaymentMethod } from './payment-methods';
 
 const USAGES = ['off_session', 'on_session'] as const;
 
-export function findSetupIntent(ctx: ApiContext, id: string): StripeObject {
+function findSetupIntent(ctx: ApiContext, id: string): StripeObject {
   const seti = ctx.sandbox.store.get(ctx.scope, 'setup_intent', id);
   if (!seti) throw noSuch('setupintent', id);
   return seti;
