@@ -17,7 +17,7 @@ import {
 } from '../core/params';
 import { read, write, type ApiContext, type Resource } from '../core/resource';
 import { previousAttributes, snapshot } from '../core/updates';
-import { capturePaymentIntent, releaseAuthorization } from '../payments/capture';
+import { capturePaymentIntent, incrementAuthorization, releaseAuthorization } from '../payments/capture';
 import { confirmPaymentIntent } from '../payments/payment-engine';
 import { settleDueBankDebits } from '../payments/settlement';
 import { findCustomer } from './customers';
@@ -166,6 +166,7 @@ function requestedPaymentMethod(ctx: ApiContext): StripeObject | undefined {
  */
 interface OptionsPatch {
   requestThreeDSecure?: string;
+  requestIncremental?: string;
   automatic?: Json;
 }
 
@@ -175,7 +176,15 @@ function readOptions(ctx: ApiContext): OptionsPatch {
   if (options) {
     for (const key of Object.keys(options)) if (key !== 'card') throw unknownParam(`payment_method_options[${key}]`);
     const card = optionalRecord(options, 'card', 'payment_method_options[card]') ?? {};
-    for (const key of Object.keys(card)) if (key !== 'request_three_d_secure') throw unknownParam(`payment_method_options[card][${key}]`);
+    for (const key of Object.keys(card))
+      if (key !== 'request_three_d_secure' && key !== 'request_incremental_authorization')
+        throw unknownParam(`payment_method_options[card][${key}]`);
+    patch.requestIncremental = optionalEnum(
+      card,
+      'request_incremental_authorization',
+      ['if_available', 'never'] as const,
+      'payment_method_options[card][request_incremental_authorization]',
+    );
     patch.requestThreeDSecure = optionalEnum(
       card,
       'request_three_d_secure',
@@ -202,6 +211,8 @@ function readOptions(ctx: ApiContext): OptionsPatch {
 
 function applyOptions(pi: StripeObject, patch: OptionsPatch): void {
   if (patch.requestThreeDSecure) ((pi.payment_method_options as Json).card as Json).request_three_d_secure = patch.requestThreeDSecure;
+  if (patch.requestIncremental)
+    ((pi.payment_method_options as Json).card as Json).request_incremental_authorization = patch.requestIncremental;
   if (patch.automatic) pi.automatic_payment_methods = patch.automatic;
 }
 
@@ -404,6 +415,22 @@ export const paymentIntents: Resource = {
         const pi = findPaymentIntent(ctx, ctx.path.id!);
         applyConfirmFields(ctx, pi);
         confirmWithParams(ctx, pi, requestedPaymentMethod(ctx));
+        return pi;
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/payment_intents/:id/increment_authorization',
+      permission: write('payment_intent'),
+      params: ['amount', 'description', 'metadata'],
+      handle(ctx) {
+        const pi = findPaymentIntent(ctx, ctx.path.id!);
+        const amount = requiredInteger(ctx.params, 'amount', 'amount', 1);
+        const description = unsettableString(ctx.params, 'description');
+        const metadata = applyMetadata(pi.metadata as Record<string, string>, ctx.params);
+        incrementAuthorization(ctx, pi, amount);
+        if (description !== undefined) pi.description = description;
+        pi.metadata = metadata;
         return pi;
       },
     },
