@@ -27,7 +27,7 @@ describe('dashboard in a browser', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, retryBaseMs: 20, maxDeliveryAttempts: 3, deliveryTimeoutMs: 5_000 });
     const port = await freePort();
-    h = await createHarness('pglite', {
+    h = await createHarness('postgres', {
       PAYBRIDGE_STRIPE_API_BASE: sandbox.url,
       PAYBRIDGE_PUBLIC_URL: `http://127.0.0.1:${port}`,
       PAYBRIDGE_LOG_LEVEL: 'warn',

@@ -3,19 +3,26 @@ import pg from 'pg';
 import { openStore, type Store, type StoreKind } from '../../src/store/database';
 import { testDatabaseAdminUrl, testDatabaseUrl } from './database-urls';
 
-export const STORE_KINDS: StoreKind[] = ['postgres', 'pglite'];
+/**
+ * One engine: the embedded store is the same PostgreSQL as production, so storage tests run once.
+ * What a second run would still buy (another PostgreSQL major: CI's system server is 15, the embedded
+ * one 18) is covered by running the whole suite on either server (see global-setup.ts), not twice.
+ */
+export const STORE_KINDS: StoreKind[] = ['postgres'];
+
+/** Earlier branches name the PGlite kind; it now means the one PostgreSQL store (removable once merged). */
+export type HarnessKind = StoreKind | 'pglite';
 
 export interface TestStore extends Store {
-  /** The PostgreSQL URL of the scratch database (postgres kind only), for child processes. */
+  /** The PostgreSQL URL of the scratch database, for child processes. */
   readonly url?: string;
 }
 
 /**
- * A fresh, empty store per call: an in-memory PGlite, or a scratch PostgreSQL database with a random
- * name that `close()` drops. Tests never share state, even when files run in parallel.
+ * A fresh, empty store per call: a scratch PostgreSQL database with a random name that `close()`
+ * drops. Tests never share state, even when files run in parallel.
  */
-export async function openTestStore(kind: StoreKind, options: { poolSize?: number } = {}): Promise<TestStore> {
-  if (kind === 'pglite') return openStore({ memory: true });
+export async function openTestStore(_kind: HarnessKind = 'postgres', options: { poolSize?: number } = {}): Promise<TestStore> {
   const name = `pb_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(`create database ${name}`);
   const url = testDatabaseUrl(name);
