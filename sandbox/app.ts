@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
+import { registerAccountSettingsRoutes } from './control/account-settings';
 import { registerAccountRoutes } from './control/accounts';
 import { registerOperationRoutes } from './control/operations';
+import { registerPaymentOutcomeRoutes } from './control/payment-outcomes';
 import { registerPaymentRoutes } from './control/payments';
 import { Sandbox, type SandboxOptions } from './core/sandbox';
 import { registerHostedPages } from './hosted/pages';
@@ -24,7 +26,9 @@ export function createSandboxApp(options: SandboxOptions = {}): SandboxApp {
   const app = new Hono();
   app.all('/v1/*', (c) => handleApiRequest(c, sandbox, table));
   registerAccountRoutes(app, sandbox);
+  registerAccountSettingsRoutes(app, sandbox);
   registerPaymentRoutes(app, sandbox);
+  registerPaymentOutcomeRoutes(app, sandbox);
   registerOperationRoutes(app, sandbox);
   registerHostedPages(app, sandbox);
   app.get('/', (c) => c.json({ name: 'paybridge-stripe-sandbox', api: '/v1', control: '/_sandbox' }));

@@ -42,17 +42,16 @@ export class Effects {
     readonly now: Date,
     readonly cause: EffectsCause | undefined,
     private readonly journal: Journal,
-    private readonly crossProcess: boolean,
   ) {}
 
-  /** A new unit of work on `trx`. `crossProcess` sends PostgreSQL notifications (every store but PGlite). */
-  static begin(trx: Db, now: Date, options: { crossProcess: boolean; cause?: EffectsCause }): Effects {
-    return new Effects(trx, now, options.cause, new Journal(), options.crossProcess);
+  /** A new unit of work on `trx`. */
+  static begin(trx: Db, now: Date, options: { cause?: EffectsCause } = {}): Effects {
+    return new Effects(trx, now, options.cause, new Journal());
   }
 
   /** The same transaction and journal, for another event of a chunk processed together. */
   forCause(cause: EffectsCause, now: Date): Effects {
-    return new Effects(this.trx, now, cause, this.journal, this.crossProcess);
+    return new Effects(this.trx, now, cause, this.journal);
   }
 
   /** Queues a job that runs after commit; a `dedupeKey` makes it idempotent. Wakes the job runners at commit. */
@@ -91,7 +90,7 @@ export class Effects {
     if (domainEvents.length > 0) await appendDomainEvents(this.trx, domainEvents.splice(0), this.now);
     const pending = [...signals.values()];
     signals.clear();
-    if (this.crossProcess) await sendNotifications(this.trx, pending.map(encodeSignal));
+    await sendNotifications(this.trx, pending.map(encodeSignal));
     return pending;
   }
 }

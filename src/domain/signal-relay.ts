@@ -8,14 +8,13 @@ const relays = new WeakMap<AppContext, NotificationListener>();
  * Makes other processes' commits heard here: one LISTEN connection per process relays their signals
  * onto `ctx.bus`, where the job runner, the connection cache and (later) long-polls already listen.
  * After a reconnection, what was sent meanwhile is lost, so caches drop everything and runners look
- * for work once. Only for stores other processes share (not PGlite); idempotent per context.
+ * for work once. Idempotent per context.
  */
 export function startSignalRelay(ctx: AppContext): void {
-  const url = ctx.store.url;
-  if (!url || relays.has(ctx)) return;
+  if (relays.has(ctx)) return;
   let connectedBefore = false;
   const listener = listenForNotifications({
-    url,
+    connection: ctx.store.connection,
     onNotification(payload) {
       const decoded = decodeSignal(payload);
       // Our own signals were raised in-process at commit already.

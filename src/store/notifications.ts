@@ -21,7 +21,7 @@ export interface NotificationListener {
 }
 
 interface ListenerOptions {
-  url: string;
+  connection: pg.ClientConfig;
   onNotification(payload: string): void;
   /** Called after every (re)connection: notifications sent while the connection was down are lost. */
   onConnected(): void;
@@ -58,7 +58,7 @@ export function listenForNotifications(options: ListenerOptions): NotificationLi
 
   const connect = () => {
     if (closed) return;
-    const next = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: 5_000, keepAlive: true });
+    const next = new pg.Client({ ...options.connection, connectionTimeoutMillis: 5_000, keepAlive: true });
     client = next;
     next.on('notification', (message) => {
       if (message.channel === NOTIFY_CHANNEL && message.payload) options.onNotification(message.payload);

@@ -3,7 +3,6 @@ import { Effects } from '../domain/effects';
 import { featureEnabled } from '../domain/feature-gate';
 import { mergeOutcomes, type ModuleRegistry } from '../domain/module-registry';
 import { raiseLocally } from '../domain/signals';
-import { crossProcess } from '../domain/unit-of-work';
 import { isRetryable } from '../errors';
 import type { HandlerRegistry } from '../handlers/registry';
 import { isTranslation, type StripeEventEnvelope } from '../handlers/types';
@@ -77,7 +76,7 @@ async function processTogether(scope: ProcessingScope, events: readonly EventRow
     const connections = await loadConnections(trx, events);
     const versions = await ObjectVersions.lock(trx, objectKeys(events));
     // One journal for the chunk: each event gets its own unit of work (its cause), written together.
-    const journal = Effects.begin(trx, ctx.now(), { crossProcess: crossProcess(ctx) });
+    const journal = Effects.begin(trx, ctx.now());
     const processed: ProcessedEvent[] = [];
     const completions = [];
     for (const event of events) {
@@ -103,7 +102,7 @@ async function processAlone(scope: ProcessingScope, event: EventRow): Promise<Pr
     const { outcome, signals } = await ctx.store.db.transaction().execute(async (trx) => {
       const connections = await loadConnections(trx, [event]);
       const versions = await ObjectVersions.lock(trx, objectKeys([event]));
-      const journal = Effects.begin(trx, ctx.now(), { crossProcess: crossProcess(ctx) });
+      const journal = Effects.begin(trx, ctx.now());
       const outcome = await decide(scope, journal, versions, event, connections.get(event.connection_id));
       await versions.write(trx);
       const signals = await journal.flush();
