@@ -19,16 +19,17 @@ export function registerServeCommand(program: Command): void {
       try {
         const config = loadConfig();
         ctx = await buildContext(config, { collectDefaultMetrics: true, processRole: config.role });
-        // Other processes' commits (jobs queued, connections changed) reach this one through LISTEN.
-        const listening = ctx;
-        startSignalRelay(listening);
-        onShutdown(listening, () => stopSignalRelay(listening));
         // Every check that can refuse this start runs before the admin token is generated: a second
         // server on the same data directory, then the port.
         if (config.role !== 'worker') {
           await ctx.store.embedded?.claimServer();
           server = await startServer(ctx, { host: config.host, port: config.port });
         }
+        // Other processes' commits (jobs queued, connections changed) reach this one through LISTEN.
+        // Only once nothing can refuse the start: its open connection would keep a refused process alive.
+        const listening = ctx;
+        startSignalRelay(listening);
+        onShutdown(listening, () => stopSignalRelay(listening));
         await announceAdminToken(ctx, { stdout: process.stdout, stderr: process.stderr });
         const storage = config.databaseUrl ? 'PostgreSQL' : `embedded PostgreSQL in ${config.dataDir}/postgres`;
         const workers = config.role === 'web' ? undefined : startWorkers(ctx);
@@ -51,6 +52,7 @@ export function registerServeCommand(program: Command): void {
         process.once('SIGTERM', stop);
       } catch (error) {
         await server?.close().catch(() => undefined);
+        if (ctx) await stopSignalRelay(ctx);
         await ctx?.store.close().catch(() => undefined);
         reportCliError(error);
       }
