@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { registerAccountRoutes } from './control/accounts';
+import { registerBillingRoutes } from './control/billing';
 import { registerOperationRoutes } from './control/operations';
 import { registerPaymentRoutes } from './control/payments';
 import { Sandbox, type SandboxOptions } from './core/sandbox';
@@ -25,6 +26,7 @@ export function createSandboxApp(options: SandboxOptions = {}): SandboxApp {
   app.all('/v1/*', (c) => handleApiRequest(c, sandbox, table));
   registerAccountRoutes(app, sandbox);
   registerPaymentRoutes(app, sandbox);
+  registerBillingRoutes(app, sandbox);
   registerOperationRoutes(app, sandbox);
   registerHostedPages(app, sandbox);
   app.get('/', (c) => c.json({ name: 'paybridge-stripe-sandbox', api: '/v1', control: '/_sandbox' }));

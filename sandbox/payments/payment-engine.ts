@@ -39,7 +39,7 @@ function succeed(ctx: ApiContext, pi: StripeObject, pm: StripeObject): void {
   emit(ctx, 'payment_intent.succeeded', pi);
 }
 
-function decline(ctx: ApiContext, pi: StripeObject, pm: StripeObject, declineCode: string): StripeApiError {
+export function decline(ctx: ApiContext, pi: StripeObject, pm: StripeObject, declineCode: string): StripeApiError {
   const message = declineCode === 'insufficient_funds' ? 'Your card has insufficient funds.' : 'Your card was declined.';
   const charge = buildCharge(ctx, {
     paymentIntent: pi,

@@ -5,6 +5,8 @@ import { paginate } from '../core/list';
 import { applyMetadata, optionalRecord, optionalString, rangeFilter, unsettableString } from '../core/params';
 import { read, write, type ApiContext, type Resource } from '../core/resource';
 import { deletionStub, previousAttributes, snapshot } from '../core/updates';
+import { applyCustomerDiscount, removeCustomerDiscount } from '../billing/customer-discount';
+import { findTestClock } from './test-clocks';
 
 const FIELDS = [
   'address',
@@ -19,6 +21,8 @@ const FIELDS = [
   'shipping',
   'balance',
   'tax_exempt',
+  'coupon',
+  'promotion_code',
 ] as const;
 
 function emptyAddress(): Json {
@@ -69,8 +73,11 @@ export function createCustomer(
     test_clock: null,
   };
   if (params) applyFields(customer, params);
+  const clock = params ? optionalString(params, 'test_clock') : undefined;
+  if (clock) customer.test_clock = findTestClock(ctx, clock, 'test_clock').id;
   ctx.sandbox.store.insert(ctx.scope, customer);
   ctx.sandbox.emit(ctx.scope, 'customer.created', customer, { request: ctx.request });
+  if (params) applyCustomerDiscount(ctx, customer, params);
   return customer;
 }
 
@@ -98,7 +105,7 @@ export const customers: Resource = {
       method: 'POST',
       path: '/v1/customers',
       permission: write('customer'),
-      params: FIELDS,
+      params: [...FIELDS, 'test_clock'],
       handle(ctx) {
         return createCustomer(ctx, {}, ctx.params);
       },
@@ -124,6 +131,7 @@ export const customers: Resource = {
         const customer = findCustomer(ctx, ctx.path.id!);
         const before = snapshot(customer);
         applyFields(customer, ctx.params);
+        applyCustomerDiscount(ctx, customer, ctx.params);
         const previous = previousAttributes(before, customer);
         if (Object.keys(previous).length > 0)
           ctx.sandbox.emit(ctx.scope, 'customer.updated', customer, { previousAttributes: previous, request: ctx.request });
@@ -143,17 +151,31 @@ export const customers: Resource = {
       },
     },
     {
+      method: 'DELETE',
+      path: '/v1/customers/:id/discount',
+      permission: write('customer'),
+      params: [],
+      handle(ctx) {
+        const customer = findCustomer(ctx, ctx.path.id!);
+        const removed = removeCustomerDiscount(ctx, customer);
+        if (!removed) throw noSuch('discount', `${customer.id}/discount`);
+        return { ...removed, deleted: true };
+      },
+    },
+    {
       method: 'GET',
       path: '/v1/customers',
       permission: read('customer'),
-      params: ['limit', 'starting_after', 'ending_before', 'email', 'created'],
+      params: ['limit', 'starting_after', 'ending_before', 'email', 'created', 'test_clock'],
       handle(ctx) {
         const email = optionalString(ctx.params, 'email');
+        const clock = optionalString(ctx.params, 'test_clock');
         const created = rangeFilter(ctx.params, 'created');
         const items = ctx.sandbox.store.list(
           ctx.scope,
           'customer',
-          (c) => !c.deleted && (email === undefined || c.email === email) && created(Number(c.created)),
+          (c) =>
+            !c.deleted && (email === undefined || c.email === email) && (!clock || c.test_clock === clock) && created(Number(c.created)),
         );
         return paginate(items, ctx.params, '/v1/customers', 'customer');
       },

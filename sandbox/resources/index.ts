@@ -11,6 +11,10 @@ import { paymentMethods } from './payment-methods';
 import { prices } from './prices';
 import { products } from './products';
 import { webhookEndpoints } from './webhook-endpoints';
+import { invoiceItems } from './invoice-items';
+import { invoices } from './invoices';
+import { subscriptions } from './subscriptions';
+import { testClocks } from './test-clocks';
 
 /** Every Stripe resource the sandbox serves: the one place a new resource file is registered. */
 export const RESOURCES: readonly Resource[] = [
@@ -26,4 +30,9 @@ export const RESOURCES: readonly Resource[] = [
   charges,
   webhookEndpoints,
   events,
+  // Billing (issue 14 part A).
+  testClocks,
+  subscriptions,
+  invoices,
+  invoiceItems,
 ];
