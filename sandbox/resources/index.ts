@@ -11,8 +11,14 @@ import { paymentMethods } from './payment-methods';
 import { prices } from './prices';
 import { products } from './products';
 import { webhookEndpoints } from './webhook-endpoints';
+import { coupons } from './coupons';
+import { creditNotes } from './credit-notes';
 import { invoiceItems } from './invoice-items';
 import { invoices } from './invoices';
+import { plans } from './plans';
+import { promotionCodes } from './promotion-codes';
+import { subscriptionItemsResource } from './subscription-items';
+import { subscriptionSchedules } from './subscription-schedules';
 import { subscriptions } from './subscriptions';
 import { testClocks } from './test-clocks';
 
@@ -35,4 +41,10 @@ export const RESOURCES: readonly Resource[] = [
   subscriptions,
   invoices,
   invoiceItems,
+  subscriptionItemsResource,
+  subscriptionSchedules,
+  creditNotes,
+  coupons,
+  promotionCodes,
+  plans,
 ];
