@@ -86,11 +86,18 @@ export function emitDiscountsCreated(ctx: ApiContext, ids: readonly string[]): v
  * `POST /v1/subscriptions`: the subscription, `customer.subscription.created`, then its first
  * invoice (see startSubscription). Checkout reuses this with the card it just collected.
  */
-export function createSubscription(ctx: ApiContext, params: Json, extra: { metadata?: Record<string, string> } = {}): StripeObject {
+export function createSubscription(ctx: ApiContext, params: Json, extra: { allowInactivePrices?: boolean } = {}): StripeObject {
   const customer = findCustomer(ctx, requiredString(params, 'customer'), 'customer');
   const at = billingNow(ctx.sandbox, ctx.scope, customer.id);
   const id = newId('sub', 24);
-  const items = parseItems(ctx, optionalArray(params, 'items'), id, at, { start: at, end: at });
+  const items = parseItems(
+    ctx,
+    optionalArray(params, 'items'),
+    id,
+    at,
+    { start: at, end: at },
+    { allowInactive: extra.allowInactivePrices },
+  );
   const currencies = new Set(items.map((item) => (item.price as Json).currency));
   if (currencies.size > 1) throw invalidRequest('All prices on a subscription must have the same currency.', undefined, 'items');
   const firstPrice = items[0]!.price as Json;
@@ -139,7 +146,7 @@ export function createSubscription(ctx: ApiContext, params: Json, extra: { metad
     latest_invoice: null,
     livemode: ctx.scope.livemode,
     managed_payments: null,
-    metadata: { ...applyMetadata({}, params), ...(extra.metadata ?? {}) },
+    metadata: applyMetadata({}, params),
     next_pending_invoice_item_invoice: null,
     on_behalf_of: null,
     pause_collection: null,

@@ -8,7 +8,7 @@ import { buildPrice, findPrice } from '../resources/prices';
 import { planView } from './plan-view';
 
 /** The price an item names: `price`, legacy `plan`, or inline `price_data` (an inactive ad-hoc price). */
-export function itemPrice(ctx: ApiContext, entry: Json, label: string): StripeObject {
+export function itemPrice(ctx: ApiContext, entry: Json, label: string, options: { allowInactive?: boolean } = {}): StripeObject {
   const priceId = optionalString(entry, 'price', sub(label, 'price')) ?? optionalString(entry, 'plan', sub(label, 'plan'));
   const priceData = optionalRecord(entry, 'price_data', sub(label, 'price_data'));
   let price: StripeObject;
@@ -24,7 +24,8 @@ export function itemPrice(ctx: ApiContext, entry: Json, label: string): StripeOb
       undefined,
       sub(label, 'price'),
     );
-  if (priceId && price.active === false)
+  // Checkout's inline price_data makes inactive ad-hoc prices, which its subscription may use.
+  if (priceId && price.active === false && !options.allowInactive)
     throw invalidRequest('The price specified is inactive. This field only accepts active prices.', undefined, sub(label, 'price'));
   return price;
 }
@@ -59,12 +60,13 @@ export function parseItems(
   subscriptionId: string,
   at: number,
   period: { start: number; end: number },
+  options: { allowInactive?: boolean } = {},
 ): StripeObject[] {
   if (!raw || raw.length === 0) throw missingParam('items');
   return raw.map((entry, i) => {
     const label = `items[${i}]`;
     if (!isRecord(entry)) throw invalidRequest('Invalid object', undefined, label);
-    const price = itemPrice(ctx, entry, label);
+    const price = itemPrice(ctx, entry, label, options);
     const quantity = optionalInteger(entry, 'quantity', sub(label, 'quantity'), 0) ?? 1;
     const item = buildSubscriptionItem(ctx, subscriptionId, price, { quantity, metadata: applyMetadata({}, entry), at, period });
     return ctx.sandbox.store.insert(ctx.scope, item);
