@@ -5,6 +5,7 @@ import { registerOperationRoutes } from './control/operations';
 import { registerPaymentRoutes } from './control/payments';
 import { Sandbox, type SandboxOptions } from './core/sandbox';
 import { registerHostedPages } from './hosted/pages';
+import { registerPortalPages } from './hosted/portal-page';
 import { handleApiRequest } from './http/api';
 import { buildRouteTable } from './http/route-table';
 import { RESOURCES } from './resources/index';
@@ -29,6 +30,7 @@ export function createSandboxApp(options: SandboxOptions = {}): SandboxApp {
   registerBillingRoutes(app, sandbox);
   registerOperationRoutes(app, sandbox);
   registerHostedPages(app, sandbox);
+  registerPortalPages(app, sandbox);
   app.get('/', (c) => c.json({ name: 'paybridge-stripe-sandbox', api: '/v1', control: '/_sandbox' }));
   return { app, sandbox };
 }

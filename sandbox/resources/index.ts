@@ -11,6 +11,7 @@ import { paymentMethods } from './payment-methods';
 import { prices } from './prices';
 import { products } from './products';
 import { webhookEndpoints } from './webhook-endpoints';
+import { billingPortal } from './billing-portal';
 import { coupons } from './coupons';
 import { creditNotes } from './credit-notes';
 import { invoiceItems } from './invoice-items';
@@ -47,4 +48,5 @@ export const RESOURCES: readonly Resource[] = [
   coupons,
   promotionCodes,
   plans,
+  billingPortal,
 ];
