@@ -44,3 +44,9 @@ export function removeCustomerDiscount(ctx: ApiContext, customer: StripeObject):
   ctx.sandbox.emit(ctx.scope, 'customer.discount.deleted', previous, { request: ctx.request });
   return previous;
 }
+
+/** What Stripe answers for a removed discount: the discount without `end`, marked deleted. */
+export function deletedDiscount(discount: StripeObject): Json {
+  const { end: _end, ...rest } = discount;
+  return { ...rest, deleted: true };
+}

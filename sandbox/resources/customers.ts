@@ -5,7 +5,7 @@ import { paginate } from '../core/list';
 import { applyMetadata, optionalRecord, optionalString, rangeFilter, unsettableString } from '../core/params';
 import { read, write, type ApiContext, type Resource } from '../core/resource';
 import { deletionStub, previousAttributes, snapshot } from '../core/updates';
-import { applyCustomerDiscount, removeCustomerDiscount } from '../billing/customer-discount';
+import { applyCustomerDiscount, deletedDiscount, removeCustomerDiscount } from '../billing/customer-discount';
 import { findTestClock } from './test-clocks';
 
 const FIELDS = [
@@ -159,7 +159,7 @@ export const customers: Resource = {
         const customer = findCustomer(ctx, ctx.path.id!);
         const removed = removeCustomerDiscount(ctx, customer);
         if (!removed) throw noSuch('discount', `${customer.id}/discount`);
-        return { ...removed, deleted: true };
+        return deletedDiscount(removed);
       },
     },
     {

@@ -22,6 +22,7 @@ import { cancelSubscriptionNow, emitSubscriptionUpdated } from '../billing/subsc
 import { collectAfterFinalize, finalizeInvoice } from '../billing/invoice-actions';
 import { resolvePaymentMethod } from './payment-methods';
 import { runBillingUntil } from '../billing/scheduler';
+import { deletedDiscount } from '../billing/customer-discount';
 
 export function findSubscription(ctx: ApiContext, id: string, param = 'id'): StripeObject {
   const sub = ctx.sandbox.store.get(ctx.scope, 'subscription', id);
@@ -264,7 +265,7 @@ export const subscriptions: Resource = {
         sub.discounts = [];
         emitSubscriptionUpdated(ctx, sub, before);
         ctx.sandbox.emit(ctx.scope, 'customer.discount.deleted', discount, { request: ctx.request });
-        return { ...discount, deleted: true };
+        return deletedDiscount(discount);
       },
     },
     {
