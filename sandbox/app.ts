@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
+import { registerAccountSettingsRoutes } from './control/account-settings';
 import { registerAccountRoutes } from './control/accounts';
 import { registerBillingRoutes } from './control/billing';
 import { registerOperationRoutes } from './control/operations';
+import { registerPaymentOutcomeRoutes } from './control/payment-outcomes';
 import { registerPaymentRoutes } from './control/payments';
 import { Sandbox, type SandboxOptions } from './core/sandbox';
 import { registerHostedPages } from './hosted/pages';
@@ -26,8 +28,10 @@ export function createSandboxApp(options: SandboxOptions = {}): SandboxApp {
   const app = new Hono();
   app.all('/v1/*', (c) => handleApiRequest(c, sandbox, table));
   registerAccountRoutes(app, sandbox);
+  registerAccountSettingsRoutes(app, sandbox);
   registerPaymentRoutes(app, sandbox);
   registerBillingRoutes(app, sandbox);
+  registerPaymentOutcomeRoutes(app, sandbox);
   registerOperationRoutes(app, sandbox);
   registerHostedPages(app, sandbox);
   registerPortalPages(app, sandbox);

@@ -77,6 +77,16 @@ const RULES: Record<string, ShapeRules> = {
   balance: {},
   event: {},
   webhook_endpoint: { nullable: ['description'] },
+  refund: { nullable: ['balance_transaction', 'charge', 'payment_intent', 'customer', 'payment_method'] },
+  dispute: { nullable: ['payment_intent'] },
+  setup_intent: {
+    nullable: ['automatic_payment_methods', 'last_setup_error', 'next_action', 'payment_method_configuration_details'],
+  },
+  mandate: {},
+  // An individual cardholder has no company; one created without `individual` has none either.
+  'issuing.cardholder': { nullable: ['company', 'individual'] },
+  // A virtual card is not shipped; fraud warnings and lifecycle controls appear only once set.
+  'issuing.card': { nullable: ['shipping', 'latest_fraud_warning', 'lifecycle_controls'] },
 };
 
 function expectShape(name: string, actual: Record<string, unknown>, extra: ShapeRules = {}): void {
@@ -85,6 +95,41 @@ function expectShape(name: string, actual: Record<string, unknown>, extra: Shape
   const rules = { ...RULES[name], ...extra };
   expect(shapeDifferences(actual, sample!, rules).join('; '), `${name} differs from Stripe's sample`).toBe('');
 }
+
+describe("payments second wave: refunds, disputes, setup intents, mandates, issuing match Stripe's samples", () => {
+  it('refund, dispute, setup intent, mandate, issuing cardholder and card', async () => {
+    const stripe = t.stripe;
+    const pi = await stripe.paymentIntents.create({
+      amount: 2000,
+      currency: 'usd',
+      payment_method: 'pm_card_createDispute',
+      mandate_data: { customer_acceptance: { type: 'online', online: { ip_address: '127.0.0.1', user_agent: 'shape' } } },
+      confirm: true,
+      expand: ['latest_charge'],
+    });
+    const refundable = await stripe.paymentIntents.create({ amount: 1500, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+    const refund = await stripe.refunds.create({ payment_intent: refundable.id, amount: 500 });
+    expectShape('refund', await raw(`/v1/refunds/${refund.id}`));
+    const [dispute] = (await stripe.disputes.list({ payment_intent: pi.id })).data;
+    expectShape('dispute', await raw(`/v1/disputes/${dispute!.id}`));
+    const mandate = (pi.latest_charge as Stripe.Charge).payment_method_details!.card!.mandate as string;
+    expectShape('mandate', await raw(`/v1/mandates/${mandate}`));
+    const seti = await stripe.setupIntents.create({ payment_method: 'pm_card_visa', confirm: true });
+    expectShape('setup_intent', await raw(`/v1/setup_intents/${seti.id}`));
+    const holder = await stripe.issuing.cardholders.create({
+      name: 'Shape Holder',
+      email: 'holder@example.com',
+      phone_number: '+18008675309',
+      billing: { address: { line1: '1 Main St', city: 'Beverly Hills', state: 'CA', postal_code: '90210', country: 'US' } },
+      individual: { first_name: 'Shape', last_name: 'Holder' },
+    });
+    expectShape('issuing.cardholder', await raw(`/v1/issuing/cardholders/${holder.id}`));
+    const card = await stripe.issuing.cards.create({ cardholder: holder.id, currency: 'usd', type: 'virtual' });
+    const cardJson = await raw(`/v1/issuing/cards/${card.id}`);
+    expectShape('issuing.card', cardJson);
+    expectShape('issuing.cardholder', cardJson.cardholder as Record<string, unknown>);
+  });
+});
 
 describe("top-level fields and JSON types match Stripe's samples (fixtures3.json)", () => {
   let ids: Record<string, string> = {};

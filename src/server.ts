@@ -1,5 +1,4 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { ensureAdminToken } from './auth/admin-token';
 import type { AppContext } from './context';
 import { createApp } from './http/app';
 
@@ -27,17 +26,13 @@ export async function startServer(ctx: AppContext, options: { host: string; port
     // (undici 4 s, typical LBs 60 s), so the server is never the side that closes a socket a client
     // is about to reuse.
     (server as import('node:http').Server).keepAliveTimeout = 65_000;
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? portInUse(options) : error));
   });
 }
 
-/** Prints the admin token exactly once, on the start that generated it. */
-export async function announceAdminToken(ctx: AppContext, print: (line: string) => void): Promise<void> {
-  const { generatedToken } = await ensureAdminToken(ctx);
-  if (generatedToken) {
-    print('');
-    print('  Admin token (shown once — store it now; only its hash is kept):');
-    print(`  ${generatedToken}`);
-    print('');
-  }
+function portInUse(options: { host: string; port: number }): Error {
+  return new Error(
+    `Port ${options.port} on ${options.host} is already in use (PAYBRIDGE_PORT=${options.port}). Stop the program listening there ` +
+      '(another Paybridge?), or set PAYBRIDGE_PORT to a free port.',
+  );
 }

@@ -99,8 +99,8 @@ export function paySubscriptionSession(
 ): 'succeeded' {
   const card = cardByFingerprint(String((pm.card as Json).fingerprint));
   if (card?.behaviour === 'decline')
-    throw new StripeApiError(402, 'card_error', 'Your card was declined.', 'card_declined', undefined, {
-      decline_code: card.declineCode ?? 'generic_decline',
+    throw new StripeApiError(402, 'card_error', 'Your card was declined.', card.decline?.code ?? 'card_declined', undefined, {
+      decline_code: card.decline?.declineCode ?? 'generic_decline',
     });
   if (card?.behaviour === 'require_3ds')
     throw invalidRequest(

@@ -187,9 +187,10 @@ export function attemptInvoicePayment(
       const pi = openInvoiceIntent(ctx, invoice, at);
       if (takeFailNext(ctx.sandbox, [invoiceSubscriptionId(invoice), String(invoice.customer)])) {
         pi.payment_method = pm.id;
-        error = decline(ctx, pi, pm, 'generic_decline');
+        error = decline(ctx, pi, pm, { code: 'card_declined', declineCode: 'generic_decline' });
       } else {
-        const result = confirmPaymentIntent(ctx, pi, pm, {});
+        // Automatic attempts run without the customer, like Stripe's off-session renewals.
+        const result = confirmPaymentIntent(ctx, pi, pm, { offSession: options.automatic });
         outcome = result === 'succeeded' ? 'paid' : result === 'requires_action' ? 'requires_action' : 'failed';
       }
     } catch (caught) {

@@ -1,5 +1,5 @@
 import { invalidRequest, missingParam, noSuch } from '../core/errors';
-import { newId, randomToken } from '../core/ids';
+import { randomToken } from '../core/ids';
 import type { Json, StripeObject } from '../core/json';
 import { paginate } from '../core/list';
 import { applyMetadata, optionalArray, optionalEnum, optionalInteger, optionalRecord, optionalString, rangeFilter } from '../core/params';

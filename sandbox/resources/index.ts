@@ -4,12 +4,18 @@ import { balance } from './balance';
 import { charges } from './charges';
 import { checkoutSessions } from './checkout-sessions';
 import { customers } from './customers';
+import { disputes } from './disputes';
 import { events } from './events';
+import { issuingCardholders } from './issuing-cardholders';
+import { issuingCards } from './issuing-cards';
+import { mandates } from './mandates';
 import { paymentIntents } from './payment-intents';
 import { paymentLinks } from './payment-links';
 import { paymentMethods } from './payment-methods';
 import { prices } from './prices';
 import { products } from './products';
+import { refunds } from './refunds';
+import { setupIntents } from './setup-intents';
 import { webhookEndpoints } from './webhook-endpoints';
 import { billingPortal } from './billing-portal';
 import { coupons } from './coupons';
@@ -34,7 +40,13 @@ export const RESOURCES: readonly Resource[] = [
   checkoutSessions,
   paymentIntents,
   paymentMethods,
+  setupIntents,
   charges,
+  refunds,
+  disputes,
+  mandates,
+  issuingCardholders,
+  issuingCards,
   webhookEndpoints,
   events,
   // Billing (issue 14 part A).

@@ -21,6 +21,7 @@ import { buildReport, describePermissions, runPreflight, type PreflightResult } 
 import { requiredPermissions } from '../stripe/permissions';
 import { describeStripeError, fromStripeError } from '../stripe/stripe-errors';
 import { requirePublicWebhookUrl } from '../stripe/webhook-url';
+import { requestBackfill } from '../store/backfill-cursors';
 import { resumePausedEvents } from '../store/events';
 import { forgetConnection } from '../webhooks/connection-cache';
 import type { CreateConnectionInput, UpdateConnectionInput } from './connection-input';
@@ -82,7 +83,12 @@ async function saveWithStatus(
   // The webhook route caches connections for a second; a disconnect or new key must act now.
   forgetConnection(ctx, row.id);
   // Events that arrived while the connection was disabled were kept as `paused`; they go first now.
-  if (!row.is_active && saved.is_active) await resumePausedEvents(ctx.store.db, row.id, ctx.now());
+  // Stripe sent nothing while the connection was disabled only if its endpoint was too; either way a
+  // backfill now costs little and closes any gap.
+  if (!row.is_active && saved.is_active) {
+    await resumePausedEvents(ctx.store.db, row.id, ctx.now());
+    await requestBackfill(ctx.store.db, row.id, ctx.now());
+  }
   return saved;
 }
 
@@ -399,6 +405,9 @@ export async function repairConnection(ctx: AppContext, row: ConnectionRow): Pro
   requireReachableUrl(ctx, row.mode);
   try {
     await syncEndpoint(ctx, row, ctx.stripe(openSecretKey(ctx, row)));
+    // Whatever needed repair (a deleted or disabled endpoint) lost deliveries: the next backfill
+    // tick fetches them rather than the next 15-minute slot.
+    await requestBackfill(ctx.store.db, row.id, ctx.now());
   } catch (error) {
     if (error instanceof AppError) throw error;
     const failure = describeStripeError(error);

@@ -151,8 +151,10 @@ export interface WebhookRejectionCountsTable {
 
 export interface BackfillCursorsTable {
   connection_id: string;
-  last_run_at: Timestamp;
+  last_run_at: Timestamp | null;
   last_result: string | null;
+  covered_until: Timestamp | null;
+  next_due_at: Generated<Date>;
 }
 
 export interface MaintenanceRoundsTable {

@@ -7,6 +7,7 @@ import * as invoices from './0005-invoices';
 import * as payloadCompression from './0006-payload-compression';
 import * as maintenanceRounds from './0007-maintenance-rounds';
 import * as pausedEventsIndex from './0008-paused-events-index';
+import * as backfillCoverage from './0020-backfill-coverage';
 
 /**
  * Migrations are listed here in order, in code rather than discovered on disk, so the same set runs
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0006-payload-compression': payloadCompression,
   '0007-maintenance-rounds': maintenanceRounds,
   '0008-paused-events-index': pausedEventsIndex,
+  '0020-backfill-coverage': backfillCoverage,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
@@ -38,4 +40,16 @@ export async function migrateOrThrow(db: Db): Promise<string[]> {
     throw new Error(`Migration ${name} failed: ${(error as Error | undefined)?.message ?? 'see the database log'}`, { cause: error });
   }
   return results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}
+
+/** The migration names this version knows, in order (the PGlite copy recreates an older schema level). */
+export function knownMigrations(): string[] {
+  return Object.keys(migrations);
+}
+
+/** Applies migrations up to and including `name`, to copy data written at that schema level. */
+export async function migrateUpTo(db: Db, name: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error } = await migrator.migrateTo(name);
+  if (error) throw new Error(`Migration up to ${name} failed: ${(error as Error).message}`, { cause: error });
 }
