@@ -16,6 +16,7 @@ import { prices } from './prices';
 import { products } from './products';
 import { refunds } from './refunds';
 import { setupIntents } from './setup-intents';
+import { tokens } from './tokens';
 import { webhookEndpoints } from './webhook-endpoints';
 
 /** Every Stripe resource the sandbox serves: the one place a new resource file is registered. */
@@ -30,6 +31,7 @@ export const RESOURCES: readonly Resource[] = [
   paymentIntents,
   paymentMethods,
   setupIntents,
+  tokens,
   charges,
   refunds,
   disputes,
