@@ -160,7 +160,9 @@ describe("Stripe's test payment methods, tokens and card numbers", () => {
     });
     expect(status).toBe(200);
     expect(body.card).toMatchObject({ exp_month: 3, exp_year: 2034 });
+    expect((await t.stripe.customers.listPaymentMethods(customer.id, { type: 'card' })).data.map((p) => p.id)).toEqual([pm.id]);
     await t.stripe.paymentMethods.detach(pm.id);
+    expect((await t.stripe.customers.listPaymentMethods(customer.id)).data).toEqual([]);
     const events = await signed.events();
     expect(events.map((e) => e.type)).toEqual([
       'customer.created',

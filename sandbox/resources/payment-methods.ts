@@ -289,5 +289,22 @@ export const paymentMethods: Resource = {
         return paginate(items, ctx.params, '/v1/payment_methods', 'payment method');
       },
     },
+    {
+      method: 'GET',
+      path: '/v1/customers/:customer/payment_methods',
+      permission: read('payment_method'),
+      params: ['limit', 'starting_after', 'ending_before', 'type', 'allow_redisplay'],
+      handle(ctx) {
+        const customer = findCustomer(ctx, ctx.path.customer!, 'customer');
+        const type = optionalString(ctx.params, 'type');
+        const redisplay = optionalEnum(ctx.params, 'allow_redisplay', ['always', 'limited', 'unspecified'] as const);
+        const items = ctx.sandbox.store.list(
+          ctx.scope,
+          'payment_method',
+          (pm) => pm.customer === customer.id && (!type || pm.type === type) && (!redisplay || pm.allow_redisplay === redisplay),
+        );
+        return paginate(items, ctx.params, `/v1/customers/${customer.id}/payment_methods`, 'payment method');
+      },
+    },
   ],
 };
