@@ -9,7 +9,6 @@ import { ADMIN_TOKEN, createHarness, type TestHarness } from '../support/test-co
 import { launchBrowser, reloadUntil, screenshot } from './browser-support';
 
 // The dashboard in a real browser against a real server, real workers and the Stripe sandbox.
-// One store (embedded PGlite) is enough here: storage behaviour is proven on both stores elsewhere.
 describe('dashboard in a browser', () => {
   let sandbox: RunningSandbox;
   let h: TestHarness;

@@ -208,6 +208,20 @@ describe('embedded PostgreSQL shared by the server and CLI processes on one data
     expect((await api('GET', '/api/v1/tenants')).body.data.length).toBe(2);
     expect(postmasterPid()).not.toBe(pid);
   });
+
+  it('a running server starts its PostgreSQL again when only PostgreSQL is killed', async () => {
+    const pid = postmasterPid()!;
+    process.kill(pid, 'SIGKILL');
+    const answered = await waitFor('the API to answer again', async () => {
+      try {
+        const listed = await api('GET', '/api/v1/tenants');
+        return listed.status === 200 && postmasterPid() !== pid ? listed.body : undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    expect(answered.data.length).toBe(2);
+  });
 });
 
 describe('a start that must fail does so before any admin token exists', { timeout: 180_000 }, () => {

@@ -29,9 +29,9 @@ export interface TestHarness {
 /** Every log line of every harness in this test file, for the "no secret in logs" checks. */
 export const allLogLines: string[] = [];
 
-export async function createHarness(_kind: HarnessKind = 'postgres', env: Record<string, string> = {}): Promise<TestHarness> {
+export async function createHarness(storeKind: HarnessKind = 'postgres', env: Record<string, string> = {}): Promise<TestHarness> {
   const kind: StoreKind = 'postgres';
-  const store = await openTestStore(kind);
+  const store = await openTestStore(storeKind);
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {

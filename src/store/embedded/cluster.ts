@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { postgresBinaries, type PostgresBinaries } from './binaries';
 import { chownTree, postgresRunAs, type RunAs } from './run-as';
 import { TUNING } from './tuning';
@@ -119,6 +119,13 @@ async function initialise(dataDir: string, bins: PostgresBinaries, runAs: RunAs)
     // PostgreSQL's account must pass through the data directory (a mkdtemp one is 0700); its files
     // keep their own modes (the master key and admin token files stay 0600).
     chmodSync(dataDir, statSync(dataDir).mode | 0o011);
+    const closed = closedAncestor(resolve(dataDir));
+    if (closed) {
+      throw new Error(
+        `${closed} is closed to other accounts, so PostgreSQL (which runs as the "postgres" account when Paybridge runs as root) cannot reach ${dataDir}. ` +
+          'Set PAYBRIDGE_DATA_DIR to a directory outside it (such as /var/lib/paybridge), or run Paybridge as another user',
+      );
+    }
   }
   const staging = mkdtempSync(join(dataDir, '.postgres-init-'));
   try {
@@ -161,6 +168,14 @@ async function initialise(dataDir: string, bins: PostgresBinaries, runAs: RunAs)
     );
   } finally {
     rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** The first parent directory that other accounts may not pass through, if any. */
+function closedAncestor(path: string): string | undefined {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return dir;
+    if (dir === dirname(dir)) return undefined;
   }
 }
 

@@ -26,21 +26,30 @@ export interface Membership extends RunningCluster {
 export async function joinCluster(dataDir: string, role: string): Promise<Membership> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 20; attempt += 1) {
-    const cluster = await ensureCluster(dataDir);
-    const client = memberClient(cluster, role);
     try {
-      await client.connect();
-      await client.query('select pg_advisory_lock_shared($1, $2)', [LOCK_CLASS, MEMBERS]);
-      await ensureDatabase(client);
-      client.on('error', () => undefined); // a stopped cluster ends this connection; leave() copes
-      return membership(dataDir, cluster, client);
+      const joined = await connectMember(dataDir, role);
+      return membership(dataDir, role, joined.cluster, joined.client);
     } catch (error) {
       lastError = error;
-      await client.end().catch(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
   throw new Error(`could not connect to the embedded PostgreSQL in ${dataDir}: ${(lastError as Error).message}`, { cause: lastError });
+}
+
+async function connectMember(dataDir: string, role: string): Promise<{ cluster: RunningCluster; client: pg.Client }> {
+  const cluster = await ensureCluster(dataDir);
+  const client = memberClient(cluster, role);
+  try {
+    await client.connect();
+    await client.query('select pg_advisory_lock_shared($1, $2)', [LOCK_CLASS, MEMBERS]);
+    await ensureDatabase(client);
+    client.on('error', () => undefined); // a stopped cluster ends this connection; 'end' handles it
+    return { cluster, client };
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
 }
 
 function memberClient(cluster: RunningCluster, role: string): pg.Client {
@@ -67,13 +76,39 @@ async function ensureDatabase(client: pg.Client): Promise<void> {
   }
 }
 
-function membership(dataDir: string, cluster: RunningCluster, client: pg.Client): Membership {
+function membership(dataDir: string, role: string, cluster: RunningCluster, first: pg.Client): Membership {
+  let client = first;
   let left = false;
+  let server = false;
+  // PostgreSQL stopped under a member that is still running (its postmaster killed, or stopped by a
+  // process that wrongly thought itself last): the member starts it again, on the same port, so the
+  // process's pool reconnects by itself. One attempt a second for as long as the process stays.
+  const watch = (current: pg.Client) =>
+    current.once('end', () => {
+      if (left) return;
+      const retry = setInterval(() => {
+        if (left) return clearInterval(retry);
+        connectMember(dataDir, role)
+          .then(async (joined) => {
+            clearInterval(retry);
+            if (left) return joined.client.end();
+            client = joined.client;
+            if (server) await client.query('select pg_try_advisory_lock($1, $2)', [LOCK_CLASS, SERVER]);
+            watch(client);
+          })
+          .catch(() => undefined);
+      }, 1_000);
+      retry.unref();
+    });
+  watch(client);
   return {
     ...cluster,
     async claimServer() {
       const claimed = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, $2) as ok', [LOCK_CLASS, SERVER]);
-      if (claimed.rows[0]?.ok) return;
+      if (claimed.rows[0]?.ok) {
+        server = true;
+        return;
+      }
       const holder = await client.query<{ application_name: string }>(
         `select a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid
           where l.locktype = 'advisory' and l.classid = $1 and l.objid = $2 and l.granted limit 1`,
