@@ -5,7 +5,6 @@ import { AppError, invalidField, notFound } from '../errors';
 import { newId } from '../ids';
 import { insertMail } from '../store/mail-messages';
 import { findTenantConnection } from '../store/connections';
-import type { Db } from '../store/database';
 import {
   addTimelineEntry,
   findCustomer,
@@ -13,8 +12,6 @@ import {
   findTenantInvoice,
   insertInvoice,
   listInvoiceLines,
-  listInvoicePayments,
-  listInvoiceTimeline,
   lockInvoice,
   updateInvoice,
   upsertCustomer,

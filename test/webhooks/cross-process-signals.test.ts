@@ -101,19 +101,19 @@ describe('a web process hears a worker process commit [postgres]', () => {
       expect(response.status).toBe(200);
     }
 
+    const metrics = async () => (await fetch(`${web!.url}/metrics`)).text();
+    const heardFrom = async (kind: string) => counterValue(await metrics(), 'paybridge_notifications_received_total', kind);
+    // Creating the invoice (in this test process) already told the web process about it.
+    expect(await waitFor(async () => (await heardFrom('payable')) >= 1, 10_000)).toBe(true);
+    const payableBefore = await heardFrom('payable');
+
     worker = spawn(process.execPath, ['--import', 'tsx', 'test/support/worker-process.ts'], {
       cwd: root,
       env: { ...process.env, ...env, WORKER_IDLE_EXIT_MS: '500' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const metrics = async () => (await fetch(`${web!.url}/metrics`)).text();
-    const heard = await waitFor(async () => {
-      const text = await metrics();
-      return (
-        counterValue(text, 'paybridge_notifications_received_total', 'connection') >= 1 &&
-        counterValue(text, 'paybridge_notifications_received_total', 'payable') >= 1
-      );
-    }, 60_000);
+    // The worker's two commits: the account status (connection) and the paid invoice (payable).
+    const heard = await waitFor(async () => (await heardFrom('connection')) >= 1 && (await heardFrom('payable')) > payableBefore, 60_000);
     expect(heard, await metrics()).toBe(true);
 
     // What the web process heard is what the worker committed.
