@@ -248,4 +248,23 @@ describe('subscriptions', () => {
     await expect(stripe.plans.retrieve(plan.id)).rejects.toMatchObject({ statusCode: 404 });
     expect((await typesSince(secret, mark)).slice(0, 4)).toEqual(['product.created', 'plan.created', 'price.created', 'plan.updated']);
   });
+
+  // Last in the file: moving the sandbox clock renews every clock-less subscription of the file.
+  it('customers without a test clock are billed on the sandbox clock (/_sandbox/clock/advance)', async () => {
+    const { stripe } = await billingAccount(t, receiver);
+    const { customer } = await payingCustomer(stripe);
+    const price = await monthlyPrice(stripe, 800);
+    const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+    const periodEnd = sub.items.data[0]!.current_period_end;
+    const { body } = await controlPost<{ now: number }>(t.sb.url, '/_sandbox/clock/advance', {
+      seconds: periodEnd - sub.created + 2 * 3600,
+    });
+    expect(body.now).toBeGreaterThanOrEqual(periodEnd + 2 * 3600);
+    const invoices = await stripe.invoices.list({ subscription: sub.id });
+    expect(invoices.data.map((i) => [i.billing_reason, i.status, i.amount_paid])).toEqual([
+      ['subscription_cycle', 'paid', 800],
+      ['subscription_create', 'paid', 800],
+    ]);
+    expect((await stripe.subscriptions.retrieve(sub.id)).items.data[0]!.current_period_start).toBe(periodEnd);
+  });
 });
