@@ -48,6 +48,40 @@ describe('payment intents: capture, confirmation, shipping, mandates, processing
     await expect(t.stripe.paymentIntents.capture(pi.id)).rejects.toMatchObject({ code: 'payment_intent_unexpected_state' });
   });
 
+  it('increment_authorization raises a held authorisation that asked for it, then captures the new amount', async () => {
+    const plain = await t.stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'usd',
+      capture_method: 'manual',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
+    await expect(t.stripe.paymentIntents.incrementAuthorization(plain.id, { amount: 1500 })).rejects.toMatchObject({
+      code: 'payment_intent_unexpected_state',
+    });
+    const pi = await t.stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'usd',
+      capture_method: 'manual',
+      payment_method: 'pm_card_visa',
+      payment_method_options: { card: { request_incremental_authorization: 'if_available' } },
+      confirm: true,
+    });
+    await signed.clear();
+    await expect(t.stripe.paymentIntents.incrementAuthorization(pi.id, { amount: 900 })).rejects.toMatchObject({ param: 'amount' });
+    const raised = await t.stripe.paymentIntents.incrementAuthorization(pi.id, { amount: 1800 });
+    expect(raised).toMatchObject({ amount: 1800, amount_capturable: 1800, status: 'requires_capture' });
+    expect((await t.stripe.paymentIntents.capture(pi.id)).amount_received).toBe(1800);
+    expect(await t.stripe.charges.retrieve(pi.latest_charge as string)).toMatchObject({
+      amount: 1800,
+      amount_captured: 1800,
+      amount_refunded: 0,
+    });
+    const events = await signed.events();
+    expect(events.map((e) => e.type)).toEqual(['payment_intent.amount_capturable_updated', 'charge.captured', 'payment_intent.succeeded']);
+    expect(events[0]!.data.previous_attributes).toEqual({ amount: 1000, amount_capturable: 1000 });
+  });
+
   it('canceling an authorised intent releases the hold: charge.refunded, then payment_intent.canceled', async () => {
     const pi = await t.stripe.paymentIntents.create({
       amount: 2000,

@@ -1,5 +1,5 @@
 import { invalidRequest } from '../core/errors';
-import type { StripeObject } from '../core/json';
+import type { Json, StripeObject } from '../core/json';
 import type { ApiContext } from '../core/resource';
 import { previousAttributes, snapshot } from '../core/updates';
 import { cardBehaviourOf } from '../resources/payment-methods';
@@ -49,4 +49,30 @@ export function releaseAuthorization(ctx: ApiContext, pi: StripeObject): void {
   Object.assign(charge, { amount_refunded: charge.amount, refunded: true });
   pi.amount_capturable = 0;
   ctx.sandbox.emit(ctx.scope, 'charge.refunded', charge, { request: ctx.request, previousAttributes: previousAttributes(before, charge) });
+}
+
+/**
+ * `POST /v1/payment_intents/:id/increment_authorization`: raises a held authorisation when the
+ * charge was authorised with incremental authorisation available.
+ */
+export function incrementAuthorization(ctx: ApiContext, pi: StripeObject, amount: number): void {
+  if (pi.status !== 'requires_capture')
+    throw invalidRequest(
+      `You cannot increment the authorization of this PaymentIntent because it has a status of ${String(pi.status)}; it must be requires_capture.`,
+      'payment_intent_unexpected_state',
+    );
+  const charge = heldCharge(ctx, pi);
+  const card = (charge.payment_method_details as Json).card as Json | undefined;
+  if ((card?.incremental_authorization as Json | undefined)?.status !== 'available')
+    throw invalidRequest(
+      'This PaymentIntent is not eligible for incremental authorization: confirm it with payment_method_options[card][request_incremental_authorization]=if_available.',
+      'payment_intent_unexpected_state',
+    );
+  if (amount <= Number(pi.amount))
+    throw invalidRequest(`The new amount (${amount}) must be greater than the current amount (${String(pi.amount)}).`, undefined, 'amount');
+  const previous = { amount: pi.amount, amount_capturable: pi.amount_capturable };
+  Object.assign(pi, { amount, amount_capturable: amount });
+  Object.assign(charge, { amount });
+  card!.amount_authorized = amount;
+  ctx.sandbox.emit(ctx.scope, 'payment_intent.amount_capturable_updated', pi, { request: ctx.request, previousAttributes: previous });
 }

@@ -11,7 +11,7 @@ import { previousAttributes, snapshot } from '../core/updates';
 // inquiry, `warning_closed`. In test mode Stripe decides on evidence text `winning_evidence` /
 // `losing_evidence`; the control API decides on demand.
 
-export type DisputeKind = 'fraudulent' | 'inquiry' | 'product_not_received';
+type DisputeKind = 'fraudulent' | 'inquiry' | 'product_not_received';
 
 /** Stripe's dispute fee in the charge's minor unit (US: $15). */
 const DISPUTE_FEE = 1500;

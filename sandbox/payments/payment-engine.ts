@@ -48,7 +48,12 @@ function succeed(ctx: ApiContext, pi: StripeObject, pm: StripeObject): ConfirmOu
   return 'succeeded';
 }
 
-function decline(ctx: ApiContext, pi: StripeObject, pm: StripeObject, reason: CardDecline | 'authentication_required'): StripeApiError {
+export function decline(
+  ctx: ApiContext,
+  pi: StripeObject,
+  pm: StripeObject,
+  reason: CardDecline | 'authentication_required',
+): StripeApiError {
   const code = reason === 'authentication_required' ? 'authentication_required' : reason.code;
   const declineCode = reason === 'authentication_required' ? 'authentication_required' : reason.declineCode;
   const message =
@@ -119,8 +124,10 @@ export function confirmPaymentIntent(ctx: ApiContext, pi: StripeObject, pm: Stri
   const card = cardBehaviourOf(pm);
   if (card?.behaviour === 'decline') throw decline(ctx, pi, pm, card.decline ?? { code: 'card_declined', declineCode: 'generic_decline' });
   const authenticated = ctx.sandbox.store.getRelated<string>(pi.id, 'authenticated_payment_method') === pm.id;
-  if (card?.behaviour === 'require_3ds' && !authenticated) {
-    if (options.offSession) {
+  const requested = ((pi.payment_method_options as Json | null)?.card as Json | undefined)?.request_three_d_secure;
+  const forced = pm.type === 'card' && (requested === 'any' || requested === 'challenge') && !options.offSession;
+  if ((card?.behaviour === 'require_3ds' || forced) && !authenticated) {
+    if (options.offSession && card) {
       if (card.threeDSecure === 'always') throw decline(ctx, pi, pm, 'authentication_required');
       return succeed(ctx, pi, pm);
     }

@@ -21,7 +21,7 @@ function succeed(ctx: ApiContext, seti: StripeObject, pm: StripeObject): void {
   emit(ctx, 'setup_intent.succeeded', seti);
 }
 
-export type SetupOutcome = 'succeeded' | 'requires_action' | 'processing';
+type SetupOutcome = 'succeeded' | 'requires_action' | 'processing';
 
 /** Confirms `seti` with `pm`; a failed card check emits `setup_intent.setup_failed` and throws Stripe's 402. */
 export function confirmSetupIntent(ctx: ApiContext, seti: StripeObject, pm: StripeObject, returnUrl: string | null): SetupOutcome {

@@ -29,7 +29,14 @@ function cardDetails(pm: StripeObject, pi: StripeObject, succeeded: boolean, man
     extended_authorization: { status: 'disabled' },
     fingerprint: card.fingerprint,
     funding: card.funding,
-    incremental_authorization: { status: 'unavailable' },
+    // Available only on a held authorisation that asked for it (`request_incremental_authorization`).
+    incremental_authorization: {
+      status:
+        pi.capture_method === 'manual' &&
+        ((pi.payment_method_options as Json | null)?.card as Json | undefined)?.request_incremental_authorization === 'if_available'
+          ? 'available'
+          : 'unavailable',
+    },
     installments: null,
     last4: card.last4,
     mandate,

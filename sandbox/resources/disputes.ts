@@ -6,7 +6,7 @@ import { read, write, type ApiContext, type Resource } from '../core/resource';
 import { previousAttributes, snapshot } from '../core/updates';
 import { EVIDENCE_FIELDS, acceptDispute, assertOpen, resolveDispute, submitEvidence, testModeVerdict } from '../payments/disputes';
 
-export function findDispute(ctx: ApiContext, id: string): StripeObject {
+function findDispute(ctx: ApiContext, id: string): StripeObject {
   const dispute = ctx.sandbox.store.get(ctx.scope, 'dispute', id);
   if (!dispute) throw noSuch('dispute', id);
   return dispute;

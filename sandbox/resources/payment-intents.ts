@@ -1,4 +1,4 @@
-import { invalidRequest, missingParam, noSuch } from '../core/errors';
+import { invalidRequest, missingParam, noSuch, unknownParam } from '../core/errors';
 import { newId, randomToken } from '../core/ids';
 import type { Json, StripeObject } from '../core/json';
 import { paginate } from '../core/list';
@@ -17,7 +17,7 @@ import {
 } from '../core/params';
 import { read, write, type ApiContext, type Resource } from '../core/resource';
 import { previousAttributes, snapshot } from '../core/updates';
-import { capturePaymentIntent, releaseAuthorization } from '../payments/capture';
+import { capturePaymentIntent, incrementAuthorization, releaseAuthorization } from '../payments/capture';
 import { confirmPaymentIntent } from '../payments/payment-engine';
 import { settleDueBankDebits } from '../payments/settlement';
 import { findCustomer } from './customers';
@@ -160,8 +160,67 @@ function requestedPaymentMethod(ctx: ApiContext): StripeObject | undefined {
   return pmId ? resolvePaymentMethod(ctx, pmId) : undefined;
 }
 
+/**
+ * `payment_method_options[card][request_three_d_secure]` (`any`/`challenge` make every card go
+ * through 3-D Secure) and `automatic_payment_methods`; other options are not simulated and refused.
+ */
+interface OptionsPatch {
+  requestThreeDSecure?: string;
+  requestIncremental?: string;
+  automatic?: Json;
+}
+
+function readOptions(ctx: ApiContext): OptionsPatch {
+  const patch: OptionsPatch = {};
+  const options = optionalRecord(ctx.params, 'payment_method_options');
+  if (options) {
+    for (const key of Object.keys(options)) if (key !== 'card') throw unknownParam(`payment_method_options[${key}]`);
+    const card = optionalRecord(options, 'card', 'payment_method_options[card]') ?? {};
+    for (const key of Object.keys(card))
+      if (key !== 'request_three_d_secure' && key !== 'request_incremental_authorization')
+        throw unknownParam(`payment_method_options[card][${key}]`);
+    patch.requestIncremental = optionalEnum(
+      card,
+      'request_incremental_authorization',
+      ['if_available', 'never'] as const,
+      'payment_method_options[card][request_incremental_authorization]',
+    );
+    patch.requestThreeDSecure = optionalEnum(
+      card,
+      'request_three_d_secure',
+      ['automatic', 'any', 'challenge'] as const,
+      'payment_method_options[card][request_three_d_secure]',
+    );
+  }
+  const automatic = optionalRecord(ctx.params, 'automatic_payment_methods');
+  if (automatic) {
+    for (const key of Object.keys(automatic))
+      if (key !== 'enabled' && key !== 'allow_redirects') throw unknownParam(`automatic_payment_methods[${key}]`);
+    const enabled = optionalBoolean(automatic, 'enabled', 'automatic_payment_methods[enabled]');
+    if (enabled === undefined) throw missingParam('automatic_payment_methods[enabled]');
+    const redirects = optionalEnum(
+      automatic,
+      'allow_redirects',
+      ['always', 'never'] as const,
+      'automatic_payment_methods[allow_redirects]',
+    );
+    patch.automatic = enabled ? { allow_redirects: redirects ?? 'always', enabled } : { enabled };
+  }
+  return patch;
+}
+
+function applyOptions(pi: StripeObject, patch: OptionsPatch): void {
+  if (patch.requestThreeDSecure) ((pi.payment_method_options as Json).card as Json).request_three_d_secure = patch.requestThreeDSecure;
+  if (patch.requestIncremental)
+    ((pi.payment_method_options as Json).card as Json).request_incremental_authorization = patch.requestIncremental;
+  if (patch.automatic) pi.automatic_payment_methods = patch.automatic;
+}
+
 /** Fields both create and confirm accept, applied before confirming. */
 function applyConfirmFields(ctx: ApiContext, pi: StripeObject): void {
+  applyOptions(pi, readOptions(ctx));
+  const types = methodTypes(ctx.params);
+  if (types) Object.assign(pi, { payment_method_types: types, automatic_payment_methods: null });
   const capture = optionalEnum(ctx.params, 'capture_method', CAPTURE_METHODS);
   if (capture) pi.capture_method = capture;
   const shipping = parseShipping(ctx.params);
@@ -253,6 +312,10 @@ export const paymentIntents: Resource = {
             if (ctx.params[name] !== undefined)
               throw invalidRequest(`You can only pass \`${name}\` when \`confirm\` is true.`, undefined, name);
         }
+        // Everything that can be refused is read before the intent exists, so a refusal creates nothing.
+        const options = readOptions(ctx);
+        const shipping = parseShipping(ctx.params) ?? null;
+        const pm = requestedPaymentMethod(ctx);
         const pi = createPaymentIntent(ctx, {
           amount,
           currency,
@@ -264,12 +327,12 @@ export const paymentIntents: Resource = {
           captureMethod: optionalEnum(ctx.params, 'capture_method', CAPTURE_METHODS),
           confirmationMethod: optionalEnum(ctx.params, 'confirmation_method', ['automatic', 'manual'] as const),
           setupFutureUsage: optionalEnum(ctx.params, 'setup_future_usage', FUTURE_USAGE) ?? null,
-          shipping: parseShipping(ctx.params) ?? null,
+          shipping,
           statementDescriptor: optionalString(ctx.params, 'statement_descriptor') ?? null,
           statementDescriptorSuffix: optionalString(ctx.params, 'statement_descriptor_suffix') ?? null,
           transferGroup: optionalString(ctx.params, 'transfer_group') ?? null,
         });
-        const pm = requestedPaymentMethod(ctx);
+        applyOptions(pi, options);
         if (pm) {
           pi.payment_method = pm.id;
           pi.status = 'requires_confirmation';
@@ -306,6 +369,7 @@ export const paymentIntents: Resource = {
         'capture_method',
         'shipping',
         'transfer_group',
+        'payment_method_options',
       ],
       handle(ctx) {
         const pi = findPaymentIntent(ctx, ctx.path.id!);
@@ -322,8 +386,6 @@ export const paymentIntents: Resource = {
         if (customerId) pi.customer = findCustomer(ctx, customerId, 'customer').id;
         const pm = requestedPaymentMethod(ctx);
         if (pm) pi.payment_method = pm.id;
-        const types = methodTypes(ctx.params);
-        if (types) Object.assign(pi, { payment_method_types: types, automatic_payment_methods: null });
         pi.metadata = applyMetadata(pi.metadata as Record<string, string>, ctx.params);
         const previous = previousAttributes(before, pi);
         if (Object.keys(previous).length > 0)
@@ -342,6 +404,7 @@ export const paymentIntents: Resource = {
         'off_session',
         'setup_future_usage',
         'payment_method_types',
+        'allowed_payment_method_types',
         'capture_method',
         'payment_method_options',
         'payment_method_data',
@@ -352,6 +415,22 @@ export const paymentIntents: Resource = {
         const pi = findPaymentIntent(ctx, ctx.path.id!);
         applyConfirmFields(ctx, pi);
         confirmWithParams(ctx, pi, requestedPaymentMethod(ctx));
+        return pi;
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/payment_intents/:id/increment_authorization',
+      permission: write('payment_intent'),
+      params: ['amount', 'description', 'metadata'],
+      handle(ctx) {
+        const pi = findPaymentIntent(ctx, ctx.path.id!);
+        const amount = requiredInteger(ctx.params, 'amount', 'amount', 1);
+        const description = unsettableString(ctx.params, 'description');
+        const metadata = applyMetadata(pi.metadata as Record<string, string>, ctx.params);
+        incrementAuthorization(ctx, pi, amount);
+        if (description !== undefined) pi.description = description;
+        pi.metadata = metadata;
         return pi;
       },
     },

@@ -13,7 +13,7 @@ import { previousAttributes, snapshot } from '../core/updates';
 
 const REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
 
-export function findRefund(ctx: ApiContext, id: string, param = 'id'): StripeObject {
+function findRefund(ctx: ApiContext, id: string, param = 'id'): StripeObject {
   const refund = ctx.sandbox.store.get(ctx.scope, 'refund', id);
   if (!refund) throw noSuch('refund', id, param);
   return refund;
@@ -66,7 +66,7 @@ function emit(ctx: ApiContext, type: string, object: StripeObject, previous?: Js
 }
 
 /** Refunds `amount` (default: what is left) of a charge: `charge.refunded`, then `refund.created`. */
-export function createRefund(
+function createRefund(
   ctx: ApiContext,
   charge: StripeObject,
   init: { amount?: number; reason?: string | null; metadata?: Record<string, string> },

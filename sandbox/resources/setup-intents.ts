@@ -1,4 +1,4 @@
-import { invalidRequest, noSuch } from '../core/errors';
+import { invalidRequest, noSuch, unknownParam } from '../core/errors';
 import { newId, randomToken } from '../core/ids';
 import type { StripeObject } from '../core/json';
 import { paginate } from '../core/list';
@@ -20,7 +20,7 @@ import { paymentMethodFromData, resolvePaymentMethod } from './payment-methods';
 
 const USAGES = ['off_session', 'on_session'] as const;
 
-export function findSetupIntent(ctx: ApiContext, id: string): StripeObject {
+function findSetupIntent(ctx: ApiContext, id: string): StripeObject {
   const seti = ctx.sandbox.store.get(ctx.scope, 'setup_intent', id);
   if (!seti) throw noSuch('setupintent', id);
   return seti;
@@ -87,7 +87,6 @@ export const setupIntents: Resource = {
           client_secret: `${id}_secret_${randomToken(32)}`,
           created: ctx.sandbox.clock.now(),
           customer: customerId ?? null,
-          customer_account: null,
           description: optionalString(ctx.params, 'description') ?? null,
           excluded_payment_method_types: null,
           flow_directions: null,
@@ -106,6 +105,19 @@ export const setupIntents: Resource = {
           status: 'requires_payment_method',
           usage: optionalEnum(ctx.params, 'usage', USAGES) ?? 'off_session',
         };
+        const automatic = optionalRecord(ctx.params, 'automatic_payment_methods');
+        if (automatic) {
+          for (const key of Object.keys(automatic))
+            if (key !== 'enabled' && key !== 'allow_redirects') throw unknownParam(`automatic_payment_methods[${key}]`);
+          const enabled = optionalBoolean(automatic, 'enabled', 'automatic_payment_methods[enabled]') ?? true;
+          const redirects = optionalEnum(
+            automatic,
+            'allow_redirects',
+            ['always', 'never'] as const,
+            'automatic_payment_methods[allow_redirects]',
+          );
+          seti.automatic_payment_methods = enabled ? { allow_redirects: redirects ?? 'always', enabled } : { enabled };
+        }
         const pm = requestedPaymentMethod(ctx);
         if (pm) Object.assign(seti, { payment_method: pm.id, status: 'requires_confirmation' });
         ctx.sandbox.store.insert(ctx.scope, seti);
