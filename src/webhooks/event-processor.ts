@@ -1,5 +1,5 @@
 import type { AppContext } from '../context';
-import { isRetryable } from '../errors';
+import { AppError, isRetryable } from '../errors';
 import type { HandlerRegistry } from '../handlers/registry';
 import type { HandlerOutcome, StripeEventEnvelope } from '../handlers/types';
 import type { Db } from '../store/database';
@@ -8,6 +8,7 @@ import type { ConnectionRow, EventRow, EventStatus } from '../store/schema';
 import { ObjectCreatedMeanwhile, ObjectVersions, type ObjectKey } from '../store/stripe-objects';
 import { featuresForEvent, type Feature } from '../stripe/features';
 import { retryDelayMs, type RetryPolicy } from './backoff';
+import { payloadProblem } from './parse-event';
 
 export type ProcessOutcome = { status: EventStatus; reason: string | null };
 export interface ProcessedEvent {
@@ -142,6 +143,10 @@ async function decide(
   if (features.length > 0 && !features.some((feature) => enabled.includes(feature))) {
     return { status: 'ignored', reason: `${row.type} belongs to feature(s) ${features.join(', ')}, none enabled on this connection` };
   }
+  // The route refuses these now; a row stored before (or by an older version) must die with its
+  // reason, not overflow the stack on every retry.
+  const problem = payloadProblem(row.payload);
+  if (problem) throw new AppError({ code: 'unprocessable_event', status: 422, message: problem, retryable: false });
   const event = JSON.parse(row.payload) as StripeEventEnvelope;
   const object = event.data.object;
   const applied =
