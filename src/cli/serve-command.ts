@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { buildContext } from '../bootstrap';
 import { loadConfig } from '../config';
-import { announceAdminToken, startServer } from '../server';
+import { SHUTDOWN_DEADLINE_MS, announceAdminToken, startServer } from '../server';
 import { shutdown } from '../shutdown';
 import { startWorkers } from '../workers';
 import { reportCliError } from './with-context';
@@ -25,6 +25,13 @@ export function registerServeCommand(program: Command): void {
             : `Paybridge worker is running — storage: ${storage}\n`,
         );
         const stop = async () => {
+          // The server closes every socket by SHUTDOWN_DEADLINE_MS; workers and hooks get as long
+          // again. Past that something is stuck, and a process that will not stop is worse.
+          const watchdog = setTimeout(() => {
+            ctx.logger.error({ deadlineMs: 3 * SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting anyway');
+            process.exit(1);
+          }, 3 * SHUTDOWN_DEADLINE_MS);
+          watchdog.unref();
           await server?.close();
           await workers?.stop();
           await shutdown(ctx);
