@@ -114,6 +114,37 @@ describeEachStore('event worker', (h) => {
     expect(attempts.filter((attempt) => attempt.event_id === stolen.id)).toHaveLength(1);
     expect((await eventRows(h(), connection.id)).map((row) => row.status)).toEqual(['processed', 'processed']);
   });
+
+  it('worker A whose lease expired and was claimed by worker B writes nothing on completion: no status, attempt or effect; the row stays B’s', async () => {
+    const { stripeIds, connection } = await deliverCustomers(h(), 1);
+    const registry = effectRegistry();
+    const db = h().ctx.store.db;
+    const now = h().ctx.now();
+    const [claimedByA] = await claimDueEvents(db, { workerId: 'worker_A', now, leaseUntil: new Date(now.getTime() + 30_000), limit: 10 });
+    expect(claimedByA).toBeDefined();
+    // A stalls past its lease; B claims the event (and has not finished it yet).
+    const later = new Date(now.getTime() + 31_000);
+    const claimedByB = await claimDueEvents(db, {
+      workerId: 'worker_B',
+      now: later,
+      leaseUntil: new Date(later.getTime() + 30_000),
+      limit: 10,
+    });
+    expect(claimedByB.map((row) => row.id)).toEqual([claimedByA!.id]);
+
+    const processed = await processEvents({ ctx: h().ctx, registry, workerId: 'worker_A', policy: DEFAULT_RETRY_POLICY }, [claimedByA!]);
+    expect(processed).toEqual([]);
+    const [row] = await eventRows(h(), connection.id);
+    expect(row).toMatchObject({ status: 'received', locked_by: 'worker_B', attempts: 2, processed_at: null });
+    expect(await db.selectFrom('event_attempts').select('id').where('event_id', '=', claimedByA!.id).execute()).toEqual([]);
+    expect(Object.values(await effectsOf(h(), stripeIds))).toEqual([0]);
+
+    // B's completion still counts, once.
+    const byB = await processEvents({ ctx: h().ctx, registry, workerId: 'worker_B', policy: DEFAULT_RETRY_POLICY }, claimedByB);
+    expect(byB.map(({ event }) => event.id)).toEqual([claimedByA!.id]);
+    expect(Object.values(await effectsOf(h(), stripeIds))).toEqual([1]);
+    expect((await eventRows(h(), connection.id))[0]).toMatchObject({ status: 'processed', locked_by: null });
+  });
 });
 
 it('chunks keep every event of one object together, in order, and spread objects evenly', () => {
