@@ -22,9 +22,9 @@ export interface RunningServer {
  */
 export const SHUTDOWN_DEADLINE_MS = 10_000;
 /** A whole request (headers and body) must arrive within this; Node's default is 5 minutes. */
-export const REQUEST_TIMEOUT_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 /** Headers must arrive within this (slowloris); Node's default is 1 minute. */
-export const HEADERS_TIMEOUT_MS = 10_000;
+const HEADERS_TIMEOUT_MS = 10_000;
 
 /** Serves the app for this context; `port: 0` picks a free port (tests). */
 export async function startServer(ctx: AppContext, options: { host: string; port: number }): Promise<RunningServer> {

@@ -20,7 +20,7 @@ export type RejectionReason =
   | 'rate_limited';
 
 /** Unknown or disconnected ids share one counter, one budget and one sample quota. */
-export const UNKNOWN_CONNECTION_KEY = '(unknown)';
+const UNKNOWN_CONNECTION_KEY = '(unknown)';
 const SAMPLES_PER_CONNECTION_PER_FLUSH = 5;
 const SAMPLES_PER_FLUSH = 100;
 const FAILURES_PER_WINDOW = 120;
@@ -112,9 +112,9 @@ function bounded<T>(map: Map<string, unknown>, value: T): T {
 }
 
 /** Samples explain recent failures; a week covers any investigation that starts from one. */
-export const REJECTION_SAMPLE_RETENTION_MS = 7 * 24 * 3600_000;
+const REJECTION_SAMPLE_RETENTION_MS = 7 * 24 * 3600_000;
 /** A (connection, reason) counter untouched for 30 days is history no one reads. */
-export const REJECTION_COUNT_RETENTION_MS = 30 * 24 * 3600_000;
+const REJECTION_COUNT_RETENTION_MS = 30 * 24 * 3600_000;
 export const REJECTION_PRUNE_INTERVAL_MS = 60 * 60_000;
 
 /** The retention round: drops old samples and idle counters; returns rows deleted. */
