@@ -5,12 +5,15 @@ import { startPaybridgeProcess } from '../support/paybridge-process';
 import { createHarness, type TestHarness } from '../support/test-context';
 import { insertTestConnection } from '../support/test-connections';
 
+const ADMIN = 'pb_admin_shutdown_token_0123456789abcdef';
+
 /** Opens a request and sends its body one byte every `everyMs`, like a stalled or hostile client. */
-function trickle(url: string, path: string, everyMs: number): { socket: Socket; closed: Promise<void>; stop(): void } {
+function trickle(url: string, path: string, everyMs: number, token?: string): { socket: Socket; closed: Promise<void>; stop(): void } {
   const target = new URL(url);
   const socket = connect(Number(target.port), target.hostname);
   socket.on('error', () => undefined);
-  socket.write(`POST ${path} HTTP/1.1\r\nHost: ${target.host}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n`);
+  const auth = token ? `Authorization: Bearer ${token}\r\n` : '';
+  socket.write(`POST ${path} HTTP/1.1\r\nHost: ${target.host}\r\n${auth}Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n`);
   const timer = setInterval(() => socket.write('{'), everyMs);
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   void closed.then(() => clearInterval(timer));
@@ -31,10 +34,14 @@ describe('shutdown of a real process [postgres]', () => {
     const paybridge = await startPaybridgeProcess({
       PAYBRIDGE_DATABASE_URL: h.store.url!,
       PAYBRIDGE_MASTER_KEY: h.ctx.config.masterKey!,
-      PAYBRIDGE_ADMIN_TOKEN: 'pb_admin_shutdown_token_0123456789abcdef',
+      PAYBRIDGE_ADMIN_TOKEN: ADMIN,
       PAYBRIDGE_STRIPE_API_BASE: 'http://127.0.0.1:9',
     });
-    const clients = [trickle(paybridge.url, '/api/v1/tenants', 1_000), trickle(paybridge.url, `/webhooks/stripe/${connection.id}`, 1_000)];
+    // Authenticated, so the API really waits for the body rather than answering 401 at once.
+    const clients = [
+      trickle(paybridge.url, '/api/v1/tenants', 1_000, ADMIN),
+      trickle(paybridge.url, `/webhooks/stripe/${connection.id}`, 1_000),
+    ];
     try {
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       const exited = new Promise<number | null>((resolve) => paybridge.child.once('exit', (code) => resolve(code)));
