@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
-import { ensureAdminToken } from './auth/admin-token';
 import type { AppContext } from './context';
 import { createApp } from './http/app';
 
@@ -41,7 +40,7 @@ export async function startServer(ctx: AppContext, options: { host: string; port
     http.keepAliveTimeout = 65_000;
     http.requestTimeout = REQUEST_TIMEOUT_MS;
     http.headersTimeout = HEADERS_TIMEOUT_MS;
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? portInUse(options) : error));
   });
 }
 
@@ -58,13 +57,9 @@ function closeWithDeadline(server: Server, deadlineMs: number): Promise<void> {
   });
 }
 
-/** Prints the admin token exactly once, on the start that generated it. */
-export async function announceAdminToken(ctx: AppContext, print: (line: string) => void): Promise<void> {
-  const { generatedToken } = await ensureAdminToken(ctx);
-  if (generatedToken) {
-    print('');
-    print('  Admin token (shown once — store it now; only its hash is kept):');
-    print(`  ${generatedToken}`);
-    print('');
-  }
+function portInUse(options: { host: string; port: number }): Error {
+  return new Error(
+    `Port ${options.port} on ${options.host} is already in use (PAYBRIDGE_PORT=${options.port}). Stop the program listening there ` +
+      '(another Paybridge?), or set PAYBRIDGE_PORT to a free port.',
+  );
 }

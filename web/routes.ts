@@ -11,7 +11,6 @@ import {
   changeConnection,
   connectAccount,
   disconnectConnection,
-  listConnections,
   requireConnection,
   viewConnection,
 } from '../src/connections/connection-service';
@@ -26,7 +25,7 @@ import { isFeature } from '../src/stripe/features';
 import { checkSigningSecret, parsePublishableKey, parseSecretKey } from '../src/stripe/key-rules';
 import { layout, type Html } from './layout';
 import { connectFormPage, emptyConnectForm, type ConnectFormValues } from './pages/connect-form';
-import { connectionPage, disconnectConfirmPage, type ConnectionActions } from './pages/connection';
+import { connectionPage, disconnectConfirmPage } from './pages/connection';
 import { apiKeyCreatedPage, integrationsPage } from './pages/integrations';
 import { signInPage } from './pages/sign-in';
 import { tenantsPage } from './pages/tenants';

@@ -3,11 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import type { AppContext } from '../context';
-import { AppError } from '../errors';
-
-export function errorBody(code: string, message: string, field?: string) {
-  return { error: field ? { code, message, field } : { code, message } };
-}
+import { AppError, errorBody } from '../errors';
 
 /** Turns zod's issues into one message that names each bad field and what it must be. */
 export function validationError(error: ZodError): AppError {

@@ -1,18 +1,18 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { ensurePgliteDataDir } from './pglite-data-dir';
+import { DATABASE, joinCluster, type Membership } from './embedded/membership';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
 
-export type StoreKind = 'postgres' | 'pglite';
+/** One engine since the embedded store became a real PostgreSQL; kept as a type for the harness. */
+export type StoreKind = 'postgres';
 
 export interface Store {
   readonly db: Db;
   readonly kind: StoreKind;
+  /** Set when the store is the embedded PostgreSQL of a data directory (no PAYBRIDGE_DATABASE_URL). */
+  readonly embedded?: { readonly dataDir: string; claimServer(): Promise<void> };
   /** True when the store answers a trivial query; `/readyz` and the ingest path use it. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -22,45 +22,44 @@ export interface Store {
 pg.types.setTypeParser(20, (value) => Number(value));
 
 /**
- * One query layer over both stores: real PostgreSQL when a URL is given, else embedded PGlite in
- * `dataDir/pglite` (or in memory for tests). PGlite is one connection, so the dialect serialises
- * queries; code must not hold a transaction open while waiting on another query. PGlite is loaded
- * only when chosen: its module alone adds about 30 MB to a process that runs on PostgreSQL.
+ * PostgreSQL at `databaseUrl`, or else the embedded PostgreSQL that Paybridge runs in
+ * `dataDir/postgres` (started here when no process on that data directory runs it yet; stopped by
+ * `close()` when this is the last process using it).
  */
-export async function openStore(options: { databaseUrl?: string; dataDir?: string; memory?: boolean; poolSize?: number }): Promise<Store> {
-  if (options.databaseUrl) {
-    const pool = new pg.Pool({
-      connectionString: options.databaseUrl,
-      max: options.poolSize ?? 10,
-      connectionTimeoutMillis: 5_000,
-      idleTimeoutMillis: 30_000,
-    });
-    // A client losing its server (idle in the pool, or checked out between queries) emits 'error';
-    // unhandled, that would kill the process. The query in flight, or the next one, reports the
-    // outage instead, and the webhook route answers 503.
-    pool.on('error', () => undefined);
-    pool.on('connect', (client) => client.on('error', () => undefined));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return makeStore(db, 'postgres');
-  }
-  const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
-  let client: PGlite;
-  if (options.memory) {
-    client = new PGlite();
-  } else {
-    const dir = join(options.dataDir ?? './data', 'pglite');
-    mkdirSync(dir, { recursive: true });
-    await ensurePgliteDataDir(dir);
-    client = new PGlite(dir);
-  }
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
-  return makeStore(db, 'pglite');
+export async function openStore(options: { databaseUrl?: string; dataDir?: string; poolSize?: number; role?: string }): Promise<Store> {
+  if (options.databaseUrl) return makeStore(createPool({ connectionString: options.databaseUrl }, options.poolSize));
+  const dataDir = options.dataDir ?? './data';
+  const member: Membership = await joinCluster(dataDir, options.role ?? 'command');
+  const pool = createPool(
+    { host: '127.0.0.1', port: member.port, user: 'postgres', password: member.password, database: DATABASE },
+    options.poolSize,
+  );
+  const store = makeStore(pool, { dataDir, claimServer: () => member.claimServer() });
+  return {
+    ...store,
+    async close() {
+      await store.close();
+      await member.leave();
+    },
+  };
 }
 
-function makeStore(db: Db, kind: StoreKind): Store {
+function createPool(target: pg.PoolConfig, poolSize: number | undefined): pg.Pool {
+  const pool = new pg.Pool({ ...target, max: poolSize ?? 10, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
+  // A client losing its server (idle in the pool, or checked out between queries) emits 'error';
+  // unhandled, that would kill the process. The query in flight, or the next one, reports the
+  // outage instead, and the webhook route answers 503.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
+function makeStore(pool: pg.Pool, embedded?: Store['embedded']): Store {
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
-    kind,
+    kind: 'postgres',
+    embedded,
     async ping() {
       try {
         await sql`select 1`.execute(db);

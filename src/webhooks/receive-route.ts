@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppContext } from '../context';
 import { onShutdown } from '../shutdown';
-import { errorBody } from '../http/error-handler';
+import { errorBody } from '../errors';
 import { updateConnectionActivity } from './connection-activity';
 import { loadReceivingConnection, secretsValidAt } from './connection-cache';
 import { EventWriter } from './event-writer';

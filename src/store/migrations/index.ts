@@ -41,3 +41,15 @@ export async function migrateOrThrow(db: Db): Promise<string[]> {
   }
   return results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
 }
+
+/** The migration names this version knows, in order (the PGlite copy recreates an older schema level). */
+export function knownMigrations(): string[] {
+  return Object.keys(migrations);
+}
+
+/** Applies migrations up to and including `name`, to copy data written at that schema level. */
+export async function migrateUpTo(db: Db, name: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error } = await migrator.migrateTo(name);
+  if (error) throw new Error(`Migration up to ${name} failed: ${(error as Error).message}`, { cause: error });
+}
