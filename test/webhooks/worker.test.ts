@@ -120,16 +120,17 @@ describeEachStore('event worker', (h) => {
     const registry = effectRegistry();
     const db = h().ctx.store.db;
     const now = h().ctx.now();
-    const [claimedByA] = await claimDueEvents(db, { workerId: 'worker_A', now, leaseUntil: new Date(now.getTime() + 30_000), limit: 10 });
+    // Claims are global; the store is shared by this file's tests, so keep only this test's event.
+    const ours = (rows: EventRow[]) => rows.filter((row) => row.connection_id === connection.id);
+    const [claimedByA] = ours(
+      await claimDueEvents(db, { workerId: 'worker_A', now, leaseUntil: new Date(now.getTime() + 30_000), limit: 100 }),
+    );
     expect(claimedByA).toBeDefined();
     // A stalls past its lease; B claims the event (and has not finished it yet).
     const later = new Date(now.getTime() + 31_000);
-    const claimedByB = await claimDueEvents(db, {
-      workerId: 'worker_B',
-      now: later,
-      leaseUntil: new Date(later.getTime() + 30_000),
-      limit: 10,
-    });
+    const claimedByB = ours(
+      await claimDueEvents(db, { workerId: 'worker_B', now: later, leaseUntil: new Date(later.getTime() + 30_000), limit: 100 }),
+    );
     expect(claimedByB.map((row) => row.id)).toEqual([claimedByA!.id]);
 
     const processed = await processEvents({ ctx: h().ctx, registry, workerId: 'worker_A', policy: DEFAULT_RETRY_POLICY }, [claimedByA!]);
