@@ -7,7 +7,21 @@ import tseslint from 'typescript-eslint';
 const layer = (message, group) => ({ group, message });
 
 /** Folders that hold business, integration or storage logic, below the delivery layers (http, web, cli). */
-const DOMAIN_FOLDERS = ['handlers', 'billing', 'modules', 'connections', 'webhooks', 'jobs', 'notify', 'auth', 'stripe', 'crypto', 'store'];
+const DOMAIN_FOLDERS = [
+  'domain',
+  'services',
+  'handlers',
+  'billing',
+  'modules',
+  'connections',
+  'webhooks',
+  'jobs',
+  'notify',
+  'auth',
+  'stripe',
+  'crypto',
+  'store',
+];
 
 const NO_SANDBOX = layer('Paybridge talks to the sandbox only through the Stripe SDK, exactly as to Stripe.', ['**/sandbox/**']);
 

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { billingAccount, verifiedEvents } from './testing/billing-fixture';
+import { billingAccount, monthlyPrice, payingCustomer, verifiedEvents } from './testing/billing-fixture';
 import { useSandbox } from './testing/use-sandbox';
 import { startWebhookReceiver, type WebhookReceiver } from './testing/webhook-receiver';
 
@@ -174,5 +174,16 @@ describe('invoices and invoice items', () => {
     const nextOpen = await stripe.invoices.finalizeInvoice(next.id);
     expect(nextOpen).toMatchObject({ status: 'paid', amount_due: 0, starting_balance: -1500, ending_balance: -500 });
     expect((await stripe.creditNotes.voidCreditNote(pre.id)).status).toBe('void');
+  });
+
+  it("pending invoice items ride on the subscription's next invoice", async () => {
+    const { stripe } = await billingAccount(t, receiver);
+    const { customer } = await payingCustomer(stripe);
+    const item = await stripe.invoiceItems.create({ customer: customer.id, amount: 300, currency: 'usd', description: 'Onboarding' });
+    const price = await monthlyPrice(stripe, 2000);
+    const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+    const invoice = await stripe.invoices.retrieve(sub.latest_invoice as string);
+    expect(invoice).toMatchObject({ subtotal: 2300, amount_paid: 2300, status: 'paid' });
+    expect((await stripe.invoiceItems.retrieve(item.id)).invoice).toBe(invoice.id);
   });
 });

@@ -128,6 +128,8 @@ describe("payments second wave: refunds, disputes, setup intents, mandates, issu
     const cardJson = await raw(`/v1/issuing/cards/${card.id}`);
     expectShape('issuing.card', cardJson);
     expectShape('issuing.cardholder', cardJson.cardholder as Record<string, unknown>);
+    const token = await stripe.tokens.create({ card: { number: '4242424242424242', exp_month: '8', exp_year: '2030' } });
+    expectShape('token', await raw(`/v1/tokens/${token.id}`));
   });
 });
 

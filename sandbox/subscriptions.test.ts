@@ -65,10 +65,10 @@ describe('subscriptions', () => {
     });
   });
 
-  it('a declining card leaves it incomplete, then incomplete_expired after 23 hours (first invoice voided)', async () => {
+  it('a card that attaches but declines charges leaves it incomplete, then incomplete_expired after 23 hours (first invoice voided)', async () => {
     const { stripe, secret } = await billingAccount(t, receiver);
     const clock = await clockFor(stripe);
-    const { customer } = await payingCustomer(stripe, clock.id, 'pm_card_chargeDeclined');
+    const { customer } = await payingCustomer(stripe, clock.id, 'pm_card_chargeCustomerFail');
     const price = await monthlyPrice(stripe, 1500);
     const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
     expect(sub.status).toBe('incomplete');
@@ -139,7 +139,7 @@ describe('subscriptions', () => {
     const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
     await stripe.customers.update(customer.id, {
       invoice_settings: {
-        default_payment_method: (await stripe.paymentMethods.attach('pm_card_chargeDeclined', { customer: customer.id })).id,
+        default_payment_method: (await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: customer.id })).id,
       },
     });
     const renewal = sub.items.data[0]!.current_period_end;
@@ -247,5 +247,24 @@ describe('subscriptions', () => {
     expect(await stripe.plans.del(plan.id)).toMatchObject({ id: plan.id, deleted: true });
     await expect(stripe.plans.retrieve(plan.id)).rejects.toMatchObject({ statusCode: 404 });
     expect((await typesSince(secret, mark)).slice(0, 4)).toEqual(['product.created', 'plan.created', 'price.created', 'plan.updated']);
+  });
+
+  // Last in the file: moving the sandbox clock renews every clock-less subscription of the file.
+  it('customers without a test clock are billed on the sandbox clock (/_sandbox/clock/advance)', async () => {
+    const { stripe } = await billingAccount(t, receiver);
+    const { customer } = await payingCustomer(stripe);
+    const price = await monthlyPrice(stripe, 800);
+    const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+    const periodEnd = sub.items.data[0]!.current_period_end;
+    const { body } = await controlPost<{ now: number }>(t.sb.url, '/_sandbox/clock/advance', {
+      seconds: periodEnd - sub.created + 2 * 3600,
+    });
+    expect(body.now).toBeGreaterThanOrEqual(periodEnd + 2 * 3600);
+    const invoices = await stripe.invoices.list({ subscription: sub.id });
+    expect(invoices.data.map((i) => [i.billing_reason, i.status, i.amount_paid])).toEqual([
+      ['subscription_cycle', 'paid', 800],
+      ['subscription_create', 'paid', 800],
+    ]);
+    expect((await stripe.subscriptions.retrieve(sub.id)).items.data[0]!.current_period_start).toBe(periodEnd);
   });
 });

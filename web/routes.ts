@@ -15,12 +15,10 @@ import {
   viewConnection,
 } from '../src/connections/connection-service';
 import type { AppContext } from '../src/context';
-import { generateToken, hashToken, secretHint } from '../src/crypto/tokens';
 import { AppError, notFound } from '../src/errors';
 import { decodeCursor, encodeCursor } from '../src/http/cursor';
-import { insertApiKey } from '../src/store/api-keys';
 import { listTenantConnections } from '../src/store/connections';
-import { findTenant, insertTenant, listTenants } from '../src/store/tenants';
+import { findTenant, listTenants } from '../src/store/tenants';
 import { isFeature } from '../src/stripe/features';
 import { checkSigningSecret, parsePublishableKey, parseSecretKey } from '../src/stripe/key-rules';
 import { layout, type Html } from './layout';
@@ -43,6 +41,7 @@ import {
 import { connectionActions } from './connection-actions';
 import { eventRoutes, eventCountsFor } from './events';
 import { invoiceRoutes } from './invoices';
+import { createTenant, mintApiKey } from '../src/services/tenant-service';
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
 const STYLE = asset('style.css');
@@ -276,7 +275,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
     const name = formString(await c.req.parseBody(), 'name');
     if (!name || name.length > 200)
       return showTenants(c, { nameError: "Name the tenant (up to 200 characters), such as the customer's company name.", status: 422 });
-    const tenant = await insertTenant(ctx.store.db, name);
+    const tenant = await createTenant(ctx, name);
     return c.redirect(`/dashboard/tenants/${tenant.id}?done=tenant_created`, 303);
   });
 
@@ -307,9 +306,8 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
 
   app.post('/dashboard/tenants/:tid/api-keys', async (c) => {
     const tenant = c.get('tenant');
-    const key = generateToken('pb_key');
-    const row = await insertApiKey(ctx.store.db, { tenantId: tenant.id, tokenHash: hashToken(key), hint: secretHint(key) });
-    return render(c, apiKeyCreatedPage({ ...shared(c), key, hint: row.hint }));
+    const { key, hint } = await mintApiKey(ctx, tenant.id);
+    return render(c, apiKeyCreatedPage({ ...shared(c), key, hint }));
   });
 
   app.get('/dashboard/tenants/:tid/connections/new', (c) =>

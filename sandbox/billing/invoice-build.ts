@@ -236,3 +236,37 @@ export function invoiceSubscriptionId(invoice: StripeObject): string | null {
   const details = parent?.subscription_details as Json | null | undefined;
   return typeof details?.subscription === 'string' ? details.subscription : null;
 }
+
+/** Puts an invoice item on a draft invoice as a line (the item then belongs to that invoice). */
+export function addItemToInvoice(ctx: ApiContext, invoice: StripeObject, item: StripeObject): void {
+  item.invoice = invoice.id;
+  const pricing = item.pricing as Json | null;
+  const details = pricing?.price_details as Json | null | undefined;
+  const price = details?.price ? ctx.sandbox.store.get(ctx.scope, 'price', String(details.price)) : undefined;
+  const parent = item.parent as Json | null;
+  const line = buildLine(ctx, invoice.id, {
+    amount: Number(item.amount),
+    currency: String(item.currency),
+    description: (item.description as string | null) ?? null,
+    period: item.period as { start: number; end: number },
+    quantity: Number(item.quantity),
+    price: price ?? null,
+    invoiceItem: item.id,
+    subscription: ((parent?.subscription_details as Json | undefined)?.subscription as string | undefined) ?? null,
+    metadata: { ...(item.metadata as Record<string, string>) },
+  });
+  invoiceLines(invoice).push(line);
+  recomputeInvoice(ctx, invoice);
+}
+
+export function removeItemFromInvoice(ctx: ApiContext, invoice: StripeObject, item: StripeObject): void {
+  (invoice.lines as Json).data = invoiceLines(invoice).filter(
+    (line) => ((line.parent as Json).invoice_item_details as Json | null)?.invoice_item !== item.id,
+  );
+  recomputeInvoice(ctx, invoice);
+}
+
+/** The customer's pending invoice items (not yet on an invoice), oldest first. */
+export function pendingInvoiceItems(ctx: ApiContext, customerId: string): StripeObject[] {
+  return ctx.sandbox.store.list(ctx.scope, 'invoiceitem', (i) => !i.deleted && i.customer === customerId && i.invoice === null).reverse();
+}

@@ -4,7 +4,7 @@ import { snapshot } from '../core/updates';
 import { nextBoundary, type Interval } from './calendar';
 import { takeSubscriptionDiscounts } from './discounts';
 import { collectAfterFinalize, finalizeInvoice, openInvoiceIntent, setInvoiceDaysUntilDue } from './invoice-actions';
-import { buildInvoice, type InvoiceInit, type InvoiceLineInit } from './invoice-build';
+import { addItemToInvoice, buildInvoice, pendingInvoiceItems, type InvoiceInit, type InvoiceLineInit } from './invoice-build';
 import { billingSettings } from './settings';
 import { currentPeriod, setCurrentPeriod, subscriptionItems } from './subscription-items';
 import { cancelSubscriptionNow, emitSubscriptionUpdated, setSubscriptionStatus } from './subscription-status';
@@ -82,6 +82,9 @@ export function createSubscriptionInvoice(
     period: lines[0]?.period,
   });
   ctx.sandbox.store.insert(ctx.scope, invoice);
+  // Pending invoice items in the subscription's currency ride on its next invoice, as on Stripe.
+  for (const item of pendingInvoiceItems(ctx, String(subscription.customer)))
+    if (item.currency === invoice.currency) addItemToInvoice(ctx, invoice, item);
   setInvoiceDaysUntilDue(ctx, invoice, subscription.days_until_due as number | null);
   ctx.sandbox.emit(ctx.scope, 'invoice.created', invoice, { request: ctx.request });
   return invoice;

@@ -16,6 +16,7 @@ import { prices } from './prices';
 import { products } from './products';
 import { refunds } from './refunds';
 import { setupIntents } from './setup-intents';
+import { tokens } from './tokens';
 import { webhookEndpoints } from './webhook-endpoints';
 import { billingPortal } from './billing-portal';
 import { coupons } from './coupons';
@@ -41,6 +42,7 @@ export const RESOURCES: readonly Resource[] = [
   paymentIntents,
   paymentMethods,
   setupIntents,
+  tokens,
   charges,
   refunds,
   disputes,

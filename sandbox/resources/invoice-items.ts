@@ -15,7 +15,8 @@ import {
 import { read, write, type ApiContext, type Resource } from '../core/resource';
 import { deletionStub, previousAttributes, snapshot } from '../core/updates';
 import { billingNow } from '../billing/billing-time';
-import { addItemToInvoice, findInvoice, removeItemFromInvoice } from './invoices';
+import { addItemToInvoice, removeItemFromInvoice } from '../billing/invoice-build';
+import { findInvoice } from './invoices';
 import { findCustomer } from './customers';
 import { buildPrice, findPrice } from './prices';
 

@@ -27,7 +27,14 @@ import {
   setInvoiceDaysUntilDue,
   voidInvoice,
 } from '../billing/invoice-actions';
-import { buildInvoice, buildLine, invoiceLines, invoiceSubscriptionId, recomputeInvoice } from '../billing/invoice-build';
+import {
+  addItemToInvoice,
+  buildInvoice,
+  invoiceLines,
+  invoiceSubscriptionId,
+  pendingInvoiceItems,
+  recomputeInvoice,
+} from '../billing/invoice-build';
 import { upcomingInvoice } from '../billing/upcoming';
 import { findCustomer } from './customers';
 import { resolvePaymentMethod } from './payment-methods';
@@ -36,35 +43,6 @@ export function findInvoice(ctx: ApiContext, id: string, param = 'invoice'): Str
   const invoice = ctx.sandbox.store.get(ctx.scope, 'invoice', id);
   if (!invoice || invoice.deleted) throw noSuch('invoice', id, param);
   return invoice;
-}
-
-/** Puts an invoice item on a draft invoice as a line (the item then belongs to that invoice). */
-export function addItemToInvoice(ctx: ApiContext, invoice: StripeObject, item: StripeObject): void {
-  item.invoice = invoice.id;
-  const pricing = item.pricing as Json | null;
-  const details = pricing?.price_details as Json | null | undefined;
-  const price = details?.price ? ctx.sandbox.store.get(ctx.scope, 'price', String(details.price)) : undefined;
-  const parent = item.parent as Json | null;
-  const line = buildLine(ctx, invoice.id, {
-    amount: Number(item.amount),
-    currency: String(item.currency),
-    description: (item.description as string | null) ?? null,
-    period: item.period as { start: number; end: number },
-    quantity: Number(item.quantity),
-    price: price ?? null,
-    invoiceItem: item.id,
-    subscription: ((parent?.subscription_details as Json | undefined)?.subscription as string | undefined) ?? null,
-    metadata: { ...(item.metadata as Record<string, string>) },
-  });
-  invoiceLines(invoice).push(line);
-  recomputeInvoice(ctx, invoice);
-}
-
-export function removeItemFromInvoice(ctx: ApiContext, invoice: StripeObject, item: StripeObject): void {
-  (invoice.lines as Json).data = invoiceLines(invoice).filter(
-    (line) => ((line.parent as Json).invoice_item_details as Json | null)?.invoice_item !== item.id,
-  );
-  recomputeInvoice(ctx, invoice);
 }
 
 function emitUpdated(ctx: ApiContext, invoice: StripeObject, before: Json): void {
@@ -91,10 +69,7 @@ function createInvoice(ctx: ApiContext): StripeObject {
     );
   const pending = optionalEnum(params, 'pending_invoice_items_behavior', ['exclude', 'include'] as const) ?? 'exclude';
   const pmId = optionalString(params, 'default_payment_method');
-  const pendingItems =
-    pending === 'include'
-      ? ctx.sandbox.store.list(ctx.scope, 'invoiceitem', (i) => !i.deleted && i.customer === customer.id && i.invoice === null).reverse()
-      : [];
+  const pendingItems = pending === 'include' ? pendingInvoiceItems(ctx, customer.id) : [];
   const currency = (optionalString(params, 'currency') ??
     (pendingItems[0]?.currency as string | undefined) ??
     customer.currency ??

@@ -45,7 +45,8 @@ export const subscriptionItemsResource: Resource = {
       method: 'POST',
       path: '/v1/subscription_items',
       permission: write('subscription'),
-      params: ['subscription', ...PARAMS],
+      // `off_session` is an update-only parameter on Stripe.
+      params: ['subscription', ...PARAMS.filter((param) => param !== 'off_session')],
       handle(ctx) {
         const sub = findSubscription(ctx, requiredString(ctx.params, 'subscription'), 'subscription');
         const before = snapshot(sub);

@@ -4,7 +4,8 @@ import { buildContext } from '../bootstrap';
 import { loadConfig } from '../config';
 import type { AppContext } from '../context';
 import { SHUTDOWN_DEADLINE_MS, startServer, type RunningServer } from '../server';
-import { shutdown } from '../shutdown';
+import { onShutdown, shutdown } from '../shutdown';
+import { startSignalRelay, stopSignalRelay } from '../domain/signal-relay';
 import { startWorkers } from '../workers';
 import { reportCliError } from './with-context';
 
@@ -18,6 +19,10 @@ export function registerServeCommand(program: Command): void {
       try {
         const config = loadConfig();
         ctx = await buildContext(config, { collectDefaultMetrics: true, processRole: config.role });
+        // Other processes' commits (jobs queued, connections changed) reach this one through LISTEN.
+        const listening = ctx;
+        startSignalRelay(listening);
+        onShutdown(listening, () => stopSignalRelay(listening));
         // Every check that can refuse this start runs before the admin token is generated: a second
         // server on the same data directory, then the port.
         if (config.role !== 'worker') {

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { generateToken, hashToken, secretHint } from '../crypto/tokens';
-import { notFound } from '../errors';
-import { insertApiKey } from '../store/api-keys';
-import { findTenant, insertTenant, listTenants } from '../store/tenants';
+import { listTenants } from '../store/tenants';
 import { printJson, printTable, withContext } from './with-context';
+import { createTenant, mintApiKey } from '../services/tenant-service';
 
 export function registerTenantCommands(program: Command): void {
   const tenants = program.command('tenants').description('create and list tenants');
@@ -16,7 +14,7 @@ export function registerTenantCommands(program: Command): void {
       withContext(async (ctx) => {
         const name = options.name.trim();
         if (!name) throw new Error('--name must not be empty');
-        const tenant = await insertTenant(ctx.store.db, name);
+        const tenant = await createTenant(ctx, name);
         if (options.json) printJson(tenant);
         else process.stdout.write(`created tenant ${tenant.id} (${tenant.name})\n`);
       }),
@@ -48,10 +46,8 @@ export function registerTenantCommands(program: Command): void {
     .requiredOption('--tenant <tenant_id>', 'the tenant id (ten_…)')
     .action((options: { tenant: string }) =>
       withContext(async (ctx) => {
-        if (!(await findTenant(ctx.store.db, options.tenant))) throw notFound('tenant', options.tenant);
-        const key = generateToken('pb_key');
-        const row = await insertApiKey(ctx.store.db, { tenantId: options.tenant, tokenHash: hashToken(key), hint: secretHint(key) });
-        process.stdout.write(`created API key ${row.id} for ${options.tenant}; it is shown once:\n${key}\n`);
+        const { id, key } = await mintApiKey(ctx, options.tenant);
+        process.stdout.write(`created API key ${id} for ${options.tenant}; it is shown once:\n${key}\n`);
       }),
     );
 }

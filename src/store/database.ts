@@ -13,6 +13,8 @@ export interface Store {
   readonly kind: StoreKind;
   /** Set when the store is the embedded PostgreSQL of a data directory (no PAYBRIDGE_DATABASE_URL). */
   readonly embedded?: { readonly dataDir: string; claimServer(): Promise<void> };
+  /** How to open a connection of one's own, outside the pool (the LISTEN of src/domain/signal-relay.ts). */
+  readonly connection: pg.ClientConfig;
   /** True when the store answers a trivial query; `/readyz` and the ingest path use it. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -27,14 +29,15 @@ pg.types.setTypeParser(20, (value) => Number(value));
  * `close()` when this is the last process using it).
  */
 export async function openStore(options: { databaseUrl?: string; dataDir?: string; poolSize?: number; role?: string }): Promise<Store> {
-  if (options.databaseUrl) return makeStore(createPool({ connectionString: options.databaseUrl }, options.poolSize));
+  if (options.databaseUrl) {
+    const target = { connectionString: options.databaseUrl };
+    return makeStore(createPool(target, options.poolSize), target);
+  }
   const dataDir = options.dataDir ?? './data';
   const member: Membership = await joinCluster(dataDir, options.role ?? 'command');
-  const pool = createPool(
-    { host: '127.0.0.1', port: member.port, user: 'postgres', password: member.password, database: DATABASE },
-    options.poolSize,
-  );
-  const store = makeStore(pool, { dataDir, claimServer: () => member.claimServer() });
+  const target = { host: '127.0.0.1', port: member.port, user: 'postgres', password: member.password, database: DATABASE };
+  const pool = createPool(target, options.poolSize);
+  const store = makeStore(pool, target, { dataDir, claimServer: () => member.claimServer() });
   return {
     ...store,
     async close() {
@@ -54,11 +57,12 @@ function createPool(target: pg.PoolConfig, poolSize: number | undefined): pg.Poo
   return pool;
 }
 
-function makeStore(pool: pg.Pool, embedded?: Store['embedded']): Store {
+function makeStore(pool: pg.Pool, connection: pg.ClientConfig, embedded?: Store['embedded']): Store {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
     kind: 'postgres',
+    connection,
     embedded,
     async ping() {
       try {

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { BillingTables } from './invoices-schema';
+import type { DomainEventTables } from './domain-events-schema';
 
 /** Timestamps are written as Date and read back as Date on both stores. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -164,7 +165,7 @@ export interface MaintenanceRoundsTable {
   next_due_at: Timestamp;
 }
 
-export interface Database extends BillingTables {
+export interface Database extends BillingTables, DomainEventTables {
   settings: SettingsTable;
   tenants: TenantsTable;
   api_keys: ApiKeysTable;

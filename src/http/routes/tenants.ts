@@ -1,14 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../../context';
-import { generateToken, hashToken, secretHint } from '../../crypto/tokens';
-import { notFound } from '../../errors';
-import { insertApiKey } from '../../store/api-keys';
 import type { Tenant } from '../../store/schema';
-import { findTenant, insertTenant, listTenants } from '../../store/tenants';
+import { findTenant, listTenants } from '../../store/tenants';
 import { requireAdmin } from '../auth-middleware';
 import { decodeCursor, encodeCursor, invalidCursor } from '../cursor';
 import { newRouter } from '../router';
 import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../schemas';
+import { createTenant as createTenantRecord, mintApiKey, requireTenant } from '../../services/tenant-service';
 
 const tenantView = z.object({ id: z.string(), name: z.string(), created_at: z.string() }).openapi('Tenant');
 const toTenantView = (tenant: Tenant) => ({ id: tenant.id, name: tenant.name, created_at: tenant.created_at.toISOString() });
@@ -52,7 +50,7 @@ export function tenantRoutes(ctx: AppContext) {
   router.post('/api/v1/tenants', requireAdmin());
 
   router.openapi(createTenant, async (c) => {
-    const tenant = await insertTenant(ctx.store.db, c.req.valid('json').name);
+    const tenant = await createTenantRecord(ctx, c.req.valid('json').name);
     return c.json(toTenantView(tenant), 201);
   });
 
@@ -79,17 +77,12 @@ export function tenantRoutes(ctx: AppContext) {
 
   router.openapi(getTenant, async (c) => {
     const { tenant_id } = c.req.valid('param');
-    const tenant = await findTenant(ctx.store.db, tenant_id);
-    if (!tenant) throw notFound('tenant', tenant_id);
-    return c.json(toTenantView(tenant), 200);
+    return c.json(toTenantView(await requireTenant(ctx, tenant_id)), 200);
   });
 
   router.openapi(createApiKey, async (c) => {
     const { tenant_id } = c.req.valid('param');
-    if (!(await findTenant(ctx.store.db, tenant_id))) throw notFound('tenant', tenant_id);
-    const key = generateToken('pb_key');
-    const row = await insertApiKey(ctx.store.db, { tenantId: tenant_id, tokenHash: hashToken(key), hint: secretHint(key) });
-    return c.json({ id: row.id, key, hint: row.hint }, 201);
+    return c.json(await mintApiKey(ctx, tenant_id), 201);
   });
 
   return router;

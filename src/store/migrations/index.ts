@@ -7,12 +7,13 @@ import * as invoices from './0005-invoices';
 import * as payloadCompression from './0006-payload-compression';
 import * as maintenanceRounds from './0007-maintenance-rounds';
 import * as pausedEventsIndex from './0008-paused-events-index';
+import * as domainEvents from './0010-domain-events';
 import * as backfillCoverage from './0020-backfill-coverage';
 
 /**
  * Migrations are listed here in order, in code rather than discovered on disk, so the same set runs
  * under tsx, tests and any bundler. Each later capability adds one file and one line.
- * Number new migrations after the highest one here (next: 0009). 0003 was never used and must stay
+ * Number new migrations after the highest one here. 0003 was never used and must stay
  * unused: Kysely refuses a migration that sorts before one a database has already applied.
  */
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0006-payload-compression': payloadCompression,
   '0007-maintenance-rounds': maintenanceRounds,
   '0008-paused-events-index': pausedEventsIndex,
+  '0010-domain-events': domainEvents,
   '0020-backfill-coverage': backfillCoverage,
 };
 
