@@ -68,7 +68,7 @@ describe('subscriptions', () => {
   it('a declining card leaves it incomplete, then incomplete_expired after 23 hours (first invoice voided)', async () => {
     const { stripe, secret } = await billingAccount(t, receiver);
     const clock = await clockFor(stripe);
-    const { customer } = await payingCustomer(stripe, clock.id, 'pm_card_chargeDeclined');
+    const { customer } = await payingCustomer(stripe, clock.id, 'pm_card_chargeCustomerFail');
     const price = await monthlyPrice(stripe, 1500);
     const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
     expect(sub.status).toBe('incomplete');
@@ -139,7 +139,7 @@ describe('subscriptions', () => {
     const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
     await stripe.customers.update(customer.id, {
       invoice_settings: {
-        default_payment_method: (await stripe.paymentMethods.attach('pm_card_chargeDeclined', { customer: customer.id })).id,
+        default_payment_method: (await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: customer.id })).id,
       },
     });
     const renewal = sub.items.data[0]!.current_period_end;
