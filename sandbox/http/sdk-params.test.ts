@@ -46,6 +46,8 @@ const OLDER_API_VERSIONS: Record<string, string[]> = {
   'POST /v1/customers/:id': ['coupon', 'promotion_code'],
   'POST /v1/subscriptions': ['coupon', 'promotion_code'],
   'POST /v1/subscriptions/:id': ['coupon', 'promotion_code'],
+  // Not in the bundled SDK's SubscriptionItemCreateParams; older API versions send it.
+  'POST /v1/subscription_items': ['off_session'],
   // Promotion codes named their coupon at the top level before `promotion[coupon]`.
   'POST /v1/promotion_codes': ['coupon'],
   // Invoice items took `price` before `pricing[price]`.
