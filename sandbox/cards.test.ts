@@ -134,6 +134,23 @@ describe("Stripe's test payment methods, tokens and card numbers", () => {
     });
   });
 
+  it('POST /v1/tokens turns a test card number into a single-use token for `source` or `card[token]`', async () => {
+    const token = await t.stripe.tokens.create({ card: { number: '4000000000000341', exp_month: '7', exp_year: '2032', cvc: '314' } });
+    expect(token).toMatchObject({ object: 'token', type: 'card', used: false, card: { last4: '0341', exp_month: 7, exp_year: 2032 } });
+    expect(JSON.stringify(token)).not.toContain('4000000000000341');
+    const customer = await t.stripe.customers.create({ source: token.id });
+    expect((await t.stripe.tokens.retrieve(token.id)).used).toBe(true);
+    expect(await rejection(t.stripe.customers.create({ source: token.id }))).toMatchObject({ statusCode: 400, code: 'token_already_used' });
+    expect(
+      await rejection(t.stripe.paymentIntents.create({ amount: 600, currency: 'usd', customer: customer.id, confirm: true })),
+    ).toMatchObject({
+      statusCode: 402,
+    });
+    const visa = await t.stripe.tokens.create({ card: { number: '4242424242424242', exp_month: '1', exp_year: '2033' } });
+    const pm = await t.stripe.paymentMethods.create({ type: 'card', card: { token: visa.id } });
+    expect(pm.card).toMatchObject({ last4: '4242' });
+  });
+
   it('attach, detach and automatically_updated (control API) arrive as signed payment_method.* events', async () => {
     const customer = await t.stripe.customers.create({ name: 'wallet' });
     const pm = await t.stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
@@ -143,7 +160,9 @@ describe("Stripe's test payment methods, tokens and card numbers", () => {
     });
     expect(status).toBe(200);
     expect(body.card).toMatchObject({ exp_month: 3, exp_year: 2034 });
+    expect((await t.stripe.customers.listPaymentMethods(customer.id, { type: 'card' })).data.map((p) => p.id)).toEqual([pm.id]);
     await t.stripe.paymentMethods.detach(pm.id);
+    expect((await t.stripe.customers.listPaymentMethods(customer.id)).data).toEqual([]);
     const events = await signed.events();
     expect(events.map((e) => e.type)).toEqual([
       'customer.created',

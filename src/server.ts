@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import type { AppContext } from './context';
 import { createApp } from './http/app';
@@ -6,8 +7,23 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly server: ServerType;
-  close(): Promise<void>;
+  /**
+   * Stops accepting, closes idle sockets at once, lets requests in progress finish for up to
+   * `deadlineMs` (default SHUTDOWN_DEADLINE_MS), then closes every socket still open.
+   */
+  close(deadlineMs?: number): Promise<void>;
 }
+
+/**
+ * How long a shutdown waits for requests in progress. Every answer Paybridge gives takes
+ * milliseconds; a request still open after this is a stalled or hostile client, and waiting for it
+ * would keep a stopping process (and a rolling deploy) alive for minutes.
+ */
+export const SHUTDOWN_DEADLINE_MS = 10_000;
+/** A whole request (headers and body) must arrive within this; Node's default is 5 minutes. */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** Headers must arrive within this (slowloris); Node's default is 1 minute. */
+const HEADERS_TIMEOUT_MS = 10_000;
 
 /** Serves the app for this context; `port: 0` picks a free port (tests). */
 export async function startServer(ctx: AppContext, options: { host: string; port: number }): Promise<RunningServer> {
@@ -15,18 +31,29 @@ export async function startServer(ctx: AppContext, options: { host: string; port
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info) => {
       const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${info.port}`;
-      resolve({
-        url,
-        port: info.port,
-        server,
-        close: () => new Promise<void>((done) => server.close(() => done())),
-      });
+      resolve({ url, port: info.port, server, close: (deadlineMs = SHUTDOWN_DEADLINE_MS) => closeWithDeadline(http, deadlineMs) });
     });
+    const http = server as Server;
     // Idle keep-alive sockets stay open longer than clients' and load balancers' idle timeouts
     // (undici 4 s, typical LBs 60 s), so the server is never the side that closes a socket a client
     // is about to reuse.
-    (server as import('node:http').Server).keepAliveTimeout = 65_000;
+    http.keepAliveTimeout = 65_000;
+    http.requestTimeout = REQUEST_TIMEOUT_MS;
+    http.headersTimeout = HEADERS_TIMEOUT_MS;
     server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? portInUse(options) : error));
+  });
+}
+
+function closeWithDeadline(server: Server, deadlineMs: number): Promise<void> {
+  return new Promise<void>((done) => {
+    const deadline = setTimeout(() => server.closeAllConnections(), deadlineMs);
+    deadline.unref();
+    server.close(() => {
+      clearTimeout(deadline);
+      done();
+    });
+    // Keep-alive sockets with no request in flight would otherwise hold close() until they time out.
+    server.closeIdleConnections();
   });
 }
 

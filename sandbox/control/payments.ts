@@ -15,6 +15,7 @@ const paySchema = z.object({
   email: z.string().optional(),
   name: z.string().optional(),
   async: bool.optional(),
+  promotion_code: z.string().optional(),
 });
 
 /**
@@ -38,7 +39,7 @@ export function registerPaymentRoutes(app: Hono, sandbox: Sandbox): void {
     control((c, body) => {
       const input = paySchema.parse(body);
       const { ctx, data: session } = locate(sandbox, 'checkout.session', c.req.param('id')!);
-      paySession(ctx, session, input);
+      paySession(ctx, session, { ...input, promotionCode: input.promotion_code });
       return session;
     }),
   );

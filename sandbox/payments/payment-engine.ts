@@ -48,7 +48,12 @@ function succeed(ctx: ApiContext, pi: StripeObject, pm: StripeObject): ConfirmOu
   return 'succeeded';
 }
 
-function decline(ctx: ApiContext, pi: StripeObject, pm: StripeObject, reason: CardDecline | 'authentication_required'): StripeApiError {
+export function decline(
+  ctx: ApiContext,
+  pi: StripeObject,
+  pm: StripeObject,
+  reason: CardDecline | 'authentication_required',
+): StripeApiError {
   const code = reason === 'authentication_required' ? 'authentication_required' : reason.code;
   const declineCode = reason === 'authentication_required' ? 'authentication_required' : reason.declineCode;
   const message =

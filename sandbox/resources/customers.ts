@@ -15,6 +15,8 @@ import {
 } from '../core/params';
 import { read, write, type ApiContext, type Resource } from '../core/resource';
 import { deletionStub, previousAttributes, snapshot } from '../core/updates';
+import { applyCustomerDiscount, deletedDiscount, removeCustomerDiscount } from '../billing/customer-discount';
+import { findTestClock } from './test-clocks';
 import { assertCardSavable, attachPaymentMethod, createCardPaymentMethod, resolvePaymentMethod, tokenCardNumber } from './payment-methods';
 
 const FIELDS = [
@@ -29,11 +31,13 @@ const FIELDS = [
   'shipping',
   'balance',
   'tax_exempt',
+  'coupon',
+  'promotion_code',
   'source',
 ] as const;
 
 /** Only create attaches a PaymentMethod; Stripe's update has no `payment_method`. */
-const CREATE_FIELDS = [...FIELDS, 'payment_method'] as const;
+const CREATE_FIELDS = [...FIELDS, 'payment_method', 'test_clock'] as const;
 
 function emptyAddress(): Json {
   return { city: null, country: null, line1: null, line2: null, postal_code: null, state: null };
@@ -88,9 +92,12 @@ export function createCustomer(
   const pmId = params ? optionalString(params, 'payment_method') : undefined;
   const pm = pmId ? resolvePaymentMethod(ctx, pmId) : undefined;
   if (pm) assertCardSavable(pm, 'payment_method');
+  const clock = params ? optionalString(params, 'test_clock') : undefined;
+  if (clock) customer.test_clock = findTestClock(ctx, clock, 'test_clock').id;
   ctx.sandbox.store.insert(ctx.scope, customer);
   ctx.sandbox.emit(ctx.scope, 'customer.created', customer, { request: ctx.request });
   if (pm) attachPaymentMethod(ctx, pm, customer.id);
+  if (params) applyCustomerDiscount(ctx, customer, params);
   return customer;
 }
 
@@ -178,6 +185,7 @@ export const customers: Resource = {
         const customer = findCustomer(ctx, ctx.path.id!);
         const before = snapshot(customer);
         applyFields(customer, ctx.params);
+        applyCustomerDiscount(ctx, customer, ctx.params);
         applySource(ctx, customer, ctx.params);
         const previous = previousAttributes(before, customer);
         if (Object.keys(previous).length > 0)
@@ -198,17 +206,31 @@ export const customers: Resource = {
       },
     },
     {
+      method: 'DELETE',
+      path: '/v1/customers/:id/discount',
+      permission: write('customer'),
+      params: [],
+      handle(ctx) {
+        const customer = findCustomer(ctx, ctx.path.id!);
+        const removed = removeCustomerDiscount(ctx, customer);
+        if (!removed) throw noSuch('discount', `${customer.id}/discount`);
+        return deletedDiscount(removed);
+      },
+    },
+    {
       method: 'GET',
       path: '/v1/customers',
       permission: read('customer'),
-      params: ['limit', 'starting_after', 'ending_before', 'email', 'created'],
+      params: ['limit', 'starting_after', 'ending_before', 'email', 'created', 'test_clock'],
       handle(ctx) {
         const email = optionalString(ctx.params, 'email');
+        const clock = optionalString(ctx.params, 'test_clock');
         const created = rangeFilter(ctx.params, 'created');
         const items = ctx.sandbox.store.list(
           ctx.scope,
           'customer',
-          (c) => !c.deleted && (email === undefined || c.email === email) && created(Number(c.created)),
+          (c) =>
+            !c.deleted && (email === undefined || c.email === email) && (!clock || c.test_clock === clock) && created(Number(c.created)),
         );
         return paginate(items, ctx.params, '/v1/customers', 'customer');
       },

@@ -16,7 +16,19 @@ import { prices } from './prices';
 import { products } from './products';
 import { refunds } from './refunds';
 import { setupIntents } from './setup-intents';
+import { tokens } from './tokens';
 import { webhookEndpoints } from './webhook-endpoints';
+import { billingPortal } from './billing-portal';
+import { coupons } from './coupons';
+import { creditNotes } from './credit-notes';
+import { invoiceItems } from './invoice-items';
+import { invoices } from './invoices';
+import { plans } from './plans';
+import { promotionCodes } from './promotion-codes';
+import { subscriptionItemsResource } from './subscription-items';
+import { subscriptionSchedules } from './subscription-schedules';
+import { subscriptions } from './subscriptions';
+import { testClocks } from './test-clocks';
 
 /** Every Stripe resource the sandbox serves: the one place a new resource file is registered. */
 export const RESOURCES: readonly Resource[] = [
@@ -30,6 +42,7 @@ export const RESOURCES: readonly Resource[] = [
   paymentIntents,
   paymentMethods,
   setupIntents,
+  tokens,
   charges,
   refunds,
   disputes,
@@ -38,4 +51,16 @@ export const RESOURCES: readonly Resource[] = [
   issuingCards,
   webhookEndpoints,
   events,
+  // Billing (issue 14 part A).
+  testClocks,
+  subscriptions,
+  invoices,
+  invoiceItems,
+  subscriptionItemsResource,
+  subscriptionSchedules,
+  creditNotes,
+  coupons,
+  promotionCodes,
+  plans,
+  billingPortal,
 ];

@@ -16,6 +16,7 @@ import {
 } from '../payments/cards';
 import { bankAccountDetails, isBankAccountInput } from '../payments/bank-accounts';
 import { findCustomer } from './customers';
+import { consumeToken } from './tokens';
 
 function incorrectNumber(param: string): StripeApiError {
   return new StripeApiError(402, 'card_error', 'Your card number is incorrect.', 'incorrect_number', param);
@@ -90,13 +91,9 @@ export function createCardPaymentMethod(
   return ctx.sandbox.store.insert(ctx.scope, pm);
 }
 
-/** The card number behind a test token (`tok_visa`); an unknown token is Stripe's 404, never a default card. */
+/** The card number behind a test token (`tok_visa`) or a created one; an unknown token is Stripe's 404, never a default card. */
 export function tokenCardNumber(ctx: ApiContext, token: string, param: string): string {
-  const number = TEST_TOKENS[token];
-  if (number) return number;
-  const stored = ctx.sandbox.store.get(ctx.scope, 'token', token);
-  if (stored) return String(stored.number);
-  throw noSuch('token', token, param);
+  return TEST_TOKENS[token] ?? consumeToken(ctx, token, param);
 }
 
 /** A `pm_` id or one of Stripe's test ids (`pm_card_visa`, …), which mint a fresh PaymentMethod. */
@@ -290,6 +287,23 @@ export const paymentMethods: Resource = {
           (pm) => (!customer || pm.customer === customer) && (!type || pm.type === type),
         );
         return paginate(items, ctx.params, '/v1/payment_methods', 'payment method');
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/customers/:customer/payment_methods',
+      permission: read('payment_method'),
+      params: ['limit', 'starting_after', 'ending_before', 'type', 'allow_redisplay'],
+      handle(ctx) {
+        const customer = findCustomer(ctx, ctx.path.customer!, 'customer');
+        const type = optionalString(ctx.params, 'type');
+        const redisplay = optionalEnum(ctx.params, 'allow_redisplay', ['always', 'limited', 'unspecified'] as const);
+        const items = ctx.sandbox.store.list(
+          ctx.scope,
+          'payment_method',
+          (pm) => pm.customer === customer.id && (!type || pm.type === type) && (!redisplay || pm.allow_redisplay === redisplay),
+        );
+        return paginate(items, ctx.params, `/v1/customers/${customer.id}/payment_methods`, 'payment method');
       },
     },
   ],

@@ -30,7 +30,11 @@ export function paramsInterfaces(file: string): Map<string, Set<string>> {
   return out;
 }
 
+// Path words the SDK spells differently from the URL.
+const FILE_WORDS: Record<string, string> = { invoiceitems: 'InvoiceItems', invoiceitem: 'InvoiceItem' };
+
 function pascal(text: string): string {
+  if (FILE_WORDS[text]) return FILE_WORDS[text];
   return text
     .split('_')
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
@@ -47,7 +51,7 @@ function singular(word: string): string {
  * The SDK file and interface that describe a route, by the SDK's naming: `POST /v1/refunds` →
  * Refunds.d.ts `RefundCreateParams`; `POST /v1/issuing/cards/:id` → Issuing/Cards.d.ts
  * `CardUpdateParams`; `POST /v1/payment_intents/:id/capture` → `PaymentIntentCaptureParams`;
- * `GET /v1/x/:id/line_items` → `XListLineItemsParams`.
+ * `GET /v1/x/:id/line_items` → `XListLineItemsParams`; `DELETE /v1/x/:id/discount` → `XDeleteDiscountParams`.
  */
 export function sdkInterfaceFor(method: string, routePath: string): { file: string; name: string } {
   const segments = routePath.replace(/^\/v1\//, '').split('/');
@@ -58,8 +62,10 @@ export function sdkInterfaceFor(method: string, routePath: string): { file: stri
   const file = `${base.map(pascal).join('/')}.d.ts`;
   const noun = pascal(singular(collection));
   let action: string;
-  if (tail.length > 0) action = method === 'GET' ? `List${pascal(tail.join('_'))}` : pascal(tail.join('_'));
-  else if (idIndex < 0) action = method === 'GET' ? 'List' : 'Create';
+  if (tail.length > 0) {
+    const verb = pascal(tail.join('_'));
+    action = method === 'GET' ? `List${verb}` : method === 'DELETE' ? `Delete${verb}` : verb;
+  } else if (idIndex < 0) action = method === 'GET' ? 'List' : 'Create';
   else action = method === 'GET' ? 'Retrieve' : method === 'DELETE' ? 'Delete' : 'Update';
   return { file, name: `${noun}${action}Params` };
 }

@@ -3,7 +3,7 @@ import { announceAdminToken } from '../auth/admin-token-notice';
 import { buildContext } from '../bootstrap';
 import { loadConfig } from '../config';
 import type { AppContext } from '../context';
-import { startServer, type RunningServer } from '../server';
+import { SHUTDOWN_DEADLINE_MS, startServer, type RunningServer } from '../server';
 import { onShutdown, shutdown } from '../shutdown';
 import { startSignalRelay, stopSignalRelay } from '../domain/signal-relay';
 import { startWorkers } from '../workers';
@@ -41,6 +41,13 @@ export function registerServeCommand(program: Command): void {
         );
         const running = ctx;
         const stop = async () => {
+          // The server closes every socket by SHUTDOWN_DEADLINE_MS; workers and hooks get as long
+          // again. Past that something is stuck, and a process that will not stop is worse.
+          const watchdog = setTimeout(() => {
+            running.logger.error({ deadlineMs: 3 * SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting anyway');
+            process.exit(1);
+          }, 3 * SHUTDOWN_DEADLINE_MS);
+          watchdog.unref();
           await server?.close();
           await workers?.stop();
           await shutdown(running);

@@ -3,7 +3,7 @@ import { Effects } from '../domain/effects';
 import { featureEnabled } from '../domain/feature-gate';
 import { mergeOutcomes, type ModuleRegistry } from '../domain/module-registry';
 import { raiseLocally } from '../domain/signals';
-import { isRetryable } from '../errors';
+import { AppError, isRetryable } from '../errors';
 import type { HandlerRegistry } from '../handlers/registry';
 import { isTranslation, type StripeEventEnvelope } from '../handlers/types';
 import { findConnections } from '../store/connections';
@@ -13,6 +13,7 @@ import type { ConnectionRow, EventRow, EventStatus } from '../store/schema';
 import { ObjectCreatedMeanwhile, ObjectVersions, type ObjectKey } from '../store/stripe-objects';
 import { featuresForEvent } from '../stripe/features';
 import { retryDelayMs, type RetryPolicy } from './backoff';
+import { payloadProblem } from './parse-event';
 
 export type ProcessOutcome = { status: EventStatus; reason: string | null };
 export interface ProcessedEvent {
@@ -162,6 +163,10 @@ async function decide(
   if (features.length > 0 && !features.some((feature) => featureEnabled(enabled, feature))) {
     return { status: 'ignored', reason: `${row.type} belongs to feature(s) ${features.join(', ')}, none enabled on this connection` };
   }
+  // The route refuses these now; a row stored before (or by an older version) must die with its
+  // reason, not overflow the stack on every retry.
+  const problem = payloadProblem(row.payload);
+  if (problem) throw new AppError({ code: 'unprocessable_event', status: 422, message: problem, retryable: false });
   const event = JSON.parse(row.payload) as StripeEventEnvelope;
   const object = event.data.object;
   const applied =

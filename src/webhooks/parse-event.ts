@@ -16,10 +16,10 @@ export type ParseResult = { ok: true; event: ParsedEvent } | { ok: false; messag
  * small lead is clock skew; more is a forged or broken event, which would otherwise sort after
  * every real version of its object for good.
  */
-export const FUTURE_TOLERANCE_SECONDS = 300;
+const FUTURE_TOLERANCE_SECONDS = 300;
 
 /** Stripe objects nest about ten levels deep even expanded; far deeper input only costs stack. */
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = 64;
 
 export function isFutureDated(createdSeconds: number, nowSeconds: number): boolean {
   return createdSeconds > nowSeconds + FUTURE_TOLERANCE_SECONDS;

@@ -20,7 +20,7 @@ const CONNECTION_ID = /^[A-Za-z0-9_-]{1,100}$/;
  * Stripe sends a whole event in one burst; a client still trickling its body after this long is
  * broken or hostile, and would otherwise hold a socket (and delay shutdown) for minutes.
  */
-export const BODY_DEADLINE_MS = 10_000;
+const BODY_DEADLINE_MS = 10_000;
 
 /** Writes the rejection counts gathered in memory now rather than at the next 5-second flush. */
 export async function flushWebhookRejections(ctx: AppContext): Promise<void> {

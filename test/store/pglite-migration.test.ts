@@ -55,7 +55,7 @@ beforeAll(async () => {
   await insertApiKey(db, { tenantId, tokenHash: hashToken(API_KEY), hint: 'pb_key_…89ab' });
   await putSetting(db, 'admin_token_hash', hashToken(ADMIN_TOKEN));
   await db.destroy();
-});
+}, 180_000); // PGlite's first open runs initdb in WebAssembly: slow on a busy machine
 
 afterAll(() => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });

@@ -19,8 +19,6 @@ const sandbox = useSandbox();
 const MINUTE = 60_000;
 
 // Real HTTP end to end: the sandbox delivers to a listening Paybridge, through the official SDK.
-// PostgreSQL only: the embedded PGlite store is being replaced (issue 13), and the backfill logic
-// under test is the same SQL on both (test/webhooks/backfill.test.ts runs on both).
 describe('backfill closes every gap in Stripe’s window [postgres]', () => {
   let world: BillingWorld;
   let account: AccountCredentials;

@@ -128,6 +128,38 @@ describeEachStore('event worker', (h) => {
     expect(attempts.filter((attempt) => attempt.event_id === stolen.id)).toHaveLength(1);
     expect((await eventRows(h(), connection.id)).map((row) => row.status)).toEqual(['processed', 'processed']);
   });
+
+  it('worker A whose lease expired and was claimed by worker B writes nothing on completion: no status, attempt or effect; the row stays B’s', async () => {
+    const { stripeIds, connection } = await deliverCustomers(h(), 1);
+    const scope = { ctx: h().ctx, registry: buildHandlerRegistry(), modules: effectModules(), policy: DEFAULT_RETRY_POLICY };
+    const db = h().ctx.store.db;
+    const now = h().ctx.now();
+    // Claims are global; the store is shared by this file's tests, so keep only this test's event.
+    const ours = (rows: EventRow[]) => rows.filter((row) => row.connection_id === connection.id);
+    const [claimedByA] = ours(
+      await claimDueEvents(db, { workerId: 'worker_A', now, leaseUntil: new Date(now.getTime() + 30_000), limit: 100 }),
+    );
+    expect(claimedByA).toBeDefined();
+    // A stalls past its lease; B claims the event (and has not finished it yet).
+    const later = new Date(now.getTime() + 31_000);
+    const claimedByB = ours(
+      await claimDueEvents(db, { workerId: 'worker_B', now: later, leaseUntil: new Date(later.getTime() + 30_000), limit: 100 }),
+    );
+    expect(claimedByB.map((row) => row.id)).toEqual([claimedByA!.id]);
+
+    const processed = await processEvents({ ...scope, workerId: 'worker_A' }, [claimedByA!]);
+    expect(processed).toEqual([]);
+    const [row] = await eventRows(h(), connection.id);
+    expect(row).toMatchObject({ status: 'received', locked_by: 'worker_B', attempts: 2, processed_at: null });
+    expect(await db.selectFrom('event_attempts').select('id').where('event_id', '=', claimedByA!.id).execute()).toEqual([]);
+    expect(Object.values(await effectsOf(h(), stripeIds))).toEqual([0]);
+
+    // B's completion still counts, once.
+    const byB = await processEvents({ ...scope, workerId: 'worker_B' }, claimedByB);
+    expect(byB.map(({ event }) => event.id)).toEqual([claimedByA!.id]);
+    expect(Object.values(await effectsOf(h(), stripeIds))).toEqual([1]);
+    expect((await eventRows(h(), connection.id))[0]).toMatchObject({ status: 'processed', locked_by: null });
+  });
 });
 
 it('chunks keep every event of one object together, in order, and spread objects evenly', () => {
