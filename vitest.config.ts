@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// One suite, run once: files that touch storage parametrize themselves over both stores
-// (PostgreSQL and embedded PGlite) with `describeEachStore`, so a single `npm test` covers both.
+// One suite, run once, on PostgreSQL: the system server on 127.0.0.1:5432, PAYBRIDGE_TEST_DATABASE_URL,
+// or else the embedded PostgreSQL that global-setup.ts starts (see README).
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'sandbox/**/*.test.ts', 'web/**/*.test.ts', 'test/**/*.test.ts'],

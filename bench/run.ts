@@ -1,12 +1,13 @@
 import { benchBare, benchIngest } from './scenarios/ingest';
 import { benchBackfill } from './scenarios/backfill';
+import { benchEmbeddedStartup } from './scenarios/embedded-startup';
 import { benchEndToEnd } from './scenarios/end-to-end';
 import { benchCorrectness } from './scenarios/correctness';
 import { benchVersusPeer, ensurePeer } from './scenarios/peer';
-import { failures, log, rows, table } from './lib/report';
+import { failures, log, table } from './lib/report';
 import { startBenchSandbox } from './lib/sandbox';
 
-// `npm run bench` runs everything; `-- --quick` a short version; `-- --only=bare,postgres,pglite,peer`
+// `npm run bench` runs everything; `-- --quick` a short version; `-- --only=bare,postgres,embedded,startup,peer`
 // a subset; `-- --cpu-prof` writes V8 profiles of the Paybridge processes into bench/.profiles.
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -25,7 +26,8 @@ try {
   if (want('bare')) await benchBare(sandbox, settings);
   let checkoutPerSecond: number | undefined;
   if (want('postgres')) checkoutPerSecond = (await benchIngest('postgres', sandbox, settings)).perSecond;
-  if (want('pglite')) await benchIngest('pglite', sandbox, settings);
+  if (want('embedded')) await benchIngest('embedded', sandbox, settings);
+  if (want('startup')) await benchEmbeddedStartup();
   if (want('peer')) {
     const version = ensurePeer();
     await benchVersusPeer('checkout', sandbox, settings, version, checkoutPerSecond);

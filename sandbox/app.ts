@@ -1,9 +1,13 @@
 import { Hono } from 'hono';
+import { registerAccountSettingsRoutes } from './control/account-settings';
 import { registerAccountRoutes } from './control/accounts';
+import { registerBillingRoutes } from './control/billing';
 import { registerOperationRoutes } from './control/operations';
+import { registerPaymentOutcomeRoutes } from './control/payment-outcomes';
 import { registerPaymentRoutes } from './control/payments';
 import { Sandbox, type SandboxOptions } from './core/sandbox';
 import { registerHostedPages } from './hosted/pages';
+import { registerPortalPages } from './hosted/portal-page';
 import { handleApiRequest } from './http/api';
 import { buildRouteTable } from './http/route-table';
 import { RESOURCES } from './resources/index';
@@ -24,9 +28,13 @@ export function createSandboxApp(options: SandboxOptions = {}): SandboxApp {
   const app = new Hono();
   app.all('/v1/*', (c) => handleApiRequest(c, sandbox, table));
   registerAccountRoutes(app, sandbox);
+  registerAccountSettingsRoutes(app, sandbox);
   registerPaymentRoutes(app, sandbox);
+  registerBillingRoutes(app, sandbox);
+  registerPaymentOutcomeRoutes(app, sandbox);
   registerOperationRoutes(app, sandbox);
   registerHostedPages(app, sandbox);
+  registerPortalPages(app, sandbox);
   app.get('/', (c) => c.json({ name: 'paybridge-stripe-sandbox', api: '/v1', control: '/_sandbox' }));
   return { app, sandbox };
 }

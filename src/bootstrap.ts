@@ -6,6 +6,7 @@ import { createSecretBox } from './crypto/secret-box';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
 import { openStore, type Store } from './store/database';
+import { legacyPgliteNotice } from './store/embedded/pglite-legacy';
 import { migrateOrThrow } from './store/migrations';
 import { createStripeClientFactory } from './stripe/client';
 
@@ -15,18 +16,28 @@ import { createStripeClientFactory } from './stripe/client';
  */
 export async function buildContext(
   config: Config,
-  options: { logger?: Logger; store?: Store; collectDefaultMetrics?: boolean } = {},
+  options: { logger?: Logger; store?: Store; collectDefaultMetrics?: boolean; processRole?: string } = {},
 ): Promise<AppContext & { masterKeySource: 'environment' | 'file' }> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
+  // Data of an earlier version waits in data/pglite: starting on an empty database would look like it
+  // vanished, so every process on that data directory stops here and names the command that copies it.
+  const legacy = options.store || config.databaseUrl ? undefined : legacyPgliteNotice(config.dataDir);
+  if (legacy) throw new Error(legacy);
   const store =
     options.store ??
     (await openStore({
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
+      role: options.processRole ?? 'command',
       poolSize: config.databasePoolSize,
       ingestPoolSize: config.ingestPoolSize,
     }));
-  await migrateOrThrow(store.db);
+  try {
+    await migrateOrThrow(store.db);
+  } catch (error) {
+    if (!options.store) await store.close();
+    throw error;
+  }
   const masterKey = resolveMasterKey({ configured: config.masterKey, dataDir: config.dataDir, logger });
   return {
     config,

@@ -15,6 +15,10 @@ export interface AppContext {
   readonly metrics: Metrics;
   readonly stripe: StripeClientFactory;
   readonly now: () => Date;
-  /** In-process signals: 'events-stored' wakes the workers at once instead of at their next poll. */
+  /**
+   * Signals (src/domain/signals.ts): raised here by this process after its commits, and by the LISTEN
+   * relay for other processes' commits. 'events-stored' and 'jobs-enqueued' wake workers and runners
+   * at once instead of at their next poll; 'connection-changed' drops cached connections.
+   */
   readonly bus: EventEmitter;
 }

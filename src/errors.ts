@@ -48,3 +48,8 @@ export function invalidField(field: string, code: string, message: string): AppE
 export function isRetryable(error: unknown): boolean {
   return error instanceof AppError ? error.retryable : true;
 }
+
+/** The error envelope every HTTP answer uses: `{"error": {"code", "message", "field"?}}`. */
+export function errorBody(code: string, message: string, field?: string) {
+  return { error: field ? { code, message, field } : { code, message } };
+}

@@ -16,6 +16,7 @@ const prefixes = {
   timeline: 'tl',
   rejection: 'rej',
   job: 'job',
+  domainEvent: 'dev',
 } as const;
 
 export type IdKind = keyof typeof prefixes;

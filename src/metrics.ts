@@ -30,6 +30,12 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}) {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers: [registry],
     }),
+    notificationsReceived: counter(
+      'paybridge_notifications_received_total',
+      'Signals heard from other processes through PostgreSQL LISTEN, by kind (jobs, payable, connection).',
+      ['kind'] as const,
+    ),
+    notificationReconnects: counter('paybridge_notification_reconnects_total', 'Times the LISTEN connection was lost and re-established.'),
     mailSent: counter('paybridge_mail_total', 'Mail delivery outcomes.', ['outcome'] as const),
   };
 }

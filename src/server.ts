@@ -1,5 +1,5 @@
+import type { Server } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
-import { ensureAdminToken } from './auth/admin-token';
 import type { AppContext } from './context';
 import { createApp } from './http/app';
 
@@ -7,8 +7,23 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly server: ServerType;
-  close(): Promise<void>;
+  /**
+   * Stops accepting, closes idle sockets at once, lets requests in progress finish for up to
+   * `deadlineMs` (default SHUTDOWN_DEADLINE_MS), then closes every socket still open.
+   */
+  close(deadlineMs?: number): Promise<void>;
 }
+
+/**
+ * How long a shutdown waits for requests in progress. Every answer Paybridge gives takes
+ * milliseconds; a request still open after this is a stalled or hostile client, and waiting for it
+ * would keep a stopping process (and a rolling deploy) alive for minutes.
+ */
+export const SHUTDOWN_DEADLINE_MS = 10_000;
+/** A whole request (headers and body) must arrive within this; Node's default is 5 minutes. */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** Headers must arrive within this (slowloris); Node's default is 1 minute. */
+const HEADERS_TIMEOUT_MS = 10_000;
 
 /** Serves the app for this context; `port: 0` picks a free port (tests). */
 export async function startServer(ctx: AppContext, options: { host: string; port: number }): Promise<RunningServer> {
@@ -16,28 +31,35 @@ export async function startServer(ctx: AppContext, options: { host: string; port
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info) => {
       const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${info.port}`;
-      resolve({
-        url,
-        port: info.port,
-        server,
-        close: () => new Promise<void>((done) => server.close(() => done())),
-      });
+      resolve({ url, port: info.port, server, close: (deadlineMs = SHUTDOWN_DEADLINE_MS) => closeWithDeadline(http, deadlineMs) });
     });
+    const http = server as Server;
     // Idle keep-alive sockets stay open longer than clients' and load balancers' idle timeouts
     // (undici 4 s, typical LBs 60 s), so the server is never the side that closes a socket a client
     // is about to reuse.
-    (server as import('node:http').Server).keepAliveTimeout = 65_000;
-    server.once('error', reject);
+    http.keepAliveTimeout = 65_000;
+    http.requestTimeout = REQUEST_TIMEOUT_MS;
+    http.headersTimeout = HEADERS_TIMEOUT_MS;
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? portInUse(options) : error));
   });
 }
 
-/** Prints the admin token exactly once, on the start that generated it. */
-export async function announceAdminToken(ctx: AppContext, print: (line: string) => void): Promise<void> {
-  const { generatedToken } = await ensureAdminToken(ctx);
-  if (generatedToken) {
-    print('');
-    print('  Admin token (shown once — store it now; only its hash is kept):');
-    print(`  ${generatedToken}`);
-    print('');
-  }
+function closeWithDeadline(server: Server, deadlineMs: number): Promise<void> {
+  return new Promise<void>((done) => {
+    const deadline = setTimeout(() => server.closeAllConnections(), deadlineMs);
+    deadline.unref();
+    server.close(() => {
+      clearTimeout(deadline);
+      done();
+    });
+    // Keep-alive sockets with no request in flight would otherwise hold close() until they time out.
+    server.closeIdleConnections();
+  });
+}
+
+function portInUse(options: { host: string; port: number }): Error {
+  return new Error(
+    `Port ${options.port} on ${options.host} is already in use (PAYBRIDGE_PORT=${options.port}). Stop the program listening there ` +
+      '(another Paybridge?), or set PAYBRIDGE_PORT to a free port.',
+  );
 }

@@ -11,7 +11,7 @@ export function onShutdown(ctx: AppContext, hook: () => Promise<void>): void {
 
 /**
  * Runs every shutdown hook and waits for them, so nothing is still writing when the caller closes
- * the store (on PGlite a write racing the close hangs). A failing hook does not stop the others.
+ * the store (a write racing the close would fail). A failing hook does not stop the others.
  */
 export async function shutdown(ctx: AppContext): Promise<void> {
   const list = hooks.get(ctx) ?? [];

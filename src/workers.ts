@@ -3,6 +3,7 @@ import type { AppContext } from './context';
 import { MaintenanceTask } from './maintenance-task';
 import { queueDepth } from './store/events';
 import { BackfillScheduler } from './webhooks/backfill-scheduler';
+import { REJECTION_PRUNE_INTERVAL_MS, pruneOldRejections } from './webhooks/rejections';
 import { EventWorker, type WorkerOptions } from './webhooks/worker';
 import { startJobRunner } from './jobs/runner';
 
@@ -14,7 +15,7 @@ export interface RunningWorkers {
 
 /**
  * The background side of a process (PAYBRIDGE_ROLE=worker or all): the event worker, the job runner,
- * the maintenance rounds (backfill, endpoint drift; once per interval across all worker processes;
+ * the maintenance rounds (backfill, endpoint drift, rejection retention; once per interval across all worker processes;
  * `maintenance: false` turns them off) and the queue-depth gauge. Later capabilities (outbound webhooks) start here too.
  */
 export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions; maintenance?: boolean } = {}): RunningWorkers {
@@ -33,6 +34,14 @@ export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions;
             ctx.logger.warn(result, 'webhook endpoint drift check found problems');
         });
   drift?.start();
+  const retention =
+    options.maintenance === false
+      ? undefined
+      : new MaintenanceTask(ctx, 'rejection-retention', REJECTION_PRUNE_INTERVAL_MS, async () => {
+          const deleted = await pruneOldRejections(ctx);
+          if (deleted > 0) ctx.logger.info({ deleted }, 'pruned old webhook rejection rows');
+        });
+  retention?.start();
   const gauge = setInterval(() => {
     queueDepth(ctx.store.db)
       .then((depth) => ctx.metrics.queueDepth.set(depth))
@@ -42,7 +51,7 @@ export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions;
   return {
     async stop() {
       clearInterval(gauge);
-      await Promise.all([worker.stop(), backfill?.stop(), drift?.stop(), jobs.stop()]);
+      await Promise.all([worker.stop(), backfill?.stop(), drift?.stop(), retention?.stop(), jobs.stop()]);
     },
   };
 }

@@ -3,7 +3,7 @@ import type { AppContext } from '../src/context';
 import { AppError, notFound } from '../src/errors';
 import { pageOf, readCursor } from '../src/http/cursor';
 import { listTenantConnections } from '../src/store/connections';
-import { countEventsByStatus, findTenantEvent, listEventAttempts, listEvents, requeueEvents, type EventFilter } from '../src/store/events';
+import { countEventsByStatus, findTenantEvent, listEventAttempts, listEvents, type EventFilter } from '../src/store/events';
 import { listRejectionCounts, listRejectionSamples } from '../src/store/rejections';
 import type { EventStatus, Tenant } from '../src/store/schema';
 import type { Principal } from '../src/auth/principal';
@@ -11,6 +11,7 @@ import type { Html } from './layout';
 import { EVENT_STATUSES } from './pages/integrations';
 import { eventDetailPage, eventsPage, rejectionsPage, type EventFilterValues } from './pages/events';
 import type { DashContext, DashboardEnv } from './session';
+import { replayEvents } from '../src/services/event-service';
 
 const PAGE_SIZE = 50;
 
@@ -92,9 +93,7 @@ export function eventRoutes(ctx: AppContext, helpers: Helpers): Hono<DashboardEn
         message: 'Filter the log by status, type or connection before replaying several events; replaying everything is rarely meant.',
       });
     }
-    const count = await requeueEvents(ctx.store.db, storeFilter(tenant.id, filter), ctx.now());
-    // Wakes the workers now instead of at their next poll.
-    if (count > 0) ctx.bus.emit('events-stored', count);
+    const count = await replayEvents(ctx, storeFilter(tenant.id, filter));
     const query = new URLSearchParams();
     if (filter.status) query.set('status', filter.status);
     if (filter.type) query.set('type', filter.type);
@@ -126,8 +125,7 @@ export function eventRoutes(ctx: AppContext, helpers: Helpers): Hono<DashboardEn
     const tenant = c.get('tenant');
     const event = await findTenantEvent(ctx.store.db, tenant.id, c.req.param('eid'));
     if (!event) throw notFound('event', c.req.param('eid'));
-    const count = await requeueEvents(ctx.store.db, { tenantId: tenant.id, ids: [event.id] }, ctx.now());
-    if (count > 0) ctx.bus.emit('events-stored', count);
+    await replayEvents(ctx, { tenantId: tenant.id, ids: [event.id] });
     return c.redirect(`/dashboard/tenants/${tenant.id}/events/${event.id}?done=replayed`, 303);
   });
 

@@ -6,7 +6,7 @@ import type { AppContext } from '../src/context';
 import { AppError, notFound } from '../src/errors';
 import { pageOf, readCursor } from '../src/http/cursor';
 import { findTenantConnection } from '../src/store/connections';
-import { listTenantInvoices } from '../src/store/invoices';
+import { findCustomerEmails, listTenantInvoices } from '../src/store/invoices';
 import type { InvoiceStatus } from '../src/store/invoices-schema';
 import { findMail, listTenantMail } from '../src/store/mail-messages';
 import type { Tenant } from '../src/store/schema';
@@ -49,15 +49,7 @@ export function invoiceRoutes(ctx: AppContext, helpers: Helpers): Hono<Dashboard
       await listTenantInvoices(ctx.store.db, { tenantId: tenant.id, status }, { limit: PAGE_SIZE + 1, before: before(cursor) }),
     );
     const customerIds = [...new Set(result.rows.map((row) => row.customer_id))];
-    const customers = customerIds.length
-      ? await ctx.store.db
-          .selectFrom('customers')
-          .select(['id', 'email'])
-          .where('tenant_id', '=', tenant.id)
-          .where('id', 'in', customerIds)
-          .execute()
-      : [];
-    const emails = new Map(customers.map((customer) => [customer.id, customer.email]));
+    const emails = await findCustomerEmails(ctx.store.db, tenant.id, customerIds);
     return helpers.render(
       c,
       invoicesPage({

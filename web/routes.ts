@@ -10,7 +10,6 @@ import {
   changeConnection,
   connectAccount,
   disconnectConnection,
-  listConnections,
   requireConnection,
   viewConnection,
 } from '../src/connections/connection-service';
@@ -18,14 +17,14 @@ import type { AppContext } from '../src/context';
 import { AppError, notFound } from '../src/errors';
 import { isStoreUnavailable } from '../src/store/store-unavailable';
 import { pageOf, readCursor } from '../src/http/cursor';
-import { createApiKey, listApiKeys, revokeTenantApiKey } from '../src/auth/api-key-service';
+import { createApiKey, listApiKeys, revokeTenantApiKey } from '../src/services/api-key-service';
 import { listTenantConnections } from '../src/store/connections';
-import { findTenant, insertTenant, listTenants } from '../src/store/tenants';
+import { findTenant, listTenants } from '../src/store/tenants';
 import { isFeature } from '../src/stripe/features';
 import { checkSigningSecret, parsePublishableKey, parseSecretKey } from '../src/stripe/key-rules';
 import { layout, type Html } from './layout';
 import { connectFormPage, emptyConnectForm, type ConnectFormValues } from './pages/connect-form';
-import { connectionPage, disconnectConfirmPage, type ConnectionActions } from './pages/connection';
+import { connectionPage, disconnectConfirmPage } from './pages/connection';
 import { apiKeyCreatedPage, integrationsPage } from './pages/integrations';
 import { signInPage } from './pages/sign-in';
 import { tenantsPage } from './pages/tenants';
@@ -44,6 +43,7 @@ import { clientAddressResolver, signInThrottle } from './sign-in-throttle';
 import { connectionActions } from './connection-actions';
 import { eventRoutes, eventCountsFor } from './events';
 import { invoiceRoutes } from './invoices';
+import { createTenant } from '../src/services/tenant-service';
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
 const STYLE = asset('style.css');
@@ -250,7 +250,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
     const name = formString(await c.req.parseBody(), 'name');
     if (!name || name.length > 200)
       return showTenants(c, { nameError: "Name the tenant (up to 200 characters), such as the customer's company name.", status: 422 });
-    const tenant = await insertTenant(ctx.store.db, name);
+    const tenant = await createTenant(ctx, name);
     return c.redirect(`/dashboard/tenants/${tenant.id}?done=tenant_created`, 303);
   });
 

@@ -7,11 +7,13 @@ import { openStore } from '../../src/store/database';
 import { spawnServer, type ChildServer } from './child';
 import { scratchDatabase } from './postgres';
 
-export type StoreChoice = 'postgres' | 'pglite';
+export type StoreChoice = 'postgres' | 'embedded';
 
 export interface RunningPaybridge {
   readonly child: ChildServer;
   readonly store: StoreChoice;
+  /** The Paybridge data directory (the embedded PostgreSQL lives in its `postgres/`). */
+  readonly dataDir: string;
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** A tenant and a manual-setup connection whose signing secret is `secret`. */
   readonly databaseUrl: string | undefined;
@@ -22,7 +24,7 @@ export interface RunningPaybridge {
   dispose(): Promise<void>;
 }
 
-/** Starts Paybridge in a child process on a scratch PostgreSQL database or a fresh PGlite directory. */
+/** Starts Paybridge in a child process on a scratch PostgreSQL database or a fresh embedded data directory. */
 export async function startPaybridge(options: {
   store: StoreChoice;
   sandboxUrl: string;
@@ -67,6 +69,7 @@ export async function startPaybridge(options: {
   return {
     child,
     store: options.store,
+    dataDir,
     databaseUrl: database?.url,
     api,
     async connect(sandboxSecretKey, chosenSecret) {
@@ -84,7 +87,8 @@ export async function startPaybridge(options: {
     },
     async stopAndCount(connectionId, ids) {
       await child.stop();
-      const store = await openStore(database ? { databaseUrl: database.url, poolSize: 1 } : { dataDir });
+      // On the embedded store this joins (restarts) the data directory's PostgreSQL, and stops it on close.
+      const store = await openStore(database ? { databaseUrl: database.url, poolSize: 1 } : { dataDir, poolSize: 1 });
       try {
         const rows = await store.db.selectFrom('events').select(['stripe_event_id']).where('connection_id', '=', connectionId).execute();
         const stored = new Map<string, number>();

@@ -1,4 +1,5 @@
 import { spawnServer } from '../lib/child';
+import { sampleClusterMemory } from '../lib/cluster-memory';
 import { cpuBudget } from '../lib/cpu';
 import { checkoutFeed, customerFeed } from '../lib/events';
 import { runLoad, type LoadResult } from '../lib/load';
@@ -90,6 +91,8 @@ export async function benchIngest(
       next: feed,
     });
     const measure = cpuBudget(paybridge.child);
+    // The embedded store's PostgreSQL is part of what the embedded default costs: count it too.
+    const memory = store === 'embedded' ? sampleClusterMemory(paybridge.child.pid, paybridge.dataDir) : undefined;
     const result = await runLoad({
       url: paybridge.child.url,
       path,
@@ -98,9 +101,11 @@ export async function benchIngest(
       next: feed,
     });
     const cpu = measure(result.acked);
-    const rss = paybridge.child.peakRssMb();
+    const total = memory?.();
+    const serverRss = paybridge.child.peakRssMb();
+    const rss = total ? total.peakRss : serverRss;
     const check = await paybridge.stopAndCount(connectionId, [...warm.ackedIds, ...result.ackedIds]);
-    const label = `Paybridge ingest, ${store === 'postgres' ? 'PostgreSQL' : 'embedded PGlite'}, ${mix === 'checkout' ? '3 KB checkout.session.completed' : 'customer.created/updated'}${role === 'all' ? ' (role=all: workers in the same process)' : ''}`;
+    const label = `Paybridge ingest, ${store === 'postgres' ? 'PostgreSQL' : 'embedded PostgreSQL (total RSS: Paybridge + its PostgreSQL)'}, ${mix === 'checkout' ? '3 KB checkout.session.completed' : 'customer.created/updated'}${role === 'all' ? ' (role=all: workers in the same process)' : ''}`;
     log(
       `${label}: ${result.perSecond.toFixed(0)}/s p50 ${result.p50} p99 ${result.p99} ms rss ${rss.toFixed(0)} MB — ${describe(result)}; ${cpu.summary}; stored ${check.rows}, missing ${check.missing}, duplicated ${check.duplicates}`,
     );
@@ -110,13 +115,13 @@ export async function benchIngest(
       failures.push(
         `${label}: ${result.non2xx + warm.non2xx} non-2xx, ${result.errors + warm.errors} errors ${[...warm.samples, ...result.samples].join(' | ')}`,
       );
-    const target = store === 'postgres' ? '≥ 10,000/s, p99 ≤ 50 ms, RSS ≤ 300 MB' : '≥ 3,000/s, p99 ≤ 100 ms';
+    const target = store === 'postgres' ? '≥ 10,000/s, p99 ≤ 50 ms, RSS ≤ 300 MB' : '≥ 3,000/s, p99 ≤ 100 ms, total RSS ≤ 300 MB';
     const met =
       role === 'all' || mix !== 'checkout'
         ? undefined
         : store === 'postgres'
           ? result.perSecond >= 10_000 && result.p99 <= 50 && rss <= 300
-          : result.perSecond >= 3_000 && result.p99 <= 100;
+          : result.perSecond >= 3_000 && result.p99 <= 100 && rss <= 300;
     rows.push({
       benchmark: label,
       target: role === 'all' || mix !== 'checkout' ? '(vs peer below)' : target,
@@ -125,7 +130,11 @@ export async function benchIngest(
       p99: result.p99,
       rssMb: rss,
       met,
-      detail: `${describe(result)}; every ack verified stored once (${check.missing} missing); ${cpu.summary}; RSS is the peak under load, start-up peaked at ${startupRss.toFixed(0)} MB`,
+      detail: `${describe(result)}; every ack verified stored once (${check.missing} missing); ${cpu.summary}; ${
+        total
+          ? `RSS is the peak under load of Paybridge plus ${total.processes} PostgreSQL processes summed (shared buffers counted once per process); their PSS sum peaked at ${total.peakPss.toFixed(0)} MB; Paybridge alone ${serverRss.toFixed(0)} MB`
+          : 'RSS is the peak under load'
+      }, start-up peaked at ${startupRss.toFixed(0)} MB`,
     });
     return result;
   } finally {

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { Sandbox } from '../core/sandbox';
 import { completeThreeDSecure, settleAsyncPayment } from '../payments/payment-engine';
+import { settlementOf } from '../payments/settlement';
 import { paySession, sessionFromLink } from '../payments/pay-session';
 import { expireSession } from '../resources/checkout-sessions';
 import { invalidRequest } from '../core/errors';
@@ -14,6 +15,7 @@ const paySchema = z.object({
   email: z.string().optional(),
   name: z.string().optional(),
   async: bool.optional(),
+  promotion_code: z.string().optional(),
 });
 
 /**
@@ -37,7 +39,7 @@ export function registerPaymentRoutes(app: Hono, sandbox: Sandbox): void {
     control((c, body) => {
       const input = paySchema.parse(body);
       const { ctx, data: session } = locate(sandbox, 'checkout.session', c.req.param('id')!);
-      paySession(ctx, session, input);
+      paySession(ctx, session, { ...input, promotionCode: input.promotion_code });
       return session;
     }),
   );
@@ -65,9 +67,16 @@ export function registerPaymentRoutes(app: Hono, sandbox: Sandbox): void {
   app.post(
     '/_sandbox/payment_intents/:id/settle',
     control((c, body) => {
-      const { outcome } = z.object({ outcome: z.enum(['succeeded', 'failed']).default('succeeded') }).parse(body);
+      const { outcome } = z.object({ outcome: z.enum(['succeeded', 'failed']).optional() }).parse(body);
       const { ctx, data: pi } = locate(sandbox, 'payment_intent', c.req.param('id')!);
-      settleAsyncPayment(ctx, pi, outcome);
+      // Without an outcome, a bank debit ends as its test account number says; anything else clears.
+      const bank = settlementOf(ctx, pi);
+      settleAsyncPayment(
+        ctx,
+        pi,
+        outcome ?? bank.outcome,
+        (outcome ?? bank.outcome) === bank.outcome ? (bank.failureCode ?? undefined) : undefined,
+      );
       return pi;
     }),
   );

@@ -2,6 +2,16 @@ import { newId, randomToken } from './ids';
 import type { Permission } from './permissions';
 import type { Scope } from './store';
 
+/** What Stripe still needs from an account before it can (keep) charging or paying out. */
+export interface AccountRequirements {
+  currently_due: string[];
+  eventually_due: string[];
+  past_due: string[];
+  pending_verification: string[];
+  disabled_reason: string | null;
+  current_deadline: number | null;
+}
+
 export interface Account {
   id: string;
   email: string | null;
@@ -9,6 +19,15 @@ export interface Account {
   country: string;
   defaultCurrency: string;
   created: number;
+  /** Changed through the control API; each change is an `account.updated` event. */
+  chargesEnabled: boolean;
+  payoutsEnabled: boolean;
+  capabilities: Record<string, 'active' | 'inactive' | 'pending'>;
+  requirements: AccountRequirements;
+}
+
+export function emptyRequirements(): AccountRequirements {
+  return { currently_due: [], eventually_due: [], past_due: [], pending_verification: [], disabled_reason: null, current_deadline: null };
 }
 
 export type KeyKind = 'secret' | 'publishable' | 'restricted';
@@ -33,7 +52,10 @@ export class AccountRegistry {
   private readonly accounts = new Map<string, Account>();
   private readonly keys = new Map<string, ApiKey>();
 
-  create(init: Partial<Omit<Account, 'id'>> & { created: number }): { account: Account; keys: AccountKeys } {
+  create(init: Partial<Pick<Account, 'email' | 'businessName' | 'country' | 'defaultCurrency'>> & { created: number }): {
+    account: Account;
+    keys: AccountKeys;
+  } {
     const account: Account = {
       id: newId('acct', 16),
       email: init.email ?? null,
@@ -41,6 +63,10 @@ export class AccountRegistry {
       country: init.country ?? 'US',
       defaultCurrency: init.defaultCurrency ?? 'usd',
       created: init.created,
+      chargesEnabled: true,
+      payoutsEnabled: true,
+      capabilities: { card_payments: 'active', transfers: 'active' },
+      requirements: emptyRequirements(),
     };
     this.accounts.set(account.id, account);
     const make = (prefix: string, kind: KeyKind, livemode: boolean): string => {

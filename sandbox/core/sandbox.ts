@@ -65,6 +65,7 @@ export class Sandbox {
     this.baseUrl = options.baseUrl ?? 'http://127.0.0.1:12111';
     this.dispatcher = new Dispatcher({
       retryBaseMs: options.retryBaseMs ?? 1000,
+      now: () => this.clock.nowMs(),
       deliveryTimeoutMs: options.deliveryTimeoutMs ?? 10_000,
       maxAttempts: options.maxDeliveryAttempts ?? 8,
       random: options.random ?? Math.random,
@@ -120,6 +121,7 @@ export class Sandbox {
   advanceClock(seconds: number): void {
     this.clock.advance(seconds);
     for (const resource of this.resources) resource.onClockAdvance?.(this);
+    this.dispatcher.wake();
   }
 
   /** Forgets everything (accounts, objects, deliveries), keeping the server up. */

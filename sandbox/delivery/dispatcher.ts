@@ -38,6 +38,8 @@ export interface EndpointTarget {
 
 export interface DispatcherOptions {
   retryBaseMs: number;
+  /** The sandbox clock (ms): retries fall due on it, so advancing it fires them at once. */
+  now(): number;
   deliveryTimeoutMs: number;
   maxAttempts: number;
   random: RandomSource;
@@ -51,17 +53,25 @@ interface Job {
   event: StripeObject;
 }
 
+interface WaitingRetry {
+  job: Job;
+  dueAt: number;
+  timer: NodeJS.Timeout;
+}
+
 /**
  * Sends events to endpoints like Stripe: a POST per endpoint, retried with exponential backoff
  * (`retryBaseMs` · 2^(n-1)) on non-2xx, network error or timeout, until `maxAttempts`. Each
- * endpoint gets one request at a time, in emission order unless chaos shuffles it.
+ * endpoint gets one request at a time, in emission order unless chaos shuffles it. A retry falls
+ * due on the sandbox clock: real time reaches it, or advancing the clock past it sends it at once
+ * (so a test can run through an hours-long schedule without waiting).
  */
 export class Dispatcher {
   readonly records: DeliveryRecord[] = [];
   chaos: ChaosSettings = { ...NO_CHAOS };
   private readonly queues = new Map<string, Job[]>();
   private readonly busy = new Set<string>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly waiting = new Set<WaitingRetry>();
   private readonly abort = new AbortController();
   private outstanding = 0;
   private idleWaiters: Array<() => void> = [];
@@ -108,16 +118,22 @@ export class Dispatcher {
   close(): void {
     this.closed = true;
     this.abort.abort();
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    for (const retry of this.waiting) clearTimeout(retry.timer);
+    this.waiting.clear();
     this.queues.clear();
     this.outstanding = 0;
     this.notifyIdle();
   }
 
+  /** Sends every retry the sandbox clock has reached (called after the clock advances). */
+  wake(): void {
+    const now = this.options.now();
+    for (const retry of [...this.waiting]) if (retry.dueAt <= now) this.release(retry);
+  }
+
   reset(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    for (const retry of this.waiting) clearTimeout(retry.timer);
+    this.waiting.clear();
     this.queues.clear();
     this.records.length = 0;
     this.outstanding = this.busy.size;
@@ -177,12 +193,18 @@ export class Dispatcher {
       return;
     }
     const wait = this.options.retryBaseMs * 2 ** (sent - 1);
-    record.next_attempt_at = new Date(Date.now() + wait).toISOString();
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.push(job);
-    }, wait);
-    this.timers.add(timer);
+    const dueAt = this.options.now() + wait;
+    record.next_attempt_at = new Date(dueAt).toISOString();
+    // The sandbox clock runs with wall time between advances, so a real timer of `wait` ms ends
+    // when the clock reaches `dueAt`; `wake()` ends it early when the clock jumps.
+    const retry: WaitingRetry = { job, dueAt, timer: setTimeout(() => this.release(retry), wait) };
+    this.waiting.add(retry);
+  }
+
+  private release(retry: WaitingRetry): void {
+    if (!this.waiting.delete(retry)) return;
+    clearTimeout(retry.timer);
+    this.push(retry.job);
   }
 
   private async send(record: DeliveryRecord, target: EndpointTarget, body: string, duplicate: boolean): Promise<boolean> {

@@ -5,6 +5,7 @@ import type { Scope } from '../core/store';
 import { systemContext } from '../core/resource';
 import type { Sandbox } from '../core/sandbox';
 import { completeThreeDSecure } from '../payments/payment-engine';
+import { completeSetupThreeDSecure } from '../payments/setup-engine';
 import { paySession, sessionFromLink } from '../payments/pay-session';
 import { sessionLineItems } from '../resources/checkout-sessions';
 
@@ -143,12 +144,16 @@ export function registerHostedPages(app: Hono, sandbox: Sandbox): void {
   });
 
   app.post('/3ds/:pi', async (c) => {
-    const found = sandbox.store.locate('payment_intent', c.req.param('pi'));
+    // The same challenge page serves PaymentIntents and SetupIntents (`/3ds/seti_…`).
+    const id = c.req.param('pi');
+    const found = sandbox.store.locate('payment_intent', id) ?? sandbox.store.locate('setup_intent', id);
     if (!found) return notFound(c);
     const result = String((await c.req.parseBody()).result ?? 'succeed');
     const ctx = systemContext(sandbox, found.scope);
+    const outcome = result === 'fail' ? 'fail' : 'succeed';
     try {
-      completeThreeDSecure(ctx, found.data, result === 'fail' ? 'fail' : 'succeed');
+      if (found.data.object === 'setup_intent') completeSetupThreeDSecure(ctx, found.data, outcome);
+      else completeThreeDSecure(ctx, found.data, outcome);
     } catch (error) {
       if (error instanceof StripeApiError) return c.html(page('3-D Secure', `<p class="error">${escape(error.message)}</p>`), 400);
       throw error;

@@ -1,7 +1,8 @@
 import { invalidRequest } from '../core/errors';
 import type { Json, StripeObject } from '../core/json';
 import type { ApiContext } from '../core/resource';
-import { createSession, sessionIntentData, sessionLineItems } from '../resources/checkout-sessions';
+import { completeSession, createSession, sessionIntentData, sessionLineItems } from '../resources/checkout-sessions';
+import { paySubscriptionSession, redeemTypedCode } from '../billing/checkout-billing';
 import { createCardPaymentMethod } from '../resources/payment-methods';
 import { createPaymentIntent } from '../resources/payment-intents';
 import { confirmPaymentIntent, type ConfirmOutcome } from './payment-engine';
@@ -12,6 +13,8 @@ export interface PayInput {
   name?: string | null;
   /** Pay like a bank debit: the session completes unpaid, then settles later. */
   async?: boolean;
+  /** A promotion code typed on the page (sessions with `allow_promotion_codes`). */
+  promotionCode?: string | null;
 }
 
 /**
@@ -38,6 +41,15 @@ export function paySession(ctx: ApiContext, session: StripeObject, input: PayInp
     tax_exempt: 'none',
     tax_ids: [],
   };
+  if (input.promotionCode) redeemTypedCode(ctx, session, input.promotionCode);
+  if (session.mode === 'subscription')
+    return paySubscriptionSession(
+      ctx,
+      session,
+      pm,
+      (status) => completeSession(ctx, session, status),
+      sessionLineItems(ctx.sandbox, session.id),
+    );
   let pi = session.payment_intent ? ctx.sandbox.store.get(ctx.scope, 'payment_intent', String(session.payment_intent)) : undefined;
   if (!pi || pi.status !== 'requires_payment_method') {
     const data = sessionIntentData(ctx.sandbox, session.id);

@@ -1,5 +1,6 @@
 import type { Json } from '../core/json';
 import { read, type Resource } from '../core/resource';
+import { availableImmediately } from '../payments/payment-engine';
 
 // Card funds settle two days after the charge in Stripe's default payout schedule; the sandbox
 // clock moves them from `pending` to `available`.
@@ -21,7 +22,7 @@ export const balance: Resource = {
           const currency = String(charge.currency);
           const entry = totals.get(currency) ?? { available: 0, pending: 0 };
           const net = Number(charge.amount) - Number(charge.amount_refunded ?? 0);
-          if (Number(charge.created) + SETTLE_SECONDS <= now) entry.available += net;
+          if (Number(charge.created) + SETTLE_SECONDS <= now || availableImmediately(ctx, charge.id)) entry.available += net;
           else entry.pending += net;
           totals.set(currency, entry);
         }

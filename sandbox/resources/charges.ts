@@ -11,20 +11,74 @@ export interface ChargeInit {
   paymentMethod: StripeObject;
   status: 'succeeded' | 'failed' | 'pending';
   failure?: { code: string; declineCode: string; message: string };
+  /** An authorisation held for a later `/capture` (`capture_method=manual`). */
+  uncaptured?: boolean;
+}
+
+function cardDetails(pm: StripeObject, pi: StripeObject, succeeded: boolean, mandate: string | null): Json {
+  const card = pm.card as Json;
+  return {
+    amount_authorized: succeeded ? pi.amount : null,
+    authorization_code: succeeded ? '123456' : null,
+    brand: card.brand,
+    capture_before: null,
+    checks: card.checks,
+    country: card.country,
+    exp_month: card.exp_month,
+    exp_year: card.exp_year,
+    extended_authorization: { status: 'disabled' },
+    fingerprint: card.fingerprint,
+    funding: card.funding,
+    // Available only on a held authorisation that asked for it (`request_incremental_authorization`).
+    incremental_authorization: {
+      status:
+        pi.capture_method === 'manual' &&
+        ((pi.payment_method_options as Json | null)?.card as Json | undefined)?.request_incremental_authorization === 'if_available'
+          ? 'available'
+          : 'unavailable',
+    },
+    installments: null,
+    last4: card.last4,
+    mandate,
+    multicapture: { status: 'unavailable' },
+    network: card.brand,
+    network_token: { used: false },
+    network_transaction_id: null,
+    overcapture: { maximum_amount_capturable: pi.amount, status: 'unavailable' },
+    regulated_status: 'unregulated',
+    three_d_secure: null,
+    wallet: null,
+  };
+}
+
+function bankDetails(pm: StripeObject, mandate: string | null): Json {
+  const bank = pm.us_bank_account as Json;
+  return {
+    account_holder_type: bank.account_holder_type,
+    account_type: bank.account_type,
+    bank_name: bank.bank_name,
+    fingerprint: bank.fingerprint,
+    last4: bank.last4,
+    mandate,
+    payment_reference: null,
+    routing_number: bank.routing_number,
+  };
 }
 
 /** A charge as a PaymentIntent confirmation creates it (one per attempt). */
 export function buildCharge(ctx: ApiContext, init: ChargeInit): StripeObject {
   const pi = init.paymentIntent;
   const pm = init.paymentMethod;
-  const card = pm.card as Json;
   const succeeded = init.status === 'succeeded';
+  const captured = succeeded && !init.uncaptured;
+  // A mandate accepted at confirmation (`mandate_data`) is named on the charge's method details.
+  const mandate = ctx.sandbox.store.getRelated<string>(pi.id, 'mandate') ?? null;
   const id = newId('ch', 24);
   const charge: StripeObject = {
     id,
     object: 'charge',
     amount: pi.amount,
-    amount_captured: succeeded ? pi.amount : 0,
+    amount_captured: captured ? pi.amount : 0,
     amount_refunded: 0,
     application: null,
     application_fee: null,
@@ -32,7 +86,7 @@ export function buildCharge(ctx: ApiContext, init: ChargeInit): StripeObject {
     balance_transaction: succeeded ? newId('txn', 24) : null,
     billing_details: pm.billing_details,
     calculated_statement_descriptor: 'PAYBRIDGE SANDBOX',
-    captured: succeeded,
+    captured,
     created: ctx.sandbox.clock.now(),
     currency: pi.currency,
     customer: pi.customer,
@@ -59,40 +113,17 @@ export function buildCharge(ctx: ApiContext, init: ChargeInit): StripeObject {
     paid: succeeded,
     payment_intent: pi.id,
     payment_method: pm.id,
-    payment_method_details: {
-      card: {
-        amount_authorized: succeeded ? pi.amount : null,
-        authorization_code: succeeded ? '123456' : null,
-        brand: card.brand,
-        checks: card.checks,
-        country: card.country,
-        exp_month: card.exp_month,
-        exp_year: card.exp_year,
-        extended_authorization: { status: 'disabled' },
-        fingerprint: card.fingerprint,
-        funding: card.funding,
-        incremental_authorization: { status: 'unavailable' },
-        installments: null,
-        last4: card.last4,
-        mandate: null,
-        multicapture: { status: 'unavailable' },
-        network: card.brand,
-        network_token: { used: false },
-        network_transaction_id: null,
-        overcapture: { maximum_amount_capturable: pi.amount, status: 'unavailable' },
-        regulated_status: 'unregulated',
-        three_d_secure: null,
-        wallet: null,
-      },
-      type: 'card',
-    },
+    payment_method_details:
+      pm.type === 'card'
+        ? { card: cardDetails(pm, pi, succeeded, mandate), type: 'card' }
+        : { type: String(pm.type), [String(pm.type)]: bankDetails(pm, mandate) },
     receipt_email: pi.receipt_email,
     receipt_number: null,
     receipt_url: `${ctx.sandbox.baseUrl}/receipts/${id}`,
     refunded: false,
     refunds: { object: 'list', data: [], has_more: false, url: `/v1/charges/${id}/refunds` },
     review: null,
-    shipping: null,
+    shipping: pi.shipping ?? null,
     source: null,
     source_transfer: null,
     statement_descriptor: null,

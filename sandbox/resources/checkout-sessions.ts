@@ -1,5 +1,5 @@
 import { invalidRequest, missingParam, noSuch } from '../core/errors';
-import { newId, randomToken } from '../core/ids';
+import { randomToken } from '../core/ids';
 import type { Json, StripeObject } from '../core/json';
 import { paginate } from '../core/list';
 import { applyMetadata, optionalArray, optionalEnum, optionalInteger, optionalRecord, optionalString, rangeFilter } from '../core/params';
@@ -7,6 +7,7 @@ import { read, systemContext, write, type ApiContext, type Resource } from '../c
 import type { Sandbox } from '../core/sandbox';
 import { parseLineItems, totals } from '../payments/line-items';
 import { createCustomer, findCustomer } from './customers';
+import { applySessionDiscountParams, prepareSubscriptionSession } from '../billing/checkout-billing';
 
 const DAY = 24 * 60 * 60;
 
@@ -129,7 +130,7 @@ export function createSession(ctx: ApiContext, init: SessionInit): StripeObject 
 }
 
 /** Marks the session complete once its payment is captured (paid) or under way (async: unpaid). */
-function complete(ctx: ApiContext, session: StripeObject, paymentStatus: 'paid' | 'unpaid'): void {
+export function completeSession(ctx: ApiContext, session: StripeObject, paymentStatus: 'paid' | 'unpaid' | 'no_payment_required'): void {
   const details = (session.customer_details as Json | null) ?? {};
   if (!session.customer && session.customer_creation === 'always') {
     session.customer = createCustomer(ctx, {
@@ -174,6 +175,9 @@ const CREATE_PARAMS = [
   'return_url',
   'phone_number_collection',
   'invoice_creation',
+  'subscription_data',
+  'discounts',
+  'payment_method_collection',
 ] as const;
 
 export const checkoutSessions: Resource = {
@@ -187,7 +191,7 @@ export const checkoutSessions: Resource = {
       handle(ctx) {
         const mode = optionalEnum(ctx.params, 'mode', ['payment', 'setup', 'subscription'] as const);
         if (!mode) throw missingParam('mode');
-        if (mode !== 'payment') throw invalidRequest(`The sandbox does not support Checkout in ${mode} mode yet.`, undefined, 'mode');
+        if (mode === 'setup') throw invalidRequest(`The sandbox does not support Checkout in ${mode} mode yet.`, undefined, 'mode');
         const customer = optionalString(ctx.params, 'customer');
         if (customer) findCustomer(ctx, customer, 'customer');
         const now = ctx.sandbox.clock.now();
@@ -200,8 +204,9 @@ export const checkoutSessions: Resource = {
           );
         }
         const intent = optionalRecord(ctx.params, 'payment_intent_data') ?? {};
-        return createSession(ctx, {
-          lineItems: parseLineItems(ctx, optionalArray(ctx.params, 'line_items'), { required: true }),
+        const lineItems = parseLineItems(ctx, optionalArray(ctx.params, 'line_items'), { required: true });
+        const session = createSession(ctx, {
+          lineItems,
           metadata: applyMetadata({}, ctx.params),
           paymentIntentData: {
             metadata: applyMetadata({}, intent, 'metadata'),
@@ -215,6 +220,9 @@ export const checkoutSessions: Resource = {
           clientReferenceId: optionalString(ctx.params, 'client_reference_id') ?? null,
           expiresAt,
         });
+        if (mode === 'subscription') prepareSubscriptionSession(ctx, session, lineItems);
+        applySessionDiscountParams(ctx, session);
+        return session;
       },
     },
     {
@@ -321,13 +329,13 @@ export const checkoutSessions: Resource = {
     const [session] = ctx.sandbox.store.list(ctx.scope, 'checkout.session', (s) => s.payment_intent === pi.id);
     if (!session) return;
     if (event.type === 'payment_intent.succeeded') {
-      if (session.status === 'open') complete(ctx, session, 'paid');
+      if (session.status === 'open') completeSession(ctx, session, 'paid');
       else if (session.status === 'complete' && session.payment_status === 'unpaid') {
         session.payment_status = 'paid';
         ctx.sandbox.emit(ctx.scope, 'checkout.session.async_payment_succeeded', session);
       }
     } else if (event.type === 'payment_intent.processing' && session.status === 'open') {
-      complete(ctx, session, 'unpaid');
+      completeSession(ctx, session, 'unpaid');
     } else if (event.type === 'payment_intent.payment_failed' && session.status === 'complete' && session.payment_status === 'unpaid') {
       ctx.sandbox.emit(ctx.scope, 'checkout.session.async_payment_failed', session);
     }

@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { sql } from 'kysely';
 import type { AppContext } from '../context';
+import { featureEnabled, gatedAdvice } from '../domain/feature-gate';
+import { invoicesModule } from '../modules/invoices/invoices-module';
 import { findConnection } from '../store/connections';
+import { countConnectionEvents, listEventsMentioning, listRejectionCounts } from '../store/diagnosis';
 import { findJobByKey } from '../store/jobs';
 import { listInvoicePayments } from '../store/invoices';
 import { listTenantMail } from '../store/mail-messages';
@@ -83,31 +85,13 @@ export async function diagnoseInvoice(ctx: AppContext, invoice: InvoiceRow): Pro
   const db = ctx.store.db;
   const connection = (await findConnection(db, invoice.connection_id))!;
   const since = new Date(new Date(invoice.finalized_at ?? invoice.created_at).getTime() - CLOCK_SKEW_MARGIN_MS);
-  const events = await db
-    .selectFrom('events')
-    .select(['id', 'stripe_event_id', 'type', 'status', 'status_reason', 'last_error', 'attempts', 'connection_id', 'received_at'])
-    .where('tenant_id', '=', invoice.tenant_id)
-    .where('received_at', '>=', since)
-    .where(sql<boolean>`position(${invoice.id} in payload) > 0`)
-    .orderBy('received_at', 'desc')
-    .limit(100)
-    .execute();
-  const rejections = await db
-    .selectFrom('webhook_rejection_counts')
-    .selectAll()
-    .where('connection_id', '=', connection.id)
-    .where('reason', 'in', SIGNATURE_REASONS)
-    .orderBy('last_at', 'desc')
-    .execute();
+  const events = await listEventsMentioning(db, { tenantId: invoice.tenant_id, since, text: invoice.id, limit: 100 });
+  const rejections = await listRejectionCounts(db, connection.id, SIGNATURE_REASONS);
   const [payments, mail, deactivation, connectionEvents] = await Promise.all([
     listInvoicePayments(db, invoice.id),
     listTenantMail(db, { tenantId: invoice.tenant_id, invoiceId: invoice.id }, { limit: 10 }),
     findJobByKey(db, `payment_link.deactivate:${invoice.id}`),
-    db
-      .selectFrom('events')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('connection_id', '=', connection.id)
-      .executeTakeFirstOrThrow(),
+    countConnectionEvents(db, connection.id),
   ]);
 
   const signatureCount = rejections.reduce((sum, row) => sum + Number(row.count), 0);
@@ -115,7 +99,8 @@ export async function diagnoseInvoice(ctx: AppContext, invoice: InvoiceRow): Pro
   const waiting = events.filter((event) => event.status === 'received');
   const paused = events.filter((event) => event.status === 'paused');
   const ignored = events.filter((event) => event.status === 'ignored');
-  const invoicingEnabled = (connection.features as string[]).includes('invoicing');
+  // The processor's rule (src/domain/feature-gate.ts): without the module's feature, payments are recorded, not applied.
+  const invoicingEnabled = featureEnabled(connection.features as string[], invoicesModule.feature);
   const paymentEvents = events.filter((event) =>
     ['checkout.session.completed', 'checkout.session.async_payment_succeeded', 'payment_intent.succeeded'].includes(event.type),
   );
@@ -138,16 +123,13 @@ export async function diagnoseInvoice(ctx: AppContext, invoice: InvoiceRow): Pro
       steps.push('The connection is disconnected, so no events are accepted for it. Reconnect the Stripe account.');
     else if (!connection.is_active)
       steps.push('The connection is disabled: its events are stored as paused and processed when you enable it (PATCH is_active: true).');
-    if (!invoicingEnabled)
-      steps.push(
-        'The connection lacks the invoicing feature, so checkout and payment intent events are ignored. Add "invoicing" to its features.',
-      );
+    if (!invoicingEnabled) steps.push(gatedAdvice(invoicesModule.feature, invoicesModule.describes));
     if (signatureCount > 0) {
       steps.push(
         `${signatureCount} deliveries to this connection failed signature verification (${rejections.map((r) => r.reason).join(', ')}). Paste the endpoint's signing secret (whsec_…, not the we_… endpoint id) again as webhook_secret; Stripe retries refused deliveries for three days.`,
       );
     }
-    if (Number(connectionEvents.n) === 0) {
+    if (connectionEvents === 0) {
       steps.push(
         `No event at all has reached this connection. Check that the webhook endpoint in Stripe points at ${ctx.config.publicUrl}/webhooks/stripe/${connection.id} and is enabled (POST …/connections/${connection.id}/check shows drift).`,
       );

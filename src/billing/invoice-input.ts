@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { isValidCurrencyCode } from '../money';
 import { isStripeCurrency } from '../stripe/currencies';
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const noControl = (value: string) => !/[\u0000-\u001f\u007f]/.test(value);
 
 export const createInvoiceInput = z

@@ -1,10 +1,10 @@
 import type { AppContext } from '../context';
+import { inUnitOfWork } from '../domain/unit-of-work';
+import { recordInvoiceEvent } from '../modules/invoices/invoice-events';
 import { AppError, invalidField, notFound } from '../errors';
 import { newId } from '../ids';
-import { enqueueJob } from '../store/jobs';
 import { insertMail } from '../store/mail-messages';
 import { findTenantConnection } from '../store/connections';
-import type { Db } from '../store/database';
 import {
   addTimelineEntry,
   findCustomer,
@@ -12,31 +12,23 @@ import {
   findTenantInvoice,
   insertInvoice,
   listInvoiceLines,
-  listInvoicePayments,
-  listInvoiceTimeline,
   loadInvoiceParts,
   lockInvoice,
   updateInvoice,
   upsertCustomer,
 } from '../store/invoices';
+import type { Db } from '../store/database';
 import type { InvoiceRow } from '../store/invoices-schema';
 import type { ConnectionRow } from '../store/schema';
 import { findTenant } from '../store/tenants';
 import { composeInvoiceMail } from '../notify/invoice-mail';
 import { totalAmountProblem, unitAmountProblem } from './amount-rules';
 import type { CreateInvoiceInput } from './invoice-input';
-import { toInvoiceView, type InvoiceView } from './invoice-view';
-import { createInvoicePaymentLink } from './payment-link';
+import { toInvoiceView, viewInvoice, type InvoiceView } from './invoice-view';
 
-export async function viewInvoice(db: Db, invoice: InvoiceRow): Promise<InvoiceView> {
-  const [customer, lines, payments, timeline] = await Promise.all([
-    findCustomer(db, invoice.customer_id),
-    listInvoiceLines(db, invoice.id),
-    listInvoicePayments(db, invoice.id),
-    listInvoiceTimeline(db, invoice.id),
-  ]);
-  return toInvoiceView({ invoice, customer: customer!, lines, payments, timeline });
-}
+// Callers (API routes, dashboard) read invoices from here; the view itself lives with its schema.
+export { viewInvoice };
+import { createInvoicePaymentLink } from './payment-link';
 
 /** Views of a page of invoices in a constant number of queries (see loadInvoiceParts). */
 export async function viewInvoices(db: Db, invoices: InvoiceRow[]): Promise<InvoiceView[]> {
@@ -125,9 +117,9 @@ export async function createInvoice(ctx: AppContext, tenantId: string, input: Cr
     if (existing) throw externalIdTaken(input.external_id, existing.id);
   }
 
-  const now = ctx.now();
   try {
-    const invoice = await ctx.store.db.transaction().execute(async (trx) => {
+    const invoice = await inUnitOfWork(ctx, async (effects) => {
+      const { trx, now } = effects;
       const customer = await upsertCustomer(trx, {
         tenantId,
         email: input.customer.email,
@@ -158,6 +150,7 @@ export async function createInvoice(ctx: AppContext, tenantId: string, input: Cr
         lines.map((line) => ({ ...line, amount: Number(line.amount) })),
       );
       await addTimelineEntry(trx, { invoiceId: row.id, kind: 'created', message: 'Invoice created as a draft.', at: now });
+      await recordInvoiceEvent(effects, 'invoice.created', row);
       return row;
     });
     return await viewInvoice(ctx.store.db, invoice);
@@ -204,8 +197,8 @@ export async function finalizeInvoice(ctx: AppContext, tenantId: string, invoice
   ]);
   const link = await createInvoicePaymentLink(ctx, connection, invoice, customer!, lines);
 
-  const now = ctx.now();
-  const finalized = await ctx.store.db.transaction().execute(async (trx) => {
+  const finalized = await inUnitOfWork(ctx, async (effects) => {
+    const { trx, now } = effects;
     const current = (await lockInvoice(trx, tenantId, invoice.id))!;
     if (current.status === 'draft') {
       const opened = (await updateInvoice(trx, current.id, {
@@ -231,7 +224,7 @@ export async function finalizeInvoice(ctx: AppContext, tenantId: string, invoice
         text_body: mail.text,
         created_at: now,
       });
-      await enqueueJob(trx, 'mail.send', { mail_id: mailRow.id }, { now, dedupeKey: `mail.send:${mailRow.id}` });
+      await effects.enqueue('mail.send', { mail_id: mailRow.id }, { dedupeKey: `mail.send:${mailRow.id}` });
       await addTimelineEntry(trx, {
         invoiceId: opened.id,
         kind: 'finalized',
@@ -239,6 +232,7 @@ export async function finalizeInvoice(ctx: AppContext, tenantId: string, invoice
         at: now,
         dedupeKey: 'finalized',
       });
+      await recordInvoiceEvent(effects, 'invoice.finalized', opened);
       return opened;
     }
     if (current.status === 'void' && !current.payment_link_id) {
@@ -249,25 +243,19 @@ export async function finalizeInvoice(ctx: AppContext, tenantId: string, invoice
         payment_link_active: true,
         updated_at: now,
       }))!;
-      await enqueueJob(
-        trx,
-        'payment_link.deactivate',
-        { invoice_id: current.id },
-        { now, dedupeKey: `payment_link.deactivate:${current.id}` },
-      );
+      await effects.enqueue('payment_link.deactivate', { invoice_id: current.id }, { dedupeKey: `payment_link.deactivate:${current.id}` });
       return voided;
     }
     return current; // a concurrent finalize got here first with the same link (same idempotency key)
   });
-  ctx.bus.emit('jobs-enqueued');
   return viewInvoice(ctx.store.db, finalized);
 }
 
 /** Voids a draft or open invoice; an open invoice's link is switched off by a job right after. */
 export async function voidInvoice(ctx: AppContext, tenantId: string, invoiceId: string): Promise<InvoiceView> {
   await requireInvoice(ctx, tenantId, invoiceId);
-  const now = ctx.now();
-  const row = await ctx.store.db.transaction().execute(async (trx) => {
+  const row = await inUnitOfWork(ctx, async (effects) => {
+    const { trx, now } = effects;
     const current = (await lockInvoice(trx, tenantId, invoiceId))!;
     if (current.status === 'void') return current;
     if (current.status === 'paid') {
@@ -279,12 +267,7 @@ export async function voidInvoice(ctx: AppContext, tenantId: string, invoiceId: 
     }
     const voided = (await updateInvoice(trx, current.id, { status: 'void', voided_at: now, updated_at: now }))!;
     if (voided.payment_link_id && voided.payment_link_active) {
-      await enqueueJob(
-        trx,
-        'payment_link.deactivate',
-        { invoice_id: voided.id },
-        { now, dedupeKey: `payment_link.deactivate:${voided.id}` },
-      );
+      await effects.enqueue('payment_link.deactivate', { invoice_id: voided.id }, { dedupeKey: `payment_link.deactivate:${voided.id}` });
     }
     await addTimelineEntry(trx, {
       invoiceId: voided.id,
@@ -293,8 +276,8 @@ export async function voidInvoice(ctx: AppContext, tenantId: string, invoiceId: 
       at: now,
       dedupeKey: 'voided',
     });
+    await recordInvoiceEvent(effects, 'invoice.voided', voided);
     return voided;
   });
-  ctx.bus.emit('jobs-enqueued');
   return viewInvoice(ctx.store.db, row);
 }

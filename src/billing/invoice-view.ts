@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { formatMinorUnits } from '../money';
+import type { Db } from '../store/database';
+import { findCustomer, listInvoiceLines, listInvoicePayments, listInvoiceTimeline } from '../store/invoices';
 import type { CustomerRow, InvoiceLineRow, InvoiceRow, PaymentRow, TimelineRow } from '../store/invoices-schema';
 
 const iso = (date: Date | string | null) => (date === null ? null : new Date(date).toISOString());
@@ -109,4 +111,15 @@ export function toInvoiceView({ invoice, customer, lines, payments, timeline }: 
     voided_at: iso(invoice.voided_at),
     created_at: iso(invoice.created_at)!,
   };
+}
+
+/** The API view of an invoice (also the snapshot its domain events carry). */
+export async function viewInvoice(db: Db, invoice: InvoiceRow): Promise<InvoiceView> {
+  const [customer, lines, payments, timeline] = await Promise.all([
+    findCustomer(db, invoice.customer_id),
+    listInvoiceLines(db, invoice.id),
+    listInvoicePayments(db, invoice.id),
+    listInvoiceTimeline(db, invoice.id),
+  ]);
+  return toInvoiceView({ invoice, customer: customer!, lines, payments, timeline });
 }

@@ -1,5 +1,7 @@
 import type { AppContext } from '../context';
+import { inUnitOfWork } from '../domain/unit-of-work';
 import { AppError } from '../errors';
+import { recordInvoiceEvent } from '../modules/invoices/invoice-events';
 import { findConnection } from '../store/connections';
 import { addTimelineEntry, findInvoice, updateInvoice } from '../store/invoices';
 import { deactivatePaymentLink } from './payment-link';
@@ -17,9 +19,9 @@ export async function deactivateInvoiceLink(ctx: AppContext, invoiceId: string):
     });
   }
   const outcome = await deactivatePaymentLink(ctx, connection, invoice.payment_link_id);
-  const now = ctx.now();
-  await ctx.store.db.transaction().execute(async (trx) => {
-    await updateInvoice(trx, invoice.id, { payment_link_active: false, updated_at: now });
+  await inUnitOfWork(ctx, async (effects) => {
+    const { trx, now } = effects;
+    const updated = (await updateInvoice(trx, invoice.id, { payment_link_active: false, updated_at: now }))!;
     await addTimelineEntry(trx, {
       invoiceId: invoice.id,
       kind: 'link_deactivated',
@@ -30,5 +32,6 @@ export async function deactivateInvoiceLink(ctx: AppContext, invoiceId: string):
       at: now,
       dedupeKey: `link_deactivated:${invoice.payment_link_id}`,
     });
+    await recordInvoiceEvent(effects, 'invoice.payment_link_deactivated', updated);
   });
 }

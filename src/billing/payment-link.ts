@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { AppContext } from '../context';
 import { bindingFor } from '../crypto/sealed-columns';
+import { payableMetadata } from '../domain/paybridge-metadata';
 import { AppError } from '../errors';
 import type { ConnectionRow } from '../store/schema';
 import type { CustomerRow, InvoiceLineRow, InvoiceRow } from '../store/invoices-schema';
@@ -14,16 +15,17 @@ export function stripeFor(ctx: AppContext, connection: ConnectionRow): Stripe {
 }
 
 /**
- * The metadata that ties Stripe objects back to the invoice. `paybridge_tenant_id`/`tenant_id` decide
- * ownership (src/handlers/ownership.ts); `invoice_id`/`customer_id` are what SPEC F8 names.
+ * The metadata that ties Stripe objects back to the invoice: the tenant and the payable
+ * (src/domain/paybridge-metadata.ts), which route the link's payments to the invoices module.
+ * `invoice_id`/`customer_id` are what SPEC F8 names; `paybridge_invoice_id` stays for readers that
+ * knew only it (dashboards, Stripe searches set up by operators).
  */
 export function invoiceMetadata(invoice: InvoiceRow, customer: CustomerRow): Record<string, string> {
   const metadata: Record<string, string> = {
+    ...payableMetadata(invoice.tenant_id, { type: 'invoice', id: invoice.id }),
     paybridge_invoice_id: invoice.id,
     invoice_id: invoice.id,
     customer_id: customer.id,
-    tenant_id: invoice.tenant_id,
-    paybridge_tenant_id: invoice.tenant_id,
   };
   if (invoice.external_id) metadata.invoice_external_id = invoice.external_id;
   return metadata;

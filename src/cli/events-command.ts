@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import type { EventStatus } from '../store/schema';
 import { findConnection } from '../store/connections';
-import { requeueEvents } from '../store/events';
 import { notFound } from '../errors';
 import { backfillConnection } from '../webhooks/backfill';
 import { withContext } from './with-context';
+import { replayEvents } from '../services/event-service';
 
 const STATUSES: EventStatus[] = ['received', 'processed', 'ignored', 'failed', 'dead', 'paused'];
 
@@ -27,17 +27,13 @@ export function registerEventCommands(program: Command): void {
         if (!options.id && !options.status && !options.type && !options.connection) {
           throw new Error('name the events to replay: --id, --status, --type or --connection (replaying everything is rarely meant)');
         }
-        const requeued = await requeueEvents(
-          ctx.store.db,
-          {
-            tenantId: options.tenant,
-            ids: options.id,
-            status: options.status as EventStatus | undefined,
-            type: options.type,
-            connectionId: options.connection,
-          },
-          ctx.now(),
-        );
+        const requeued = await replayEvents(ctx, {
+          tenantId: options.tenant,
+          ids: options.id,
+          status: options.status as EventStatus | undefined,
+          type: options.type,
+          connectionId: options.connection,
+        });
         process.stdout.write(`requeued ${requeued} event(s)\n`);
       }),
     );

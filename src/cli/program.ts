@@ -3,6 +3,7 @@ import { registerConnectionCommands } from './connections-command';
 import { registerEventCommands } from './events-command';
 import { registerKeysCommands } from './keys-command';
 import { registerMigrateCommand } from './migrate-command';
+import { registerMigrateEmbeddedCommand } from './migrate-embedded-command';
 import { registerSandboxCommand } from './sandbox-command';
 import { registerServeCommand } from './serve-command';
 import { registerTenantCommands } from './tenants-command';
@@ -15,6 +16,7 @@ export function buildCli(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerServeCommand(program);
   registerMigrateCommand(program);
+  registerMigrateEmbeddedCommand(program);
   registerSandboxCommand(program);
   registerTenantCommands(program);
   registerConnectionCommands(program);

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { createApiKey, listApiKeys, revokeTenantApiKey } from '../auth/api-key-service';
-import { notFound } from '../errors';
-import { findTenant, insertTenant, listTenants } from '../store/tenants';
+import { createApiKey, listApiKeys, revokeTenantApiKey } from '../services/api-key-service';
+import { listTenants } from '../store/tenants';
 import { printJson, printTable, withContext } from './with-context';
+import { createTenant } from '../services/tenant-service';
 
 export function registerTenantCommands(program: Command): void {
   const tenants = program.command('tenants').description('create and list tenants');
@@ -15,7 +15,7 @@ export function registerTenantCommands(program: Command): void {
       withContext(async (ctx) => {
         const name = options.name.trim();
         if (!name) throw new Error('--name must not be empty');
-        const tenant = await insertTenant(ctx.store.db, name);
+        const tenant = await createTenant(ctx, name);
         if (options.json) printJson(tenant);
         else process.stdout.write(`created tenant ${tenant.id} (${tenant.name})\n`);
       }),
@@ -60,7 +60,6 @@ export function registerTenantCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((options: { tenant: string; json?: boolean }) =>
       withContext(async (ctx) => {
-        if (!(await findTenant(ctx.store.db, options.tenant))) throw notFound('tenant', options.tenant);
         const keys = await listApiKeys(ctx, options.tenant);
         if (options.json) printJson(keys);
         else

@@ -20,10 +20,8 @@ export async function withContext<T>(body: (ctx: AppContext) => Promise<T>): Pro
     reportCliError(error);
     return undefined;
   } finally {
-    // PGlite's close() resets process.exitCode to 0, which would turn a failed command into success.
-    const exitCode = process.exitCode;
+    // Leaves the embedded PostgreSQL, stopping it if this command started it and nothing else uses it.
     await ctx?.store.close().catch(() => undefined);
-    process.exitCode = exitCode;
   }
 }
 

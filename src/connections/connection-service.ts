@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { inUnitOfWork } from '../domain/unit-of-work';
 import { bindingFor } from '../crypto/sealed-columns';
 import { secretHint } from '../crypto/tokens';
 import { AppError, notFound } from '../errors';
@@ -21,8 +22,8 @@ import { buildReport, describePermissions, runPreflight, type PreflightResult } 
 import { requiredPermissions } from '../stripe/permissions';
 import { describeStripeError, fromStripeError } from '../stripe/stripe-errors';
 import { requirePublicWebhookUrl } from '../stripe/webhook-url';
+import { requestBackfill } from '../store/backfill-cursors';
 import { resumePausedEvents } from '../store/events';
-import { forgetConnection } from '../webhooks/connection-cache';
 import type { CreateConnectionInput, UpdateConnectionInput } from './connection-input';
 import { deriveStatus } from './connection-status';
 import { toConnectionView, webhookUrl, type ConnectionView } from './connection-view';
@@ -78,11 +79,28 @@ async function saveWithStatus(
   const merged = { ...row, ...changes } as ConnectionRow;
   const reasons = await setupReasons(ctx, merged, update);
   const status = deriveStatus({ ...merged, status_reasons: reasons });
-  const saved = await updateConnection(ctx.store.db, row.id, { ...changes, status_reasons: JSON.stringify(reasons), status });
-  // The webhook route caches connections for a second; a disconnect or new key must act now.
-  forgetConnection(ctx, row.id);
+  const saved = await inUnitOfWork(ctx, async (effects) => {
+    const updated = await updateConnection(effects.trx, row.id, { ...changes, status_reasons: JSON.stringify(reasons), status });
+    // Every process's webhook route caches connections; a disconnect or new key must act now everywhere.
+    effects.signal({ kind: 'connection', connectionId: row.id });
+    if (updated.status !== row.status) {
+      effects.recordDomainEvent({
+        tenantId: updated.tenant_id,
+        type: `connection.${updated.status}`,
+        object: { type: 'connection', id: updated.id },
+        snapshot: { id: updated.id, status: updated.status, status_reasons: reasons, is_active: updated.is_active },
+        connectionId: updated.id,
+      });
+    }
+    return updated;
+  });
   // Events that arrived while the connection was disabled were kept as `paused`; they go first now.
-  if (!row.is_active && saved.is_active) await resumePausedEvents(ctx.store.db, row.id, ctx.now());
+  // Stripe sent nothing while the connection was disabled only if its endpoint was too; either way a
+  // backfill now costs little and closes any gap.
+  if (!row.is_active && saved.is_active) {
+    await resumePausedEvents(ctx.store.db, row.id, ctx.now());
+    await requestBackfill(ctx.store.db, row.id, ctx.now());
+  }
   return saved;
 }
 
@@ -399,6 +417,9 @@ export async function repairConnection(ctx: AppContext, row: ConnectionRow): Pro
   requireReachableUrl(ctx, row.mode);
   try {
     await syncEndpoint(ctx, row, ctx.stripe(openSecretKey(ctx, row)));
+    // Whatever needed repair (a deleted or disabled endpoint) lost deliveries: the next backfill
+    // tick fetches them rather than the next 15-minute slot.
+    await requestBackfill(ctx.store.db, row.id, ctx.now());
   } catch (error) {
     if (error instanceof AppError) throw error;
     const failure = describeStripeError(error);

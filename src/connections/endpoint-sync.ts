@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
+import { requestBackfill } from '../store/backfill-cursors';
 import { findConnection, updateConnection } from '../store/connections';
 import type { ConnectionRow, WebhookEndpointState } from '../store/schema';
 import { listActiveSigningSecrets } from '../store/signing-secrets';
@@ -92,6 +93,8 @@ export async function syncEndpoint(ctx: AppContext, row: ConnectionRow, stripe: 
     await addSigningSecret(ctx, row.id, secret);
     state = endpointState(endpoint);
     ctx.logger.info({ connectionId: row.id, endpointId: endpoint.id }, 'webhook endpoint created');
+    // A new endpoint receives only what happens from now on; what happened before it is backfilled.
+    await requestBackfill(ctx.store.db, row.id, ctx.now());
   }
   return updateConnection(ctx.store.db, row.id, { webhook_endpoint: JSON.stringify(state) });
 }

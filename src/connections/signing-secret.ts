@@ -1,7 +1,7 @@
 import type { AppContext } from '../context';
 import { bindingFor } from '../crypto/sealed-columns';
 import { secretHint } from '../crypto/tokens';
-import { forgetConnection } from '../webhooks/connection-cache';
+import { announce } from '../domain/unit-of-work';
 import { expireCurrentSigningSecrets, insertSigningSecret } from '../store/signing-secrets';
 
 /**
@@ -15,5 +15,5 @@ export async function addSigningSecret(ctx: AppContext, connectionId: string, se
     seal: (secretId) => ctx.secrets.seal(secret, bindingFor('signing_secrets', secretId)),
     hint: secretHint(secret),
   });
-  forgetConnection(ctx, connectionId);
+  await announce(ctx, [{ kind: 'connection', connectionId }]);
 }

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { AppContext } from '../context';
+import { findOneSealedValue } from '../store/sealed-values';
 import { SEALED_COLUMNS } from './sealed-columns';
 
 export type MasterKeyCheck = { ok: true; checked: boolean } | { ok: false; message: string };
@@ -11,11 +11,7 @@ export type MasterKeyCheck = { ok: true; checked: boolean } | { ok: false; messa
  */
 export async function checkMasterKey(ctx: Pick<AppContext, 'store' | 'secrets'>): Promise<MasterKeyCheck> {
   for (const { table, column, binding } of SEALED_COLUMNS) {
-    const result = await sql<{
-      id: string;
-      sealed: string;
-    }>`select id, ${sql.ref(column)} as sealed from ${sql.table(table)} limit 1`.execute(ctx.store.db);
-    const row = result.rows[0];
+    const row = await findOneSealedValue(ctx.store.db, table, column);
     if (!row) continue;
     try {
       ctx.secrets.open(row.sealed, binding(row.id));

@@ -18,7 +18,12 @@ export function resolveMasterKey(options: { configured?: string; dataDir: string
   const path = join(options.dataDir, MASTER_KEY_FILE);
   if (!existsSync(path)) {
     mkdirSync(options.dataDir, { recursive: true });
-    writeFileSync(path, `${generateMasterKey()}\n`, { mode: 0o600, flag: 'wx' });
+    try {
+      writeFileSync(path, `${generateMasterKey()}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      // A CLI command and a server starting together on a new data dir: the first key written wins.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
   options.logger.warn(
     { path },

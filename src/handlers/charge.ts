@@ -1,5 +1,6 @@
+import { readPaybridgeMetadata } from '../domain/paybridge-metadata';
 import type { HandlerRegistry } from './registry';
-import { guardOwnedObject } from './record-owned';
+import { translateOwned } from './record-owned';
 
 const TYPES = [
   'charge.succeeded',
@@ -10,11 +11,28 @@ const TYPES = [
   'charge.refund.updated',
 ] as const;
 
-/** Charges and refunds of payments Paybridge started; refunds are recorded against their payment. */
+const REFUND_TYPES: readonly string[] = ['charge.refunded', 'charge.refund.updated'];
+
+/** Charges of payments Paybridge started; refunds become facts about the payable the charge paid. */
 export function registerChargeHandlers(registry: HandlerRegistry): void {
-  registry.on('charge', TYPES, async (input) => {
-    const stop = guardOwnedObject(input);
-    if (stop) return stop;
-    return { status: 'processed', note: 'charge recorded' };
-  });
+  registry.on('charge', TYPES, async (input) =>
+    translateOwned(
+      input,
+      (charge, superseded) => {
+        const { payable } = readPaybridgeMetadata(charge);
+        if (!payable || superseded || !REFUND_TYPES.includes(input.event.type) || charge.object !== 'charge') return [];
+        const refunded = Number(charge.amount_refunded);
+        return [
+          {
+            kind: 'refund.changed',
+            payable,
+            chargeId: String(charge.id),
+            amountRefunded: Number.isSafeInteger(refunded) ? refunded : 0,
+            object: charge,
+          },
+        ];
+      },
+      () => 'charge recorded',
+    ),
+  );
 }

@@ -1,5 +1,6 @@
+import { readPaybridgeMetadata } from '../domain/paybridge-metadata';
 import type { HandlerRegistry } from './registry';
-import { recordObject } from './record-owned';
+import { translateRecorded } from './record-owned';
 
 /**
  * Disputes are tracked from the dispute object's own status: `funds_reinstated` moves money back but
@@ -15,6 +16,15 @@ export function registerDisputeHandlers(registry: HandlerRegistry): void {
       'charge.dispute.funds_withdrawn',
       'charge.dispute.funds_reinstated',
     ],
-    recordObject,
+    async (input) =>
+      translateRecorded(input, (dispute) => [
+        {
+          kind: 'dispute.changed',
+          payable: readPaybridgeMetadata(dispute).payable,
+          disputeId: String(dispute.id),
+          status: String(dispute.status),
+          object: dispute,
+        },
+      ]),
   );
 }

@@ -1,5 +1,6 @@
+import { readPaybridgeMetadata } from '../domain/paybridge-metadata';
 import type { HandlerRegistry } from './registry';
-import { guardOwnedObject } from './record-owned';
+import { translateOwned } from './record-owned';
 
 const SUBSCRIPTION_TYPES = [
   'customer.subscription.created',
@@ -11,14 +12,31 @@ const INVOICE_TYPES = ['invoice.paid', 'invoice.payment_succeeded', 'invoice.pay
 
 /** Subscriptions and their renewal invoices (Stripe's invoices, not Paybridge's own). */
 export function registerSubscriptionHandlers(registry: HandlerRegistry): void {
-  registry.on('subscription', SUBSCRIPTION_TYPES, async (input) => {
-    const stop = guardOwnedObject(input);
-    if (stop) return stop;
-    return { status: 'processed', note: `subscription ${input.object!.current.status ?? ''} recorded` };
-  });
-  registry.on('subscription_invoice', INVOICE_TYPES, async (input) => {
-    const stop = guardOwnedObject(input);
-    if (stop) return stop;
-    return { status: 'processed', note: 'renewal invoice recorded' };
-  });
+  registry.on('subscription', SUBSCRIPTION_TYPES, async (input) =>
+    translateOwned(
+      input,
+      (subscription, superseded) => {
+        const { payable } = readPaybridgeMetadata(subscription);
+        if (!payable || superseded) return [];
+        return [
+          {
+            kind: 'subscription.changed',
+            payable,
+            subscriptionId: String(subscription.id),
+            status: String(subscription.status),
+            object: subscription,
+          },
+        ];
+      },
+      (subscription) => `subscription ${typeof subscription.status === 'string' ? subscription.status : ''} recorded`,
+    ),
+  );
+  // Renewal payments become facts when the subscriptions module lands; until then the version is kept.
+  registry.on('subscription_invoice', INVOICE_TYPES, async (input) =>
+    translateOwned(
+      input,
+      () => [],
+      () => 'renewal invoice recorded',
+    ),
+  );
 }

@@ -1,6 +1,5 @@
-import type { AppContext } from '../context';
-import type { Db } from '../store/database';
-import type { ConnectionRow, EventRow } from '../store/schema';
+import type { Fact } from '../domain/facts';
+import type { ConnectionRow } from '../store/schema';
 import type { AppliedObject } from '../store/stripe-objects';
 
 /** The parts of a Stripe event envelope handlers read. */
@@ -12,12 +11,12 @@ export interface StripeEventEnvelope {
   data: { object: Record<string, unknown>; previous_attributes?: Record<string, unknown> };
 }
 
+/**
+ * What a handler reads: the event, its connection and the object's newest stored version. No
+ * transaction and no Stripe client: a handler only says what the event means (facts); modules act.
+ */
 export interface HandlerInput {
-  readonly ctx: AppContext;
-  /** The processing transaction: every business write goes through it, with the event's final status. */
-  readonly trx: Db;
   readonly event: StripeEventEnvelope;
-  readonly eventRow: EventRow;
   readonly connection: ConnectionRow;
   /** The object's newest stored version after this event (undefined when the event carries no object id). */
   readonly object: AppliedObject | undefined;
@@ -25,4 +24,15 @@ export interface HandlerInput {
 
 export type HandlerOutcome = { status: 'processed'; note?: string } | { status: 'ignored'; reason: string };
 
-export type EventHandler = (input: HandlerInput) => Promise<HandlerOutcome>;
+/** The facts an event carries, and the event's note when no module acts on them (the version is recorded either way). */
+export interface Translation {
+  readonly facts: readonly Fact[];
+  readonly note: string;
+}
+
+/** Translates one event into facts, or stops it with an outcome (stale, foreign, nothing to apply). */
+export type EventHandler = (input: HandlerInput) => Promise<Translation | HandlerOutcome>;
+
+export function isTranslation(value: Translation | HandlerOutcome): value is Translation {
+  return 'facts' in value;
+}

@@ -3,12 +3,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import type { AppContext } from '../context';
-import { AppError } from '../errors';
+import { AppError, errorBody } from '../errors';
 import { isStoreUnavailable } from '../store/store-unavailable';
-
-export function errorBody(code: string, message: string, field?: string) {
-  return { error: field ? { code, message, field } : { code, message } };
-}
 
 /** Turns zod's issues into one message that names each bad field and what it must be. */
 export function validationError(error: ZodError): AppError {

@@ -10,6 +10,11 @@ export async function findConnection(db: Db, id: string): Promise<ConnectionRow 
   return db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+export async function findConnections(db: Db, ids: readonly string[]): Promise<ConnectionRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('connections').selectAll().where('id', 'in', ids).execute();
+}
+
 export async function findTenantConnection(db: Db, tenantId: string, id: string): Promise<ConnectionRow | undefined> {
   return db.selectFrom('connections').selectAll().where('id', '=', id).where('tenant_id', '=', tenantId).executeTakeFirst();
 }
@@ -35,4 +40,22 @@ export async function updateConnection(db: Db, id: string, changes: ConnectionUp
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** The connected account's status as Stripe last reported it (`account.updated`). */
+export async function setAccountStatus(db: Db, id: string, status: Record<string, unknown>): Promise<void> {
+  await db
+    .updateTable('connections')
+    .set({ account_status: JSON.stringify(status) })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** The connection received an event at `at`; the first one also marks the setup verified. */
+export async function touchConnectionActivity(db: Db, id: string, at: Date): Promise<void> {
+  await db
+    .updateTable('connections')
+    .set((eb) => ({ last_event_at: at, first_verified_event_at: eb.fn.coalesce('first_verified_event_at', eb.val(at)) }))
+    .where('id', '=', id)
+    .execute();
 }

@@ -166,13 +166,3 @@ export async function queueDepth(db: Db): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
-
-/** The newest Stripe `created` seen for a connection: where a backfill resumes. */
-export async function newestEventCreated(db: Db, connectionId: string): Promise<number | undefined> {
-  const row = await db
-    .selectFrom('events')
-    .select(sql<number | null>`max(stripe_created)`.as('newest'))
-    .where('connection_id', '=', connectionId)
-    .executeTakeFirst();
-  return row?.newest == null ? undefined : Number(row.newest);
-}

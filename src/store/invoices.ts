@@ -188,3 +188,15 @@ export async function addTimelineEntry(
     .executeTakeFirst();
   return inserted !== undefined;
 }
+
+/** Email addresses of a tenant's customers, for lists that show them next to invoices. */
+export async function findCustomerEmails(db: Db, tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('customers')
+    .select(['id', 'email'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', [...ids])
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.email]));
+}

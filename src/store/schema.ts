@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { BillingTables } from './invoices-schema';
+import type { DomainEventTables } from './domain-events-schema';
 
 /** Timestamps are written as Date and read back as Date on both stores. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -153,8 +154,10 @@ export interface WebhookRejectionCountsTable {
 
 export interface BackfillCursorsTable {
   connection_id: string;
-  last_run_at: Timestamp;
+  last_run_at: Timestamp | null;
   last_result: string | null;
+  covered_until: Timestamp | null;
+  next_due_at: Generated<Date>;
 }
 
 export interface MaintenanceRoundsTable {
@@ -164,7 +167,7 @@ export interface MaintenanceRoundsTable {
   next_due_at: Timestamp;
 }
 
-export interface Database extends BillingTables {
+export interface Database extends BillingTables, DomainEventTables {
   settings: SettingsTable;
   tenants: TenantsTable;
   api_keys: ApiKeysTable;

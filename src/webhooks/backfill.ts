@@ -2,13 +2,21 @@ import type Stripe from 'stripe';
 import type { AppContext } from '../context';
 import { bindingFor } from '../crypto/sealed-columns';
 import { fromStripeError } from '../stripe/stripe-errors';
-import { insertEvents, newestEventCreated, type IncomingEvent } from '../store/events';
+import { findBackfillCursor, recordBackfillRun } from '../store/backfill-cursors';
+import { insertEvents, type IncomingEvent } from '../store/events';
 import type { ConnectionRow } from '../store/schema';
 import { eventsForFeatures, type Feature } from '../stripe/features';
 import { forgetConnection } from './connection-cache';
+import { isFutureDated, payloadProblem } from './parse-event';
 
 /** Stripe keeps events for 30 days; asking for older ones returns nothing, so the window is clamped. */
 export const EVENT_RETENTION_SECONDS = 30 * 24 * 3600;
+/**
+ * A run without `since` starts this long before the last complete run started: an event Stripe
+ * made visible in its list a little after its `created` (or a clock a little off ours) is still
+ * fetched. Overlap costs only duplicates, which the dedupe key skips.
+ */
+export const BACKFILL_OVERLAP_SECONDS = 10 * 60;
 const INSERT_BATCH = 500;
 
 export interface BackfillResult {
@@ -22,19 +30,23 @@ export interface BackfillResult {
 }
 
 /**
- * Fetches events from Stripe's `GET /v1/events` since the newest one stored (or `since`), and feeds
- * them through the same dedupe and queue as webhook deliveries. Returns a result instead of throwing
- * halfway, so a caller always learns how far it got.
+ * Fetches events from Stripe's `GET /v1/events` and feeds them through the same dedupe and queue
+ * as webhook deliveries. Without `since` it resumes from the high-water mark of the last complete
+ * run (minus an overlap), never from the newest stored event: a delivered event says nothing about
+ * the ones missed before it. With no complete run yet, it covers Stripe's whole 30-day window.
+ * Returns a result instead of throwing halfway, so a caller always learns how far it got.
  */
 export async function backfillConnection(
   ctx: AppContext,
   connection: ConnectionRow,
   options: { since?: number; onProgress?: (fetched: number) => void } = {},
 ): Promise<BackfillResult> {
-  const nowSeconds = Math.floor(ctx.now().getTime() / 1000);
+  const startedAt = ctx.now();
+  const nowSeconds = Math.floor(startedAt.getTime() / 1000);
   const oldest = nowSeconds - EVENT_RETENTION_SECONDS;
-  const newest = options.since === undefined ? await newestEventCreated(ctx.store.db, connection.id) : undefined;
-  const since = Math.max(oldest, options.since ?? newest ?? oldest);
+  const cursor = await findBackfillCursor(ctx.store.db, connection.id);
+  const covered = cursor?.coveredUntil ? Math.floor(cursor.coveredUntil.getTime() / 1000) : undefined;
+  const since = Math.max(oldest, options.since ?? (covered === undefined ? oldest : covered - BACKFILL_OVERLAP_SECONDS));
   const wanted = new Set(eventsForFeatures(connection.features as Feature[]));
   const counts = { fetched: 0, stored: 0, duplicates: 0, skipped: 0 };
   let error: string | null = null;
@@ -52,7 +64,6 @@ export async function backfillConnection(
   try {
     const secretKey = ctx.secrets.open(connection.secret_key_sealed, bindingFor('connections', connection.id));
     const stripe = ctx.stripe(secretKey);
-    const now = ctx.now();
     for await (const event of stripe.events.list({ created: { gte: since }, limit: 100 })) {
       counts.fetched += 1;
       options.onProgress?.(counts.fetched);
@@ -60,7 +71,16 @@ export async function backfillConnection(
         counts.skipped += 1;
         continue;
       }
-      batch.push(toIncoming(connection, event, now));
+      const incoming = toIncoming(connection, event, ctx.now());
+      // The same refusals as the webhook route: a row PostgreSQL cannot store would fail the
+      // whole insert batch, and a future date has no place in Stripe's history.
+      const problem = isFutureDated(event.created, nowSeconds) ? 'created is in the future' : payloadProblem(incoming.payload);
+      if (problem) {
+        counts.skipped += 1;
+        ctx.logger.warn({ connectionId: connection.id, stripeEventId: event.id, problem }, 'backfill skipped an event it cannot store');
+        continue;
+      }
+      batch.push(incoming);
       if (batch.length >= INSERT_BATCH) await flush();
     }
     await flush();
@@ -69,13 +89,15 @@ export async function backfillConnection(
     await flush().catch(() => undefined);
   }
 
-  await ctx.store.db
-    .insertInto('backfill_cursors')
-    .values({ connection_id: connection.id, last_run_at: ctx.now(), last_result: JSON.stringify({ ...counts, error }) })
-    .onConflict((oc) =>
-      oc.column('connection_id').doUpdateSet({ last_run_at: ctx.now(), last_result: JSON.stringify({ ...counts, error }) }),
-    )
-    .execute();
+  // The mark moves to this run's start only when the run left no hole: it finished, and it began at
+  // or before the previous mark (or at the window's start). A later `since` proves nothing earlier.
+  const contiguous = since <= Math.max(covered ?? oldest, oldest);
+  await recordBackfillRun(ctx.store.db, {
+    connectionId: connection.id,
+    ranAt: ctx.now(),
+    result: JSON.stringify({ ...counts, error }),
+    coveredUntil: error === null && contiguous ? startedAt : null,
+  });
   forgetConnection(ctx, connection.id);
   return { connectionId: connection.id, since, ...counts, error };
 }

@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { touchConnectionActivity } from '../store/connections';
 import type { IncomingEvent } from '../store/events';
 
 const MIN_INTERVAL_MS = 1_000;
@@ -19,12 +20,8 @@ export function updateConnectionActivity(ctx: AppContext, events: IncomingEvent[
   for (const connectionId of connections) {
     if (now - (seen.get(connectionId) ?? 0) < MIN_INTERVAL_MS) continue;
     seen.set(connectionId, now);
-    const at = ctx.now();
-    ctx.store.db
-      .updateTable('connections')
-      .set((eb) => ({ last_event_at: at, first_verified_event_at: eb.fn.coalesce('first_verified_event_at', eb.val(at)) }))
-      .where('id', '=', connectionId)
-      .execute()
-      .catch((error: unknown) => ctx.logger.warn({ err: error, connectionId }, 'could not record connection activity'));
+    touchConnectionActivity(ctx.store.db, connectionId, ctx.now()).catch((error: unknown) =>
+      ctx.logger.warn({ err: error, connectionId }, 'could not record connection activity'),
+    );
   }
 }

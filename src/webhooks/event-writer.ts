@@ -12,8 +12,10 @@ interface Pending {
 /**
  * Group commit for incoming events. Each delivery waits for its own durable insert, but deliveries
  * arriving together share one multi-row INSERT and one commit, which is what lets one PostgreSQL
- * take thousands of acknowledged events per second. A failed batch fails every delivery in it
- * (they get 503 and Stripe retries); none is acknowledged before its row is committed.
+ * take thousands of acknowledged events per second. When a batch fails, its rows are retried one
+ * insert each, so a row the store refuses fails only its own delivery (503, Stripe retries) and not
+ * the other tenants' deliveries that happened to share its batch. None is acknowledged before its
+ * row is committed.
  */
 export class EventWriter {
   private queue: Pending[] = [];
@@ -55,24 +57,51 @@ export class EventWriter {
 
   private async flush(batch: Pending[]): Promise<void> {
     try {
-      const stored = await insertEvents(
-        this.db,
-        batch.map((pending) => pending.event),
+      this.settle(
+        batch,
+        await insertEvents(
+          this.db,
+          batch.map((pending) => pending.event),
+        ),
       );
-      const newlyStored: IncomingEvent[] = [];
+    } catch (error) {
+      if (batch.length === 1 || !isRowError(error)) {
+        for (const pending of batch) pending.reject(error);
+        return;
+      }
+      // One at a time, in order, so a bad row fails alone.
       for (const pending of batch) {
-        const key = `${pending.event.connection_id}/${pending.event.stripe_event_id}`;
-        // A key appears once in `stored` even if the batch held it twice: the first caller gets it.
-        if (stored.delete(key)) {
-          newlyStored.push(pending.event);
-          pending.resolve('stored');
-        } else {
-          pending.resolve('duplicate');
+        try {
+          this.settle([pending], await insertEvents(this.db, [pending.event]));
+        } catch (rowError) {
+          pending.reject(rowError);
         }
       }
-      if (newlyStored.length > 0) this.options.onStored?.(newlyStored);
-    } catch (error) {
-      for (const pending of batch) pending.reject(error);
     }
   }
+
+  private settle(batch: Pending[], stored: Set<string>): void {
+    const newlyStored: IncomingEvent[] = [];
+    for (const pending of batch) {
+      const key = `${pending.event.connection_id}/${pending.event.stripe_event_id}`;
+      // A key appears once in `stored` even if the batch held it twice: the first caller gets it.
+      if (stored.delete(key)) {
+        newlyStored.push(pending.event);
+        pending.resolve('stored');
+      } else {
+        pending.resolve('duplicate');
+      }
+    }
+    if (newlyStored.length > 0) this.options.onStored?.(newlyStored);
+  }
+}
+
+/**
+ * True when PostgreSQL refused the data itself (SQLSTATE class 22, data exception, or 23,
+ * integrity): then some row is to blame and the others can go in. An outage or a timeout is not
+ * a row's fault, and retrying 500 rows one by one against it would only hold the answers longer.
+ */
+function isRowError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23]/.test(code);
 }

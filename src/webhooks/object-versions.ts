@@ -77,6 +77,9 @@ export function isNewerVersion(incoming: ObjectVersion, stored: ObjectVersion): 
   if (incoming.deleted) return true;
   // A terminal state never regresses to an earlier one, whatever the timestamps say.
   if (isTerminal(stored.object) && lifecycleRank(incoming.object) < lifecycleRank(stored.object)) return false;
+  // And the mirror case, so the outcome does not depend on arrival order: a terminal version that
+  // arrives after a non-terminal one with a later `created` still replaces it.
+  if (isTerminal(incoming.object) && lifecycleRank(stored.object) < lifecycleRank(incoming.object)) return true;
   if (incoming.created !== stored.created) return incoming.created > stored.created;
   const rankDelta = lifecycleRank(incoming.object) - lifecycleRank(stored.object);
   if (rankDelta !== 0) return rankDelta > 0;

@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppContext } from '../context';
 import { onShutdown } from '../shutdown';
-import { errorBody } from '../http/error-handler';
+import { errorBody } from '../errors';
 import { updateConnectionActivity } from './connection-activity';
 import { loadReceivingConnection, secretsValidAt } from './connection-cache';
 import { EventWriter } from './event-writer';
@@ -12,6 +12,15 @@ import { RejectionTracker, type RejectionReason } from './rejections';
 import { verifyStripeSignature } from './signature';
 
 const trackers = new WeakMap<AppContext, RejectionTracker>();
+
+/** Paybridge's ids (`conn_` and 20 base62 characters) and the hand-made ones tests use. */
+const CONNECTION_ID = /^[A-Za-z0-9_-]{1,100}$/;
+
+/**
+ * Stripe sends a whole event in one burst; a client still trickling its body after this long is
+ * broken or hostile, and would otherwise hold a socket (and delay shutdown) for minutes.
+ */
+const BODY_DEADLINE_MS = 10_000;
 
 /** Writes the rejection counts gathered in memory now rather than at the next 5-second flush. */
 export async function flushWebhookRejections(ctx: AppContext): Promise<void> {
@@ -59,6 +68,28 @@ export function webhookRoutes(ctx: AppContext) {
     const limit = ctx.config.webhookBodyLimitBytes;
     const incoming = nodeRequest(c);
     const header = (name: string) => (incoming ? joined(incoming.headers[name]) : c.req.header(name));
+    const unknown = () =>
+      refuse(
+        c,
+        404,
+        null,
+        'unknown_connection',
+        'No connection receives events at this URL (unknown or disconnected). Copy the webhook URL again from the connection page.',
+      );
+    // Anything that cannot be a connection id (a NUL, a slash, a kilobyte of text) is unknown
+    // without asking the store, which would refuse some of them with an error rather than "no row".
+    if (!CONNECTION_ID.test(connectionId)) return unknown();
+
+    let connection;
+    try {
+      connection = await loadReceivingConnection(ctx, connectionId);
+    } catch (error) {
+      ctx.logger.error({ err: error, connectionId }, 'store unavailable while receiving a webhook');
+      return c.json(errorBody('store_unavailable', 'The event store is unavailable; nothing was stored. Stripe will retry.'), 503);
+    }
+    // Refusals before this point count in one bucket for all unknown ids: a flood of random URLs
+    // must not add a counter, a rate-limit window or a row per made-up id.
+    if (!connection || connection.row.disconnected_at) return unknown();
     if (Number(header('content-length') ?? 0) > limit) {
       return refuse(
         c,
@@ -69,24 +100,14 @@ export function webhookRoutes(ctx: AppContext) {
       );
     }
 
-    let connection;
+    let rawBody: Uint8Array;
     try {
-      connection = await loadReceivingConnection(ctx, connectionId);
-    } catch (error) {
-      ctx.logger.error({ err: error, connectionId }, 'store unavailable while receiving a webhook');
-      return c.json(errorBody('store_unavailable', 'The event store is unavailable; nothing was stored. Stripe will retry.'), 503);
+      rawBody = incoming ? await readBody(incoming, limit, BODY_DEADLINE_MS) : new Uint8Array(await c.req.arrayBuffer());
+    } catch {
+      // The socket is already destroyed (deadline) or broken; this answer only reaches a client
+      // that is still listening.
+      return c.json(errorBody('body_timeout', `The body did not arrive within ${BODY_DEADLINE_MS / 1000} seconds.`), 408);
     }
-    if (!connection || connection.row.disconnected_at) {
-      return refuse(
-        c,
-        404,
-        null,
-        'unknown_connection',
-        'No connection receives events at this URL (unknown or disconnected). Copy the webhook URL again from the connection page.',
-      );
-    }
-
-    const rawBody = incoming ? await readBody(incoming, limit) : new Uint8Array(await c.req.arrayBuffer());
     if (rawBody.byteLength > limit) {
       return refuse(c, 413, connectionId, 'body_too_large', `The body is larger than ${limit} bytes.`);
     }
@@ -110,7 +131,7 @@ export function webhookRoutes(ctx: AppContext) {
     if (!signature.ok) return refuse(c, 400, connectionId, signature.reason, signature.message);
 
     const payload = Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength).toString('utf8');
-    const parsed = parseEventBody(payload);
+    const parsed = parseEventBody(payload, Math.floor(now.getTime() / 1000));
     if (!parsed.ok) return refuse(c, 400, connectionId, 'invalid_payload', parsed.message);
     const event = parsed.event;
     const row = connection.row;
@@ -167,18 +188,29 @@ function joined(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-/** The raw bytes; past `limit` it keeps draining but stops buffering and returns limit + 1 bytes' worth. */
-function readBody(incoming: IncomingMessage, limit: number): Promise<Uint8Array> {
+/**
+ * The raw bytes; past `limit` it keeps draining but stops buffering and returns limit + 1 bytes'
+ * worth. Past `deadlineMs` it destroys the request (and so its socket) and rejects.
+ */
+function readBody(incoming: IncomingMessage, limit: number, deadlineMs: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const deadline = setTimeout(() => {
+      incoming.destroy();
+      reject(new Error('webhook body deadline passed'));
+    }, deadlineMs);
     incoming.on('data', (chunk: Buffer) => {
       size += chunk.byteLength;
       if (size <= limit) chunks.push(chunk);
     });
-    incoming.once('end', () =>
-      resolve(size > limit ? new Uint8Array(limit + 1) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)),
-    );
-    incoming.once('error', reject);
+    incoming.once('end', () => {
+      clearTimeout(deadline);
+      resolve(size > limit ? new Uint8Array(limit + 1) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
+    incoming.once('error', (error) => {
+      clearTimeout(deadline);
+      reject(error);
+    });
   });
 }

@@ -18,9 +18,14 @@ const messages: Record<SignatureFailure, string> = {
     "No v1 signature matches this connection's signing secrets. Check that webhook_secret is the endpoint's signing secret (whsec_…, from Stripe → Developers → Webhooks → the endpoint → Reveal) and not its id (we_…), and that the raw body was not re-serialised on the way.",
 };
 
-/** Parses `t=…,v1=…,v1=…,v0=…`; unknown schemes are ignored as Stripe documents. */
+/**
+ * Parses `t=…,v1=…,v1=…,v0=…`; unknown schemes are ignored as Stripe documents. A v1 value that is
+ * not 64 hex characters can match nothing, so it is dropped here and the delivery ends as
+ * no_matching_signature (the header's form was right; its signature is not).
+ */
 export function parseSignatureHeader(header: string): { timestamp: number; signatures: string[] } | undefined {
   let timestamp: number | undefined;
+  let schemes = 0;
   const signatures: string[] = [];
   for (const part of header.split(',')) {
     const separator = part.indexOf('=');
@@ -31,10 +36,11 @@ export function parseSignatureHeader(header: string): { timestamp: number; signa
       if (!/^\d{1,12}$/.test(value)) return undefined;
       timestamp = Number(value);
     } else if (key === 'v1') {
+      schemes += 1;
       if (/^[0-9a-f]{64}$/.test(value)) signatures.push(value);
     }
   }
-  if (timestamp === undefined || signatures.length === 0) return undefined;
+  if (timestamp === undefined || schemes === 0) return undefined;
   return { timestamp, signatures };
 }
 

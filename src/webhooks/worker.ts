@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../context';
 import { buildHandlerRegistry } from '../handlers';
 import type { HandlerRegistry } from '../handlers/registry';
+import type { ModuleRegistry } from '../domain/module-registry';
+import { buildModuleRegistry } from '../modules';
 import { claimDueEvents } from '../store/event-queue';
 import type { EventRow } from '../store/schema';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff';
@@ -18,6 +20,7 @@ export interface WorkerOptions {
   idlePollMs?: number;
   retry?: RetryPolicy;
   registry?: HandlerRegistry;
+  modules?: ModuleRegistry;
 }
 
 /**
@@ -42,6 +45,7 @@ export class EventWorker {
       idlePollMs: options.idlePollMs ?? 500,
       retry: options.retry ?? DEFAULT_RETRY_POLICY,
       registry: options.registry ?? buildHandlerRegistry(),
+      modules: options.modules ?? buildModuleRegistry(),
     };
     this.loop = new PollingLoop(() => this.runOnce(), {
       idlePollMs: this.options.idlePollMs,
@@ -68,7 +72,8 @@ export class EventWorker {
       leaseUntil: new Date(now.getTime() + this.options.leaseMs),
       limit: this.options.batchSize,
     });
-    const scope: ProcessingScope = { ctx: this.ctx, registry: this.options.registry, workerId: this.id, policy: this.options.retry };
+    const { registry, modules, retry } = this.options;
+    const scope: ProcessingScope = { ctx: this.ctx, registry, modules, workerId: this.id, policy: retry };
     await Promise.all(
       chunksByObject(claimed, this.options.concurrency).map(async (chunk) => {
         for (const { event, outcome } of await processEvents(scope, chunk)) {

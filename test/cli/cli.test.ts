@@ -12,7 +12,7 @@ import { createSecretBox } from '../../src/crypto/secret-box';
 import { openStore } from '../../src/store/database';
 
 /**
- * The real `paybridge` binary in child processes, on embedded PGlite in a temporary data dir: only
+ * The real `paybridge` binary in child processes, on the embedded PostgreSQL of a temporary data dir: only
  * PAYBRIDGE_DATA_DIR is set, plus PAYBRIDGE_STRIPE_API_BASE aimed at an in-process sandbox so the
  * key check never leaves 127.0.0.1. Spawns are few and sequential (each costs over a second) and
  * every one is killed if it outlives its time limit.

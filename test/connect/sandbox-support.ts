@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { startSandbox, type AccountCredentials, type RunningSandbox } from '../../sandbox/index';
-import { freePort } from '../support/free-port';
 
 /**
  * Starts one sandbox for the test file (127.0.0.1, free port) and fills `env` with its API base

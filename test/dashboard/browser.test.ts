@@ -9,7 +9,6 @@ import { ADMIN_TOKEN, createHarness, type TestHarness } from '../support/test-co
 import { launchBrowser, reloadUntil, screenshot } from './browser-support';
 
 // The dashboard in a real browser against a real server, real workers and the Stripe sandbox.
-// One store (embedded PGlite) is enough here: storage behaviour is proven on both stores elsewhere.
 describe('dashboard in a browser', () => {
   let sandbox: RunningSandbox;
   let h: TestHarness;
@@ -27,7 +26,7 @@ describe('dashboard in a browser', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, retryBaseMs: 20, maxDeliveryAttempts: 3, deliveryTimeoutMs: 5_000 });
     const port = await freePort();
-    h = await createHarness('pglite', {
+    h = await createHarness('postgres', {
       PAYBRIDGE_STRIPE_API_BASE: sandbox.url,
       PAYBRIDGE_PUBLIC_URL: `http://127.0.0.1:${port}`,
       PAYBRIDGE_LOG_LEVEL: 'warn',

@@ -254,7 +254,7 @@ describeEachStore('dashboard security', (h) => {
 });
 
 it('marks the session cookie Secure with the __Host- prefix when the public URL is https', async () => {
-  const h = await createHarness('pglite', { PAYBRIDGE_PUBLIC_URL: 'https://pay.example.com' });
+  const h = await createHarness('postgres', { PAYBRIDGE_PUBLIC_URL: 'https://pay.example.com' });
   try {
     const client = new DashboardClient(h);
     const signedIn = await client.signIn(ADMIN_TOKEN);

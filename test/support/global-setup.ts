@@ -1,19 +1,41 @@
-// Runs once before the suite: fails early, with the fix, when PostgreSQL is not reachable,
-// because half of every storage test runs against it.
+// Runs once before the suite and finds the PostgreSQL the tests create their scratch databases on:
+// PAYBRIDGE_TEST_DATABASE_URL if set, else the system server on 127.0.0.1:5432 if it answers, else
+// the same embedded PostgreSQL `npm start` uses, started here in node_modules/.cache and stopped after
+// the run. So `npm test` needs no system PostgreSQL, like `npm start`.
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { testDatabaseAdminUrl } from './database-urls';
+import { joinCluster, type Membership } from '../../src/store/embedded/membership';
+import { systemPostgresUrl } from './database-urls';
 
-export default async function checkPostgresReachable(): Promise<void> {
-  const client = new pg.Client({ connectionString: testDatabaseAdminUrl() });
+const EMBEDDED_DIR = fileURLToPath(new URL('../../node_modules/.cache/paybridge-test-postgres', import.meta.url));
+
+export default async function findTestPostgres(): Promise<(() => Promise<void>) | undefined> {
+  const configured = process.env.PAYBRIDGE_TEST_DATABASE_URL;
+  if (configured) {
+    const problem = await probe(configured);
+    if (problem)
+      throw new Error(`PAYBRIDGE_TEST_DATABASE_URL does not answer (${problem}); fix it or unset it to use the embedded PostgreSQL.`);
+    return undefined;
+  }
+  if (!(await probe(systemPostgresUrl()))) return undefined;
+  const member: Membership = await joinCluster(EMBEDDED_DIR, 'test-suite');
+  // Child processes (vitest's workers, the paybridge binaries tests spawn) inherit this.
+  process.env.PAYBRIDGE_TEST_DATABASE_URL = `postgres://postgres:${member.password}@127.0.0.1:${member.port}/postgres`;
+  process.stderr.write(`tests run on the embedded PostgreSQL in ${EMBEDDED_DIR} (nothing answered at ${systemPostgresUrl()})\n`);
+  return async () => {
+    await member.leave();
+  };
+}
+
+/** Undefined when a query works there, else what went wrong. */
+async function probe(url: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
   try {
     await client.connect();
     await client.query('select 1');
+    return undefined;
   } catch (error) {
-    throw new Error(
-      `PostgreSQL is not reachable at ${testDatabaseAdminUrl()} (${(error as Error).message}). ` +
-        'Start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start ' +
-        'or point PAYBRIDGE_TEST_DATABASE_URL at a server the tests may create databases on.',
-    );
+    return (error as Error).message;
   } finally {
     await client.end().catch(() => undefined);
   }

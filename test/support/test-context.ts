@@ -8,7 +8,7 @@ import { createApp } from '../../src/http/app';
 import { shutdown } from '../../src/shutdown';
 import { createLogger } from '../../src/logger';
 import type { StoreKind } from '../../src/store/database';
-import { STORE_KINDS, openTestStore, type TestStore } from './test-store';
+import { STORE_KINDS, openTestStore, type HarnessKind, type TestStore } from './test-store';
 
 export const ADMIN_TOKEN = 'pb_admin_test_token_0123456789abcdef';
 
@@ -29,8 +29,9 @@ export interface TestHarness {
 /** Every log line of every harness in this test file, for the "no secret in logs" checks. */
 export const allLogLines: string[] = [];
 
-export async function createHarness(kind: StoreKind, env: Record<string, string> = {}): Promise<TestHarness> {
-  const store = await openTestStore(kind);
+export async function createHarness(storeKind: HarnessKind = 'postgres', env: Record<string, string> = {}): Promise<TestHarness> {
+  const kind: StoreKind = 'postgres';
+  const store = await openTestStore(storeKind);
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -99,8 +100,9 @@ export async function responseBody(response: Response): Promise<any> {
 }
 
 /**
- * Runs a describe block once per store (real PostgreSQL and embedded PGlite), each with its own
- * fresh harness, so every storage behaviour is proven on both.
+ * Runs a describe block with its own fresh harness on a scratch PostgreSQL database. It ran once per
+ * store while the embedded store was PGlite; with one engine it runs once (STORE_KINDS), and keeps
+ * its name and signature for the tests written against it.
  */
 export function describeEachStore(name: string, body: (h: () => TestHarness) => void, env: Record<string, string> = {}): void {
   for (const kind of STORE_KINDS) {

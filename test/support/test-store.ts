@@ -1,21 +1,39 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { openStore, type Store, type StoreKind } from '../../src/store/database';
+import { stopCluster } from '../../src/store/embedded/cluster';
 import { testDatabaseAdminUrl, testDatabaseUrl } from './database-urls';
 
-export const STORE_KINDS: StoreKind[] = ['postgres', 'pglite'];
+/**
+ * One engine: the embedded store is the same PostgreSQL as production, so storage tests run once.
+ * What a second run would still buy (another PostgreSQL major: CI's system server is 15, the embedded
+ * one 18) is covered by running the whole suite on either server (see global-setup.ts), not twice.
+ */
+export const STORE_KINDS: StoreKind[] = ['postgres'];
+
+/**
+ * 'embedded': the embedded PostgreSQL of a fresh data directory, as `npm start` runs it (for tests
+ * whose child processes use that data directory). 'pglite' is the name earlier branches use; it now
+ * means the one PostgreSQL store (removable once they are merged).
+ */
+export type HarnessKind = StoreKind | 'embedded' | 'pglite';
 
 export interface TestStore extends Store {
-  /** The PostgreSQL URL of the scratch database (postgres kind only), for child processes. */
+  /** The PostgreSQL URL of the scratch database, for child processes (not on the embedded kind). */
   readonly url?: string;
+  /** The Paybridge data directory whose embedded PostgreSQL this is (embedded kind only). */
+  readonly dataDir?: string;
 }
 
 /**
- * A fresh, empty store per call: an in-memory PGlite, or a scratch PostgreSQL database with a random
- * name that `close()` drops. Tests never share state, even when files run in parallel.
+ * A fresh, empty store per call: a scratch PostgreSQL database with a random name that `close()`
+ * drops. Tests never share state, even when files run in parallel.
  */
-export async function openTestStore(kind: StoreKind, options: { poolSize?: number } = {}): Promise<TestStore> {
-  if (kind === 'pglite') return openStore({ memory: true });
+export async function openTestStore(kind: HarnessKind = 'postgres', options: { poolSize?: number } = {}): Promise<TestStore> {
+  if (kind === 'embedded') return openEmbeddedTestStore(options.poolSize);
   const name = `pb_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(`create database ${name}`);
   const url = testDatabaseUrl(name);
@@ -38,4 +56,19 @@ async function adminQuery(text: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+async function openEmbeddedTestStore(poolSize: number | undefined): Promise<TestStore> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'paybridge-embedded-test-'));
+  const store = await openStore({ dataDir, poolSize, role: 'test' });
+  return {
+    ...store,
+    dataDir,
+    async close() {
+      await store.close();
+      // A test that killed processes (even PostgreSQL) may leave the cluster without members to stop it.
+      if (existsSync(join(dataDir, 'postgres', 'pgdata', 'postmaster.pid'))) await stopCluster(dataDir).catch(() => undefined);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

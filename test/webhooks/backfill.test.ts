@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/index';
 import { insertEvents } from '../../src/store/events';
-import { BackfillScheduler } from '../../src/webhooks/backfill-scheduler';
+import { BACKFILL_OVERLAP_SECONDS, EVENT_RETENTION_SECONDS, backfillConnection } from '../../src/webhooks/backfill';
+import { BackfillScheduler, runDueBackfills } from '../../src/webhooks/backfill-scheduler';
 import { EventWorker } from '../../src/webhooks/worker';
 import { describeEachStore } from '../support/test-context';
 import { insertTestConnection } from '../support/test-connections';
@@ -44,6 +45,27 @@ describeEachStore(
       expect(rows.every((row) => row.source === 'backfill' && row.status === 'processed' && row.type === 'customer.created')).toBe(true);
     });
 
+    it('without `since` resumes from where the last complete run began (minus the overlap) and stores what came since', async () => {
+      const account = await sandbox.createAccount();
+      const { connection } = await insertTestConnection(h(), { secretKey: account.secret_key, accountId: account.id });
+      const stripe = sandbox.stripe(account.secret_key);
+      for (let i = 0; i < 3; i++) await stripe.customers.create({ email: `early${i}@example.com` });
+
+      const startedFirst = Math.floor(Date.now() / 1000);
+      const first = await backfillConnection(h().ctx, connection);
+      // No complete run yet: the whole of Stripe's 30-day window.
+      expect(first.since).toBeLessThanOrEqual(startedFirst - EVENT_RETENTION_SECONDS + 1);
+      expect(first).toMatchObject({ stored: 3, error: null });
+
+      for (let i = 0; i < 2; i++) await stripe.customers.create({ email: `late${i}@example.com` });
+      const second = await backfillConnection(h().ctx, connection);
+      expect(second.since).toBeGreaterThanOrEqual(startedFirst - BACKFILL_OVERLAP_SECONDS - 1);
+      expect(second.since).toBeLessThanOrEqual(startedFirst - BACKFILL_OVERLAP_SECONDS + 1);
+      expect(second).toMatchObject({ stored: 2, duplicates: 3, error: null });
+      const emails = await h().ctx.store.db.selectFrom('events').select('object_id').where('connection_id', '=', connection.id).execute();
+      expect(emails).toHaveLength(5);
+    });
+
     it('runs by itself when a worker starts, and reports a rejected key instead of throwing', async () => {
       const account = await sandbox.createAccount();
       const { connection } = await insertTestConnection(h(), { secretKey: account.secret_key });
@@ -61,6 +83,50 @@ describeEachStore(
         .where('connection_id', '=', broken.connection.id)
         .executeTakeFirstOrThrow();
       expect(JSON.parse(cursor.last_result!).error).toMatch(/Invalid API Key|refused/i);
+    });
+
+    it('spreads rounds: workers ticking together visit each due connection once, and each comes round again one interval later', async () => {
+      const ours = await Promise.all(
+        Array.from({ length: 12 }, () => insertTestConnection(h(), { secretKey: 'sk_test_notakeythesandboxknows000' })),
+      );
+      const db = h().ctx.store.db;
+      const live = await db
+        .selectFrom('connections')
+        .select('id')
+        .where('disconnected_at', 'is', null)
+        .where('is_active', '=', true)
+        .execute();
+      const at = new Date(Date.now() + 24 * 3600_000); // everything is due a day later
+      const interval = 15 * 60_000;
+      h().setNow(at);
+      try {
+        // Two worker processes' ticks at the same moment, three lanes each.
+        const visits = await Promise.all([
+          runDueBackfills(h().ctx, { intervalMs: interval, concurrency: 3 }),
+          runDueBackfills(h().ctx, { intervalMs: interval, concurrency: 3 }),
+        ]);
+        expect(visits[0]! + visits[1]!).toBe(live.length);
+        const cursors = await db
+          .selectFrom('backfill_cursors')
+          .select(['connection_id', 'next_due_at', 'last_run_at'])
+          .where(
+            'connection_id',
+            'in',
+            ours.map((o) => o.connection.id),
+          )
+          .execute();
+        expect(cursors).toHaveLength(12);
+        for (const cursor of cursors) {
+          expect(new Date(cursor.next_due_at).getTime()).toBe(at.getTime() + interval);
+          expect(cursor.last_run_at).not.toBeNull();
+        }
+        h().setNow(new Date(at.getTime() + interval - 1));
+        expect(await runDueBackfills(h().ctx, { intervalMs: interval, concurrency: 3 })).toBe(0);
+        h().setNow(new Date(at.getTime() + interval));
+        expect(await runDueBackfills(h().ctx, { intervalMs: interval, concurrency: 3 })).toBe(live.length);
+      } finally {
+        h().setNow(null);
+      }
     });
 
     it('puts events left paused on an active connection back in the queue at its next round', async () => {

@@ -104,7 +104,7 @@ describeEachStore('object versions in one transaction', (h) => {
   });
 });
 
-// Two transactions at once need two connections: PostgreSQL only (PGlite is a single session).
+// Two transactions at once, on two connections.
 describe('object versions under concurrency [postgres]', () => {
   it('an object created by another transaction between lock and write raises ObjectCreatedMeanwhile and keeps the other write', async () => {
     const h = await createHarness('postgres');

@@ -95,3 +95,38 @@ describeEachStore('out-of-order delivery', (h) => {
     }, 120_000);
   }
 });
+
+describeEachStore('terminal states', (h) => {
+  it('a later non-terminal version (requires_action at t0+5) never replaces a stored terminal one (succeeded at t0), in either order', async () => {
+    const { connection, secret } = await insertTestConnection(h());
+    const steps = [
+      { type: 'payment_intent.succeeded', created: t0, status: 'succeeded' },
+      { type: 'payment_intent.requires_action', created: t0 + 5, status: 'requires_action' },
+    ];
+    const worker = new EventWorker(h().ctx);
+    for (const [p, order] of [
+      [0, 1],
+      [1, 0],
+    ].entries()) {
+      const id = `pi_terminal${p}`;
+      // One delivery at a time, drained in between, so the processing order is the delivery order.
+      for (const index of order) {
+        const step = steps[index]!;
+        const event = stripeEvent(
+          step.type,
+          { id, object: 'payment_intent', status: step.status, amount: 2000, currency: 'usd', metadata: {} },
+          { id: `evt_${id}_${index}`, created: step.created },
+        );
+        expect((await deliver(h(), connection.id, event, { secrets: [secret] })).status).toBe(200);
+        await worker.drain();
+      }
+      const row = await h()
+        .ctx.store.db.selectFrom('stripe_objects')
+        .select(['status', 'version_event_id'])
+        .where('connection_id', '=', connection.id)
+        .where('stripe_id', '=', id)
+        .executeTakeFirstOrThrow();
+      expect(row, `order ${order.join('')}`).toEqual({ status: 'succeeded', version_event_id: `evt_${id}_0` });
+    }
+  });
+});

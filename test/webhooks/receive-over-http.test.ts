@@ -61,8 +61,6 @@ function post(
   });
 }
 
-// PostgreSQL only: with PGlite this file stalls at a random test (a harness or PGlite matter seen
-// with the route as it was before this path too); the route code is the same for both stores.
 describe('webhook receiver over HTTP [postgres]', () => {
   let harness: TestHarness | undefined;
   const h = () => harness!;

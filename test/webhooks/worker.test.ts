@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { HandlerRegistry } from '../../src/handlers/registry';
+import { ModuleRegistry } from '../../src/domain/module-registry';
+import { buildHandlerRegistry } from '../../src/handlers';
 import { DEFAULT_RETRY_POLICY } from '../../src/webhooks/backoff';
 import { claimDueEvents } from '../../src/store/event-queue';
-import { enqueueJob } from '../../src/store/jobs';
 import { processEvents } from '../../src/webhooks/event-processor';
 import { EventWorker, chunksByObject } from '../../src/webhooks/worker';
 import type { EventRow } from '../../src/store/schema';
@@ -11,13 +11,24 @@ import { describeEachStore, type TestHarness } from '../support/test-context';
 import { insertTestConnection } from '../support/test-connections';
 import { deliver, stripeEvent } from '../support/webhook-delivery';
 
-/** A registry whose customer handler leaves one durable effect per run (a job row) and fails on request. */
-function effectRegistry(failFor: Set<string> = new Set()) {
-  return new HandlerRegistry().on('test', ['customer.created', 'customer.updated'], async ({ trx, event, ctx }) => {
-    const id = String(event.data.object.id);
-    if (failFor.has(id)) throw new Error(`${id} exploded`);
-    await enqueueJob(trx, 'payment_link.deactivate', { invoice_id: event.id }, { now: ctx.now(), dedupeKey: `effect:${randomUUID()}` });
-    return { status: 'processed', note: `effect for ${id}` };
+/** Modules whose customer fact leaves one durable effect per run (a job row) and fails on request. */
+function effectModules(failFor: Set<string> = new Set()) {
+  return new ModuleRegistry().register({
+    name: 'test',
+    feature: 'customers',
+    payableTypes: [],
+    describes: 'testing effects',
+    handles: {
+      'customer.changed': async (effects, fact) => {
+        if (failFor.has(fact.customerId)) throw new Error(`${fact.customerId} exploded`);
+        await effects.enqueue(
+          'payment_link.deactivate',
+          { invoice_id: effects.cause!.stripeEventId },
+          { dedupeKey: `effect:${randomUUID()}` },
+        );
+        return { status: 'processed', note: `effect for ${fact.customerId}` };
+      },
+    },
   });
 }
 
@@ -53,7 +64,7 @@ async function eventRows(h: TestHarness, connectionId: string): Promise<EventRow
 describeEachStore('event worker', (h) => {
   it('processes a claimed batch together, one effect and one attempt per event', async () => {
     const { stripeIds, connection } = await deliverCustomers(h(), 6);
-    expect(await new EventWorker(h().ctx, { registry: effectRegistry(), concurrency: 2 }).drain()).toBe(6);
+    expect(await new EventWorker(h().ctx, { modules: effectModules(), concurrency: 2 }).drain()).toBe(6);
     const rows = await eventRows(h(), connection.id);
     expect(rows.map((row) => [row.status, row.attempts, row.locked_by])).toEqual(rows.map(() => ['processed', 1, null]));
     expect(Object.values(await effectsOf(h(), stripeIds))).toEqual([1, 1, 1, 1, 1, 1]);
@@ -72,7 +83,7 @@ describeEachStore('event worker', (h) => {
 
   it('a failing event fails alone: the rest of its chunk is processed and its failure is logged against it', async () => {
     const { stripeIds, connection } = await deliverCustomers(h(), 5);
-    const worker = new EventWorker(h().ctx, { registry: effectRegistry(new Set(['cus_w2'])), concurrency: 1 });
+    const worker = new EventWorker(h().ctx, { modules: effectModules(new Set(['cus_w2'])), concurrency: 1 });
     const before = await fallbacks(h(), 'error');
     expect(await worker.runOnce()).toBe(5);
     expect(await fallbacks(h(), 'error')).toBe(before + 1);
@@ -87,7 +98,7 @@ describeEachStore('event worker', (h) => {
 
   it('a worker that lost its lease writes nothing for that event, and still completes the events it holds', async () => {
     const { stripeIds, connection } = await deliverCustomers(h(), 2);
-    const registry = effectRegistry();
+    const modules = effectModules();
     const now = h().ctx.now();
     const stale = await claimDueEvents(h().ctx.store.db, {
       workerId: 'worker_stale',
@@ -103,16 +114,51 @@ describeEachStore('event worker', (h) => {
       .set({ locked_until: new Date(now.getTime() - 1) })
       .where('id', '=', stolen.id)
       .execute();
-    expect(await new EventWorker(h().ctx, { registry }).drain()).toBe(1);
+    expect(await new EventWorker(h().ctx, { modules }).drain()).toBe(1);
 
     const before = await fallbacks(h(), 'lease_lost');
-    const processed = await processEvents({ ctx: h().ctx, registry, workerId: 'worker_stale', policy: DEFAULT_RETRY_POLICY }, stale);
+    const processed = await processEvents(
+      { ctx: h().ctx, registry: buildHandlerRegistry(), modules, workerId: 'worker_stale', policy: DEFAULT_RETRY_POLICY },
+      stale,
+    );
     expect(processed.map(({ event }) => event.id)).toEqual([kept.id]);
     expect(await fallbacks(h(), 'lease_lost')).toBe(before + 1);
     expect(Object.values(await effectsOf(h(), stripeIds))).toEqual([1, 1]);
     const attempts = await h().ctx.store.db.selectFrom('event_attempts').select(['event_id']).execute();
     expect(attempts.filter((attempt) => attempt.event_id === stolen.id)).toHaveLength(1);
     expect((await eventRows(h(), connection.id)).map((row) => row.status)).toEqual(['processed', 'processed']);
+  });
+
+  it('worker A whose lease expired and was claimed by worker B writes nothing on completion: no status, attempt or effect; the row stays B’s', async () => {
+    const { stripeIds, connection } = await deliverCustomers(h(), 1);
+    const scope = { ctx: h().ctx, registry: buildHandlerRegistry(), modules: effectModules(), policy: DEFAULT_RETRY_POLICY };
+    const db = h().ctx.store.db;
+    const now = h().ctx.now();
+    // Claims are global; the store is shared by this file's tests, so keep only this test's event.
+    const ours = (rows: EventRow[]) => rows.filter((row) => row.connection_id === connection.id);
+    const [claimedByA] = ours(
+      await claimDueEvents(db, { workerId: 'worker_A', now, leaseUntil: new Date(now.getTime() + 30_000), limit: 100 }),
+    );
+    expect(claimedByA).toBeDefined();
+    // A stalls past its lease; B claims the event (and has not finished it yet).
+    const later = new Date(now.getTime() + 31_000);
+    const claimedByB = ours(
+      await claimDueEvents(db, { workerId: 'worker_B', now: later, leaseUntil: new Date(later.getTime() + 30_000), limit: 100 }),
+    );
+    expect(claimedByB.map((row) => row.id)).toEqual([claimedByA!.id]);
+
+    const processed = await processEvents({ ...scope, workerId: 'worker_A' }, [claimedByA!]);
+    expect(processed).toEqual([]);
+    const [row] = await eventRows(h(), connection.id);
+    expect(row).toMatchObject({ status: 'received', locked_by: 'worker_B', attempts: 2, processed_at: null });
+    expect(await db.selectFrom('event_attempts').select('id').where('event_id', '=', claimedByA!.id).execute()).toEqual([]);
+    expect(Object.values(await effectsOf(h(), stripeIds))).toEqual([0]);
+
+    // B's completion still counts, once.
+    const byB = await processEvents({ ...scope, workerId: 'worker_B' }, claimedByB);
+    expect(byB.map(({ event }) => event.id)).toEqual([claimedByA!.id]);
+    expect(Object.values(await effectsOf(h(), stripeIds))).toEqual([1]);
+    expect((await eventRows(h(), connection.id))[0]).toMatchObject({ status: 'processed', locked_by: null });
   });
 });
 

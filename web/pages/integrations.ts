@@ -1,5 +1,5 @@
 import { html } from 'hono/html';
-import type { ApiKeyView } from '../../src/auth/api-key-service';
+import type { ApiKeyView } from '../../src/services/api-key-service';
 import type { Principal } from '../../src/auth/principal';
 import type { ConnectionView } from '../../src/connections/connection-view';
 import type { Tenant } from '../../src/store/schema';

@@ -1,13 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../../context';
 import { notFound } from '../../errors';
-import { findTenantEvent, listEventAttempts, listEvents, requeueEvents, type EventSummary } from '../../store/events';
+import { findTenantEvent, listEventAttempts, listEvents, type EventSummary } from '../../store/events';
 import { findTenantConnection } from '../../store/connections';
 import { backfillConnection } from '../../webhooks/backfill';
 import { listRejectionCounts, listRejectionSamples } from '../../store/rejections';
 import { pageOf, readCursor } from '../cursor';
 import { newRouter } from '../router';
 import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../schemas';
+import { replayEvents } from '../../services/event-service';
 
 const eventStatus = z.enum(['received', 'processed', 'ignored', 'failed', 'dead', 'paused']);
 
@@ -209,8 +210,7 @@ export function eventRoutes(ctx: AppContext) {
     const { tenant_id, event_id } = c.req.valid('param');
     const row = await findTenantEvent(ctx.store.db, tenant_id, event_id);
     if (!row) throw notFound('event', event_id);
-    await requeueEvents(ctx.store.db, { tenantId: tenant_id, ids: [row.id] }, ctx.now());
-    ctx.bus.emit('events-stored', 1);
+    await replayEvents(ctx, { tenantId: tenant_id, ids: [row.id] });
     const updated = (await findTenantEvent(ctx.store.db, tenant_id, event_id))!;
     return c.json(toEventView(updated), 200);
   });
@@ -218,12 +218,12 @@ export function eventRoutes(ctx: AppContext) {
   router.openapi(routes.replayMany, async (c) => {
     const { tenant_id } = c.req.valid('param');
     const filter = c.req.valid('json');
-    const requeued = await requeueEvents(
-      ctx.store.db,
-      { tenantId: tenant_id, status: filter.status, type: filter.type, connectionId: filter.connection_id },
-      ctx.now(),
-    );
-    ctx.bus.emit('events-stored', requeued);
+    const requeued = await replayEvents(ctx, {
+      tenantId: tenant_id,
+      status: filter.status,
+      type: filter.type,
+      connectionId: filter.connection_id,
+    });
     return c.json({ requeued }, 200);
   });
 

@@ -1,13 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../../context';
-import { createApiKey, listApiKeys, revokeTenantApiKey } from '../../auth/api-key-service';
-import { notFound } from '../../errors';
+import { createApiKey, listApiKeys, revokeTenantApiKey } from '../../services/api-key-service';
 import type { Tenant } from '../../store/schema';
-import { findTenant, insertTenant, listTenants } from '../../store/tenants';
+import { findTenant, listTenants } from '../../store/tenants';
 import { requireAdmin } from '../auth-middleware';
 import { pageOf, readCursor } from '../cursor';
 import { newRouter } from '../router';
 import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../schemas';
+import { createTenant as createTenantRecord, requireTenant } from '../../services/tenant-service';
 
 const tenantView = z.object({ id: z.string(), name: z.string(), created_at: z.string() }).openapi('Tenant');
 const toTenantView = (tenant: Tenant) => ({ id: tenant.id, name: tenant.name, created_at: tenant.created_at.toISOString() });
@@ -88,7 +88,7 @@ export function tenantRoutes(ctx: AppContext) {
   router.post('/api/v1/tenants', requireAdmin());
 
   router.openapi(createTenant, async (c) => {
-    const tenant = await insertTenant(ctx.store.db, c.req.valid('json').name);
+    const tenant = await createTenantRecord(ctx, c.req.valid('json').name);
     return c.json(toTenantView(tenant), 201);
   });
 
@@ -108,9 +108,7 @@ export function tenantRoutes(ctx: AppContext) {
 
   router.openapi(getTenant, async (c) => {
     const { tenant_id } = c.req.valid('param');
-    const tenant = await findTenant(ctx.store.db, tenant_id);
-    if (!tenant) throw notFound('tenant', tenant_id);
-    return c.json(toTenantView(tenant), 200);
+    return c.json(toTenantView(await requireTenant(ctx, tenant_id)), 200);
   });
 
   // Only the admin mints keys: a leaked tenant key could otherwise mint replacements that outlive
@@ -126,7 +124,6 @@ export function tenantRoutes(ctx: AppContext) {
 
   router.openapi(listApiKeysRoute, async (c) => {
     const { tenant_id } = c.req.valid('param');
-    if (!(await findTenant(ctx.store.db, tenant_id))) throw notFound('tenant', tenant_id);
     return c.json({ data: await listApiKeys(ctx, tenant_id) }, 200);
   });
 

@@ -7,12 +7,14 @@ import * as invoices from './0005-invoices';
 import * as payloadCompression from './0006-payload-compression';
 import * as maintenanceRounds from './0007-maintenance-rounds';
 import * as pausedEventsIndex from './0008-paused-events-index';
+import * as domainEvents from './0010-domain-events';
+import * as backfillCoverage from './0020-backfill-coverage';
 import * as apiKeyNames from './0030-api-key-names';
 
 /**
  * Migrations are listed here in order, in code rather than discovered on disk, so the same set runs
  * under tsx, tests and any bundler. Each later capability adds one file and one line.
- * Number new migrations after the highest one here (next: 0009). 0003 was never used and must stay
+ * Number new migrations after the highest one here. 0003 was never used and must stay
  * unused: Kysely refuses a migration that sorts before one a database has already applied.
  */
 const migrations: Record<string, Migration> = {
@@ -23,7 +25,8 @@ const migrations: Record<string, Migration> = {
   '0006-payload-compression': payloadCompression,
   '0007-maintenance-rounds': maintenanceRounds,
   '0008-paused-events-index': pausedEventsIndex,
-  // 0030–0039: issue 18 part B (API hardening); numbers reserved so parallel branches never collide.
+  '0010-domain-events': domainEvents,
+  '0020-backfill-coverage': backfillCoverage,
   '0030-api-key-names': apiKeyNames,
 };
 
@@ -41,4 +44,16 @@ export async function migrateOrThrow(db: Db): Promise<string[]> {
     throw new Error(`Migration ${name} failed: ${(error as Error | undefined)?.message ?? 'see the database log'}`, { cause: error });
   }
   return results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}
+
+/** The migration names this version knows, in order (the PGlite copy recreates an older schema level). */
+export function knownMigrations(): string[] {
+  return Object.keys(migrations);
+}
+
+/** Applies migrations up to and including `name`, to copy data written at that schema level. */
+export async function migrateUpTo(db: Db, name: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error } = await migrator.migrateTo(name);
+  if (error) throw new Error(`Migration up to ${name} failed: ${(error as Error).message}`, { cause: error });
 }

@@ -3,7 +3,7 @@ import { generateToken, hashToken, secretHint } from '../crypto/tokens';
 import { notFound } from '../errors';
 import { insertApiKey, listTenantApiKeys, revokeApiKey } from '../store/api-keys';
 import type { ApiKey } from '../store/schema';
-import { findTenant } from '../store/tenants';
+import { requireTenant } from './tenant-service';
 
 /** What anyone may see of a key: never the key, never its hash. */
 export interface ApiKeyView {
@@ -29,13 +29,14 @@ export function toApiKeyView(row: ApiKey): ApiKeyView {
 
 /** Mints a key for a tenant (API, CLI and dashboard alike); the plaintext is returned once and only its hash is kept. */
 export async function createApiKey(ctx: AppContext, tenantId: string, name?: string | null): Promise<{ key: string; view: ApiKeyView }> {
-  if (!(await findTenant(ctx.store.db, tenantId))) throw notFound('tenant', tenantId);
+  await requireTenant(ctx, tenantId);
   const key = generateToken('pb_key');
   const row = await insertApiKey(ctx.store.db, { tenantId, tokenHash: hashToken(key), hint: secretHint(key), name: name ?? null });
   return { key, view: toApiKeyView(row) };
 }
 
 export async function listApiKeys(ctx: AppContext, tenantId: string): Promise<ApiKeyView[]> {
+  await requireTenant(ctx, tenantId);
   return (await listTenantApiKeys(ctx.store.db, tenantId)).map(toApiKeyView);
 }
 

@@ -1,0 +1,134 @@
+import type { PayableRef } from './paybridge-metadata';
+
+/**
+ * What a Stripe event means for Paybridge, decided by the handlers in src/handlers/ from the object's
+ * newest stored version. Business modules receive these, never raw events: a module does not need to
+ * know which of Stripe's several events (checkout session, payment intent…) told us a payment
+ * succeeded. Facts with a `payable` are routed to the module owning that payable type; the others
+ * (catalog, account) go to every module that listens for their kind.
+ */
+export type Fact =
+  | PaymentSucceeded
+  | PaymentPending
+  | PaymentFailed
+  | PaymentRequiresAction
+  | CheckoutExpired
+  | SubscriptionChanged
+  | RefundChanged
+  | DisputeChanged
+  | CatalogChanged
+  | CustomerChanged
+  | AccountChanged;
+
+export type FactKind = Fact['kind'];
+export type FactOf<K extends FactKind> = Extract<Fact, { kind: K }>;
+
+/** Money arrived for the payable: exactly once per provider payment id, whichever event told us. */
+export interface PaymentSucceeded {
+  readonly kind: 'payment.succeeded';
+  readonly payable: PayableRef;
+  /** The payment intent id (or the session id when a session carries none): the business key. */
+  readonly providerPaymentId: string;
+  readonly checkoutSessionId: string | null;
+  /** Minor units. */
+  readonly amount: number;
+  /** Upper case ISO code. */
+  readonly currency: string;
+  readonly paidAt: Date;
+  readonly object: Record<string, unknown>;
+}
+
+/** A checkout completed but its payment is still settling (a bank debit): not paid yet. */
+export interface PaymentPending {
+  readonly kind: 'payment.pending';
+  readonly payable: PayableRef;
+  readonly checkoutSessionId: string;
+  readonly paymentStatus: string;
+  readonly object: Record<string, unknown>;
+}
+
+/** One payment attempt failed; the payable may still be paid by another. */
+export interface PaymentFailed {
+  readonly kind: 'payment.failed';
+  readonly payable: PayableRef;
+  readonly source: 'checkout_session' | 'payment_intent';
+  /** The session or payment intent that failed. */
+  readonly objectId: string;
+  /** Distinguishes attempts on one payment intent (charge id, else the event id). */
+  readonly attemptId: string;
+  /** Stripe's code, decline code and message, when it gave them. */
+  readonly failure: string | null;
+  readonly object: Record<string, unknown>;
+}
+
+/** The customer must act (3-D Secure, a redirect) before the payment can go on. */
+export interface PaymentRequiresAction {
+  readonly kind: 'payment.requires_action';
+  readonly payable: PayableRef;
+  readonly paymentIntentId: string;
+  readonly object: Record<string, unknown>;
+}
+
+export interface CheckoutExpired {
+  readonly kind: 'checkout.expired';
+  readonly payable: PayableRef;
+  readonly checkoutSessionId: string;
+  readonly object: Record<string, unknown>;
+}
+
+export interface SubscriptionChanged {
+  readonly kind: 'subscription.changed';
+  readonly payable: PayableRef;
+  readonly subscriptionId: string;
+  readonly status: string;
+  readonly object: Record<string, unknown>;
+}
+
+export interface RefundChanged {
+  readonly kind: 'refund.changed';
+  readonly payable: PayableRef;
+  readonly chargeId: string;
+  /** Minor units refunded so far on the charge. */
+  readonly amountRefunded: number;
+  readonly object: Record<string, unknown>;
+}
+
+export interface DisputeChanged {
+  readonly kind: 'dispute.changed';
+  readonly payable: PayableRef | undefined;
+  readonly disputeId: string;
+  /** The dispute's own status (`won`, `lost`, `needs_response`…), never inferred from the event type. */
+  readonly status: string;
+  readonly object: Record<string, unknown>;
+}
+
+/** A product or price of the connected account changed (the whole account's catalog, not only ours). */
+export interface CatalogChanged {
+  readonly kind: 'catalog.changed';
+  readonly objectType: 'product' | 'price';
+  readonly objectId: string;
+  readonly deleted: boolean;
+  readonly object: Record<string, unknown>;
+}
+
+/** A customer of the connected account was created, changed or deleted. */
+export interface CustomerChanged {
+  readonly kind: 'customer.changed';
+  readonly customerId: string;
+  readonly deleted: boolean;
+  readonly object: Record<string, unknown>;
+}
+
+/** The connected account's capabilities changed (charges or payouts switched on or off). */
+export interface AccountChanged {
+  readonly kind: 'account.changed';
+  readonly accountId: string;
+  readonly chargesEnabled: boolean | null;
+  readonly payoutsEnabled: boolean | null;
+  readonly detailsSubmitted: boolean | null;
+  readonly disabledReason: string | null;
+}
+
+export function hasPayable(fact: Fact): fact is Extract<Fact, { payable: PayableRef }> {
+  return 'payable' in fact && fact.payable !== undefined;
+}
