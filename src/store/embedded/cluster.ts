@@ -25,7 +25,9 @@ import { TUNING } from './tuning';
  * `postgres/port` the port the cluster prefers, so a restart comes back where clients look for it.
  */
 export function clusterPaths(dataDir: string) {
-  const home = join(dataDir, 'postgres');
+  // Absolute, because PostgreSQL's tools run with their own working directory: a relative `./data`
+  // (the default) would point somewhere else for them.
+  const home = join(resolve(dataDir), 'postgres');
   return {
     home,
     pgdata: join(home, 'pgdata'),
@@ -111,7 +113,8 @@ export async function stopCluster(dataDir: string): Promise<void> {
   }
 }
 
-async function initialise(dataDir: string, bins: PostgresBinaries, runAs: RunAs): Promise<void> {
+async function initialise(relativeOrAbsoluteDataDir: string, bins: PostgresBinaries, runAs: RunAs): Promise<void> {
+  const dataDir = resolve(relativeOrAbsoluteDataDir);
   const paths = clusterPaths(dataDir);
   if (existsSync(join(paths.pgdata, 'PG_VERSION'))) return;
   mkdirSync(dataDir, { recursive: true });
