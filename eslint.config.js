@@ -38,6 +38,9 @@ const SQL_IN_STORE = { name: 'kysely', message: 'SQL lives only in src/store/: a
 // one place outside src/store/ that builds queries (moving it is noted in ARCHITECTURE.md).
 const SQL_EXCEPTIONS = ['src/crypto/rotate-master-key.ts'];
 
+/** A module's entry points (see the modules block below): they play the delivery layers' part for that module. */
+const MODULE_DELIVERY_FILES = ['src/modules/*/routes.ts', 'src/modules/*/page.ts', 'src/modules/*/command.ts'];
+
 /** One `no-restricted-imports` setting for a set of files (tests excluded: they may reach any layer). */
 function boundary(files, patterns, paths, ignores = []) {
   return { files, ignores: ['**/*.test.ts', ...ignores], rules: { 'no-restricted-imports': ['error', { patterns, paths }] } };
@@ -97,12 +100,26 @@ export default tseslint.config(
     ],
     [SQL_IN_STORE],
   ),
-  // Modules run inside the processing transaction: a Stripe call there would hold it open, so Stripe calls are jobs.
+  // A module folder holds its whole capability. Its fact handling runs inside the processing transaction, where a
+  // Stripe call would hold the transaction open, so Stripe calls there are jobs. Its API side (`*-service.ts`,
+  // called by routes, pages and commands outside any processing transaction) may call Stripe through src/stripe/.
+  // Its delivery files (`routes.ts`, `page.ts`, `command.ts`) are the module's entry points and may use the
+  // http/, web/ and cli/ helpers; nothing else in the module may import them.
   boundary(
     ['src/modules/**/*.ts'],
-    [NO_SANDBOX, DELIVERY_LAYERS],
-    [SQL_IN_STORE, { name: 'stripe', message: 'Modules never call Stripe inside the processing transaction: enqueue a job instead.' }],
+    [
+      NO_SANDBOX,
+      DELIVERY_LAYERS,
+      layer('Only a module\'s routes, page and command import its delivery files.', ['**/routes', '**/page', '**/command']),
+      layer('Module fact handling never calls Stripe inside the processing transaction: enqueue a job, or move the call to a *-service.ts.', [
+        '**/stripe/client',
+      ]),
+    ],
+    [SQL_IN_STORE, { name: 'stripe', message: 'Module fact handling never calls Stripe inside the processing transaction: enqueue a job instead.', allowTypeImports: true }],
+    ['src/modules/**/*-service.ts', ...MODULE_DELIVERY_FILES],
   ),
+  boundary(['src/modules/**/*-service.ts'], [NO_SANDBOX, DELIVERY_LAYERS], [SQL_IN_STORE]),
+  boundary(MODULE_DELIVERY_FILES, [NO_SANDBOX], [SQL_IN_STORE]),
   // The store is the bottom layer: it knows tables and rows, not what a handler or route does with them.
   boundary(
     ['src/store/**/*.ts'],
