@@ -231,6 +231,11 @@ describeEachStore(
       const after = await api('GET', `/invoices/${created.body.id}`);
       expect(after.body.payment_link_active).toBe(false);
       expect(after.body.timeline.map((t: any) => t.kind)).toEqual(['created', 'finalized', 'voided', 'link_deactivated']);
+      // The job is gone once done (graphile-worker deletes it); the diagnosis still says it ran.
+      expect((await api('GET', `/invoices/${created.body.id}/diagnosis`)).body.payment_link).toMatchObject({
+        active: false,
+        deactivation: 'done',
+      });
       expect((await api('POST', `/invoices/${created.body.id}/void`)).status).toBe(200);
       const refinalize = await api('POST', `/invoices/${created.body.id}/finalize`);
       expect(refinalize.status).toBe(409);
