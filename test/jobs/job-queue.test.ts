@@ -111,7 +111,7 @@ describe('jobs on graphile-worker [postgres]', () => {
 
 describe('upgrading moves queued jobs into graphile-worker [postgres]', () => {
   it('adds pending and running jobs of the old table with their key, due time and attempts left, then drops it', async () => {
-    const store = await openTestStore('postgres');
+    const store = await openTestStore('postgres', { empty: true });
     try {
       const db = store.db;
       await migrateUpTo(db, '0050-token-hash-keys');
