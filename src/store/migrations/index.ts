@@ -10,6 +10,7 @@ import * as pausedEventsIndex from './0008-paused-events-index';
 import * as domainEvents from './0010-domain-events';
 import * as backfillCoverage from './0020-backfill-coverage';
 import * as apiKeyNames from './0030-api-key-names';
+import * as customerStripeLinks from './0100-customer-stripe-links';
 import * as credits from './0120-credits';
 
 /**
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0010-domain-events': domainEvents,
   '0020-backfill-coverage': backfillCoverage,
   '0030-api-key-names': apiKeyNames,
+  '0100-customer-stripe-links': customerStripeLinks,
   '0120-credits': credits,
 };
 
