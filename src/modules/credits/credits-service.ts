@@ -236,16 +236,12 @@ export async function captureHold(
   holdId: string,
   input: CaptureInput,
 ): Promise<HoldView> {
-  return endHold(ctx, tenantId, customerId, holdId, (hold) => {
-    const captured = input.amount ?? hold.amount;
-    if (captured > hold.amount) throw creditErrors.captureTooLarge(hold.id, hold.amount);
-    return { status: 'captured', captured };
-  });
+  return endHold(ctx, tenantId, customerId, holdId, { status: 'captured', amount: input.amount });
 }
 
 /** Gives all of an open hold's credits back. Releasing a released hold again answers the same. */
 export async function releaseHold(ctx: AppContext, tenantId: string, customerId: string, holdId: string): Promise<HoldView> {
-  return endHold(ctx, tenantId, customerId, holdId, () => ({ status: 'released', captured: 0 }));
+  return endHold(ctx, tenantId, customerId, holdId, { status: 'released' });
 }
 
 async function endHold(
@@ -253,7 +249,7 @@ async function endHold(
   tenantId: string,
   customerId: string,
   holdId: string,
-  decide: (hold: CreditHoldRow) => { status: 'captured' | 'released'; captured: number },
+  action: { status: 'captured'; amount: number | undefined } | { status: 'released' },
 ): Promise<HoldView> {
   return inUnitOfWork(ctx, async (effects) => {
     const trx = effects.trx;
@@ -263,13 +259,14 @@ async function endHold(
     const hold = await requireHold(trx, tenantId, customerId, holdId);
     if (hold.status !== 'held') {
       // A retried capture or release whose first answer was lost: same request, same answer.
-      const wanted = hold.status === 'captured' || hold.status === 'released' ? decide(hold) : undefined;
-      const sameAgain = wanted?.status === hold.status && (wanted.status === 'released' || wanted.captured === hold.captured_amount);
-      if (sameAgain) return holdView(hold);
+      const retry =
+        action.status === hold.status && (action.status === 'released' || (action.amount ?? hold.amount) === hold.captured_amount);
+      if (retry) return holdView(hold);
       throw creditErrors.holdNotOpen(hold.id, hold.status);
     }
-    const outcome = decide(hold);
-    const ended = await settleHold(trx, account, hold, { ...outcome, now: effects.now, reason: null });
+    const captured = action.status === 'captured' ? (action.amount ?? hold.amount) : 0;
+    if (captured > hold.amount) throw creditErrors.captureTooLarge(hold.id, hold.amount);
+    const ended = await settleHold(trx, account, hold, { captured, status: action.status, now: effects.now, reason: null });
     // Credits given back to a lot that expired while held are taken at once, never spendable.
     await expireLots(trx, account, effects.now);
     return holdView(ended);
