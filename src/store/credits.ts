@@ -231,7 +231,11 @@ export async function listAllocationsOf(
     .innerJoin('credit_grants as g', 'g.id', 'a.grant_id')
     .select(['a.id', 'a.grant_id', 'a.debit_id', 'a.hold_id', 'a.amount', 'g.kind', 'g.expires_at']);
   const owned = 'debitId' in owner ? query.where('a.debit_id', '=', owner.debitId) : query.where('a.hold_id', '=', owner.holdId);
-  return owned.orderBy(sql`g.expires_at asc nulls last`).orderBy('g.created_at').orderBy('g.id').execute();
+  return owned
+    .orderBy(sql`g.expires_at asc nulls last`)
+    .orderBy('g.created_at')
+    .orderBy('g.id')
+    .execute();
 }
 
 // ---- ledger ---------------------------------------------------------------------------------------
@@ -274,7 +278,11 @@ export async function listCreditLedger(
   filter: { tenantId: string; customerId: string; unit?: string },
   page: { limit: number; before?: { createdAt: Date; id: string } },
 ): Promise<CreditLedgerRow[]> {
-  let query = db.selectFrom('credit_ledger').selectAll().where('tenant_id', '=', filter.tenantId).where('customer_id', '=', filter.customerId);
+  let query = db
+    .selectFrom('credit_ledger')
+    .selectAll()
+    .where('tenant_id', '=', filter.tenantId)
+    .where('customer_id', '=', filter.customerId);
   if (filter.unit) query = query.where('unit', '=', filter.unit);
   if (page.before) {
     const { createdAt, id } = page.before;

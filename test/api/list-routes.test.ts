@@ -54,12 +54,14 @@ describeEachStore('list routes share one validated cursor', (h) => {
 
   it('finds every list route in the OpenAPI document', () => {
     const base = `/api/v1/tenants/${tenantId}`;
-    expect(routes).toEqual(expect.arrayContaining(['/api/v1/tenants', `${base}/events`, `${base}/invoices`, `${base}/mail`, `${base}/customers`]));
+    expect(routes).toEqual(
+      expect.arrayContaining(['/api/v1/tenants', `${base}/events`, `${base}/invoices`, `${base}/mail`, `${base}/customers`]),
+    );
     // No path parameter other than the tenant's is left to fill: each route is callable as listed.
     for (const route of routes) expect(route).not.toContain('{');
   });
 
-  it("includes the per-customer lists, with the customer filled in", () => {
+  it('includes the per-customer lists, with the customer filled in', () => {
     expect(routes).toContain(`/api/v1/tenants/${tenantId}/customers/${CUSTOMER_REF}/credits/ledger`);
   });
 

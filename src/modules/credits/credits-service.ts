@@ -20,7 +20,16 @@ import type { CreditDebitRow, CreditHoldRow } from '../../store/credits-schema';
 import type { Db } from '../../store/database';
 import { creditErrors, rejectionError } from './credit-errors';
 import type { CaptureInput, DebitInput, GrantInput, HoldInput } from './credit-input';
-import { balanceView, debitView, grantView, holdView, type BalanceView, type DebitView, type GrantView, type HoldView } from './credit-views';
+import {
+  balanceView,
+  debitView,
+  grantView,
+  holdView,
+  type BalanceView,
+  type DebitView,
+  type GrantView,
+  type HoldView,
+} from './credit-views';
 import { grantCredits } from './grant-credits';
 import { expireLots, settleAccount, settleHold, splitByKind, takeCredits, type Taken } from './ledger';
 

@@ -27,7 +27,11 @@ const customerParams = tenantIdParam.extend({
     .openapi({ param: { name: 'customer', in: 'path' }, example: 'ext:user_42', description: 'cust_… or ext:{external_id}' }),
 });
 const holdParams = customerParams.extend({
-  hold_id: z.string().min(1).max(100).openapi({ param: { name: 'hold_id', in: 'path' }, example: 'chd_…' }),
+  hold_id: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: 'hold_id', in: 'path' }, example: 'chd_…' }),
 });
 
 const balanceSchema = z
@@ -122,7 +126,8 @@ const routes = {
   grant: createRoute({
     method: 'post',
     path: `${base}/grants`,
-    summary: 'Grant credits (goodwill, promotions, credits sold outside Stripe); the same idempotency_key again returns the first grant (200)',
+    summary:
+      'Grant credits (goodwill, promotions, credits sold outside Stripe); the same idempotency_key again returns the first grant (200)',
     request: { params: customerParams, ...jsonBody(grantInput) },
     responses: {
       200: jsonResponse(grantSchema, 'Granted before with this idempotency_key; nothing new granted.'),

@@ -244,7 +244,13 @@ describeEachStore('credits API', (h) => {
     const body = { unit: 'job_credits', amount: 3, idempotency_key: 'goodwill_1', reason: 'sorry for the outage' };
     const first = await f.api('POST', '/grants', body);
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ object: 'credit_grant', kind: 'granted', amount: 3, remaining: 3, source: { type: 'api', id: null } });
+    expect(first.body).toMatchObject({
+      object: 'credit_grant',
+      kind: 'granted',
+      amount: 3,
+      remaining: 3,
+      source: { type: 'api', id: null },
+    });
     const again = await f.api('POST', '/grants', body);
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(first.body.id);

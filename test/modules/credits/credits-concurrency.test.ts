@@ -56,7 +56,9 @@ describeEachStore('credits under concurrency', (h) => {
     await grant(f, { unit: 'unit_a', amount: 10, kind: 'paid' });
     await grant(f, { unit: 'unit_b', amount: 10, kind: 'paid' });
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => post(f, '/debits', { unit: i % 2 === 0 ? 'unit_a' : 'unit_b', amount: 1, idempotency_key: 'shared' })),
+      Array.from({ length: 10 }, (_, i) =>
+        post(f, '/debits', { unit: i % 2 === 0 ? 'unit_a' : 'unit_b', amount: 1, idempotency_key: 'shared' }),
+      ),
     );
     const created = results.filter((r) => r.status === 201);
     expect(new Set(created.map((r) => r.body.id)).size).toBe(1);

@@ -3,7 +3,14 @@ import { afterEach, expect, it } from 'vitest';
 import { inUnitOfWork } from '../../../src/domain/unit-of-work';
 import { AppError } from '../../../src/errors';
 import { grantCredits } from '../../../src/modules/credits/grant-credits';
-import { captureHold, creditBalances, creditLedgerPage, debitCredits, placeHold, releaseHold } from '../../../src/modules/credits/credits-service';
+import {
+  captureHold,
+  creditBalances,
+  creditLedgerPage,
+  debitCredits,
+  placeHold,
+  releaseHold,
+} from '../../../src/modules/credits/credits-service';
 import { describeEachStore } from '../../support/test-context';
 
 /**
@@ -79,7 +86,9 @@ class Model {
 
   end(hold: ModelHold, captured: number, status: ModelHold['status']): void {
     let toConsume = captured;
-    const ordered = [...hold.taken].sort((a, b) => (a.lot.expiresAt ?? Infinity) - (b.lot.expiresAt ?? Infinity) || a.lot.order - b.lot.order);
+    const ordered = [...hold.taken].sort(
+      (a, b) => (a.lot.expiresAt ?? Infinity) - (b.lot.expiresAt ?? Infinity) || a.lot.order - b.lot.order,
+    );
     for (const part of ordered) {
       const consumed = Math.min(part.amount, toConsume);
       toConsume -= consumed;
@@ -109,7 +118,10 @@ describeEachStore('credits ledger (property)', (h) => {
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 18 }), async (ops) => {
         run += 1;
-        const customer = await h().api('POST', `/api/v1/tenants/${tenantId}/customers`, { external_id: `p${run}`, email: `p${run}@example.com` });
+        const customer = await h().api('POST', `/api/v1/tenants/${tenantId}/customers`, {
+          external_id: `p${run}`,
+          email: `p${run}@example.com`,
+        });
         const customerId = customer.body.id as string;
         const model = new Model();
         let now = Date.UTC(2034, 0, 1);
@@ -120,7 +132,6 @@ describeEachStore('credits ledger (property)', (h) => {
           h().setNow(new Date(now));
           model.settle(now);
           key += 1;
-          const at = new Date(now);
           if (step.op === 'grant') {
             await inUnitOfWork(ctx, (effects) =>
               grantCredits(effects, {
@@ -134,13 +145,19 @@ describeEachStore('credits ledger (property)', (h) => {
                 idempotencyKey: `p${run}_${key}`,
               }),
             );
-            model.lots.push({ kind: step.kind, remaining: step.amount, expiresAt: step.expiresIn === null ? null : now + step.expiresIn * 1000, order: key });
+            model.lots.push({
+              kind: step.kind,
+              remaining: step.amount,
+              expiresAt: step.expiresIn === null ? null : now + step.expiresIn * 1000,
+              order: key,
+            });
           } else if (step.op === 'debit') {
             const expected = model.lots.length === 0 ? 'unknown_unit' : model.take(step.amount, now) ? 'ok' : 'insufficient_credits';
-            const outcome = await debitCredits(ctx, tenantId, customerId, { unit: 'u', amount: step.amount, idempotency_key: `p${run}_${key}` }).then(
-              () => 'ok',
-              codeOf,
-            );
+            const outcome = await debitCredits(ctx, tenantId, customerId, {
+              unit: 'u',
+              amount: step.amount,
+              idempotency_key: `p${run}_${key}`,
+            }).then(() => 'ok', codeOf);
             expect(outcome, `debit ${step.amount} at step ${key}`).toBe(expected);
           } else if (step.op === 'hold') {
             const taken = model.lots.length === 0 ? undefined : model.take(step.amount, now);
@@ -154,7 +171,14 @@ describeEachStore('credits ledger (property)', (h) => {
             if (typeof outcome === 'string') expect(outcome, `hold ${step.amount} at step ${key}`).toBe(expected);
             else {
               expect(expected).toBe('ok');
-              model.holds.push({ id: outcome.id, amount: step.amount, expiresAt: now + step.expiresIn * 1000, status: 'held', captured: null, taken: taken! });
+              model.holds.push({
+                id: outcome.id,
+                amount: step.amount,
+                expiresAt: now + step.expiresIn * 1000,
+                status: 'held',
+                captured: null,
+                taken: taken!,
+              });
             }
           } else if (step.op === 'capture' || step.op === 'release') {
             const hold = model.holds[step.hold];
@@ -181,12 +205,24 @@ describeEachStore('credits ledger (property)', (h) => {
           const actual = balances.find((row) => row.unit === 'u');
           const wanted = model.balance(now);
           if (model.lots.length === 0) expect(actual).toBeUndefined();
-          else expect({ paid: actual!.paid, granted: actual!.granted, held: actual!.held }, `after step ${key} ${JSON.stringify(step)}`).toEqual(wanted);
+          else
+            expect(
+              { paid: actual!.paid, granted: actual!.granted, held: actual!.held },
+              `after step ${key} ${JSON.stringify(step)}`,
+            ).toEqual(wanted);
         }
         const ledger = await creditLedgerPage(ctx, tenantId, customerId, { limit: 10_000 });
-        const balance = (await creditBalances(ctx, tenantId, customerId)).find((row) => row.unit === 'u') ?? { paid: 0, granted: 0, held: 0 };
+        const balance = (await creditBalances(ctx, tenantId, customerId)).find((row) => row.unit === 'u') ?? {
+          paid: 0,
+          granted: 0,
+          held: 0,
+        };
         const sum = (pick: (row: (typeof ledger)[number]) => number) => ledger.reduce((total, row) => total + pick(row), 0);
-        expect({ paid: sum((row) => row.paid_delta), granted: sum((row) => row.granted_delta), held: sum((row) => row.held_delta) }).toEqual({
+        expect({
+          paid: sum((row) => row.paid_delta),
+          granted: sum((row) => row.granted_delta),
+          held: sum((row) => row.held_delta),
+        }).toEqual({
           paid: balance.paid,
           granted: balance.granted,
           held: balance.held,

@@ -63,7 +63,11 @@ describeEachStore('grantCredits for other modules', (h) => {
   it('refuses a reused key with different values, and values no caller should pass', async () => {
     const f = await creditsFixture(h());
     await inUnitOfWork(h().ctx, (effects) => grantCredits(effects, packageGrant(f, 'cs_test_3')));
-    const attempt = (input: GrantCreditsInput) => inUnitOfWork(h().ctx, (effects) => grantCredits(effects, input)).then(() => 'ok', (e: AppError) => e.code);
+    const attempt = (input: GrantCreditsInput) =>
+      inUnitOfWork(h().ctx, (effects) => grantCredits(effects, input)).then(
+        () => 'ok',
+        (e: AppError) => e.code,
+      );
     expect(await attempt({ ...packageGrant(f, 'cs_test_3'), amount: 11 })).toBe('idempotency_key_reused');
     expect(await attempt({ ...packageGrant(f, 'cs_x'), amount: 0 })).toBe('invalid_amount');
     expect(await attempt({ ...packageGrant(f, 'cs_x'), amount: 2.5 })).toBe('invalid_amount');

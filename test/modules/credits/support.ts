@@ -16,7 +16,10 @@ export async function creditsFixture(h: TestHarness, name = 'Credits Ltd'): Prom
   expect(tenant.status).toBe(201);
   counter += 1;
   const externalId = `user_${counter}_${Date.now()}`;
-  const customer = await h.api('POST', `/api/v1/tenants/${tenant.body.id}/customers`, { external_id: externalId, email: `c${counter}@example.com` });
+  const customer = await h.api('POST', `/api/v1/tenants/${tenant.body.id}/customers`, {
+    external_id: externalId,
+    email: `c${counter}@example.com`,
+  });
   expect(customer.status, JSON.stringify(customer.body)).toBe(201);
   const base = `/api/v1/tenants/${tenant.body.id}/customers/ext:${externalId}/credits`;
   return {
