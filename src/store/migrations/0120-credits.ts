@@ -23,7 +23,7 @@ export async function up(db: Db): Promise<void> {
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
     .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id').onDelete('cascade'))
     .addColumn('unit', 'text', (c) => c.notNull().check(unitCheck))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('credit_accounts_pkey', ['tenant_id', 'customer_id', 'unit'])
     .execute();
 
@@ -43,7 +43,7 @@ export async function up(db: Db): Promise<void> {
     .addColumn('expired_at', 'timestamptz')
     .addColumn('idempotency_key', 'text', (c) => c.notNull())
     .addColumn('fingerprint', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull())
     .addForeignKeyConstraint('credit_grants_account_fkey', ['tenant_id', 'customer_id', 'unit'], 'credit_accounts', [
       'tenant_id',
       'customer_id',
@@ -73,7 +73,7 @@ export async function up(db: Db): Promise<void> {
     .addColumn('reason', 'text')
     .addColumn('idempotency_key', 'text', (c) => c.notNull())
     .addColumn('fingerprint', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull())
     .addForeignKeyConstraint('credit_debits_account_fkey', ['tenant_id', 'customer_id', 'unit'], 'credit_accounts', [
       'tenant_id',
       'customer_id',
@@ -101,7 +101,7 @@ export async function up(db: Db): Promise<void> {
     .addColumn('settled_at', 'timestamptz')
     .addColumn('idempotency_key', 'text', (c) => c.notNull())
     .addColumn('fingerprint', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull())
     .addForeignKeyConstraint('credit_holds_account_fkey', ['tenant_id', 'customer_id', 'unit'], 'credit_accounts', [
       'tenant_id',
       'customer_id',
@@ -144,7 +144,7 @@ export async function up(db: Db): Promise<void> {
     .addColumn('reference_type', 'text', (c) => c.notNull())
     .addColumn('reference_id', 'text', (c) => c.notNull())
     .addColumn('reason', 'text')
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull())
     .execute();
   await db.schema
     .createIndex('credit_ledger_customer_idx')
