@@ -3,6 +3,7 @@ import { benchBackfill } from './scenarios/backfill';
 import { benchEmbeddedStartup } from './scenarios/embedded-startup';
 import { benchEndToEnd } from './scenarios/end-to-end';
 import { benchCorrectness } from './scenarios/correctness';
+import { benchCredits } from './scenarios/credits';
 import { benchVersusPeer, ensurePeer } from './scenarios/peer';
 import { failures, log, table } from './lib/report';
 import { startBenchSandbox } from './lib/sandbox';
@@ -35,6 +36,7 @@ try {
   }
   if (want('e2e')) await benchEndToEnd(sandbox, { seconds: quick ? 6 : 20, samples: quick ? 20 : 100, rate: 1_000, cpuProfDir });
   if (want('backfill')) await benchBackfill(sandbox.template, quick ? 2_000 : 10_000);
+  if (want('credits')) await benchCredits(sandbox, settings);
   if (want('correctness')) {
     ensurePeer();
     correctness = await benchCorrectness(sandbox);

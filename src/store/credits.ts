@@ -91,23 +91,15 @@ export async function findCreditGrantByKey(db: Db, tenantId: string, idempotency
     .executeTakeFirst();
 }
 
-/** Lots with free credits that have not expired, soonest-expiring first; lots that never expire last. */
-export async function listSpendableGrants(db: Db, key: CreditAccountKey, now: Date): Promise<CreditGrantRow[]> {
+/**
+ * Lots still holding free credits, soonest-expiring first, lots that never expire last (the order
+ * credits are spent in). Expired lots come first in it; the caller expires them before spending.
+ */
+export async function listLotsWithCredits(db: Db, key: CreditAccountKey): Promise<CreditGrantRow[]> {
   return inAccount(db.selectFrom('credit_grants').selectAll(), key)
     .where('remaining', '>', 0)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
     .orderBy(sql`expires_at asc nulls last`)
     .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-}
-
-/** Lots past their expiry that still hold free credits: what the lazy sweep takes. */
-export async function listExpiredGrantsWithCredits(db: Db, key: CreditAccountKey, now: Date): Promise<CreditGrantRow[]> {
-  return inAccount(db.selectFrom('credit_grants').selectAll(), key)
-    .where('remaining', '>', 0)
-    .where('expires_at', '<=', now)
-    .orderBy('expires_at')
     .orderBy('id')
     .execute();
 }

@@ -3,15 +3,14 @@ import {
   adjustGrantRemaining,
   appendCreditLedger,
   listAllocationsOf,
-  listExpiredGrantsWithCredits,
   listExpiredOpenHolds,
-  listSpendableGrants,
+  listLotsWithCredits,
   markGrantExpired,
   settleCreditHold,
   type CreditAccountKey,
   type NewLedgerEntry,
 } from '../../store/credits';
-import type { CreditHoldRow, CreditKind } from '../../store/credits-schema';
+import type { CreditGrantRow, CreditHoldRow, CreditKind } from '../../store/credits-schema';
 
 /**
  * The rules of one credit account, applied inside a transaction that already holds the account's
@@ -21,7 +20,7 @@ import type { CreditHoldRow, CreditKind } from '../../store/credits-schema';
  * Expiry is lazy: nothing runs on a timer. Every read and every write of an account settles it
  * first (`settleAccount`): holds past their time give their credits back, then lots past their
  * expiry lose what is left. Between two visits nothing can spend an expired credit, because
- * spending reads only unexpired lots (`listSpendableGrants`), and reads settle before answering.
+ * spending takes only from the unexpired lots that settling returns, and reads settle before answering.
  */
 
 /** Credits taken from one lot. */
@@ -41,19 +40,23 @@ export function splitByKind(taken: readonly Taken[]): { paid: number; granted: n
   return { paid, granted };
 }
 
-/** Brings the account up to `now`: expired holds release their credits, then expired lots lose theirs. */
-export async function settleAccount(trx: Db, key: CreditAccountKey, now: Date): Promise<void> {
+/**
+ * Brings the account up to `now` — expired holds release their credits, then expired lots lose
+ * theirs — and returns the lots that can be spent, in spending order.
+ */
+export async function settleAccount(trx: Db, key: CreditAccountKey, now: Date): Promise<CreditGrantRow[]> {
   for (const hold of await listExpiredOpenHolds(trx, key, now)) {
     await settleHold(trx, key, hold, { captured: 0, status: 'expired', now, reason: 'the hold reached its expires_at' });
   }
-  await expireLots(trx, key, now);
+  return expireLots(trx, key, now);
 }
 
-/** Takes what is left in lots past their expiry, one ledger entry per lot. */
-export async function expireLots(trx: Db, key: CreditAccountKey, now: Date): Promise<void> {
-  const expired = await listExpiredGrantsWithCredits(trx, key, now);
+/** Takes what is left in lots past their expiry, one ledger entry per lot; returns the lots still spendable. */
+export async function expireLots(trx: Db, key: CreditAccountKey, now: Date): Promise<CreditGrantRow[]> {
+  const lots = await listLotsWithCredits(trx, key);
+  const isExpired = (lot: CreditGrantRow) => lot.expires_at !== null && new Date(lot.expires_at).getTime() <= now.getTime();
   const entries: NewLedgerEntry[] = [];
-  for (const lot of expired) {
+  for (const lot of lots.filter(isExpired)) {
     await markGrantExpired(trx, lot.id, now);
     entries.push({
       entryType: 'expire',
@@ -65,14 +68,14 @@ export async function expireLots(trx: Db, key: CreditAccountKey, now: Date): Pro
     });
   }
   await appendCreditLedger(trx, key, entries, now);
+  return lots.filter((lot) => !isExpired(lot));
 }
 
 /**
- * Takes `amount` free credits from unexpired lots, soonest-expiring first (credits that never expire
- * last), or returns null, changing nothing, when there are not enough.
+ * Takes `amount` free credits from `lots` (spendable, in spending order, as `settleAccount` returns
+ * them), or returns null, changing nothing, when there are not enough.
  */
-export async function takeCredits(trx: Db, key: CreditAccountKey, amount: number, now: Date): Promise<Taken[] | null> {
-  const lots = await listSpendableGrants(trx, key, now);
+export async function takeCredits(trx: Db, lots: readonly CreditGrantRow[], amount: number): Promise<Taken[] | null> {
   const available = lots.reduce((sum, lot) => sum + lot.remaining, 0);
   if (available < amount) return null;
   const taken: Taken[] = [];
