@@ -317,3 +317,50 @@ export async function readCreditBalances(db: Db, tenantId: string, customerId: s
     order by a.unit`.execute(db);
   return result.rows;
 }
+
+/**
+ * A successful debit with what it took and its ledger entry, in one statement: the debit runs while
+ * its account is locked, and every round trip under the lock is time other debits of that account wait.
+ * The allocations' foreign key to the debit is checked at the end of the statement, after all three inserts.
+ */
+export async function insertSucceededDebit(
+  db: Db,
+  debit: Omit<CreditDebitRow, 'id' | 'status' | 'rejection'>,
+  allocations: readonly NewAllocation[],
+  key: CreditAccountKey,
+  entry: Omit<NewLedgerEntry, 'reference'>,
+): Promise<CreditDebitRow> {
+  const id = newId('creditDebit');
+  return db
+    .with('allocated', (q) =>
+      q.insertInto('credit_allocations').values(
+        allocations.map((allocation) => ({
+          id: newId('creditAllocation'),
+          grant_id: allocation.grantId,
+          debit_id: id,
+          hold_id: null,
+          amount: allocation.amount,
+        })),
+      ),
+    )
+    .with('entered', (q) =>
+      q.insertInto('credit_ledger').values({
+        id: newId('creditEntry'),
+        tenant_id: key.tenantId,
+        customer_id: key.customerId,
+        unit: key.unit,
+        entry_type: entry.entryType,
+        paid_delta: entry.paidDelta,
+        granted_delta: entry.grantedDelta,
+        held_delta: entry.heldDelta,
+        reference_type: 'credit_debit',
+        reference_id: id,
+        reason: entry.reason,
+        created_at: debit.created_at,
+      }),
+    )
+    .insertInto('credit_debits')
+    .values({ id, ...debit, status: 'succeeded', rejection: null })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

@@ -8,6 +8,7 @@ import {
   insertCreditAllocations,
   insertCreditDebit,
   insertCreditHold,
+  insertSucceededDebit,
   appendCreditLedger,
   listAllocationsOf,
   listCreditLedger,
@@ -118,36 +119,28 @@ export async function debitCredits(ctx: AppContext, tenantId: string, customerId
       if (!(await lockCreditAccount(trx, account))) throw creditErrors.unknownUnit(input.unit);
 
       const taken = await takeCredits(trx, await settleAccount(trx, account, effects.now), input.amount);
-      const debit = await insertCreditDebit(trx, {
+      const values = {
         tenant_id: tenantId,
         customer_id: customerId,
         unit: input.unit,
         amount: input.amount,
-        status: taken ? 'succeeded' : 'rejected',
-        rejection: taken ? null : 'insufficient_credits',
         reason: input.reason ?? null,
         idempotency_key: input.idempotency_key,
         fingerprint,
         created_at: effects.now,
-      });
-      if (!taken) return { debit, taken: [] };
-      await insertCreditAllocations(trx, { debitId: debit.id }, taken);
+      };
+      if (!taken) {
+        // Kept so that the same key answers 409 again, whatever happens to the balance meanwhile.
+        return { debit: await insertCreditDebit(trx, { ...values, status: 'rejected', rejection: 'insufficient_credits' }), taken: [] };
+      }
       const split = splitByKind(taken);
-      await appendCreditLedger(
-        trx,
-        account,
-        [
-          {
-            entryType: 'debit',
-            paidDelta: -split.paid,
-            grantedDelta: -split.granted,
-            heldDelta: 0,
-            reference: { type: 'credit_debit', id: debit.id },
-            reason: input.reason ?? null,
-          },
-        ],
-        effects.now,
-      );
+      const debit = await insertSucceededDebit(trx, values, taken, account, {
+        entryType: 'debit',
+        paidDelta: -split.paid,
+        grantedDelta: -split.granted,
+        heldDelta: 0,
+        reason: input.reason ?? null,
+      });
       return { debit, taken };
     }),
   );
