@@ -5,7 +5,7 @@ import type { CreditGrantRow, CreditKind } from '../../store/credits-schema';
 import { creditErrors } from './credit-errors';
 import { MAX_CREDIT_AMOUNT, UNIT_PATTERN } from './credit-input';
 import { grantView } from './credit-views';
-import { settleAccount } from './ledger';
+import { expireLots, settleAccount } from './ledger';
 
 export interface GrantCreditsInput {
   readonly tenantId: string;
@@ -17,7 +17,7 @@ export interface GrantCreditsInput {
   readonly kind: CreditKind;
   /** What the credits came from, e.g. `{ type: 'checkout_session', id: 'cs_…' }` or `{ type: 'api', id: null }`. */
   readonly source: { readonly type: string; readonly id: string | null };
-  /** When the credits stop being spendable; absent or null = never. */
+  /** When the credits stop being spendable; absent or null = never. Already past: granted and expired at once. */
   readonly expiresAt?: Date | null;
   /** Unique per tenant: a second call with the same key grants nothing and returns the first grant. */
   readonly idempotencyKey: string;
@@ -45,7 +45,7 @@ export interface GrantCreditsInput {
  * It locks the customer's account of that unit until the transaction commits.
  */
 export async function grantCredits(effects: Effects, input: GrantCreditsInput): Promise<{ grant: CreditGrantRow; created: boolean }> {
-  checkGrant(input, effects.now);
+  checkGrant(input);
   const trx = effects.trx;
   const fingerprint = grantFingerprint(input);
   const replay = async () => {
@@ -95,6 +95,9 @@ export async function grantCredits(effects: Effects, input: GrantCreditsInput): 
     ],
     effects.now,
   );
+  // A purchase processed late (a delayed or replayed event) may grant credits already past their
+  // expiry: they are granted and expire at once, so the ledger shows both and nothing is spendable.
+  if (input.expiresAt && input.expiresAt.getTime() <= effects.now.getTime()) await expireLots(trx, account, effects.now);
   effects.recordDomainEvent({
     tenantId: input.tenantId,
     type: 'credits.granted',
@@ -105,7 +108,7 @@ export async function grantCredits(effects: Effects, input: GrantCreditsInput): 
 }
 
 /** Other modules pass values they computed; a wrong one is a bug there, reported plainly. */
-function checkGrant(input: GrantCreditsInput, now: Date): void {
+function checkGrant(input: GrantCreditsInput): void {
   if (!UNIT_PATTERN.test(input.unit)) {
     throw invalidField('unit', 'invalid_unit', `"${input.unit}" is not a credit unit: use a lowercase name such as job_credits.`);
   }
@@ -115,9 +118,6 @@ function checkGrant(input: GrantCreditsInput, now: Date): void {
       'invalid_amount',
       `A grant is a whole number of credits from 1 to ${MAX_CREDIT_AMOUNT}, not ${input.amount}.`,
     );
-  }
-  if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) {
-    throw invalidField('expires_at', 'invalid_expiry', 'A grant must expire in the future (or never).');
   }
   if (input.idempotencyKey.length === 0 || input.idempotencyKey.length > 255) {
     throw new AppError({

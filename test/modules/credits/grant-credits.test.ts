@@ -72,7 +72,19 @@ describeEachStore('grantCredits for other modules', (h) => {
     expect(await attempt({ ...packageGrant(f, 'cs_x'), amount: 0 })).toBe('invalid_amount');
     expect(await attempt({ ...packageGrant(f, 'cs_x'), amount: 2.5 })).toBe('invalid_amount');
     expect(await attempt({ ...packageGrant(f, 'cs_x'), unit: 'Job Credits' })).toBe('invalid_unit');
-    expect(await attempt({ ...packageGrant(f, 'cs_x'), expiresAt: new Date(Date.now() - 1000) })).toBe('invalid_expiry');
     expect(await balanceOf(f, 'job_credits')).toMatchObject({ available: 10 });
+  });
+
+  it('grants a late purchase whose credits are already past their expiry, and expires them at once', async () => {
+    const f = await creditsFixture(h());
+    await inUnitOfWork(h().ctx, (effects) =>
+      grantCredits(effects, { ...packageGrant(f, 'cs_late'), expiresAt: new Date(Date.now() - 1000) }),
+    );
+    expect(await balanceOf(f, 'job_credits')).toMatchObject({ available: 0, paid: 0 });
+    const ledger = (await h().api('GET', `/api/v1/tenants/${f.tenantId}/customers/${f.customerId}/credits/ledger`)).body.data;
+    expect(ledger.map((entry: { type: string; paid_delta: number }) => [entry.type, entry.paid_delta]).sort()).toEqual([
+      ['expire', -10],
+      ['grant', 10],
+    ]);
   });
 });
