@@ -50,7 +50,9 @@ describeEachStore('list routes share one validated cursor', (h) => {
 
   it('finds every list route in the OpenAPI document', () => {
     const base = `/api/v1/tenants/${tenantId}`;
-    expect(routes).toEqual(expect.arrayContaining(['/api/v1/tenants', `${base}/events`, `${base}/invoices`, `${base}/mail`, `${base}/customers`]));
+    expect(routes).toEqual(
+      expect.arrayContaining(['/api/v1/tenants', `${base}/events`, `${base}/invoices`, `${base}/mail`, `${base}/customers`]),
+    );
     // No path parameter other than the tenant's is left to fill: each route is callable as listed.
     for (const route of routes) expect(route).not.toContain('{');
   });
