@@ -17,6 +17,11 @@ const prefixes = {
   rejection: 'rej',
   job: 'job',
   domainEvent: 'dev',
+  creditGrant: 'cgr',
+  creditDebit: 'cdb',
+  creditHold: 'chd',
+  creditAllocation: 'cal',
+  creditEntry: 'cle',
 } as const;
 
 export type IdKind = keyof typeof prefixes;
