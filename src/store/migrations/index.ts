@@ -11,6 +11,7 @@ import * as domainEvents from './0010-domain-events';
 import * as backfillCoverage from './0020-backfill-coverage';
 import * as apiKeyNames from './0030-api-key-names';
 import * as customerStripeLinks from './0100-customer-stripe-links';
+import * as subscriptions from './0101-subscriptions';
 import * as credits from './0120-credits';
 
 /**
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0020-backfill-coverage': backfillCoverage,
   '0030-api-key-names': apiKeyNames,
   '0100-customer-stripe-links': customerStripeLinks,
+  '0101-subscriptions': subscriptions,
   '0120-credits': credits,
 };
 
