@@ -135,15 +135,3 @@ export async function markPriceUsersNeedingAttention(
     .execute();
   return { plans, packages };
 }
-
-/** The tenant's other connections whose synced objects include this Stripe id (a price pasted under the wrong connection). */
-export async function connectionsHoldingStripeObject(db: Db, tenantId: string, stripeId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('stripe_objects')
-    .innerJoin('connections', 'connections.id', 'stripe_objects.connection_id')
-    .select('connections.id')
-    .where('connections.tenant_id', '=', tenantId)
-    .where('stripe_objects.stripe_id', '=', stripeId)
-    .execute();
-  return rows.map((row) => row.id);
-}
