@@ -7,6 +7,8 @@ import { registerMigrateEmbeddedCommand } from './migrate-embedded-command';
 import { registerSandboxCommand } from './sandbox-command';
 import { registerServeCommand } from './serve-command';
 import { registerTenantCommands } from './tenants-command';
+import { registerCustomerCommands } from '../modules/customers/command';
+import { registerEntitlementCommands } from '../modules/entitlements/command';
 
 /** The `paybridge` command line; every command has --help. Configuration comes from PAYBRIDGE_* variables. */
 export function buildCli(): Command {
@@ -22,5 +24,7 @@ export function buildCli(): Command {
   registerConnectionCommands(program);
   registerEventCommands(program);
   registerKeysCommands(program);
+  registerCustomerCommands(program);
+  registerEntitlementCommands(program);
   return program;
 }

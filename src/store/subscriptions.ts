@@ -67,3 +67,15 @@ export async function insertSubscriptionPaymentOnce(
 export async function listSubscriptionPayments(db: Db, subscriptionId: string): Promise<SubscriptionPaymentRow[]> {
   return db.selectFrom('subscription_payments').selectAll().where('subscription_id', '=', subscriptionId).orderBy('at').execute();
 }
+
+/** The subscription's domain events (created, updated, renewals, canceled), oldest first: its timeline. */
+export async function listSubscriptionTimeline(db: Db, subscriptionId: string) {
+  return db
+    .selectFrom('domain_events')
+    .select(['type', 'stripe_event_id', 'created_at', 'snapshot'])
+    .where('object_type', '=', 'subscription')
+    .where('object_id', '=', subscriptionId)
+    .orderBy('sequence')
+    .limit(500)
+    .execute();
+}

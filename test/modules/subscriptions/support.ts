@@ -11,7 +11,7 @@ export async function domainEvents(world: BillingWorld, tenantId: string, types:
 
 export async function lastSequence(world: BillingWorld, tenantId: string): Promise<number> {
   const rows = await listDomainEventsAfter(world.h.ctx.store.db, tenantId, 0, { limit: 100_000 });
-  return rows.at(-1)?.sequence ?? 0;
+  return Number(rows.at(-1)?.sequence ?? 0);
 }
 
 export async function recurringPrice(stripe: Stripe, amount: number, name = 'Pro'): Promise<Stripe.Price> {
