@@ -2,7 +2,34 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import type { AccountCredentials } from '../../../sandbox/index';
 import { connectAuto, createAccount, createTenant, settle, startBillingWorld, useSandbox, type BillingWorld } from '../../invoices/support';
+import { buildCli } from '../../../src/cli/program';
+import { DashboardClient } from '../../dashboard/dashboard-client';
+import { ADMIN_TOKEN } from '../../support/test-context';
 import { domainEvents, oneTimePrice, payCheckout, recurringPrice } from './support';
+
+/** Runs a `paybridge` command in this process against the world's database; returns what it printed and the exit code. */
+async function cli(databaseUrl: string, masterKey: string, args: string[]): Promise<{ out: string; code: number }> {
+  const saved = { ...process.env };
+  const write = process.stdout.write.bind(process.stdout);
+  let out = '';
+  process.env.PAYBRIDGE_DATABASE_URL = databaseUrl;
+  process.env.PAYBRIDGE_MASTER_KEY = masterKey;
+  process.env.PAYBRIDGE_ADMIN_TOKEN = ADMIN_TOKEN;
+  process.exitCode = undefined;
+  process.stdout.write = ((chunk: string) => {
+    out += chunk;
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await buildCli().exitOverride().parseAsync(['node', 'paybridge', ...args]);
+  } finally {
+    process.stdout.write = write;
+    process.env = saved;
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  return { out, code };
+}
 
 const sandbox = useSandbox();
 
@@ -125,6 +152,38 @@ describe('plans, packages and checkout, end to end on the sandbox', () => {
     const credits = await domainEvents(world, tenantId, ['credits.granted', 'license.granted']);
     expect(credits.map((e) => e.type).sort()).toEqual(['credits.granted', 'license.granted']);
     expect(credits.find((e) => e.type === 'credits.granted')!.snapshot).toMatchObject({ unit: 'job_credits', amount: 20 });
+  });
+
+  it('shows customers, entitlements, plans and the subscription timeline on the dashboard and in the CLI', async () => {
+    const dash = new DashboardClient(world.h);
+    await dash.signIn(ADMIN_TOKEN);
+    const list = await dash.request('GET', `/dashboard/tenants/${tenantId}/customers?q=u1@`);
+    expect(list.status).toBe(200);
+    expect(list.text).toContain('u1@example.com');
+    expect(list.text).not.toContain('u2@example.com');
+    const customer = (await api('GET', '/customers/ext:u1')).body;
+    const detail = await dash.request('GET', `/dashboard/tenants/${tenantId}/customers/${customer.id}`);
+    expect(detail.text).toContain('seats');
+    expect(detail.text).toContain('granted');
+    const sub = (await api('GET', '/subscriptions?customer=ext:u1')).body.data[0];
+    const timeline = await dash.request('GET', `/dashboard/tenants/${tenantId}/subscriptions/${sub.id}`);
+    expect(timeline.text).toContain('subscription.created');
+    expect(timeline.text).toContain('subscription_create');
+    const plans = await dash.request('GET', `/dashboard/tenants/${tenantId}/plans`);
+    expect(plans.text).toContain('seats=5');
+    expect(plans.text).toContain('Ten job posts');
+
+    const url = world.h.store.url!;
+    const key = world.h.ctx.config.masterKey!;
+    const shown = await cli(url, key, ['customers', 'show', 'ext:u1', '--tenant', tenantId]);
+    expect(shown.out).toContain(sub.id);
+    expect(shown.out).toContain('pro=true');
+    const granted = await cli(url, key, ['entitlements', 'check', '--tenant', tenantId, '--customer', 'ext:u1', '--key', 'seats']);
+    expect(granted).toMatchObject({ code: 0 });
+    expect(granted.out).toContain('granted (value 5');
+    const refused = await cli(url, key, ['entitlements', 'check', '--tenant', tenantId, '--customer', 'ext:u1', '--key', 'admin']);
+    expect(refused.code).toBe(3);
+    expect(refused.out).toContain('not granted');
   });
 
   it('refuses bad input with the field and what to do', async () => {
