@@ -11,7 +11,10 @@ import type { SandboxInfo } from '../lib/sandbox';
  * Entitlement rows are written straight into PostgreSQL (what a subscription's events would leave
  * there), since this measures the read, not Checkout.
  */
-export async function benchEntitlements(sandbox: SandboxInfo, options: { seconds: number; connections: number; customers: number }): Promise<void> {
+export async function benchEntitlements(
+  sandbox: SandboxInfo,
+  options: { seconds: number; connections: number; customers: number },
+): Promise<void> {
   const paybridge = await startPaybridge({
     store: 'postgres',
     sandboxUrl: sandbox.url,
@@ -57,7 +60,7 @@ export async function benchEntitlements(sandbox: SandboxInfo, options: { seconds
           headers: { authorization: `Bearer ${key.body.key}` },
           setupRequest: (request: Record<string, unknown>) => {
             n += 1;
-            const customer = (n * 7919) % options.customers + 1;
+            const customer = ((n * 7919) % options.customers) + 1;
             return { ...request, path: `/api/v1/tenants/${tenantId}/customers/ext:user_${customer}/entitlements/${keys[n % keys.length]}` };
           },
           onResponse: (status: number, body: string) => {

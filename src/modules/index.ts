@@ -7,7 +7,9 @@ import { subscriptionsModule } from './subscriptions/subscriptions-module';
 
 /** Every business module. A new one is a folder under src/modules/ and one line here. */
 export function buildModuleRegistry(): ModuleRegistry {
-  return new ModuleRegistry().register(invoicesModule).register(accountsModule)
+  return new ModuleRegistry()
+    .register(invoicesModule)
+    .register(accountsModule)
     .register(subscriptionsModule)
     .register(packagesModule)
     .register(plansModule);

@@ -99,7 +99,9 @@ async function replacePriceUses(db: Db, use: { connectionId: string; ownerType: 
   await db.deleteFrom('catalog_price_uses').where('owner_type', '=', use.ownerType).where('owner_id', '=', use.ownerId).execute();
   await db
     .insertInto('catalog_price_uses')
-    .values(use.priceIds.map((price_id) => ({ connection_id: use.connectionId, price_id, owner_type: use.ownerType, owner_id: use.ownerId })))
+    .values(
+      use.priceIds.map((price_id) => ({ connection_id: use.connectionId, price_id, owner_type: use.ownerType, owner_id: use.ownerId })),
+    )
     .onConflict((oc) => oc.doNothing())
     .execute();
 }
@@ -123,14 +125,18 @@ export async function markPriceUsersNeedingAttention(
     .updateTable('plans')
     .set({ status: 'needs_attention', status_reason: values.reason, updated_at: values.now })
     .where('id', 'in', owners('plan'))
-    .where((eb) => eb.or([eb('status', '<>', 'needs_attention'), eb('status_reason', 'is', null), eb('status_reason', '<>', values.reason)]))
+    .where((eb) =>
+      eb.or([eb('status', '<>', 'needs_attention'), eb('status_reason', 'is', null), eb('status_reason', '<>', values.reason)]),
+    )
     .returningAll()
     .execute();
   const packages = await db
     .updateTable('packages')
     .set({ status: 'needs_attention', status_reason: values.reason, updated_at: values.now })
     .where('id', 'in', owners('package'))
-    .where((eb) => eb.or([eb('status', '<>', 'needs_attention'), eb('status_reason', 'is', null), eb('status_reason', '<>', values.reason)]))
+    .where((eb) =>
+      eb.or([eb('status', '<>', 'needs_attention'), eb('status_reason', 'is', null), eb('status_reason', '<>', values.reason)]),
+    )
     .returningAll()
     .execute();
   return { plans, packages };

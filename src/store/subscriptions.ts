@@ -10,8 +10,16 @@ type Page = { limit: number; before?: { createdAt: Date; id: string } };
  * purchase (checkout.session.completed, customer.subscription.created) carry the same Paybridge id,
  * so whichever comes first creates the row and the other finds it: one subscription, never two.
  */
-export async function ensureSubscriptionLocked(db: Db, initial: Insertable<SubscriptionsTable> & { id: string }): Promise<{ row: SubscriptionRow; created: boolean }> {
-  const inserted = await db.insertInto('subscriptions').values(initial).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+export async function ensureSubscriptionLocked(
+  db: Db,
+  initial: Insertable<SubscriptionsTable> & { id: string },
+): Promise<{ row: SubscriptionRow; created: boolean }> {
+  const inserted = await db
+    .insertInto('subscriptions')
+    .values(initial)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
   const row = await db.selectFrom('subscriptions').selectAll().where('id', '=', initial.id).forUpdate().executeTakeFirstOrThrow();
   return { row, created: inserted !== undefined };
 }

@@ -19,7 +19,11 @@ export const createCheckoutInput = z
   .strict()
   .superRefine((input, ctx) => {
     if (input.plan_id && input.package_id)
-      ctx.addIssue({ code: 'custom', path: ['package_id'], message: 'give plan_id (a subscription) or package_id (a one-time purchase), not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['package_id'],
+        message: 'give plan_id (a subscription) or package_id (a one-time purchase), not both',
+      });
     if (!input.plan_id && !input.package_id)
       ctx.addIssue({ code: 'custom', path: ['plan_id'], message: 'give plan_id (a subscription) or package_id (a one-time purchase)' });
     if (input.trial_days !== undefined && !input.plan_id)

@@ -6,7 +6,7 @@ import { payableMetadata, type PayableRef } from '../../domain/paybridge-metadat
 import { inUnitOfWork } from '../../domain/unit-of-work';
 import { AppError, invalidField, notFound } from '../../errors';
 import { newId } from '../../ids';
-import { findTenantCheckout, insertCheckoutSession } from '../../store/checkout-sessions';
+import { findTenantCheckout, insertCheckoutSession, listCustomerCheckouts } from '../../store/checkout-sessions';
 import { findTenantPackage, findTenantPlan } from '../../store/plans';
 import type { CheckoutSessionRow, PackageRow, PlanRow } from '../../store/subscriptions-schema';
 import { fromStripeError } from '../../stripe/stripe-errors';
@@ -35,30 +35,53 @@ export function toCheckoutView(row: CheckoutSessionRow): CheckoutView {
   };
 }
 
+/** The customer's latest Checkout Sessions, newest first. */
+export async function customerCheckouts(ctx: AppContext, customerId: string): Promise<CheckoutSessionRow[]> {
+  return listCustomerCheckouts(ctx.store.db, customerId);
+}
+
 export async function viewCheckout(ctx: AppContext, tenantId: string, id: string): Promise<CheckoutView> {
   const row = await findTenantCheckout(ctx.store.db, tenantId, id);
   if (!row) throw notFound('checkout session', id);
   return toCheckoutView(row);
 }
 
-async function sellable(ctx: AppContext, tenantId: string, input: CreateCheckoutInput): Promise<{ plan?: PlanRow; pkg?: PackageRow; priceId: string }> {
+async function sellable(
+  ctx: AppContext,
+  tenantId: string,
+  input: CreateCheckoutInput,
+): Promise<{ plan?: PlanRow; pkg?: PackageRow; priceId: string }> {
   if (input.plan_id) {
     const plan = await findTenantPlan(ctx.store.db, tenantId, input.plan_id);
-    if (!plan) throw invalidField('plan_id', 'unknown_plan', `No plan ${input.plan_id} belongs to this tenant. List them with GET …/plans.`);
+    if (!plan)
+      throw invalidField('plan_id', 'unknown_plan', `No plan ${input.plan_id} belongs to this tenant. List them with GET …/plans.`);
     if (plan.status === 'needs_attention') throw notSellable('plan', plan.id, plan.status_reason);
     const priceId = input.price_id ?? plan.price_ids[0]!;
     if (!plan.price_ids.includes(priceId))
-      throw invalidField('price_id', 'price_not_in_plan', `Price ${priceId} is not one of plan ${plan.id}'s prices (${plan.price_ids.join(', ')}).`);
+      throw invalidField(
+        'price_id',
+        'price_not_in_plan',
+        `Price ${priceId} is not one of plan ${plan.id}'s prices (${plan.price_ids.join(', ')}).`,
+      );
     return { plan, priceId };
   }
   const pkg = await findTenantPackage(ctx.store.db, tenantId, input.package_id!);
-  if (!pkg) throw invalidField('package_id', 'unknown_package', `No package ${input.package_id} belongs to this tenant. List them with GET …/packages.`);
+  if (!pkg)
+    throw invalidField(
+      'package_id',
+      'unknown_package',
+      `No package ${input.package_id} belongs to this tenant. List them with GET …/packages.`,
+    );
   if (pkg.status === 'needs_attention') throw notSellable('package', pkg.id, pkg.status_reason);
   return { pkg, priceId: pkg.price_id };
 }
 
 function notSellable(what: string, id: string, reason: string | null): AppError {
-  return new AppError({ code: `${what}_needs_attention`, status: 409, message: `${what} ${id} cannot be sold right now: ${reason ?? 'it needs attention'}` });
+  return new AppError({
+    code: `${what}_needs_attention`,
+    status: 409,
+    message: `${what} ${id} cannot be sold right now: ${reason ?? 'it needs attention'}`,
+  });
 }
 
 function requireFeature(connection: { id: string; features: string[] }, feature: Feature, what: string): void {
@@ -78,12 +101,20 @@ function requireFeature(connection: { id: string; features: string[] }, feature:
  */
 export async function createCheckout(ctx: AppContext, tenantId: string, input: CreateCheckoutInput): Promise<CheckoutView> {
   const customer = await resolveCustomer(ctx.store.db, tenantId, input.customer).catch(() => {
-    throw invalidField('customer', 'unknown_customer', `No customer ${input.customer} belongs to this tenant. Create it first (POST …/customers).`);
+    throw invalidField(
+      'customer',
+      'unknown_customer',
+      `No customer ${input.customer} belongs to this tenant. Create it first (POST …/customers).`,
+    );
   });
   const { plan, pkg, priceId } = await sellable(ctx, tenantId, input);
   const connection = await sellingConnection(ctx, tenantId, (plan ?? pkg)!.connection_id);
   if (!connection.is_active)
-    throw new AppError({ code: 'connection_disabled', status: 409, message: `Connection ${connection.id} is disabled; enable it (PATCH is_active: true), then try again.` });
+    throw new AppError({
+      code: 'connection_disabled',
+      status: 409,
+      message: `Connection ${connection.id} is disabled; enable it (PATCH is_active: true), then try again.`,
+    });
   requireFeature(connection, plan ? 'subscriptions' : 'checkout', plan ? 'subscription' : 'purchase');
   const stripeCustomerId = await ensureStripeCustomer(ctx, connection, customer);
   const checkoutId = newId('checkout');
@@ -109,7 +140,9 @@ export async function createCheckout(ctx: AppContext, tenantId: string, input: C
   };
   let session: Stripe.Checkout.Session;
   try {
-    session = await stripeFor(ctx, connection).checkout.sessions.create(params, { idempotencyKey: `paybridge:${checkoutId}:checkout_session` });
+    session = await stripeFor(ctx, connection).checkout.sessions.create(params, {
+      idempotencyKey: `paybridge:${checkoutId}:checkout_session`,
+    });
   } catch (error) {
     throw fromStripeError(error, 'creating the Checkout Session');
   }

@@ -7,7 +7,10 @@ import { createCheckout, viewCheckout } from './checkout-service';
 
 const base = '/api/v1/tenants/{tenant_id}/checkout-sessions';
 const conflict = {
-  409: { description: 'The plan, package or connection cannot sell right now; the message says what to fix.', content: errorResponses[422].content },
+  409: {
+    description: 'The plan, package or connection cannot sell right now; the message says what to fix.',
+    content: errorResponses[422].content,
+  },
 };
 
 const routes = {
@@ -21,7 +24,9 @@ const routes = {
   get: createRoute({
     method: 'get',
     path: `${base}/{checkout_id}`,
-    request: { params: tenantIdParam.extend({ checkout_id: z.string().openapi({ param: { name: 'checkout_id', in: 'path' }, example: 'chk_…' }) }) },
+    request: {
+      params: tenantIdParam.extend({ checkout_id: z.string().openapi({ param: { name: 'checkout_id', in: 'path' }, example: 'chk_…' }) }),
+    },
     responses: { 200: jsonResponse(checkoutView, 'The session and where its purchase stands.'), ...errorResponses },
   }),
 };

@@ -53,7 +53,9 @@ export const holdInput = z
   .openapi('CreditHoldInput');
 
 export const captureInput = z
-  .object({ amount: amountField.optional().openapi({ description: 'At most the held amount; defaults to all of it. The rest is released.' }) })
+  .object({
+    amount: amountField.optional().openapi({ description: 'At most the held amount; defaults to all of it. The rest is released.' }),
+  })
   .strict()
   .openapi('CreditCaptureInput');
 

@@ -110,13 +110,22 @@ function checkGrant(input: GrantCreditsInput, now: Date): void {
     throw invalidField('unit', 'invalid_unit', `"${input.unit}" is not a credit unit: use a lowercase name such as job_credits.`);
   }
   if (!Number.isSafeInteger(input.amount) || input.amount < 1 || input.amount > MAX_CREDIT_AMOUNT) {
-    throw invalidField('amount', 'invalid_amount', `A grant is a whole number of credits from 1 to ${MAX_CREDIT_AMOUNT}, not ${input.amount}.`);
+    throw invalidField(
+      'amount',
+      'invalid_amount',
+      `A grant is a whole number of credits from 1 to ${MAX_CREDIT_AMOUNT}, not ${input.amount}.`,
+    );
   }
   if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) {
     throw invalidField('expires_at', 'invalid_expiry', 'A grant must expire in the future (or never).');
   }
   if (input.idempotencyKey.length === 0 || input.idempotencyKey.length > 255) {
-    throw new AppError({ code: 'invalid_idempotency_key', status: 422, field: 'idempotency_key', message: 'An idempotency key is 1 to 255 characters.' });
+    throw new AppError({
+      code: 'invalid_idempotency_key',
+      status: 422,
+      field: 'idempotency_key',
+      message: 'An idempotency key is 1 to 255 characters.',
+    });
   }
 }
 

@@ -64,7 +64,8 @@ export function subscriptionAccess(sub: SubscriptionState, graceDays: number, no
 
 /** A license bought as a package: from payment for `durationDays` (× quantity), or forever. */
 export function licenseAccess(checkoutId: string, paidAt: Date, durationDays: number | null, now: Date): Access {
-  if (durationDays === null) return { status: 'active', expiresAt: null, periodEnd: null, reason: `license bought in checkout ${checkoutId}, forever` };
+  if (durationDays === null)
+    return { status: 'active', expiresAt: null, periodEnd: null, reason: `license bought in checkout ${checkoutId}, forever` };
   const end = new Date(paidAt.getTime() + durationDays * DAY_MS);
   if (now >= end) return revoked(`license bought in checkout ${checkoutId} ran its ${durationDays} days until ${day(end)}`, end);
   return { status: 'active', expiresAt: end, periodEnd: null, reason: `license bought in checkout ${checkoutId}, valid until ${day(end)}` };

@@ -23,15 +23,24 @@ const granting = (status: string | undefined) => status === 'active' || status =
  * ends on its own (grace over, cancel at period end, license over). The check does not wait for that
  * job: it compares `expires_at` with the time it answers.
  */
-export async function applySourceEntitlements(effects: Effects, input: SourceEntitlements): Promise<{ granted: string[]; revoked: string[] }> {
-  const { trx, now } = effects;
+export async function applySourceEntitlements(
+  effects: Effects,
+  input: SourceEntitlements,
+): Promise<{ granted: string[]; revoked: string[] }> {
+  const { trx } = effects;
   const existing = new Map((await listSourceEntitlements(trx, input.source.type, input.source.id)).map((row) => [row.key, row]));
   const granted: string[] = [];
   const revoked: string[] = [];
   const wanted = new Map(input.specs.map((spec) => [spec.key, spec]));
   for (const [key, row] of existing) {
     if (!wanted.has(key) && row.status !== 'revoked') {
-      await write(effects, input, { key, value: row.value }, { ...input.access, status: 'revoked', reason: `${key} is no longer part of what ${input.source.type} ${input.source.id} gives` }, row);
+      await write(
+        effects,
+        input,
+        { key, value: row.value },
+        { ...input.access, status: 'revoked', reason: `${key} is no longer part of what ${input.source.type} ${input.source.id} gives` },
+        row,
+      );
       revoked.push(key);
     }
   }
@@ -45,13 +54,22 @@ export async function applySourceEntitlements(effects: Effects, input: SourceEnt
     await effects.enqueue(
       'entitlements.expire',
       { source_type: input.source.type, source_id: input.source.id },
-      { runAt: input.access.expiresAt, dedupeKey: `entitlements.expire:${input.source.type}:${input.source.id}:${input.access.expiresAt.toISOString()}` },
+      {
+        runAt: input.access.expiresAt,
+        dedupeKey: `entitlements.expire:${input.source.type}:${input.source.id}:${input.access.expiresAt.toISOString()}`,
+      },
     );
   }
   return { granted, revoked };
 }
 
-async function write(effects: Effects, input: SourceEntitlements, spec: EntitlementSpec, access: Access, before: EntitlementRow | undefined) {
+async function write(
+  effects: Effects,
+  input: SourceEntitlements,
+  spec: EntitlementSpec,
+  access: Access,
+  before: EntitlementRow | undefined,
+) {
   const { trx, now } = effects;
   await upsertEntitlement(trx, {
     customer_id: input.customerId,

@@ -11,7 +11,9 @@ const iso = (date: Date | string | null) => (date === null ? null : new Date(dat
  * key), then a decision in memory as of `now`.
  */
 export async function checkEntitlement(db: Db, tenantId: string, customerRef: string, key: string, now: Date): Promise<EntitlementAnswer> {
-  const customer = customerRef.startsWith(EXTERNAL_REF_PREFIX) ? { externalId: customerRef.slice(EXTERNAL_REF_PREFIX.length) } : { id: customerRef };
+  const customer = customerRef.startsWith(EXTERNAL_REF_PREFIX)
+    ? { externalId: customerRef.slice(EXTERNAL_REF_PREFIX.length) }
+    : { id: customerRef };
   const read = await readEntitlementCheck(db, tenantId, customer, key);
   if (!read.customerId) throw notFound('customer', customerRef);
   return evaluateEntitlement(key, read.rows, now);

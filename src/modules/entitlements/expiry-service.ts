@@ -13,7 +13,10 @@ import { refreshSubscriptionEntitlements } from '../subscriptions/subscription-e
  * which records the revoke (history, `entitlement.revoked`). Safe to run early, late or twice: it
  * writes only what changed.
  */
-export async function expireSourceEntitlements(ctx: AppContext, source: { source_type: EntitlementSourceType; source_id: string }): Promise<void> {
+export async function expireSourceEntitlements(
+  ctx: AppContext,
+  source: { source_type: EntitlementSourceType; source_id: string },
+): Promise<void> {
   await inUnitOfWork(ctx, async (effects) => {
     if (source.source_type === 'subscription') {
       const sub = await lockSubscription(effects.trx, source.source_id);

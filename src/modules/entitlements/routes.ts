@@ -40,7 +40,14 @@ const entitlementCheck = z
 const history = z
   .object({
     data: z.array(
-      z.object({ key: z.string(), change: z.enum(['granted', 'grace', 'revoked']), source, reason: z.string(), stripe_event_id: z.string().nullable(), at: z.string().nullable() }),
+      z.object({
+        key: z.string(),
+        change: z.enum(['granted', 'grace', 'revoked']),
+        source,
+        reason: z.string(),
+        stripe_event_id: z.string().nullable(),
+        at: z.string().nullable(),
+      }),
     ),
   })
   .openapi('EntitlementHistory');
@@ -64,7 +71,15 @@ const routes = {
     method: 'get',
     path: `${base}/{key}`,
     summary: 'May the customer use this? Says why, until when, and how fresh the answer is (one indexed read)',
-    request: { params: customerParams.extend({ key: z.string().min(1).max(100).openapi({ param: { name: 'key', in: 'path' }, example: 'pro' }) }) },
+    request: {
+      params: customerParams.extend({
+        key: z
+          .string()
+          .min(1)
+          .max(100)
+          .openapi({ param: { name: 'key', in: 'path' }, example: 'pro' }),
+      }),
+    },
     responses: { 200: jsonResponse(entitlementCheck, 'The answer.'), ...errorResponses },
   }),
 };

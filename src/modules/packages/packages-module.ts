@@ -53,25 +53,34 @@ async function grantPackage(effects: Effects, fact: FactOf<'payment.succeeded'>)
         customer: checkout.customer_id,
         package_id: pkg.id,
         entitlements: license.granted,
-        active_until: pkg.grants.duration_days ? new Date(paidAt.getTime() + pkg.grants.duration_days * checkout.quantity * DAY_MS).toISOString() : null,
+        active_until: pkg.grants.duration_days
+          ? new Date(paidAt.getTime() + pkg.grants.duration_days * checkout.quantity * DAY_MS).toISOString()
+          : null,
       },
     });
     granted.push(license.granted.join(', '));
   }
-  return { status: 'processed', note: `package ${pkg.id} granted once for checkout ${checkout.id}: ${granted.join('; ') || 'nothing to grant'}` };
+  return {
+    status: 'processed',
+    note: `package ${pkg.id} granted once for checkout ${checkout.id}: ${granted.join('; ') || 'nothing to grant'}`,
+  };
 }
 
 async function notePending(effects: Effects, fact: FactOf<'payment.pending'>): Promise<FactOutcome> {
   const checkout = await lockCheckoutByPayable(effects.trx, PACKAGE_PAYABLE, fact.payable.id);
   if (!checkout) return unknownCheckout(fact.payable.id);
   if (checkout.status === 'open') await setCheckoutStatus(effects.trx, checkout.id, 'pending');
-  return { status: 'processed', note: `package checkout ${checkout.id} completed with payment_status ${fact.paymentStatus}: granted when the payment succeeds` };
+  return {
+    status: 'processed',
+    note: `package checkout ${checkout.id} completed with payment_status ${fact.paymentStatus}: granted when the payment succeeds`,
+  };
 }
 
 async function noteFailed(effects: Effects, fact: FactOf<'payment.failed'>): Promise<FactOutcome> {
   const checkout = await lockCheckoutByPayable(effects.trx, PACKAGE_PAYABLE, fact.payable.id);
   if (!checkout) return unknownCheckout(fact.payable.id);
-  if (checkout.status === 'paid') return { status: 'processed', note: `a failed attempt on package checkout ${checkout.id}, already paid, changes nothing` };
+  if (checkout.status === 'paid')
+    return { status: 'processed', note: `a failed attempt on package checkout ${checkout.id}, already paid, changes nothing` };
   await setCheckoutStatus(effects.trx, checkout.id, 'failed');
   return { status: 'processed', note: `package checkout ${checkout.id} payment failed: nothing granted` };
 }

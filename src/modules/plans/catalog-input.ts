@@ -7,7 +7,10 @@ const noControl = (value: string) => !/[\u0000-\u001f\u007f]/.test(value);
 const name = z.string().trim().min(1, 'must not be empty').max(200).refine(noControl, 'must not contain control characters');
 export const priceId = z
   .string()
-  .regex(/^(price|plan)_[A-Za-z0-9_]{1,200}$/, 'must be a Stripe price id such as price_1Abc… (from the Stripe Dashboard or the imported catalog)');
+  .regex(
+    /^(price|plan)_[A-Za-z0-9_]{1,200}$/,
+    'must be a Stripe price id such as price_1Abc… (from the Stripe Dashboard or the imported catalog)',
+  );
 const entitlementKey = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'must be 1–100 letters, digits, ".", "_", ":" or "-", such as "pro" or "jobs.post"');
@@ -42,7 +45,13 @@ export const createPlanInput = z
     name,
     price_ids: z.array(priceId).min(1, 'must list at least one Stripe price').max(20),
     entitlements: entitlementsInput,
-    grace_period_days: z.number().int().min(0).max(90).optional().openapi({ description: 'Days a past_due subscription keeps access (default 0).' }),
+    grace_period_days: z
+      .number()
+      .int()
+      .min(0)
+      .max(90)
+      .optional()
+      .openapi({ description: 'Days a past_due subscription keeps access (default 0).' }),
   })
   .strict();
 
@@ -71,10 +80,19 @@ export const createPackageInput = z
           .strict()
           .optional(),
         entitlements: entitlementsInput.optional(),
-        duration_days: z.number().int().min(1).max(3650).optional().openapi({ description: 'How long the entitlements last; absent = forever.' }),
+        duration_days: z
+          .number()
+          .int()
+          .min(1)
+          .max(3650)
+          .optional()
+          .openapi({ description: 'How long the entitlements last; absent = forever.' }),
       })
       .strict()
-      .refine((grants) => grants.credits || (grants.entitlements && grants.entitlements.length > 0), 'must grant credits, entitlements or both')
+      .refine(
+        (grants) => grants.credits || (grants.entitlements && grants.entitlements.length > 0),
+        'must grant credits, entitlements or both',
+      )
       .refine((grants) => grants.duration_days === undefined || grants.entitlements !== undefined, {
         message: 'duration_days applies to entitlements; add entitlements or drop duration_days',
         path: ['duration_days'],

@@ -18,13 +18,29 @@ export const plansModule: BusinessModule = {
       if (!gone) return { status: 'ignored', reason: `recorded; price ${fact.objectId} is still active` };
       const cause = effects.cause!;
       const reason = `Stripe price ${fact.objectId} was ${gone}, so checkout for it fails. Pick an active price of the connection (PATCH price_ids), or create the plan again.`;
-      const marked = await markPriceUsersNeedingAttention(effects.trx, { connectionId: cause.connectionId, priceId: fact.objectId, reason, now: effects.now });
+      const marked = await markPriceUsersNeedingAttention(effects.trx, {
+        connectionId: cause.connectionId,
+        priceId: fact.objectId,
+        reason,
+        now: effects.now,
+      });
       for (const plan of marked.plans)
-        effects.recordDomainEvent({ tenantId: plan.tenant_id, type: 'plan.needs_attention', object: { type: 'plan', id: plan.id }, snapshot: { id: plan.id, status: plan.status, status_reason: plan.status_reason } });
+        effects.recordDomainEvent({
+          tenantId: plan.tenant_id,
+          type: 'plan.needs_attention',
+          object: { type: 'plan', id: plan.id },
+          snapshot: { id: plan.id, status: plan.status, status_reason: plan.status_reason },
+        });
       for (const pkg of marked.packages)
-        effects.recordDomainEvent({ tenantId: pkg.tenant_id, type: 'package.needs_attention', object: { type: 'package', id: pkg.id }, snapshot: { id: pkg.id, status: pkg.status, status_reason: pkg.status_reason } });
+        effects.recordDomainEvent({
+          tenantId: pkg.tenant_id,
+          type: 'package.needs_attention',
+          object: { type: 'package', id: pkg.id },
+          snapshot: { id: pkg.id, status: pkg.status, status_reason: pkg.status_reason },
+        });
       const count = marked.plans.length + marked.packages.length;
-      if (count === 0) return { status: 'ignored', reason: `recorded; no plan or package sells price ${fact.objectId} (or they are already flagged)` };
+      if (count === 0)
+        return { status: 'ignored', reason: `recorded; no plan or package sells price ${fact.objectId} (or they are already flagged)` };
       return { status: 'processed', note: `price ${fact.objectId} ${gone}: ${count} plan(s)/package(s) need attention` };
     },
   },

@@ -2,12 +2,30 @@ import type { AppContext } from '../../context';
 import { inUnitOfWork } from '../../domain/unit-of-work';
 import { notFound } from '../../errors';
 import { newId } from '../../ids';
-import { findTenantPackage, findTenantPlan, insertPackage, insertPlan, updatePlan } from '../../store/plans';
+import {
+  findTenantPackage,
+  findTenantPlan,
+  insertPackage,
+  insertPlan,
+  listTenantPackages,
+  listTenantPlans,
+  updatePlan,
+} from '../../store/plans';
 import { listPlanSubscriptions } from '../../store/subscriptions';
 import type { PackageRow, PlanRow } from '../../store/subscriptions-schema';
 import { refreshSubscriptionEntitlements } from '../subscriptions/subscription-entitlements';
 import type { CreatePackageInput, CreatePlanInput, UpdatePlanInput } from './catalog-input';
 import { checkPrices, sellingConnection } from './price-check-service';
+
+type Page = { limit: number; before?: { createdAt: Date; id: string } };
+
+export async function listPlans(ctx: AppContext, tenantId: string, page: Page): Promise<PlanRow[]> {
+  return listTenantPlans(ctx.store.db, tenantId, page);
+}
+
+export async function listPackages(ctx: AppContext, tenantId: string, page: Page): Promise<PackageRow[]> {
+  return listTenantPackages(ctx.store.db, tenantId, page);
+}
 
 export async function requirePlan(ctx: AppContext, tenantId: string, planId: string): Promise<PlanRow> {
   const plan = await findTenantPlan(ctx.store.db, tenantId, planId);

@@ -16,7 +16,11 @@ export async function sellingConnection(ctx: AppContext, tenantId: string, conne
       `No connection ${connectionId} belongs to this tenant. List them with GET /api/v1/tenants/${tenantId}/connections.`,
     );
   if (connection.disconnected_at)
-    throw invalidField('connection_id', 'connection_disconnected', `Connection ${connectionId} was disconnected; sell through a connected Stripe account.`);
+    throw invalidField(
+      'connection_id',
+      'connection_disconnected',
+      `Connection ${connectionId} was disconnected; sell through a connected Stripe account.`,
+    );
   return connection;
 }
 

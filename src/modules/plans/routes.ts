@@ -3,10 +3,9 @@ import type { AppContext } from '../../context';
 import { pageOf, readCursor } from '../../http/cursor';
 import { newRouter } from '../../http/router';
 import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../../http/schemas';
-import { listTenantPackages, listTenantPlans } from '../../store/plans';
 import { createPackageInput, createPlanInput, updatePlanInput } from './catalog-input';
 import { packageView, planView, toPackageView, toPlanView } from './catalog-view';
-import { changePlan, createPackage, createPlan, requirePackage, requirePlan } from './plans-service';
+import { changePlan, createPackage, createPlan, listPackages, listPlans, requirePackage, requirePlan } from './plans-service';
 
 const plans = '/api/v1/tenants/{tenant_id}/plans';
 const packages = '/api/v1/tenants/{tenant_id}/packages';
@@ -19,7 +18,7 @@ const routes = {
   createPlan: createRoute({
     method: 'post',
     path: plans,
-    summary: "Create a plan: Stripe prices of one connection and the entitlements a subscription to them gives",
+    summary: 'Create a plan: Stripe prices of one connection and the entitlements a subscription to them gives',
     request: { params: tenantIdParam, ...jsonBody(createPlanInput) },
     responses: { 201: jsonResponse(planView, 'The plan.'), ...errorResponses },
   }),
@@ -67,11 +66,13 @@ export function planRoutes(ctx: AppContext) {
   const router = newRouter();
   const position = (row: { created_at: Date; id: string }) => ({ at: new Date(row.created_at), id: row.id });
 
-  router.openapi(routes.createPlan, async (c) => c.json(toPlanView(await createPlan(ctx, c.req.valid('param').tenant_id, c.req.valid('json'))), 201));
+  router.openapi(routes.createPlan, async (c) =>
+    c.json(toPlanView(await createPlan(ctx, c.req.valid('param').tenant_id, c.req.valid('json'))), 201),
+  );
   router.openapi(routes.listPlans, async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const before = readCursor(cursor);
-    const rows = await listTenantPlans(ctx.store.db, c.req.valid('param').tenant_id, {
+    const rows = await listPlans(ctx, c.req.valid('param').tenant_id, {
       limit: limit + 1,
       before: before && { createdAt: before.at, id: before.id },
     });
@@ -92,7 +93,7 @@ export function planRoutes(ctx: AppContext) {
   router.openapi(routes.listPackages, async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const before = readCursor(cursor);
-    const rows = await listTenantPackages(ctx.store.db, c.req.valid('param').tenant_id, {
+    const rows = await listPackages(ctx, c.req.valid('param').tenant_id, {
       limit: limit + 1,
       before: before && { createdAt: before.at, id: before.id },
     });

@@ -26,12 +26,16 @@ export async function mirrorSubscription(effects: Effects, fact: FactOf<'subscri
   const before = located.row;
   // Two events of one version in different chunks: the later commit must not move the version back.
   if (before.version_created !== null && Number(before.version_created) > fact.versionCreated)
-    return { status: 'ignored', reason: `superseded: subscription ${before.id} already reflects a newer event (${before.version_event_id})` };
+    return {
+      status: 'ignored',
+      reason: `superseded: subscription ${before.id} already reflects a newer event (${before.version_event_id})`,
+    };
   const fields = mirroredFields(fact.object);
   const plans = await findPlansSellingPrices(effects.trx, before.connection_id, fields.priceIds);
   const planId = plans.some((plan) => plan.id === before.plan_id) ? before.plan_id : (plans[0]?.id ?? before.plan_id);
   const versionAt = new Date(fact.versionCreated * 1000);
-  const pastDueSince = fields.status === 'past_due' ? (before.status === 'past_due' && before.past_due_since ? before.past_due_since : versionAt) : null;
+  const pastDueSince =
+    fields.status === 'past_due' ? (before.status === 'past_due' && before.past_due_since ? before.past_due_since : versionAt) : null;
   const sub = await updateSubscription(effects.trx, before.id, {
     stripe_subscription_id: fact.subscriptionId,
     plan_id: planId,
@@ -53,7 +57,10 @@ export async function mirrorSubscription(effects: Effects, fact: FactOf<'subscri
     await effects.enqueue(
       'subscriptions.check_period',
       { subscription_id: sub.id, period_end: periodEnd.toISOString() },
-      { runAt: new Date(periodEnd.getTime() + PERIOD_CHECK_DELAY_MS), dedupeKey: `subscriptions.check_period:${sub.id}:${periodEnd.toISOString()}` },
+      {
+        runAt: new Date(periodEnd.getTime() + PERIOD_CHECK_DELAY_MS),
+        dedupeKey: `subscriptions.check_period:${sub.id}:${periodEnd.toISOString()}`,
+      },
     );
   }
   const changes = [granted.length > 0 ? `granted ${granted.join(', ')}` : '', revoked.length > 0 ? `revoked ${revoked.join(', ')}` : '']

@@ -19,7 +19,10 @@ export type PeriodCheckResult = 'moved_on' | 'ended' | 'in_step' | 'caught_up';
  * the backfill, so they pass the same version ordering, handlers and modules as a delivery would —
  * a lost event neither keeps nor cuts access for long, and nothing bypasses "newest version wins".
  */
-export async function checkSubscriptionPeriod(ctx: AppContext, payload: { subscription_id: string; period_end: string }): Promise<PeriodCheckResult> {
+export async function checkSubscriptionPeriod(
+  ctx: AppContext,
+  payload: { subscription_id: string; period_end: string },
+): Promise<PeriodCheckResult> {
   const sub = await findSubscription(ctx.store.db, payload.subscription_id);
   if (!sub || !sub.stripe_subscription_id) return 'ended';
   if (sub.current_period_end && new Date(sub.current_period_end) > new Date(payload.period_end)) return 'moved_on';
@@ -28,7 +31,9 @@ export async function checkSubscriptionPeriod(ctx: AppContext, payload: { subscr
   if (!connection || connection.disconnected_at) return 'ended';
   let remote;
   try {
-    remote = mirroredFields((await stripeFor(ctx, connection).subscriptions.retrieve(sub.stripe_subscription_id)) as unknown as Record<string, unknown>);
+    remote = mirroredFields(
+      (await stripeFor(ctx, connection).subscriptions.retrieve(sub.stripe_subscription_id)) as unknown as Record<string, unknown>,
+    );
   } catch (error) {
     throw fromStripeError(error, `re-reading subscription ${sub.stripe_subscription_id}`);
   }

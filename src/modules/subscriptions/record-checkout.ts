@@ -25,7 +25,8 @@ export async function recordSubscriptionCheckout(
   if (located.row.stripe_subscription_id === null)
     await updateSubscription(effects.trx, located.row.id, { stripe_subscription_id: stripeSubscriptionId, updated_at: effects.now });
   const settled = fact.kind === 'payment.succeeded' || fact.paymentStatus === 'no_payment_required';
-  if (checkout.status !== 'paid') await setCheckoutStatus(effects.trx, checkout.id, settled ? 'paid' : 'pending', settled ? effects.now : null);
+  if (checkout.status !== 'paid')
+    await setCheckoutStatus(effects.trx, checkout.id, settled ? 'paid' : 'pending', settled ? effects.now : null);
   return { status: 'processed', note: `checkout ${checkout.id} completed: subscription ${located.row.id} is ${stripeSubscriptionId}` };
 }
 

@@ -87,7 +87,13 @@ export async function recordInvoiceFailed(effects: Effects, fact: FactOf<'subscr
     at: fact.failedAt,
     stripe_event_id: effects.cause?.stripeEventId ?? '',
   });
-  await noteLatestInvoice(effects, sub, { id: fact.invoiceId, created: fact.invoiceCreated, status: 'open', amountPaid: 0, currency: fact.currency });
+  await noteLatestInvoice(effects, sub, {
+    id: fact.invoiceId,
+    created: fact.invoiceCreated,
+    status: 'open',
+    amountPaid: 0,
+    currency: fact.currency,
+  });
   if (!payment) return { status: 'processed', note: `attempt ${fact.attempt} on invoice ${fact.invoiceId} was already recorded` };
   if (fact.billingReason !== FIRST_INVOICE) {
     recordSubscriptionEvent(effects, 'subscription.renewal_failed', sub, {

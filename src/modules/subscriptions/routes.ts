@@ -3,18 +3,28 @@ import type { AppContext } from '../../context';
 import { pageOf, readCursor } from '../../http/cursor';
 import { newRouter } from '../../http/router';
 import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../../http/schemas';
-import { listTenantSubscriptions } from '../../store/subscriptions';
 import { customerParams } from '../customers/routes';
 import { resolveCustomer } from '../customers/customers-service';
 import { subscriptionView, toSubscriptionView } from './subscription-view';
-import { cancelSubscription, changeSubscriptionPlan, createPortalSession, requireSubscription, subscriptionPayments } from './subscriptions-service';
+import {
+  cancelSubscription,
+  changeSubscriptionPlan,
+  createPortalSession,
+  listSubscriptions,
+  requireSubscription,
+  subscriptionPayments,
+} from './subscriptions-service';
 
 const base = '/api/v1/tenants/{tenant_id}/subscriptions';
 const subscriptionParams = tenantIdParam.extend({
   subscription_id: z.string().openapi({ param: { name: 'subscription_id', in: 'path' }, example: 'psub_…' }),
 });
-const conflict = { 409: { description: 'The subscription cannot change now; the message says why.', content: errorResponses[422].content } };
-const returnUrl = z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL such as https://platform.example/account' }).max(2000);
+const conflict = {
+  409: { description: 'The subscription cannot change now; the message says why.', content: errorResponses[422].content },
+};
+const returnUrl = z
+  .url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL such as https://platform.example/account' })
+  .max(2000);
 
 const payment = z.object({
   invoice: z.string(),
@@ -67,7 +77,10 @@ const routes = {
       params: customerParams,
       ...jsonBody(z.object({ return_url: returnUrl, connection_id: z.string().min(1).max(100).optional() }).strict()),
     },
-    responses: { 201: jsonResponse(z.object({ url: z.string(), connection_id: z.string() }).openapi('PortalSession'), 'Send the customer to url.'), ...errorResponses },
+    responses: {
+      201: jsonResponse(z.object({ url: z.string(), connection_id: z.string() }).openapi('PortalSession'), 'Send the customer to url.'),
+      ...errorResponses,
+    },
   }),
 };
 
@@ -78,8 +91,8 @@ export function subscriptionRoutes(ctx: AppContext) {
     const { limit, cursor, customer, status } = c.req.valid('query');
     const before = readCursor(cursor);
     const customerId = customer ? (await resolveCustomer(ctx.store.db, tenant_id, customer)).id : undefined;
-    const rows = await listTenantSubscriptions(
-      ctx.store.db,
+    const rows = await listSubscriptions(
+      ctx,
       { tenantId: tenant_id, customerId, status },
       { limit: limit + 1, before: before && { createdAt: before.at, id: before.id } },
     );

@@ -14,7 +14,12 @@ export async function up(db: Db): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('price_ids', 'jsonb', (c) => c.notNull())
     .addColumn('entitlements', 'jsonb', (c) => c.notNull())
-    .addColumn('grace_period_days', 'integer', (c) => c.notNull().defaultTo(0).check(sql`grace_period_days >= 0`))
+    .addColumn('grace_period_days', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`grace_period_days >= 0`),
+    )
     .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('active', 'needs_attention')`))
     .addColumn('status_reason', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull())

@@ -50,7 +50,12 @@ export async function up(db: Db): Promise<void> {
       'unit',
     ])
     .execute();
-  await db.schema.createIndex('credit_grants_idempotency_key').on('credit_grants').columns(['tenant_id', 'idempotency_key']).unique().execute();
+  await db.schema
+    .createIndex('credit_grants_idempotency_key')
+    .on('credit_grants')
+    .columns(['tenant_id', 'idempotency_key'])
+    .unique()
+    .execute();
   // The lots a debit may take from, soonest-expiring first (nulls = never expire, taken last).
   await sql`create index credit_grants_spendable_idx on credit_grants (tenant_id, customer_id, unit, expires_at, created_at, id) where remaining > 0`.execute(
     db,
@@ -75,7 +80,12 @@ export async function up(db: Db): Promise<void> {
       'unit',
     ])
     .execute();
-  await db.schema.createIndex('credit_debits_idempotency_key').on('credit_debits').columns(['tenant_id', 'idempotency_key']).unique().execute();
+  await db.schema
+    .createIndex('credit_debits_idempotency_key')
+    .on('credit_debits')
+    .columns(['tenant_id', 'idempotency_key'])
+    .unique()
+    .execute();
 
   await db.schema
     .createTable('credit_holds')
@@ -98,8 +108,15 @@ export async function up(db: Db): Promise<void> {
       'unit',
     ])
     .execute();
-  await db.schema.createIndex('credit_holds_idempotency_key').on('credit_holds').columns(['tenant_id', 'idempotency_key']).unique().execute();
-  await sql`create index credit_holds_open_idx on credit_holds (tenant_id, customer_id, unit, expires_at) where status = 'held'`.execute(db);
+  await db.schema
+    .createIndex('credit_holds_idempotency_key')
+    .on('credit_holds')
+    .columns(['tenant_id', 'idempotency_key'])
+    .unique()
+    .execute();
+  await sql`create index credit_holds_open_idx on credit_holds (tenant_id, customer_id, unit, expires_at) where status = 'held'`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('credit_allocations')

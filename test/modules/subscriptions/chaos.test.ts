@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import type { AccountCredentials } from '../../../sandbox/index';
 import { EventWorker } from '../../../src/webhooks/worker';
-import { connectAuto, createAccount, createTenant, sandboxControl, startBillingWorld, useSandbox, type BillingWorld } from '../../invoices/support';
+import {
+  connectAuto,
+  createAccount,
+  createTenant,
+  sandboxControl,
+  startBillingWorld,
+  useSandbox,
+  type BillingWorld,
+} from '../../invoices/support';
 import { domainEvents, oneTimePrice, payCheckout, recurringPrice } from './support';
 
 const sandbox = useSandbox();
@@ -32,7 +40,14 @@ describe('subscriptions and packages under sandbox chaos with two workers', () =
   });
 
   it('ends in the in-order state: one active subscription per purchase, entitlements granted once, each package granted once', async () => {
-    const plan = (await api('POST', '/plans', { connection_id: connectionId, name: 'Pro', price_ids: [(await recurringPrice(stripe, 1000)).id], entitlements: ['pro'] })).body;
+    const plan = (
+      await api('POST', '/plans', {
+        connection_id: connectionId,
+        name: 'Pro',
+        price_ids: [(await recurringPrice(stripe, 1000)).id],
+        entitlements: ['pro'],
+      })
+    ).body;
     const pkg = (
       await api('POST', '/packages', {
         connection_id: connectionId,
@@ -72,12 +87,22 @@ describe('subscriptions and packages under sandbox chaos with two workers', () =
     for (const [i, buyer] of buyers.entries()) {
       const subs = (await api('GET', `/subscriptions?customer=ext:${buyer}`)).body.data;
       expect(subs, buyer).toHaveLength(1);
-      expect(subs[0]).toMatchObject({ id: checkouts[i]!.plan.subscription_id, status: 'active', plan_id: plan.id, latest_invoice: { status: 'paid' } });
+      expect(subs[0]).toMatchObject({
+        id: checkouts[i]!.plan.subscription_id,
+        status: 'active',
+        plan_id: plan.id,
+        latest_invoice: { status: 'paid' },
+      });
       expect((await api('GET', `/customers/ext:${buyer}/entitlements/pro`)).body.granted).toBe(true);
       expect((await api('GET', `/customers/ext:${buyer}/entitlements/jobs.featured`)).body.granted).toBe(true);
       expect((await api('GET', `/checkout-sessions/${checkouts[i]!.pkg.id}`)).body.status).toBe('paid');
     }
-    const events = await domainEvents(world, tenantId, ['subscription.created', 'entitlement.granted', 'credits.granted', 'license.granted']);
+    const events = await domainEvents(world, tenantId, [
+      'subscription.created',
+      'entitlement.granted',
+      'credits.granted',
+      'license.granted',
+    ]);
     const count = (type: string) => events.filter((e) => e.type === type).length;
     expect(count('subscription.created')).toBe(buyers.length);
     expect(count('credits.granted')).toBe(buyers.length);

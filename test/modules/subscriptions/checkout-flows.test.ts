@@ -21,7 +21,9 @@ async function cli(databaseUrl: string, masterKey: string, args: string[]): Prom
     return true;
   }) as typeof process.stdout.write;
   try {
-    await buildCli().exitOverride().parseAsync(['node', 'paybridge', ...args]);
+    await buildCli()
+      .exitOverride()
+      .parseAsync(['node', 'paybridge', ...args]);
   } finally {
     process.stdout.write = write;
     process.env = saved;
@@ -62,7 +64,13 @@ describe('plans, packages and checkout, end to end on the sandbox', () => {
       grace_period_days: 3,
     });
     expect(plan.status, JSON.stringify(plan.body)).toBe(201);
-    expect(plan.body).toMatchObject({ status: 'active', entitlements: [{ key: 'pro', value: true }, { key: 'seats', value: 5 }] });
+    expect(plan.body).toMatchObject({
+      status: 'active',
+      entitlements: [
+        { key: 'pro', value: true },
+        { key: 'seats', value: 5 },
+      ],
+    });
     await api('POST', '/customers', { external_id: 'u1', email: 'u1@example.com' });
 
     const checkout = await api('POST', '/checkout-sessions', {
@@ -74,7 +82,11 @@ describe('plans, packages and checkout, end to end on the sandbox', () => {
     expect(checkout.status, JSON.stringify(checkout.body)).toBe(201);
     expect(checkout.body).toMatchObject({ mode: 'subscription', status: 'open', url: expect.stringMatching(/^http/) });
     const session = await stripe.checkout.sessions.retrieve(checkout.body.stripe_session_id);
-    expect(session.metadata).toMatchObject({ paybridge_tenant_id: tenantId, paybridge_payable_type: 'subscription', paybridge_payable_id: checkout.body.subscription_id });
+    expect(session.metadata).toMatchObject({
+      paybridge_tenant_id: tenantId,
+      paybridge_payable_type: 'subscription',
+      paybridge_payable_id: checkout.body.subscription_id,
+    });
 
     const before = await api('GET', '/customers/ext:u1/entitlements/pro');
     expect(before.body).toMatchObject({ granted: false, value: false, as_of: null });
@@ -91,10 +103,18 @@ describe('plans, packages and checkout, end to end on the sandbox', () => {
     expect(stripeSub.metadata).toMatchObject({ paybridge_payable_id: sub.id, paybridge_tenant_id: tenantId });
     const detail = await api('GET', `/subscriptions/${sub.id}`);
     expect(detail.body.latest_invoice).toMatchObject({ status: 'paid', amount_paid: 1900, currency: 'USD' });
-    expect(detail.body.payments).toEqual([expect.objectContaining({ outcome: 'paid', amount: 1900, billing_reason: 'subscription_create' })]);
+    expect(detail.body.payments).toEqual([
+      expect.objectContaining({ outcome: 'paid', amount: 1900, billing_reason: 'subscription_create' }),
+    ]);
 
     const pro = await api('GET', '/customers/ext:u1/entitlements/pro');
-    expect(pro.body).toMatchObject({ key: 'pro', granted: true, value: true, until: null, sources: [{ type: 'subscription', id: sub.id, status: 'active' }] });
+    expect(pro.body).toMatchObject({
+      key: 'pro',
+      granted: true,
+      value: true,
+      until: null,
+      sources: [{ type: 'subscription', id: sub.id, status: 'active' }],
+    });
     expect(pro.body.as_of).not.toBeNull();
     expect(pro.body.reason).toContain('active');
     const seats = await api('GET', `/customers/${sub.customer}/entitlements/seats`);
@@ -106,7 +126,12 @@ describe('plans, packages and checkout, end to end on the sandbox', () => {
     ]);
     const events = await domainEvents(world, tenantId, ['subscription.created', 'entitlement.granted']);
     expect(events.filter((e) => e.type === 'subscription.created')).toHaveLength(1);
-    expect(events.filter((e) => e.type === 'entitlement.granted').map((e) => (e.snapshot as any).key).sort()).toEqual(['pro', 'seats']);
+    expect(
+      events
+        .filter((e) => e.type === 'entitlement.granted')
+        .map((e) => (e.snapshot as any).key)
+        .sort(),
+    ).toEqual(['pro', 'seats']);
   });
 
   it('a package is granted exactly once per Checkout Session: credits (to the credits ledger) and a 30-day license', async () => {
@@ -198,24 +223,112 @@ describe('plans, packages and checkout, end to end on the sandbox', () => {
     expect(otherConnection.status).toBe(201);
     const foreignPrice = await recurringPrice(sandbox().stripe(other.secret_key), 900);
     const oneTime = await oneTimePrice(stripe, 900);
-    const plan = (await api('POST', '/plans', { connection_id: connectionId, name: 'Basic', price_ids: [recurring.id], entitlements: ['basic'] })).body;
-    const pkg = (await api('POST', '/packages', { connection_id: connectionId, name: 'Pack', price_id: oneTime.id, grants: { entitlements: ['x'] } })).body;
+    const plan = (
+      await api('POST', '/plans', { connection_id: connectionId, name: 'Basic', price_ids: [recurring.id], entitlements: ['basic'] })
+    ).body;
+    const pkg = (
+      await api('POST', '/packages', { connection_id: connectionId, name: 'Pack', price_id: oneTime.id, grants: { entitlements: ['x'] } })
+    ).body;
     await api('POST', '/customers', { external_id: 'u3', email: 'u3@example.com' });
     const urls = { success_url: 'https://platform.example/ok', cancel_url: 'https://platform.example/cancel' };
 
     const cases: [string, string, unknown, number, string, string][] = [
-      ['plan with unknown price', '/plans', { connection_id: connectionId, name: 'X', price_ids: ['price_doesnotexist'], entitlements: ['a'] }, 422, 'price_ids.0', 'unknown_price'],
-      ['plan with a price of another connection', '/plans', { connection_id: connectionId, name: 'X', price_ids: [foreignPrice.id], entitlements: ['a'] }, 422, 'price_ids.0', 'price_of_another_connection'],
-      ['plan with a one-time price', '/plans', { connection_id: connectionId, name: 'X', price_ids: [oneTime.id], entitlements: ['a'] }, 422, 'price_ids.0', 'wrong_price_type'],
-      ['package with a recurring price', '/packages', { connection_id: connectionId, name: 'X', price_id: recurring.id, grants: { entitlements: ['a'] } }, 422, 'price_id', 'wrong_price_type'],
-      ['plan with a malformed price id', '/plans', { connection_id: connectionId, name: 'X', price_ids: ['prod_123'], entitlements: ['a'] }, 422, 'price_ids.0', 'validation_failed'],
-      ['plan with a duplicated entitlement', '/plans', { connection_id: connectionId, name: 'X', price_ids: [recurring.id], entitlements: ['a', 'a'] }, 422, 'entitlements', 'validation_failed'],
-      ['package granting nothing', '/packages', { connection_id: connectionId, name: 'X', price_id: oneTime.id, grants: {} }, 422, 'grants', 'validation_failed'],
-      ['checkout with plan and package', '/checkout-sessions', { customer: 'ext:u3', plan_id: plan.id, package_id: pkg.id, ...urls }, 422, 'package_id', 'validation_failed'],
-      ['checkout with an unknown plan', '/checkout-sessions', { customer: 'ext:u3', plan_id: 'plan_nope', ...urls }, 422, 'plan_id', 'unknown_plan'],
-      ['checkout for an unknown customer', '/checkout-sessions', { customer: 'ext:nobody', plan_id: plan.id, ...urls }, 422, 'customer', 'unknown_customer'],
-      ['checkout with a price not in the plan', '/checkout-sessions', { customer: 'ext:u3', plan_id: plan.id, price_id: foreignPrice.id, ...urls }, 422, 'price_id', 'price_not_in_plan'],
-      ['checkout with a non-http url', '/checkout-sessions', { customer: 'ext:u3', plan_id: plan.id, success_url: 'javascript:alert(1)', cancel_url: urls.cancel_url }, 422, 'success_url', 'validation_failed'],
+      [
+        'plan with unknown price',
+        '/plans',
+        { connection_id: connectionId, name: 'X', price_ids: ['price_doesnotexist'], entitlements: ['a'] },
+        422,
+        'price_ids.0',
+        'unknown_price',
+      ],
+      [
+        'plan with a price of another connection',
+        '/plans',
+        { connection_id: connectionId, name: 'X', price_ids: [foreignPrice.id], entitlements: ['a'] },
+        422,
+        'price_ids.0',
+        'price_of_another_connection',
+      ],
+      [
+        'plan with a one-time price',
+        '/plans',
+        { connection_id: connectionId, name: 'X', price_ids: [oneTime.id], entitlements: ['a'] },
+        422,
+        'price_ids.0',
+        'wrong_price_type',
+      ],
+      [
+        'package with a recurring price',
+        '/packages',
+        { connection_id: connectionId, name: 'X', price_id: recurring.id, grants: { entitlements: ['a'] } },
+        422,
+        'price_id',
+        'wrong_price_type',
+      ],
+      [
+        'plan with a malformed price id',
+        '/plans',
+        { connection_id: connectionId, name: 'X', price_ids: ['prod_123'], entitlements: ['a'] },
+        422,
+        'price_ids.0',
+        'validation_failed',
+      ],
+      [
+        'plan with a duplicated entitlement',
+        '/plans',
+        { connection_id: connectionId, name: 'X', price_ids: [recurring.id], entitlements: ['a', 'a'] },
+        422,
+        'entitlements',
+        'validation_failed',
+      ],
+      [
+        'package granting nothing',
+        '/packages',
+        { connection_id: connectionId, name: 'X', price_id: oneTime.id, grants: {} },
+        422,
+        'grants',
+        'validation_failed',
+      ],
+      [
+        'checkout with plan and package',
+        '/checkout-sessions',
+        { customer: 'ext:u3', plan_id: plan.id, package_id: pkg.id, ...urls },
+        422,
+        'package_id',
+        'validation_failed',
+      ],
+      [
+        'checkout with an unknown plan',
+        '/checkout-sessions',
+        { customer: 'ext:u3', plan_id: 'plan_nope', ...urls },
+        422,
+        'plan_id',
+        'unknown_plan',
+      ],
+      [
+        'checkout for an unknown customer',
+        '/checkout-sessions',
+        { customer: 'ext:nobody', plan_id: plan.id, ...urls },
+        422,
+        'customer',
+        'unknown_customer',
+      ],
+      [
+        'checkout with a price not in the plan',
+        '/checkout-sessions',
+        { customer: 'ext:u3', plan_id: plan.id, price_id: foreignPrice.id, ...urls },
+        422,
+        'price_id',
+        'price_not_in_plan',
+      ],
+      [
+        'checkout with a non-http url',
+        '/checkout-sessions',
+        { customer: 'ext:u3', plan_id: plan.id, success_url: 'javascript:alert(1)', cancel_url: urls.cancel_url },
+        422,
+        'success_url',
+        'validation_failed',
+      ],
     ];
     for (const [label, path, body, status, field, code] of cases) {
       const response = await api('POST', path, body);

@@ -3,7 +3,16 @@ import type Stripe from 'stripe';
 import type { AccountCredentials } from '../../../sandbox/index';
 import { payingCustomer } from '../../../sandbox/testing/billing-fixture';
 import { insertStripeCustomerLink } from '../../../src/store/customers';
-import { connectAuto, createAccount, createTenant, sandboxControl, settle, startBillingWorld, useSandbox, type BillingWorld } from '../../invoices/support';
+import {
+  connectAuto,
+  createAccount,
+  createTenant,
+  sandboxControl,
+  settle,
+  startBillingWorld,
+  useSandbox,
+  type BillingWorld,
+} from '../../invoices/support';
 import { domainEvents, lastSequence, payCheckout, recurringPrice } from './support';
 
 const sandbox = useSandbox();
@@ -55,7 +64,12 @@ describe('subscription lifecycle on a test clock, with entitlements and domain e
     const customer = (await api('POST', '/customers', { external_id: 'member', email: 'member@example.com' })).body;
     // The Stripe customer lives on the test clock, so it is made here and linked as Paybridge would on first use.
     const { customer: stripeCustomer } = await payingCustomer(stripe, clock.id);
-    await insertStripeCustomerLink(world.h.ctx.store.db, { customerId: customer.id, connectionId, stripeCustomerId: stripeCustomer.id, now: new Date() });
+    await insertStripeCustomerLink(world.h.ctx.store.db, {
+      customerId: customer.id,
+      connectionId,
+      stripeCustomerId: stripeCustomer.id,
+      now: new Date(),
+    });
 
     // 1. Trial: granted while trialing.
     let mark = await lastSequence(world, tenantId);
@@ -70,7 +84,10 @@ describe('subscription lifecycle on a test clock, with entitlements and domain e
     await payCheckout(sandbox(), checkout.body.stripe_session_id, {});
     await settle(world, sandbox());
     const subId: string = checkout.body.subscription_id;
-    expect((await api('GET', `/subscriptions/${subId}`)).body).toMatchObject({ status: 'trialing', trial_end: new Date((start + 7 * DAY) * 1000).toISOString() });
+    expect((await api('GET', `/subscriptions/${subId}`)).body).toMatchObject({
+      status: 'trialing',
+      trial_end: new Date((start + 7 * DAY) * 1000).toISOString(),
+    });
     expect(await check()).toMatchObject({ granted: true, sources: [{ type: 'subscription', id: subId, status: 'active' }] });
     expect((await domainEvents(world, tenantId, [], mark)).map((e) => e.type)).toEqual(
       expect.arrayContaining(['subscription.created', 'entitlement.granted']),
@@ -80,7 +97,10 @@ describe('subscription lifecycle on a test clock, with entitlements and domain e
     mark = await lastSequence(world, tenantId);
     const trialEnd = start + 7 * DAY;
     await advance(trialEnd + 2 * 3600);
-    expect((await api('GET', `/subscriptions/${subId}`)).body).toMatchObject({ status: 'active', latest_invoice: { status: 'paid', amount_paid: 2000 } });
+    expect((await api('GET', `/subscriptions/${subId}`)).body).toMatchObject({
+      status: 'active',
+      latest_invoice: { status: 'paid', amount_paid: 2000 },
+    });
     expect(await check()).toMatchObject({ granted: true });
     let types = (await domainEvents(world, tenantId, [], mark)).map((e) => e.type);
     expect(types).toContain('subscription.updated');

@@ -75,9 +75,7 @@ describe('subscription events in any order, duplicated, stale, or for another te
     for await (const event of stripe.events.list({ limit: 100 })) {
       const object = event.data.object as unknown as Record<string, any>;
       const ours =
-        object.id === paid.id ||
-        object.id === paid.subscription ||
-        object.parent?.subscription_details?.subscription === paid.subscription;
+        object.id === paid.id || object.id === paid.subscription || object.parent?.subscription_details?.subscription === paid.subscription;
       if (wanted.has(event.type) && ours) events.push(event);
     }
     return { subscriptionId: checkout.body.subscription_id, events: events.reverse() };
@@ -95,7 +93,12 @@ describe('subscription events in any order, duplicated, stale, or for another te
     const subs = (await api('GET', `/subscriptions?customer=ext:${externalId}`)).body.data;
     const check = (await api('GET', `/customers/ext:${externalId}/entitlements/pro`)).body;
     return {
-      subscriptions: subs.map((s: any) => ({ status: s.status, plan_id: s.plan_id, period: s.current_period_end, invoice: s.latest_invoice })),
+      subscriptions: subs.map((s: any) => ({
+        status: s.status,
+        plan_id: s.plan_id,
+        period: s.current_period_end,
+        invoice: s.latest_invoice,
+      })),
       granted: check.granted,
     };
   }
@@ -122,7 +125,11 @@ describe('subscription events in any order, duplicated, stale, or for another te
     const inOrder = await state('ref_a');
     expect(result.subscriptions).toHaveLength(1);
     expect(result.subscriptions[0]).toMatchObject({ status: 'active', plan_id: planId, invoice: { status: 'paid', amount_paid: 1500 } });
-    expect({ ...result.subscriptions[0], period: undefined }).toEqual({ ...inOrder.subscriptions[0], period: undefined, invoice: { ...inOrder.subscriptions[0].invoice, id: result.subscriptions[0].invoice.id } });
+    expect({ ...result.subscriptions[0], period: undefined }).toEqual({
+      ...inOrder.subscriptions[0],
+      period: undefined,
+      invoice: { ...inOrder.subscriptions[0].invoice, id: result.subscriptions[0].invoice.id },
+    });
     expect(result.granted).toBe(inOrder.granted);
     const created = await domainEvents(world, tenantId, ['subscription.created', 'entitlement.granted']);
     expect(created.filter((e) => e.object_id === subscriptionId && e.type === 'subscription.created')).toHaveLength(1);
@@ -143,9 +150,14 @@ describe('subscription events in any order, duplicated, stale, or for another te
 
   it('a price archived in Stripe puts the plan selling it in needs_attention, and checkout for it is refused', async () => {
     const price = await recurringPrice(stripe, 700);
-    const plan = (await api('POST', '/plans', { connection_id: connectionId, name: 'Doomed', price_ids: [price.id], entitlements: ['x'] })).body;
+    const plan = (await api('POST', '/plans', { connection_id: connectionId, name: 'Doomed', price_ids: [price.id], entitlements: ['x'] }))
+      .body;
     const archived = await stripe.prices.update(price.id, { active: false });
-    await send([stripeEvent('price.updated', archived as unknown as Record<string, unknown>, { previous: { active: true } }) as unknown as Stripe.Event]);
+    await send([
+      stripeEvent('price.updated', archived as unknown as Record<string, unknown>, {
+        previous: { active: true },
+      }) as unknown as Stripe.Event,
+    ]);
     const after = (await api('GET', `/plans/${plan.id}`)).body;
     expect(after).toMatchObject({ status: 'needs_attention' });
     expect(after.status_reason).toContain(`${price.id} was archived`);
@@ -166,7 +178,11 @@ describe('subscription events in any order, duplicated, stale, or for another te
     await send(events);
     const before = await state('stale');
     const created = events.find((e) => e.type === 'customer.subscription.created')!;
-    const stale = stripeEvent('customer.subscription.updated', { ...(created.data.object as any), status: 'incomplete' }, { created: created.created - 60 });
+    const stale = stripeEvent(
+      'customer.subscription.updated',
+      { ...(created.data.object as any), status: 'incomplete' },
+      { created: created.created - 60 },
+    );
     await send([stale as unknown as Stripe.Event]);
     expect(await state('stale')).toEqual(before);
     const stored = await api('GET', `/events?type=customer.subscription.updated&limit=100`);

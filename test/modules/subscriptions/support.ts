@@ -25,7 +25,11 @@ export async function oneTimePrice(stripe: Stripe, amount: number, name = 'Top-u
 }
 
 /** Pays a Checkout Session on the sandbox's hosted page, like the customer would. */
-export async function payCheckout(sandbox: RunningSandbox, sessionId: string, body: Record<string, unknown> = { card: '4242424242424242' }) {
+export async function payCheckout(
+  sandbox: RunningSandbox,
+  sessionId: string,
+  body: Record<string, unknown> = { card: '4242424242424242' },
+) {
   const response = await fetch(`${sandbox.url}/_sandbox/checkout/sessions/${sessionId}/pay`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
