@@ -22,6 +22,12 @@ const prefixes = {
   creditHold: 'chd',
   creditAllocation: 'cal',
   creditEntry: 'cle',
+  plan: 'plan',
+  package: 'pkg',
+  checkout: 'chk',
+  subscription: 'psub',
+  subscriptionPayment: 'spay',
+  entitlementChange: 'enth',
 } as const;
 
 export type IdKind = keyof typeof prefixes;

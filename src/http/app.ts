@@ -19,6 +19,10 @@ import { webhookRoutes } from '../webhooks/receive-route';
 import { dashboardRoutes } from '../../web/routes';
 import { customerRoutes } from '../modules/customers/routes';
 import { creditRoutes } from '../modules/credits/routes';
+import { planRoutes } from '../modules/plans/routes';
+import { checkoutRoutes } from '../modules/checkout/routes';
+import { subscriptionRoutes } from '../modules/subscriptions/routes';
+import { entitlementRoutes } from '../modules/entitlements/routes';
 
 /**
  * The whole HTTP surface, built from a context and not yet listening, so tests call `app.request()`
@@ -69,6 +73,10 @@ export function createApp(ctx: AppContext): OpenAPIHono<HonoEnv> {
   app.route('/', mailRoutes(ctx));
   app.route('/', customerRoutes(ctx));
   app.route('/', creditRoutes(ctx));
+  app.route('/', planRoutes(ctx));
+  app.route('/', checkoutRoutes(ctx));
+  app.route('/', subscriptionRoutes(ctx));
+  app.route('/', entitlementRoutes(ctx));
   app.route('/', dashboardRoutes(ctx));
 
   app.doc('/api/openapi.json', {

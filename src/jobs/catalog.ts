@@ -10,6 +10,10 @@ export interface JobCatalog {
   'mail.send': { mail_id: string };
   /** Set `active: false` on an invoice's payment link (after payment, or on void). */
   'payment_link.deactivate': { invoice_id: string };
+  /** Records the revoke of a source's entitlements whose access ended on its own (grace over, cancel at period end, license over). */
+  'entitlements.expire': { source_type: 'subscription' | 'package'; source_id: string };
+  /** A subscription's period ended: re-read it from Stripe if no event moved it on (a missed webhook). */
+  'subscriptions.check_period': { subscription_id: string; period_end: string };
 }
 
 export type JobKind = keyof JobCatalog;
@@ -25,4 +29,6 @@ export type JobHandlerFactory = (ctx: AppContext) => JobHandlers & { close?(): P
 export const JOB_RETRY: { [K in JobKind]: { maxAttempts: number; baseMs: number; maxMs: number } } = {
   'mail.send': { maxAttempts: 14, baseMs: 5_000, maxMs: 3_600_000 },
   'payment_link.deactivate': { maxAttempts: 14, baseMs: 5_000, maxMs: 3_600_000 },
+  'entitlements.expire': { maxAttempts: 14, baseMs: 5_000, maxMs: 3_600_000 },
+  'subscriptions.check_period': { maxAttempts: 14, baseMs: 5_000, maxMs: 3_600_000 },
 };

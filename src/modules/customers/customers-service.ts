@@ -11,6 +11,7 @@ import {
   insertStripeCustomerLink,
   listStripeCustomerLinks,
   listStripeCustomerLinksFor,
+  listTenantCustomers,
 } from '../../store/customers';
 import type { Db } from '../../store/database';
 import type { CustomerRow } from '../../store/invoices-schema';
@@ -39,6 +40,15 @@ export async function resolveCustomer(db: Db, tenantId: string, ref: string): Pr
 
 export async function viewCustomer(db: Db, customer: CustomerRow): Promise<CustomerView> {
   return toCustomerView(customer, await listStripeCustomerLinks(db, customer.id));
+}
+
+/** A page of the tenant's customers, newest first; `search` is an email prefix or an exact external id. */
+export async function listCustomers(
+  db: Db,
+  tenantId: string,
+  options: { search?: string; limit: number; before?: { createdAt: Date; id: string } },
+): Promise<CustomerRow[]> {
+  return listTenantCustomers(db, { tenantId, search: options.search }, { limit: options.limit, before: options.before });
 }
 
 /** Views of a page of customers in two queries. */

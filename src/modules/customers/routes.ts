@@ -3,10 +3,9 @@ import type { AppContext } from '../../context';
 import { pageOf, readCursor } from '../../http/cursor';
 import { newRouter } from '../../http/router';
 import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../../http/schemas';
-import { listTenantCustomers } from '../../store/customers';
 import { createCustomerInput } from './customer-input';
 import { customerView } from './customer-view';
-import { createCustomer, resolveCustomer, viewCustomer, viewCustomers } from './customers-service';
+import { createCustomer, listCustomers, resolveCustomer, viewCustomer, viewCustomers } from './customers-service';
 
 const base = '/api/v1/tenants/{tenant_id}/customers';
 
@@ -62,11 +61,11 @@ export function customerRoutes(ctx: AppContext) {
     const { tenant_id } = c.req.valid('param');
     const { limit, cursor, search } = c.req.valid('query');
     const before = readCursor(cursor);
-    const rows = await listTenantCustomers(
-      ctx.store.db,
-      { tenantId: tenant_id, search },
-      { limit: limit + 1, before: before && { createdAt: before.at, id: before.id } },
-    );
+    const rows = await listCustomers(ctx.store.db, tenant_id, {
+      search,
+      limit: limit + 1,
+      before: before && { createdAt: before.at, id: before.id },
+    });
     const page = pageOf(rows, limit, (row) => ({ at: new Date(row.created_at), id: row.id }));
     return c.json({ data: await viewCustomers(ctx.store.db, page.rows), next_cursor: page.nextCursor }, 200);
   });

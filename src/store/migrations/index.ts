@@ -13,6 +13,7 @@ import * as apiKeyNames from './0030-api-key-names';
 import * as millisecondTimestamps from './0040-millisecond-timestamps';
 import * as tokenHashKeys from './0050-token-hash-keys';
 import * as customerStripeLinks from './0100-customer-stripe-links';
+import * as subscriptions from './0101-subscriptions';
 import * as credits from './0120-credits';
 
 /**
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0040-millisecond-timestamps': millisecondTimestamps,
   '0050-token-hash-keys': tokenHashKeys,
   '0100-customer-stripe-links': customerStripeLinks,
+  '0101-subscriptions': subscriptions,
   '0120-credits': credits,
 };
 
