@@ -17,6 +17,17 @@ const prefixes = {
   rejection: 'rej',
   job: 'job',
   domainEvent: 'dev',
+  creditGrant: 'cgr',
+  creditDebit: 'cdb',
+  creditHold: 'chd',
+  creditAllocation: 'cal',
+  creditEntry: 'cle',
+  plan: 'plan',
+  package: 'pkg',
+  checkout: 'chk',
+  subscription: 'psub',
+  subscriptionPayment: 'spay',
+  entitlementChange: 'enth',
 } as const;
 
 export type IdKind = keyof typeof prefixes;

@@ -7,6 +7,9 @@ import { registerMigrateEmbeddedCommand } from './migrate-embedded-command';
 import { registerSandboxCommand } from './sandbox-command';
 import { registerServeCommand } from './serve-command';
 import { registerTenantCommands } from './tenants-command';
+import { registerCreditCommands } from '../modules/credits/command';
+import { registerCustomerCommands } from '../modules/customers/command';
+import { registerEntitlementCommands } from '../modules/entitlements/command';
 
 /** The `paybridge` command line; every command has --help. Configuration comes from PAYBRIDGE_* variables. */
 export function buildCli(): Command {
@@ -22,5 +25,8 @@ export function buildCli(): Command {
   registerConnectionCommands(program);
   registerEventCommands(program);
   registerKeysCommands(program);
+  registerCreditCommands(program);
+  registerCustomerCommands(program);
+  registerEntitlementCommands(program);
   return program;
 }

@@ -1,6 +1,9 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { BillingTables } from './invoices-schema';
 import type { DomainEventTables } from './domain-events-schema';
+import type { CustomerTables } from './customers-schema';
+import type { CreditTables } from './credits-schema';
+import type { SubscriptionTables } from './subscriptions-schema';
 
 /** Timestamps are written as Date and read back as Date on both stores. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -174,7 +177,7 @@ export interface TokenHashKeysTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends BillingTables, DomainEventTables {
+export interface Database extends BillingTables, DomainEventTables, CustomerTables, CreditTables, SubscriptionTables {
   token_hash_keys: TokenHashKeysTable;
   settings: SettingsTable;
   tenants: TenantsTable;
