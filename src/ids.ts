@@ -17,6 +17,7 @@ const prefixes = {
   rejection: 'rej',
   job: 'job',
   domainEvent: 'dev',
+  paymentRequest: 'preq',
 } as const;
 
 export type IdKind = keyof typeof prefixes;
