@@ -36,6 +36,7 @@ describe('configuration', () => {
       apiRatePerKey: 25,
       apiConcurrencyPerKey: 4,
       trustedProxies: [],
+      paymentRequestStallMs: 60 * 60_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(() => {
