@@ -67,7 +67,10 @@ export async function updatePaymentRequest(
 }
 
 /** Records a succeeded payment once per payment intent; undefined when it was already recorded. */
-export async function insertRequestPaymentOnce(db: Db, row: Insertable<PaymentRequestPaymentsTable>): Promise<PaymentRequestPaymentRow | undefined> {
+export async function insertRequestPaymentOnce(
+  db: Db,
+  row: Insertable<PaymentRequestPaymentsTable>,
+): Promise<PaymentRequestPaymentRow | undefined> {
   return db
     .insertInto('payment_request_payments')
     .values(row)

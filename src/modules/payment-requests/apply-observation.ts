@@ -100,7 +100,10 @@ async function applyStatus(effects: Effects, request: PaymentRequestRow, seen: S
   const sameAttempt = seen.status !== 'failed' || (seen.attemptId ?? null) === request.failed_attempt_id;
   if (seen.status === request.status && sameAttempt) {
     if (seen.paymentIntentId && !request.payment_intent_id) {
-      const updated = await updatePaymentRequest(effects.trx, request.id, { payment_intent_id: seen.paymentIntentId, updated_at: effects.now });
+      const updated = await updatePaymentRequest(effects.trx, request.id, {
+        payment_intent_id: seen.paymentIntentId,
+        updated_at: effects.now,
+      });
       return { request: updated, note: `payment intent ${seen.paymentIntentId} of ${request.id} recorded` };
     }
     return { request, note: `payment request ${request.id} is already ${request.status}` };

@@ -47,7 +47,11 @@ async function usableConnection(ctx: AppContext, tenantId: string, connectionId:
       `No connection ${connectionId} belongs to this tenant. List them with GET /api/v1/tenants/${tenantId}/connections.`,
     );
   if (connection.disconnected_at)
-    throw invalidField('connection_id', 'connection_disconnected', `Connection ${connectionId} was disconnected; connect the Stripe account again.`);
+    throw invalidField(
+      'connection_id',
+      'connection_disconnected',
+      `Connection ${connectionId} was disconnected; connect the Stripe account again.`,
+    );
   if (!connection.is_active)
     throw new AppError({
       code: 'connection_disabled',
@@ -97,7 +101,11 @@ async function replay(ctx: AppContext, connection: ConnectionRow, existing: Paym
  * Creates the request's Stripe object first (idempotent on the request id), then the row with its
  * `payment_request.created` event. The client secret is returned once and never stored or logged.
  */
-export async function createPaymentRequest(ctx: AppContext, tenantId: string, input: CreatePaymentRequestInput): Promise<CreatedPaymentRequest> {
+export async function createPaymentRequest(
+  ctx: AppContext,
+  tenantId: string,
+  input: CreatePaymentRequestInput,
+): Promise<CreatedPaymentRequest> {
   if (!(await findTenant(ctx.store.db, tenantId))) throw notFound('tenant', tenantId);
   const problem = unitAmountProblem(input.amount, input.currency) ?? totalAmountProblem(BigInt(input.amount), input.currency);
   if (problem) throw invalidField('amount', 'invalid_amount', `amount ${problem}.`);
@@ -193,11 +201,21 @@ export async function refreshPaymentRequest(ctx: AppContext, tenantId: string, i
       return applied.current.data;
     });
     await versions.write(effects.trx);
-    return applyAll(effects, tenantId, id, newest.flatMap((object) => observationsOf(object, readAt)));
+    return applyAll(
+      effects,
+      tenantId,
+      id,
+      newest.flatMap((object) => observationsOf(object, readAt)),
+    );
   });
 }
 
-async function applyAll(effects: Effects, tenantId: string, id: string, observations: ReturnType<typeof observationsOf>): Promise<PaymentRequestRow> {
+async function applyAll(
+  effects: Effects,
+  tenantId: string,
+  id: string,
+  observations: ReturnType<typeof observationsOf>,
+): Promise<PaymentRequestRow> {
   let request = (await lockPaymentRequest(effects.trx, tenantId, id))!;
   for (const observation of observations) request = (await applyObservation(effects, request, observation)).request;
   return request;

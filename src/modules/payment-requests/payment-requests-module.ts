@@ -81,6 +81,11 @@ export const paymentRequestsModule: BusinessModule = {
         checkoutSessionId: fact.checkoutSessionId,
       })),
     'checkout.expired': (effects, fact) =>
-      apply(effects, fact.payable, () => ({ kind: 'status', status: 'expired', paymentIntentId: null, checkoutSessionId: fact.checkoutSessionId })),
+      apply(effects, fact.payable, () => ({
+        kind: 'status',
+        status: 'expired',
+        paymentIntentId: null,
+        checkoutSessionId: fact.checkoutSessionId,
+      })),
   },
 };

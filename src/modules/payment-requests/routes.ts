@@ -49,7 +49,11 @@ const createdSchema = paymentRequestSchema
   .openapi('CreatedPaymentRequest');
 
 const requestParams = tenantIdParam.extend({
-  payment_request_id: z.string().min(1).max(100).openapi({ param: { name: 'payment_request_id', in: 'path' }, example: 'preq_…' }),
+  payment_request_id: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: 'payment_request_id', in: 'path' }, example: 'preq_…' }),
 });
 
 const getQuery = z
@@ -74,7 +78,10 @@ const getQuery = z
 
 const base = '/api/v1/tenants/{tenant_id}/payment-requests';
 const conflict = {
-  409: { description: 'The request or its connection does not allow this; the message says what to do.', content: errorResponses[422].content },
+  409: {
+    description: 'The request or its connection does not allow this; the message says what to do.',
+    content: errorResponses[422].content,
+  },
 };
 
 const routes = {

@@ -16,7 +16,11 @@ export async function reportStalledPaymentRequests(ctx: AppContext): Promise<num
   let reported = 0;
   for (;;) {
     const count = await inUnitOfWork(ctx, async (effects) => {
-      const stalled = await lockStalledPaymentRequests(effects.trx, new Date(effects.now.getTime() - ctx.config.paymentRequestStallMs), BATCH);
+      const stalled = await lockStalledPaymentRequests(
+        effects.trx,
+        new Date(effects.now.getTime() - ctx.config.paymentRequestStallMs),
+        BATCH,
+      );
       for (const request of stalled) {
         const updated = await updatePaymentRequest(effects.trx, request.id, { stalled_at: effects.now, updated_at: effects.now });
         recordPaymentRequestEvent(effects, 'payment_request.stalled', updated);

@@ -10,8 +10,7 @@ import { PAYMENT_REQUEST_PAYABLE } from './payment-requests-module';
 
 /** What creating the request's Stripe object gave: a hosted page, or a payment intent for the platform's app. */
 export type CreatedObject =
-  | { kind: 'checkout_session'; sessionId: string; url: string }
-  | { kind: 'payment_intent'; paymentIntentId: string; clientSecret: string };
+  { kind: 'checkout_session'; sessionId: string; url: string } | { kind: 'payment_intent'; paymentIntentId: string; clientSecret: string };
 
 export interface RequestDraft {
   readonly id: string;

@@ -36,7 +36,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create unique index payment_requests_idempotency_key on payment_requests (tenant_id, idempotency_key) where idempotency_key is not null`.execute(
     db,
   );
-  await db.schema.createIndex('payment_requests_tenant_list_idx').on('payment_requests').columns(['tenant_id', 'created_at', 'id']).execute();
+  await db.schema
+    .createIndex('payment_requests_tenant_list_idx')
+    .on('payment_requests')
+    .columns(['tenant_id', 'created_at', 'id'])
+    .execute();
   // Refunds (issue 17) find the request by its payment intent.
   await db.schema.createIndex('payment_requests_payment_intent_idx').on('payment_requests').column('payment_intent_id').execute();
   // The stall check reads only requests still waiting and not yet reported.
