@@ -12,7 +12,7 @@ import {
   useSandbox,
   type BillingWorld,
 } from '../../invoices/support';
-import { control, DECLINED_CARD, eventTypes, expectStatus, requestBody, tenantApi, THREE_DS_CARD } from './support';
+import { control, eventTypes, expectStatus, requestBody, tenantApi, THREE_DS_CARD } from './support';
 
 const sandbox = useSandbox();
 

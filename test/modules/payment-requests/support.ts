@@ -3,7 +3,6 @@ import type { RunningSandbox } from '../../../sandbox/index';
 import type { BillingWorld } from '../../invoices/support';
 
 export const THREE_DS_CARD = '4000000000003220';
-export const DECLINED_CARD = '4000000000000002';
 
 /** POST to the sandbox's control API (what a customer or a bank does). */
 export async function control(sandbox: RunningSandbox, path: string, body: unknown = {}): Promise<{ status: number; body: any }> {
