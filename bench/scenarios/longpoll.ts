@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import pg from 'pg';
@@ -27,14 +26,14 @@ function rssMb(pid: number): number {
  */
 export async function benchLongPoll(sandbox: SandboxInfo, options: { samples: number; waits: number }): Promise<void> {
   const masterKey = generateMasterKey();
-  const adminToken = `pb_admin_bench_${randomBytes(16).toString('hex')}`;
   const limits = { PAYBRIDGE_API_RATE_PER_KEY: '1000000', PAYBRIDGE_API_CONCURRENCY_PER_KEY: '100000' };
   const web = await startPaybridge({
     store: 'postgres',
     sandboxUrl: sandbox.url,
     role: 'web',
-    env: { PAYBRIDGE_MASTER_KEY: masterKey, PAYBRIDGE_ADMIN_TOKEN: adminToken, PAYBRIDGE_LOG_LEVEL: 'warn', ...limits },
+    env: { PAYBRIDGE_MASTER_KEY: masterKey, PAYBRIDGE_LOG_LEVEL: 'warn', ...limits },
   });
+  const adminToken = web.adminToken;
   const worker = await spawnServer('bench/servers/paybridge.ts', {
     label: 'paybridge worker',
     env: {
