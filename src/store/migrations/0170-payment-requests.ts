@@ -29,7 +29,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('failed_attempt_id', 'text')
     .addColumn('overpaid', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('stalled_at', 'timestamptz')
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+    // Milliseconds, the precision list cursors carry (see millisecond-timestamps.ts).
+    .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull())
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
     .execute();
   // A repeated create with the same key returns the request made the first time.
