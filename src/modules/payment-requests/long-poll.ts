@@ -12,6 +12,7 @@ interface Waiter {
 
 interface Watched {
   readonly tenantId: string;
+  readonly id: string;
   readonly waiters: Set<Waiter>;
   /** The newest row read; what a waiter whose time runs out answers with. */
   latest: PaymentRequestRow | undefined;
@@ -21,7 +22,8 @@ interface Watched {
 }
 
 /**
- * Every long-poll of this process, keyed by request id. A waiting request holds no database
+ * Every long-poll of this process, keyed by tenant and request id (a poll naming another tenant's
+ * request never shares, or spoils, that tenant's entry). A waiting request holds no database
  * connection: it is a timer and an entry here. The `payable` signal (raised after a commit in this
  * process, or relayed by LISTEN from another process) wakes a request's waiters with ONE read, however
  * many wait on it; the waiters whose known status differs from the row answer, the others keep waiting.
@@ -31,11 +33,11 @@ export class PaymentRequestWaiters {
 
   constructor(private readonly ctx: AppContext) {
     ctx.bus.on(BUS_EVENT.payable, (signal: Extract<Signal, { kind: 'payable' }>) => {
-      if (signal.payableType === PAYMENT_REQUEST_PAYABLE && this.watched.has(signal.payableId)) this.wake(signal.payableId);
+      if (signal.payableType === PAYMENT_REQUEST_PAYABLE) this.wake(keyOf(signal.tenantId, signal.payableId));
     });
     // Notifications sent while the relay was reconnecting are lost: read every watched request again.
     ctx.bus.on(RESYNC_EVENT, () => {
-      for (const id of this.watched.keys()) this.wake(id);
+      for (const key of this.watched.keys()) this.wake(key);
     });
   }
 
@@ -55,9 +57,10 @@ export class PaymentRequestWaiters {
     let resolve!: (row: PaymentRequestRow | undefined) => void;
     const promise = new Promise<PaymentRequestRow | undefined>((done) => (resolve = done));
     const waiter: Waiter = { knownStatus, done: resolve };
-    const existing = this.watched.get(id);
-    const entry: Watched = existing ?? { tenantId, waiters: new Set(), latest: undefined, reading: false, again: false };
-    if (!existing) this.watched.set(id, entry);
+    const key = keyOf(tenantId, id);
+    const existing = this.watched.get(key);
+    const entry: Watched = existing ?? { tenantId, id, waiters: new Set(), latest: undefined, reading: false, again: false };
+    if (!existing) this.watched.set(key, entry);
     entry.waiters.add(waiter);
     const timer = setTimeout(() => resolve(entry.latest), waitMs);
     const onAbort = () => resolve(entry.latest);
@@ -73,38 +76,40 @@ export class PaymentRequestWaiters {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       entry.waiters.delete(waiter);
-      if (entry.waiters.size === 0 && this.watched.get(id) === entry) this.watched.delete(id);
+      if (entry.waiters.size === 0 && this.watched.get(key) === entry) this.watched.delete(key);
     }
   }
 
-  private wake(id: string): void {
-    const entry = this.watched.get(id);
+  private wake(key: string): void {
+    const entry = this.watched.get(key);
     if (!entry) return;
     if (entry.reading) {
       entry.again = true;
       return;
     }
     entry.reading = true;
-    void this.readAndAnswer(id, entry);
+    void this.readAndAnswer(entry);
   }
 
-  private async readAndAnswer(id: string, entry: Watched): Promise<void> {
+  private async readAndAnswer(entry: Watched): Promise<void> {
     try {
       do {
         entry.again = false;
-        const row = await findTenantPaymentRequest(this.ctx.store.db, entry.tenantId, id);
+        const row = await findTenantPaymentRequest(this.ctx.store.db, entry.tenantId, entry.id);
         if (!row) return;
         entry.latest = row;
         for (const waiter of entry.waiters) if (waiter.knownStatus !== row.status) waiter.done(row);
       } while (entry.again && entry.waiters.size > 0);
     } catch (error) {
       // The waiters keep waiting: their timers answer with the last row read, and the next signal reads again.
-      this.ctx.logger.warn({ err: error, payment_request: id }, 'long-poll read failed');
+      this.ctx.logger.warn({ err: error, payment_request: entry.id }, 'long-poll read failed');
     } finally {
       entry.reading = false;
     }
   }
 }
+
+const keyOf = (tenantId: string, id: string) => `${tenantId}/${id}`;
 
 const registries = new WeakMap<AppContext, PaymentRequestWaiters>();
 

@@ -243,6 +243,13 @@ describe('payment requests against the sandbox, through the SDK [postgres]', () 
     } finally {
       await sandboxControl(sandbox(), '/chaos', { shuffle: false, duplicate_rate: 0, drop_rate: 0, delay_ms: 0 });
     }
+    // The chaos really happened: some events of these payments were delivered more than once.
+    const intents = new Set(requests.map((request) => request.body.payment_intent_id as string));
+    const duplicated = sandbox()
+      .deliveries()
+      .filter((record) => record.account === account.id && record.attempts.some((attempt) => attempt.duplicate));
+    expect(duplicated.length).toBeGreaterThan(0);
+    expect(intents.size).toBe(requests.length);
     for (const request of requests) {
       expect((await api('GET', `/payment-requests/${request.body.id}`)).body.status).toBe('succeeded');
       const types = await eventTypes(world, tenantId, request.body.id);
