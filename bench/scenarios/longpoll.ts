@@ -67,7 +67,14 @@ export async function benchLongPoll(sandbox: SandboxInfo, options: { samples: nu
       const body = envelope(
         id,
         'payment_intent.requires_action',
-        { id: created.body.payment_intent_id, object: 'payment_intent', status: 'requires_action', amount: 2000, currency: 'eur', metadata },
+        {
+          id: created.body.payment_intent_id,
+          object: 'payment_intent',
+          status: 'requires_action',
+          amount: 2000,
+          currency: 'eur',
+          metadata,
+        },
         Math.floor(Date.now() / 1000),
       );
       const delivery = signed(id, body, secret);
@@ -89,7 +96,9 @@ export async function benchLongPoll(sandbox: SandboxInfo, options: { samples: nu
     latencies.sort((a, b) => a - b);
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
-    const load = loadavg().map((n) => n.toFixed(2)).join(' ');
+    const load = loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ');
     rows.push({
       benchmark: `Long-poll wake-up: worker commit → poll answered by a separate web process (${latencies.length} requests, PostgreSQL)`,
       target: 'p99 ≤ 250 ms',
