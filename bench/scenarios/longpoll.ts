@@ -130,21 +130,27 @@ export async function benchLongPoll(sandbox: SandboxInfo, options: { samples: nu
     const waits: Promise<{ status: number; body: { status: string } } | undefined>[] = [];
     for (let i = 0; i < ids.length; i += 250) {
       for (const id of ids.slice(i, i + 250))
-        waits.push(longPoll(`${web.child.url}${base}/${id}?wait=30&known_status=pending`, adminToken));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+        waits.push(longPoll(`${web.child.url}${base}/${id}?wait=60&known_status=pending`, adminToken));
+      await new Promise((resolve) => setTimeout(resolve, 300));
     }
-    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    await new Promise((resolve) => setTimeout(resolve, 20_000));
     const during = rssMb(web.child.pid);
     const answers = await Promise.all(waits);
     const peak = web.child.peakRssMb();
     const unchanged = answers.filter((answer) => answer?.status === 200 && answer.body.status === 'pending').length;
+    const outcomes = new Map<string, number>();
+    for (const answer of answers) {
+      const outcome = answer?.status === 200 ? `200 ${answer.body.status}` : answer ? `${answer.status}` : 'connection failed';
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    }
+    log(`long-poll answers: ${[...outcomes].map(([outcome, count]) => `${outcome}: ${count}`).join(', ')}`);
     if (unchanged !== ids.length) failures.push(`${ids.length - unchanged} of ${ids.length} long-polls did not answer 200 pending`);
     const heldFor = ((performance.now() - started) / 1000).toFixed(1);
     rows.push({
       benchmark: `Long-poll memory: ${options.waits.toLocaleString('en-US')} concurrent long-polls on one web process`,
       target: 'no connection per waiter',
       rssMb: peak,
-      detail: `RSS ${before.toFixed(0)} MB idle → ${during.toFixed(0)} MB while all wait (peak ${peak.toFixed(0)} MB); ${unchanged} answered "pending" after their 30 s wait (${heldFor} s in all); load average ${loadavg()
+      detail: `RSS ${before.toFixed(0)} MB idle → ${during.toFixed(0)} MB while all wait (peak ${peak.toFixed(0)} MB); ${unchanged} answered "pending" after their 60 s wait (${heldFor} s in all); load average ${loadavg()
         .map((n) => n.toFixed(2))
         .join(' ')}`,
     });
@@ -171,6 +177,9 @@ function longPoll(url: string, token: string): Promise<{ status: number; body: {
         }
       });
     });
-    request.on('error', () => resolve(undefined));
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      process.stderr.write(`long-poll socket error: ${error.code ?? error.message}\n`);
+      resolve(undefined);
+    });
   });
 }
