@@ -2,10 +2,15 @@ import type { Command } from 'commander';
 import { withContext } from '../../cli/with-context';
 import { validationError } from '../../http/error-handler';
 import { pageOf, readCursor } from '../../http/cursor';
-import { listTenantPaymentRequests } from '../../store/payment-requests';
 import type { PaymentRequestStatus } from '../../store/payment-requests-schema';
 import { createPaymentRequestInput, PAYMENT_REQUEST_STATUSES } from './payment-request-input';
-import { createPaymentRequest, paymentRequestDetail, refreshPaymentRequest, viewPaymentRequest } from './payment-request-service';
+import {
+  createPaymentRequest,
+  listPaymentRequests,
+  paymentRequestDetail,
+  refreshPaymentRequest,
+  viewPaymentRequest,
+} from './payment-request-service';
 
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 
@@ -86,8 +91,8 @@ export function registerPaymentRequestCommands(program: Command): void {
         const limit = Number(options.limit);
         if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new Error('--limit must be a whole number from 1 to 100');
         const before = readCursor(options.cursor);
-        const rows = await listTenantPaymentRequests(
-          ctx.store.db,
+        const rows = await listPaymentRequests(
+          ctx,
           { tenantId: options.tenant, status: options.status as PaymentRequestStatus | undefined },
           { limit: limit + 1, before: before && { createdAt: before.at, id: before.id } },
         );

@@ -5,13 +5,18 @@ import type { AppContext } from '../../context';
 import { AppError } from '../../errors';
 import { pageOf, readCursor } from '../../http/cursor';
 import { formatMinorUnits } from '../../money';
-import { listTenantPaymentRequests } from '../../store/payment-requests';
 import type { PaymentRequestStatus } from '../../store/payment-requests-schema';
 import type { Tenant } from '../../store/schema';
 import { actionButton, badge, layout, pager, statusBadge, time, type Html } from '../../../web/layout';
 import type { DashContext, DashboardEnv } from '../../../web/session';
 import { PAYMENT_REQUEST_STATUSES } from './payment-request-input';
-import { cancelPaymentRequest, paymentRequestDetail, viewPaymentRequest, type PaymentRequestDetail } from './payment-request-service';
+import {
+  cancelPaymentRequest,
+  listPaymentRequests,
+  paymentRequestDetail,
+  viewPaymentRequest,
+  type PaymentRequestDetail,
+} from './payment-request-service';
 import type { PaymentRequestView } from './payment-request-view';
 
 const PAGE_SIZE = 50;
@@ -192,8 +197,8 @@ export function paymentRequestPages(ctx: AppContext, helpers: Helpers): Hono<Das
     const status = PAYMENT_REQUEST_STATUSES.includes(requested as PaymentRequestStatus) ? (requested as PaymentRequestStatus) : undefined;
     const cursor = c.req.query('cursor');
     const position = readCursor(cursor);
-    const rows = await listTenantPaymentRequests(
-      ctx.store.db,
+    const rows = await listPaymentRequests(
+      ctx,
       { tenantId: tenant.id, status },
       { limit: PAGE_SIZE + 1, before: position && { createdAt: position.at, id: position.id } },
     );

@@ -11,10 +11,11 @@ import {
   insertPaymentRequest,
   listPaymentRequestEvents,
   listRequestPayments,
+  listTenantPaymentRequests,
   lockPaymentRequest,
   updatePaymentRequest,
 } from '../../store/payment-requests';
-import type { PaymentRequestPaymentRow, PaymentRequestRow } from '../../store/payment-requests-schema';
+import type { PaymentRequestPaymentRow, PaymentRequestRow, PaymentRequestStatus } from '../../store/payment-requests-schema';
 import { FINAL_STATUSES } from '../../store/payment-requests-schema';
 import type { ConnectionRow } from '../../store/schema';
 import { ObjectVersions } from '../../store/stripe-objects';
@@ -256,6 +257,15 @@ function cannotCancel(request: PaymentRequestRow): AppError {
     status: 409,
     message: `Payment request ${request.id} is ${request.status} and can no longer be canceled.${request.status === 'succeeded' ? ' Refund the payment instead.' : ''}`,
   });
+}
+
+/** A tenant's requests, newest first, from a keyset position (the caller cuts the page with the cursor helper). */
+export function listPaymentRequests(
+  ctx: AppContext,
+  filter: { tenantId: string; status?: PaymentRequestStatus; flowId?: string },
+  page: { limit: number; before?: { createdAt: Date; id: string } },
+): Promise<PaymentRequestRow[]> {
+  return listTenantPaymentRequests(ctx.store.db, filter, page);
 }
 
 /** What the dashboard and the CLI show in detail: the request, its payments and its timeline. */

@@ -3,12 +3,12 @@ import type { AppContext } from '../../context';
 import { pageOf, readCursor } from '../../http/cursor';
 import { newRouter } from '../../http/router';
 import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../../http/schemas';
-import { listTenantPaymentRequests } from '../../store/payment-requests';
 import { waitersOf } from './long-poll';
 import { createPaymentRequestInput, PAYMENT_REQUEST_STATUSES } from './payment-request-input';
 import {
   cancelPaymentRequest,
   createPaymentRequest,
+  listPaymentRequests,
   refreshPaymentRequest,
   requirePaymentRequest,
   viewPaymentRequest,
@@ -130,8 +130,8 @@ export function paymentRequestRoutes(ctx: AppContext) {
     const { tenant_id } = c.req.valid('param');
     const { limit, cursor, status, flow_id } = c.req.valid('query');
     const before = readCursor(cursor);
-    const rows = await listTenantPaymentRequests(
-      ctx.store.db,
+    const rows = await listPaymentRequests(
+      ctx,
       { tenantId: tenant_id, status, flowId: flow_id },
       { limit: limit + 1, before: before && { createdAt: before.at, id: before.id } },
     );
