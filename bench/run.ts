@@ -6,11 +6,12 @@ import { benchEndToEnd } from './scenarios/end-to-end';
 import { benchCorrectness } from './scenarios/correctness';
 import { benchCredits } from './scenarios/credits';
 import { benchEntitlements } from './scenarios/entitlements';
+import { benchLongPoll } from './scenarios/longpoll';
 import { benchVersusPeer, ensurePeer } from './scenarios/peer';
 import { failures, log, table } from './lib/report';
 import { startBenchSandbox } from './lib/sandbox';
 
-// `npm run bench` runs everything; `-- --quick` a short version; `-- --only=bare,postgres,embedded,startup,peer,backfill-rounds,entitlements`
+// `npm run bench` runs everything; `-- --quick` a short version; `-- --only=bare,postgres,embedded,startup,peer,backfill-rounds,entitlements,longpoll`
 // a subset; `-- --cpu-prof` writes V8 profiles of the Paybridge processes into bench/.profiles.
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -41,6 +42,7 @@ try {
   if (want('backfill')) await benchBackfill(sandbox.template, quick ? 2_000 : 10_000);
   if (want('credits')) await benchCredits(sandbox, settings);
   if (want('backfill-rounds')) await benchBackfillRounds(quick ? 1_000 : 10_000, 300);
+  if (want('longpoll')) await benchLongPoll(sandbox, { samples: quick ? 20 : 100, waits: quick ? 1_000 : 5_000 });
   if (want('correctness')) {
     ensurePeer();
     correctness = await benchCorrectness(sandbox);

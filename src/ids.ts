@@ -28,6 +28,7 @@ const prefixes = {
   subscription: 'psub',
   subscriptionPayment: 'spay',
   entitlementChange: 'enth',
+  paymentRequest: 'preq',
 } as const;
 
 export type IdKind = keyof typeof prefixes;

@@ -46,6 +46,7 @@ import { creditPages } from '../src/modules/credits/page';
 import { customerPages } from '../src/modules/customers/page';
 import { planPages } from '../src/modules/plans/page';
 import { subscriptionPages } from '../src/modules/subscriptions/page';
+import { paymentRequestPages } from '../src/modules/payment-requests/page';
 import { createTenant, findTenantById, listTenantPage } from '../src/services/tenant-service';
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
@@ -458,6 +459,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
   app.route('/', customerPages(ctx, { render, shared }));
   app.route('/', planPages(ctx, { render, shared }));
   app.route('/', subscriptionPages(ctx, { render, shared }));
+  app.route('/', paymentRequestPages(ctx, { render, shared }));
 
   app.all('/dashboard/*', (c) => problemPage(c, 404, 'Page not found', 'There is no such page here, or it belongs to another tenant.'));
 

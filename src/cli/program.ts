@@ -10,6 +10,7 @@ import { registerTenantCommands } from './tenants-command';
 import { registerCreditCommands } from '../modules/credits/command';
 import { registerCustomerCommands } from '../modules/customers/command';
 import { registerEntitlementCommands } from '../modules/entitlements/command';
+import { registerPaymentRequestCommands } from '../modules/payment-requests/command';
 
 /** The `paybridge` command line; every command has --help. Configuration comes from PAYBRIDGE_* variables. */
 export function buildCli(): Command {
@@ -28,5 +29,6 @@ export function buildCli(): Command {
   registerCreditCommands(program);
   registerCustomerCommands(program);
   registerEntitlementCommands(program);
+  registerPaymentRequestCommands(program);
   return program;
 }

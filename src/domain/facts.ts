@@ -12,6 +12,8 @@ export type Fact =
   | PaymentPending
   | PaymentFailed
   | PaymentRequiresAction
+  | PaymentProcessing
+  | PaymentCanceled
   | CheckoutExpired
   | SubscriptionChanged
   | SubscriptionInvoicePaid
@@ -61,11 +63,32 @@ export interface PaymentFailed {
   /** Stripe's code, decline code and message, when it gave them. */
   readonly failure: string | null;
   readonly object: Record<string, unknown>;
+  /**
+   * True when a newer version of the object is stored (a retry already moved it on): the failure is
+   * history to record, not the object's current state.
+   */
+  readonly superseded?: boolean;
 }
 
 /** The customer must act (3-D Secure, a redirect) before the payment can go on. */
 export interface PaymentRequiresAction {
   readonly kind: 'payment.requires_action';
+  readonly payable: PayableRef;
+  readonly paymentIntentId: string;
+  readonly object: Record<string, unknown>;
+}
+
+/** The payment was submitted and is settling (a bank debit, an asynchronous card): neither paid nor failed yet. */
+export interface PaymentProcessing {
+  readonly kind: 'payment.processing';
+  readonly payable: PayableRef;
+  readonly paymentIntentId: string;
+  readonly object: Record<string, unknown>;
+}
+
+/** The payment intent was canceled (by Paybridge, the platform, or Stripe when its Checkout Session expired). */
+export interface PaymentCanceled {
+  readonly kind: 'payment.canceled';
   readonly payable: PayableRef;
   readonly paymentIntentId: string;
   readonly object: Record<string, unknown>;

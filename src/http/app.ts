@@ -13,6 +13,7 @@ import { connectionRoutes } from './routes/connections';
 import { eventRoutes } from './routes/events';
 import { invoiceRoutes } from './routes/invoices';
 import { mailRoutes } from './routes/mail';
+import { paymentRequestRoutes } from '../modules/payment-requests/routes';
 import { healthRoutes } from './routes/health';
 import { tenantRoutes } from './routes/tenants';
 import { webhookRoutes } from '../webhooks/receive-route';
@@ -77,6 +78,7 @@ export function createApp(ctx: AppContext): OpenAPIHono<HonoEnv> {
   app.route('/', checkoutRoutes(ctx));
   app.route('/', subscriptionRoutes(ctx));
   app.route('/', entitlementRoutes(ctx));
+  app.route('/', paymentRequestRoutes(ctx));
   app.route('/', dashboardRoutes(ctx));
 
   app.doc('/api/openapi.json', {

@@ -4,6 +4,7 @@ import { invoicesModule } from './invoices/invoices-module';
 import { packagesModule } from './packages/packages-module';
 import { plansModule } from './plans/plans-module';
 import { subscriptionsModule } from './subscriptions/subscriptions-module';
+import { paymentRequestsModule } from './payment-requests/payment-requests-module';
 
 /** Every business module. A new one is a folder under src/modules/ and one line here. */
 export function buildModuleRegistry(): ModuleRegistry {
@@ -12,5 +13,6 @@ export function buildModuleRegistry(): ModuleRegistry {
     .register(accountsModule)
     .register(subscriptionsModule)
     .register(packagesModule)
-    .register(plansModule);
+    .register(plansModule)
+    .register(paymentRequestsModule);
 }

@@ -4,6 +4,7 @@ import type { DomainEventTables } from './domain-events-schema';
 import type { CustomerTables } from './customers-schema';
 import type { CreditTables } from './credits-schema';
 import type { SubscriptionTables } from './subscriptions-schema';
+import type { PaymentRequestTables } from './payment-requests-schema';
 
 /** Timestamps are written as Date and read back as Date on both stores. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -177,7 +178,7 @@ export interface TokenHashKeysTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends BillingTables, DomainEventTables, CustomerTables, CreditTables, SubscriptionTables {
+export interface Database extends BillingTables, DomainEventTables, CustomerTables, CreditTables, SubscriptionTables, PaymentRequestTables {
   token_hash_keys: TokenHashKeysTable;
   settings: SettingsTable;
   tenants: TenantsTable;

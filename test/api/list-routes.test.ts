@@ -57,6 +57,7 @@ describeEachStore('list routes share one validated cursor', (h) => {
     expect(routes).toEqual(
       expect.arrayContaining(['/api/v1/tenants', `${base}/events`, `${base}/invoices`, `${base}/mail`, `${base}/customers`]),
     );
+    expect(routes).toContain(`${base}/payment-requests`);
     // No path parameter other than the tenant's is left to fill: each route is callable as listed.
     for (const route of routes) expect(route).not.toContain('{');
   });
@@ -148,6 +149,7 @@ describeEachStore('list routes share one validated cursor', (h) => {
       `/dashboard/tenants/${tenantId}/events`,
       `/dashboard/tenants/${tenantId}/invoices`,
       `/dashboard/tenants/${tenantId}/mail`,
+      `/dashboard/tenants/${tenantId}/payment-requests`,
     ];
     for (const page of pages) {
       const response = await browser.get(`${page}?cursor=${FORGED[0]}`);

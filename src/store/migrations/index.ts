@@ -13,6 +13,7 @@ import * as apiKeyNames from './0030-api-key-names';
 import * as millisecondTimestamps from './0040-millisecond-timestamps';
 import * as tokenHashKeys from './0050-token-hash-keys';
 import * as graphileWorkerJobs from './0060-graphile-worker-jobs';
+import * as paymentRequests from './0170-payment-requests';
 import { installJobQueueSchema } from '../jobs';
 import * as customerStripeLinks from './0100-customer-stripe-links';
 import * as subscriptions from './0101-subscriptions';
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0100-customer-stripe-links': customerStripeLinks,
   '0101-subscriptions': subscriptions,
   '0120-credits': credits,
+  '0170-payment-requests': paymentRequests,
 };
 
 /** graphile-worker's schema first (its own migrations, idempotent), then Paybridge's. */
