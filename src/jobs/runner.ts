@@ -58,6 +58,8 @@ export class JobRunner {
       taskList: this.taskList(),
       concurrency: this.concurrency,
       pollInterval: this.idlePollMs,
+      // No cron items: without this, graphile-worker would read a `crontab` file from the working directory.
+      parsedCronItems: [],
       noHandleSignals: true,
       logger: this.logger,
       events: this.watch(undefined, settled),
