@@ -33,10 +33,6 @@ export type JobHandlerFactory = (ctx: AppContext) => JobHandlers & { close?(): P
 
 interface JobRetry {
   maxAttempts: number;
-  /** @deprecated Ignored since jobs run on graphile-worker, whose backoff is fixed (see JOB_RETRY). */
-  baseMs?: number;
-  /** @deprecated Ignored since jobs run on graphile-worker, whose backoff is fixed (see JOB_RETRY). */
-  maxMs?: number;
 }
 
 /**
