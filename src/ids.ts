@@ -17,6 +17,8 @@ const prefixes = {
   rejection: 'rej',
   job: 'job',
   domainEvent: 'dev',
+  catalogImport: 'cimp',
+  refund: 'rfd',
 } as const;
 
 export type IdKind = keyof typeof prefixes;

@@ -10,6 +10,8 @@ export interface JobCatalog {
   'mail.send': { mail_id: string };
   /** Set `active: false` on an invoice's payment link (after payment, or on void). */
   'payment_link.deactivate': { invoice_id: string };
+  /** Import (or resume importing) a connection's products and prices from Stripe. */
+  'catalog.import': { import_id: string };
 }
 
 export type JobKind = keyof JobCatalog;
@@ -25,4 +27,5 @@ export type JobHandlerFactory = (ctx: AppContext) => JobHandlers & { close?(): P
 export const JOB_RETRY: { [K in JobKind]: { maxAttempts: number; baseMs: number; maxMs: number } } = {
   'mail.send': { maxAttempts: 14, baseMs: 5_000, maxMs: 3_600_000 },
   'payment_link.deactivate': { maxAttempts: 14, baseMs: 5_000, maxMs: 3_600_000 },
+  'catalog.import': { maxAttempts: 8, baseMs: 5_000, maxMs: 600_000 },
 };

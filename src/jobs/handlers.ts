@@ -2,6 +2,7 @@ import { deactivateInvoiceLink } from '../billing/link-deactivation';
 import type { AppContext } from '../context';
 import { createMailer, markMailFailed } from '../notify/mailer';
 import type { JobHandlers } from './catalog';
+import { runCatalogImport } from '../modules/catalog/catalog-import-service';
 
 /** The handler for every job kind (the JobHandlers type makes a missing one a compile error). */
 export function buildJobHandlers(ctx: AppContext): JobHandlers & { close(): Promise<void> } {
@@ -17,6 +18,7 @@ export function buildJobHandlers(ctx: AppContext): JobHandlers & { close(): Prom
       }
     },
     'payment_link.deactivate': async ({ invoice_id }) => deactivateInvoiceLink(ctx, invoice_id),
+    'catalog.import': async ({ import_id }, job) => runCatalogImport(ctx, import_id, job),
     close: () => mailer.close(),
   };
 }
