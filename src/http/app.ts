@@ -17,6 +17,7 @@ import { healthRoutes } from './routes/health';
 import { tenantRoutes } from './routes/tenants';
 import { webhookRoutes } from '../webhooks/receive-route';
 import { dashboardRoutes } from '../../web/routes';
+import { catalogRoutes } from '../modules/catalog/routes';
 
 /**
  * The whole HTTP surface, built from a context and not yet listening, so tests call `app.request()`
@@ -65,6 +66,7 @@ export function createApp(ctx: AppContext): OpenAPIHono<HonoEnv> {
   app.route('/', eventRoutes(ctx));
   app.route('/', invoiceRoutes(ctx));
   app.route('/', mailRoutes(ctx));
+  app.route('/', catalogRoutes(ctx));
   app.route('/', dashboardRoutes(ctx));
 
   app.doc('/api/openapi.json', {

@@ -112,10 +112,10 @@ export async function projectCatalogObjects(
       .onConflict((oc) =>
         oc.columns(['connection_id', 'stripe_id']).doUpdateSet({
           product_id: sql`coalesce(excluded.product_id, catalog_prices.product_id)`,
-          nickname: sql`case when excluded.deleted then catalog_prices.nickname else excluded.nickname end`,
+          nickname: sql`case when excluded.deleted and not (excluded.data ? 'nickname') then catalog_prices.nickname else excluded.nickname end`,
           type: sql`coalesce(excluded.type, catalog_prices.type)`,
           currency: sql`case when excluded.currency = '' then catalog_prices.currency else excluded.currency end`,
-          unit_amount: sql`case when excluded.deleted then catalog_prices.unit_amount else excluded.unit_amount end`,
+          unit_amount: sql`case when excluded.deleted and not (excluded.data ? 'unit_amount') then catalog_prices.unit_amount else excluded.unit_amount end`,
           active: sql`case when excluded.deleted and not (excluded.data ? 'active') then catalog_prices.active else excluded.active end`,
           deleted: sql`excluded.deleted`,
           data: sql`case when excluded.deleted then catalog_prices.data || excluded.data else excluded.data end`,
