@@ -48,7 +48,8 @@ export function search(items: StripeObject[], params: Json, url: string, fields:
   if (limit > 100) throw invalidRequest('This value must be less than or equal to 100.', 'parameter_invalid_integer', 'limit');
   const token = typeof params.page === 'string' ? params.page : undefined;
   const offset = token ? Number.parseInt(Buffer.from(token, 'base64url').toString('utf8'), 10) : 0;
-  if (!Number.isSafeInteger(offset) || offset < 0) throw invalidRequest('Invalid page token.', 'parameter_invalid_string' as string, 'page');
+  if (!Number.isSafeInteger(offset) || offset < 0)
+    throw invalidRequest('Invalid page token.', 'parameter_invalid_string' as string, 'page');
   const data = found.slice(offset, offset + limit);
   const hasMore = found.length > offset + limit;
   const result: Json = {

@@ -92,16 +92,18 @@ export async function projectCatalogObjects(
       .insertInto('catalog_products')
       .values(products.map((row) => productValues(owner, row, now)))
       .onConflict((oc) =>
-        oc.columns(['connection_id', 'stripe_id']).doUpdateSet({
-          name: sql`case when excluded.name = '' then catalog_products.name else excluded.name end`,
-          active: sql`case when excluded.deleted and not (excluded.data ? 'active') then catalog_products.active else excluded.active end`,
-          deleted: sql`excluded.deleted`,
-          data: sql`case when excluded.deleted then catalog_products.data || excluded.data else excluded.data end`,
-          version_event_id: sql`excluded.version_event_id`,
-          updated_at: sql`excluded.updated_at`,
-        })
-        // The same version again (a duplicate event, a repeated import) writes nothing.
-        .where(sql<boolean>`catalog_products.version_event_id <> excluded.version_event_id`),
+        oc
+          .columns(['connection_id', 'stripe_id'])
+          .doUpdateSet({
+            name: sql`case when excluded.name = '' then catalog_products.name else excluded.name end`,
+            active: sql`case when excluded.deleted and not (excluded.data ? 'active') then catalog_products.active else excluded.active end`,
+            deleted: sql`excluded.deleted`,
+            data: sql`case when excluded.deleted then catalog_products.data || excluded.data else excluded.data end`,
+            version_event_id: sql`excluded.version_event_id`,
+            updated_at: sql`excluded.updated_at`,
+          })
+          // The same version again (a duplicate event, a repeated import) writes nothing.
+          .where(sql<boolean>`catalog_products.version_event_id <> excluded.version_event_id`),
       )
       .execute();
   }
@@ -110,20 +112,22 @@ export async function projectCatalogObjects(
       .insertInto('catalog_prices')
       .values(prices.map((row) => priceValues(owner, row, now)))
       .onConflict((oc) =>
-        oc.columns(['connection_id', 'stripe_id']).doUpdateSet({
-          product_id: sql`coalesce(excluded.product_id, catalog_prices.product_id)`,
-          nickname: sql`case when excluded.deleted and not (excluded.data ? 'nickname') then catalog_prices.nickname else excluded.nickname end`,
-          type: sql`coalesce(excluded.type, catalog_prices.type)`,
-          currency: sql`case when excluded.currency = '' then catalog_prices.currency else excluded.currency end`,
-          unit_amount: sql`case when excluded.deleted and not (excluded.data ? 'unit_amount') then catalog_prices.unit_amount else excluded.unit_amount end`,
-          active: sql`case when excluded.deleted and not (excluded.data ? 'active') then catalog_prices.active else excluded.active end`,
-          deleted: sql`excluded.deleted`,
-          data: sql`case when excluded.deleted then catalog_prices.data || excluded.data else excluded.data end`,
-          version_event_id: sql`excluded.version_event_id`,
-          updated_at: sql`excluded.updated_at`,
-        })
-        // The same version again (a duplicate event, a repeated import) writes nothing.
-        .where(sql<boolean>`catalog_prices.version_event_id <> excluded.version_event_id`),
+        oc
+          .columns(['connection_id', 'stripe_id'])
+          .doUpdateSet({
+            product_id: sql`coalesce(excluded.product_id, catalog_prices.product_id)`,
+            nickname: sql`case when excluded.deleted and not (excluded.data ? 'nickname') then catalog_prices.nickname else excluded.nickname end`,
+            type: sql`coalesce(excluded.type, catalog_prices.type)`,
+            currency: sql`case when excluded.currency = '' then catalog_prices.currency else excluded.currency end`,
+            unit_amount: sql`case when excluded.deleted and not (excluded.data ? 'unit_amount') then catalog_prices.unit_amount else excluded.unit_amount end`,
+            active: sql`case when excluded.deleted and not (excluded.data ? 'active') then catalog_prices.active else excluded.active end`,
+            deleted: sql`excluded.deleted`,
+            data: sql`case when excluded.deleted then catalog_prices.data || excluded.data else excluded.data end`,
+            version_event_id: sql`excluded.version_event_id`,
+            updated_at: sql`excluded.updated_at`,
+          })
+          // The same version again (a duplicate event, a repeated import) writes nothing.
+          .where(sql<boolean>`catalog_prices.version_event_id <> excluded.version_event_id`),
       )
       .execute();
   }
@@ -256,7 +260,12 @@ export async function findCatalogImport(db: Db, id: string): Promise<CatalogImpo
   return db.selectFrom('catalog_imports').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findTenantCatalogImport(db: Db, tenantId: string, connectionId: string, id: string): Promise<CatalogImportRow | undefined> {
+export async function findTenantCatalogImport(
+  db: Db,
+  tenantId: string,
+  connectionId: string,
+  id: string,
+): Promise<CatalogImportRow | undefined> {
   return db
     .selectFrom('catalog_imports')
     .selectAll()

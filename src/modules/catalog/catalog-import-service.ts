@@ -77,13 +77,19 @@ export async function startCatalogImport(
   }
   const { row, created } = await inUnitOfWork(ctx, async (effects) => {
     const started = await insertCatalogImport(effects.trx, { id: newId('catalogImport'), tenantId, connectionId, now: effects.now });
-    if (started.created) await effects.enqueue('catalog.import', { import_id: started.row.id }, { dedupeKey: `catalog.import:${started.row.id}:0` });
+    if (started.created)
+      await effects.enqueue('catalog.import', { import_id: started.row.id }, { dedupeKey: `catalog.import:${started.row.id}:0` });
     return started;
   });
   return { view: viewCatalogImport(row), created };
 }
 
-export async function requireCatalogImport(ctx: AppContext, tenantId: string, connectionId: string, importId: string): Promise<CatalogImportView> {
+export async function requireCatalogImport(
+  ctx: AppContext,
+  tenantId: string,
+  connectionId: string,
+  importId: string,
+): Promise<CatalogImportView> {
   await requireConnection(ctx, tenantId, connectionId);
   const row = await findTenantCatalogImport(ctx.store.db, tenantId, connectionId, importId);
   if (!row) throw notFound('catalog import', importId);
@@ -108,7 +114,9 @@ async function fetchPage(stripe: Stripe, phase: 'products' | 'prices', cursor: s
   }
   return {
     phase,
-    data: list.data as unknown as Record<string, unknown>[],
+    // The SDK turns decimal strings (`unit_amount_decimal`) into Decimal objects; their JSON is the
+    // wire form that events carry and the store keeps, so compare and store that.
+    data: JSON.parse(JSON.stringify(list.data)) as Record<string, unknown>[],
     hasMore: list.has_more,
     fetchedAt: Math.floor(Date.now() / 1000),
   };
@@ -136,7 +144,12 @@ async function countCatalog(ctx: AppContext, stripe: Stripe): Promise<number | n
  * deleted. An object identical to the stored one is not written at all, so a repeated import changes
  * nothing.
  */
-async function storePage(ctx: AppContext, row: CatalogImportRow, page: ListPage, next: { phase: CatalogImportPhase; cursor: string | null }) {
+async function storePage(
+  ctx: AppContext,
+  row: CatalogImportRow,
+  page: ListPage,
+  next: { phase: CatalogImportPhase; cursor: string | null },
+) {
   return inUnitOfWork(ctx, async (effects) => {
     const objectType = page.phase === 'products' ? 'product' : 'price';
     const keys = page.data.map((object) => ({ connectionId: row.connection_id, stripeId: String(object.id) }));
@@ -226,7 +239,12 @@ export async function runCatalogImport(ctx: AppContext, importId: string, job: P
   } catch (error) {
     if (!isRetryable(error) || job.attempts >= job.max_attempts) {
       const message = error instanceof Error ? error.message : String(error);
-      await updateCatalogImport(ctx.store.db, importId, { status: 'failed', error: message, finished_at: ctx.now(), updated_at: ctx.now() });
+      await updateCatalogImport(ctx.store.db, importId, {
+        status: 'failed',
+        error: message,
+        finished_at: ctx.now(),
+        updated_at: ctx.now(),
+      });
     }
     throw error;
   }

@@ -37,13 +37,19 @@ const flag = (name: string) =>
     .enum(['true', 'false'], { message: `${name} must be true or false` })
     .transform((value) => value === 'true')
     .optional();
-const search = z.string().trim().min(1, 'q must not be empty; omit it to list everything').max(200, 'q is at most 200 characters').optional();
+const search = z
+  .string()
+  .trim()
+  .min(1, 'q must not be empty; omit it to list everything')
+  .max(200, 'q is at most 200 characters')
+  .optional();
 
 const routes = {
   startImport: createRoute({
     method: 'post',
     path: `${base}/catalog/import`,
-    summary: "Import the connection's Stripe products and prices (a job; poll its progress). Returns the running import if one is under way",
+    summary:
+      "Import the connection's Stripe products and prices (a job; poll its progress). Returns the running import if one is under way",
     request: { params: connectionParams },
     responses: { 202: jsonResponse(importView, 'The import job, with job_id to poll.'), ...errorResponses },
   }),

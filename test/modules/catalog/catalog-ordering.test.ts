@@ -162,7 +162,11 @@ describe('catalog lists under shuffled and duplicated product and price events',
       cursor = page.body.next_cursor;
     } while (cursor);
     expect(new Set(seen).size).toBe(seen.length);
-    const stored = await h.ctx.store.db.selectFrom('catalog_products').select('stripe_id').where('connection_id', '=', connectionId).execute();
+    const stored = await h.ctx.store.db
+      .selectFrom('catalog_products')
+      .select('stripe_id')
+      .where('connection_id', '=', connectionId)
+      .execute();
     expect(seen.sort()).toEqual(stored.map((row) => row.stripe_id).sort());
     expect(seen.length).toBeGreaterThan(7);
     expect((await api('/prices?type=weekly')).body.error).toMatchObject({ field: 'type', message: expect.stringContaining('one_time') });
