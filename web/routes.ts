@@ -44,6 +44,7 @@ import { connectionActions } from './connection-actions';
 import { eventRoutes, eventCountsFor } from './events';
 import { invoiceRoutes } from './invoices';
 import { createTenant } from '../src/services/tenant-service';
+import { catalogPages } from '../src/modules/catalog/page';
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
 const STYLE = asset('style.css');
@@ -451,6 +452,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
 
   app.route('/', eventRoutes(ctx, { render, shared }));
   app.route('/', invoiceRoutes(ctx, { render, shared }));
+  app.route('/', catalogPages(ctx, { render, shared }));
 
   app.all('/dashboard/*', (c) => problemPage(c, 404, 'Page not found', 'There is no such page here, or it belongs to another tenant.'));
 

@@ -7,6 +7,7 @@ import { registerMigrateEmbeddedCommand } from './migrate-embedded-command';
 import { registerSandboxCommand } from './sandbox-command';
 import { registerServeCommand } from './serve-command';
 import { registerTenantCommands } from './tenants-command';
+import { registerCatalogCommands } from '../modules/catalog/command';
 
 /** The `paybridge` command line; every command has --help. Configuration comes from PAYBRIDGE_* variables. */
 export function buildCli(): Command {
@@ -22,5 +23,6 @@ export function buildCli(): Command {
   registerConnectionCommands(program);
   registerEventCommands(program);
   registerKeysCommands(program);
+  registerCatalogCommands(program);
   return program;
 }

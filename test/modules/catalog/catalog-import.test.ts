@@ -1,6 +1,8 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountCredentials } from '../../../sandbox/index';
+import { DashboardClient } from '../../dashboard/dashboard-client';
+import { ADMIN_TOKEN } from '../../support/test-context';
 import {
   connectAuto,
   createAccount,
@@ -184,6 +186,16 @@ describe('catalog import from the sandbox: 2,000 products and 5,000 prices', () 
       .execute();
     expect(archived).toHaveLength(1);
     expect(archived[0]!.snapshot).toMatchObject({ id: first.id, reason: 'archived', connection_id: connectionId });
+  });
+
+  it('the dashboard shows the import with its progress and the newest prices', async () => {
+    const browser = new DashboardClient(world.h);
+    expect((await browser.signIn(ADMIN_TOKEN)).status).toBe(303);
+    const page = await browser.get(`/dashboard/tenants/${tenantId}/connections/${connectionId}/catalog`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('2,000 products and 5,000 prices stored');
+    expect(page.text).toMatch(/<progress max="7000" value="7000"/);
+    expect(page.text).toContain('Import again');
   });
 
   it('says what is wrong: unknown import id 404, another tenant 404', async () => {
