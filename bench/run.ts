@@ -1,5 +1,6 @@
 import { benchBare, benchIngest } from './scenarios/ingest';
 import { benchBackfill } from './scenarios/backfill';
+import { benchCatalog } from './scenarios/catalog';
 import { benchEmbeddedStartup } from './scenarios/embedded-startup';
 import { benchEndToEnd } from './scenarios/end-to-end';
 import { benchCorrectness } from './scenarios/correctness';
@@ -35,6 +36,7 @@ try {
   }
   if (want('e2e')) await benchEndToEnd(sandbox, { seconds: quick ? 6 : 20, samples: quick ? 20 : 100, rate: 1_000, cpuProfDir });
   if (want('backfill')) await benchBackfill(sandbox.template, quick ? 2_000 : 10_000);
+  if (want('catalog')) await benchCatalog(2_000, 5_000);
   if (want('correctness')) {
     ensurePeer();
     correctness = await benchCorrectness(sandbox);
