@@ -15,6 +15,7 @@ export type Fact =
   | CheckoutExpired
   | SubscriptionChanged
   | RefundChanged
+  | RefundRecorded
   | DisputeChanged
   | CatalogChanged
   | CustomerChanged
@@ -90,6 +91,26 @@ export interface RefundChanged {
   readonly chargeId: string;
   /** Minor units refunded so far on the charge. */
   readonly amountRefunded: number;
+  readonly object: Record<string, unknown>;
+}
+
+/**
+ * A refund's newest version (created, settled, failed), from `refund.*`. It carries no `payable` so
+ * it is not routed by metadata: a refund made in Stripe's dashboard has none, and is linked to its
+ * payment through the payment intent by the module that records refunds.
+ */
+export interface RefundRecorded {
+  readonly kind: 'refund.recorded';
+  readonly refundId: string;
+  readonly chargeId: string | null;
+  readonly paymentIntentId: string | null;
+  /** The payable named in the refund's own Paybridge metadata (refunds made through Paybridge). */
+  readonly requestedFor: PayableRef | undefined;
+  /** Minor units. */
+  readonly amount: number;
+  /** Upper case ISO code. */
+  readonly currency: string;
+  readonly status: string;
   readonly object: Record<string, unknown>;
 }
 

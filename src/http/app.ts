@@ -18,6 +18,7 @@ import { tenantRoutes } from './routes/tenants';
 import { webhookRoutes } from '../webhooks/receive-route';
 import { dashboardRoutes } from '../../web/routes';
 import { catalogRoutes } from '../modules/catalog/routes';
+import { refundRoutes } from '../modules/refunds/routes';
 
 /**
  * The whole HTTP surface, built from a context and not yet listening, so tests call `app.request()`
@@ -67,6 +68,7 @@ export function createApp(ctx: AppContext): OpenAPIHono<HonoEnv> {
   app.route('/', invoiceRoutes(ctx));
   app.route('/', mailRoutes(ctx));
   app.route('/', catalogRoutes(ctx));
+  app.route('/', refundRoutes(ctx));
   app.route('/', dashboardRoutes(ctx));
 
   app.doc('/api/openapi.json', {

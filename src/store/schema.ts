@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { BillingTables } from './invoices-schema';
 import type { DomainEventTables } from './domain-events-schema';
 import type { CatalogTables } from './catalog-schema';
+import type { RefundTables } from './refunds-schema';
 
 /** Timestamps are written as Date and read back as Date on both stores. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -168,7 +169,7 @@ export interface MaintenanceRoundsTable {
   next_due_at: Timestamp;
 }
 
-export interface Database extends BillingTables, DomainEventTables, CatalogTables {
+export interface Database extends BillingTables, DomainEventTables, CatalogTables, RefundTables {
   settings: SettingsTable;
   tenants: TenantsTable;
   api_keys: ApiKeysTable;

@@ -11,6 +11,7 @@ import * as domainEvents from './0010-domain-events';
 import * as backfillCoverage from './0020-backfill-coverage';
 import * as apiKeyNames from './0030-api-key-names';
 import * as catalog from './0200-catalog';
+import * as refunds from './0201-refunds';
 
 /**
  * Migrations are listed here in order, in code rather than discovered on disk, so the same set runs
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0020-backfill-coverage': backfillCoverage,
   '0030-api-key-names': apiKeyNames,
   '0200-catalog': catalog,
+  '0201-refunds': refunds,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
