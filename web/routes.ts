@@ -45,6 +45,7 @@ import { eventRoutes, eventCountsFor } from './events';
 import { invoiceRoutes } from './invoices';
 import { createTenant } from '../src/services/tenant-service';
 import { catalogPages } from '../src/modules/catalog/page';
+import { openDisputesSection } from '../src/modules/disputes/page';
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
 const STYLE = asset('style.css');
@@ -282,6 +283,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
         disconnected: views.filter((view) => view.disconnected_at),
         apiKeys: await listApiKeys(ctx, tenant.id),
         notice: noticeFrom(c),
+        sections: [await openDisputesSection(ctx, tenant.id)],
       }),
     );
   });

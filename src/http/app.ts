@@ -19,6 +19,7 @@ import { webhookRoutes } from '../webhooks/receive-route';
 import { dashboardRoutes } from '../../web/routes';
 import { catalogRoutes } from '../modules/catalog/routes';
 import { refundRoutes } from '../modules/refunds/routes';
+import { disputeRoutes } from '../modules/disputes/routes';
 
 /**
  * The whole HTTP surface, built from a context and not yet listening, so tests call `app.request()`
@@ -69,6 +70,7 @@ export function createApp(ctx: AppContext): OpenAPIHono<HonoEnv> {
   app.route('/', mailRoutes(ctx));
   app.route('/', catalogRoutes(ctx));
   app.route('/', refundRoutes(ctx));
+  app.route('/', disputeRoutes(ctx));
   app.route('/', dashboardRoutes(ctx));
 
   app.doc('/api/openapi.json', {

@@ -2,9 +2,10 @@ import { ModuleRegistry } from '../domain/module-registry';
 import { accountsModule } from './accounts/accounts-module';
 import { catalogModule } from './catalog/catalog-module';
 import { refundsModule } from './refunds/refunds-module';
+import { disputesModule } from './disputes/disputes-module';
 import { invoicesModule } from './invoices/invoices-module';
 
 /** Every business module. A new one is a folder under src/modules/ and one line here. */
 export function buildModuleRegistry(): ModuleRegistry {
-  return new ModuleRegistry().register(invoicesModule).register(accountsModule).register(catalogModule).register(refundsModule);
+  return new ModuleRegistry().register(invoicesModule).register(accountsModule).register(catalogModule).register(refundsModule).register(disputesModule);
 }

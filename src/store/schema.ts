@@ -3,6 +3,7 @@ import type { BillingTables } from './invoices-schema';
 import type { DomainEventTables } from './domain-events-schema';
 import type { CatalogTables } from './catalog-schema';
 import type { RefundTables } from './refunds-schema';
+import type { DisputeTables } from './disputes-schema';
 
 /** Timestamps are written as Date and read back as Date on both stores. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -169,7 +170,7 @@ export interface MaintenanceRoundsTable {
   next_due_at: Timestamp;
 }
 
-export interface Database extends BillingTables, DomainEventTables, CatalogTables, RefundTables {
+export interface Database extends BillingTables, DomainEventTables, CatalogTables, RefundTables, DisputeTables {
   settings: SettingsTable;
   tenants: TenantsTable;
   api_keys: ApiKeysTable;

@@ -12,6 +12,7 @@ import * as backfillCoverage from './0020-backfill-coverage';
 import * as apiKeyNames from './0030-api-key-names';
 import * as catalog from './0200-catalog';
 import * as refunds from './0201-refunds';
+import * as disputes from './0202-disputes';
 
 /**
  * Migrations are listed here in order, in code rather than discovered on disk, so the same set runs
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0030-api-key-names': apiKeyNames,
   '0200-catalog': catalog,
   '0201-refunds': refunds,
+  '0202-disputes': disputes,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
