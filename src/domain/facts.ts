@@ -148,6 +148,10 @@ export interface AccountChanged {
   readonly payoutsEnabled: boolean | null;
   readonly detailsSubmitted: boolean | null;
   readonly disabledReason: string | null;
+  /** `requirements.currently_due`: what Stripe needs now. */
+  readonly requirementsDue: readonly string[];
+  /** `requirements.current_deadline` (epoch seconds): when unmet requirements disable more. */
+  readonly requirementsDeadline: number | null;
 }
 
 export function hasPayable(fact: Fact): fact is Extract<Fact, { payable: PayableRef }> {

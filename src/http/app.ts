@@ -20,6 +20,7 @@ import { dashboardRoutes } from '../../web/routes';
 import { catalogRoutes } from '../modules/catalog/routes';
 import { refundRoutes } from '../modules/refunds/routes';
 import { disputeRoutes } from '../modules/disputes/routes';
+import { storedObjectRoutes } from '../modules/accounts/routes';
 
 /**
  * The whole HTTP surface, built from a context and not yet listening, so tests call `app.request()`
@@ -71,6 +72,7 @@ export function createApp(ctx: AppContext): OpenAPIHono<HonoEnv> {
   app.route('/', catalogRoutes(ctx));
   app.route('/', refundRoutes(ctx));
   app.route('/', disputeRoutes(ctx));
+  app.route('/', storedObjectRoutes(ctx));
   app.route('/', dashboardRoutes(ctx));
 
   app.doc('/api/openapi.json', {
