@@ -1,5 +1,6 @@
 import { benchBare, benchIngest } from './scenarios/ingest';
 import { benchBackfill } from './scenarios/backfill';
+import { benchBackfillRounds } from './scenarios/backfill-rounds';
 import { benchCatalog } from './scenarios/catalog';
 import { benchEmbeddedStartup } from './scenarios/embedded-startup';
 import { benchEndToEnd } from './scenarios/end-to-end';
@@ -8,7 +9,7 @@ import { benchVersusPeer, ensurePeer } from './scenarios/peer';
 import { failures, log, table } from './lib/report';
 import { startBenchSandbox } from './lib/sandbox';
 
-// `npm run bench` runs everything; `-- --quick` a short version; `-- --only=bare,postgres,embedded,startup,peer`
+// `npm run bench` runs everything; `-- --quick` a short version; `-- --only=bare,postgres,embedded,startup,peer,backfill-rounds`
 // a subset; `-- --cpu-prof` writes V8 profiles of the Paybridge processes into bench/.profiles.
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -36,6 +37,7 @@ try {
   }
   if (want('e2e')) await benchEndToEnd(sandbox, { seconds: quick ? 6 : 20, samples: quick ? 20 : 100, rate: 1_000, cpuProfDir });
   if (want('backfill')) await benchBackfill(sandbox.template, quick ? 2_000 : 10_000);
+  if (want('backfill-rounds')) await benchBackfillRounds(quick ? 1_000 : 10_000, 300);
   if (want('catalog')) await benchCatalog(2_000, 5_000);
   if (want('correctness')) {
     ensurePeer();

@@ -5,10 +5,14 @@ import { secretHint } from '../crypto/tokens';
 import { AppError, notFound } from '../errors';
 import { newId } from '../ids';
 import {
+  findConnection,
   findTenantConnection,
   insertConnection,
   listAllLiveConnections,
   listTenantConnections,
+  listTenantConnectionPage,
+  countLiveConnections,
+  findLiveConnectionToAccount,
   updateConnection,
 } from '../store/connections';
 import type { ConnectionRow, ConnectionUpdate, PermissionReport } from '../store/schema';
@@ -169,8 +173,25 @@ async function findSameAccount(
   mode: Mode,
   environment: string | null,
 ): Promise<ConnectionRow | undefined> {
-  const rows = await listTenantConnections(ctx.store.db, tenantId);
-  return rows.find((row) => row.account_id === accountId && row.mode === mode && (row.environment ?? null) === environment);
+  return findLiveConnectionToAccount(ctx.store.db, { tenantId, accountId, mode, environment });
+}
+
+/**
+ * A new connection (not a reconnection of the same account) must fit under the tenant's cap, checked
+ * before anything is saved or an endpoint created. Two creates racing at the limit can both pass: the
+ * cap bounds the work a tenant causes, it is not an invariant the data depends on.
+ */
+async function requireRoomForConnection(ctx: AppContext, tenantId: string): Promise<void> {
+  const limit = ctx.config.maxConnectionsPerTenant;
+  const live = await countLiveConnections(ctx.store.db, tenantId);
+  if (live < limit) return;
+  throw new AppError({
+    code: 'connection_limit_reached',
+    status: 409,
+    message:
+      `Tenant ${tenantId} already has ${live} live connections, the limit set by PAYBRIDGE_MAX_CONNECTIONS_PER_TENANT (${limit}). ` +
+      'Disconnect connections it no longer uses, or raise the limit (each connection adds a backfill round and a webhook endpoint).',
+  });
 }
 
 export interface ConnectResult {
@@ -198,6 +219,7 @@ export async function connectAccount(ctx: AppContext, tenantId: string, input: C
 
   const existing = accountId ? await findSameAccount(ctx, tenantId, accountId, mode, environment) : undefined;
   if (existing) return { row: await reconnect(ctx, existing, input, features, verified), reconnected: true };
+  await requireRoomForConnection(ctx, tenantId);
 
   const id = newId('connection');
   const draft = {
@@ -454,8 +476,29 @@ export async function disconnectConnection(ctx: AppContext, row: ConnectionRow):
   );
 }
 
-export async function listConnections(ctx: AppContext, tenantId: string): Promise<ConnectionRow[]> {
-  return listTenantConnections(ctx.store.db, tenantId);
+/** The tenant's live connections, oldest first; with `includeDisconnected`, the disconnected ones too (the dashboard's history). */
+export async function listConnections(
+  ctx: AppContext,
+  tenantId: string,
+  options: { includeDisconnected?: boolean } = {},
+): Promise<ConnectionRow[]> {
+  return listTenantConnections(ctx.store.db, tenantId, options);
+}
+
+/** A connection by id alone (the CLI names connections without their tenant); 404 when there is none. */
+export async function requireConnectionById(ctx: AppContext, connectionId: string): Promise<ConnectionRow> {
+  const row = await findConnection(ctx.store.db, connectionId);
+  if (!row) throw notFound('connection', connectionId);
+  return row;
+}
+
+/** One page of the tenant's live connections, newest first (the API list). */
+export async function listConnectionPage(
+  ctx: AppContext,
+  tenantId: string,
+  options: { limit: number; before?: { createdAt: Date; id: string } },
+): Promise<ConnectionRow[]> {
+  return listTenantConnectionPage(ctx.store.db, tenantId, options);
 }
 
 /** The permissions a restricted key needs for a connection's features, for views and the CLI. */

@@ -15,7 +15,7 @@ import {
   updateCatalogImport,
   type CatalogVersion,
 } from '../../store/catalog';
-import type { JobRow } from '../../store/invoices-schema';
+import type { JobAttempt } from '../../jobs/catalog';
 import { ObjectVersions } from '../../store/stripe-objects';
 import { fromStripeError } from '../../stripe/stripe-errors';
 import { recordArchivedPrices } from './price-archived';
@@ -189,7 +189,7 @@ async function storePage(
  * Runs (or resumes) an import from its stored phase and cursor. The next page is fetched while the
  * current one is written. After RUN_BUDGET_MS it queues its own continuation and returns.
  */
-export async function runCatalogImport(ctx: AppContext, importId: string, job: Pick<JobRow, 'attempts' | 'max_attempts'>): Promise<void> {
+export async function runCatalogImport(ctx: AppContext, importId: string, job: Pick<JobAttempt, 'attempts' | 'max_attempts'>): Promise<void> {
   let row = await findCatalogImport(ctx.store.db, importId);
   if (!row || row.status === 'succeeded' || row.status === 'failed') return;
   try {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountCredentials } from '../../../sandbox/index';
@@ -111,12 +112,12 @@ describe('catalog import from the sandbox: 2,000 products and 5,000 prices', () 
     expect(interrupted.done).toBeGreaterThan(0);
     expect(interrupted.done).toBeLessThan(PRODUCTS + PRICES);
 
-    world.h.setNow(new Date(Date.now() + 3_600_000));
-    try {
-      expect((await world.jobs.drain()).done).toBe(1);
-    } finally {
-      world.h.setNow(null);
-    }
+    // The backoff passes: graphile-worker compares run_at with the database's clock, so the job's
+    // due time moves back (reschedule_jobs is its API for that).
+    await sql`select graphile_worker.reschedule_jobs(array(select id from graphile_worker.jobs where run_at > now()), run_at => now())`.execute(
+      world.h.ctx.store.db,
+    );
+    expect((await world.jobs.drain()).done).toBe(1);
     const finished = (await api('GET', `/catalog/import/${jobId}`)).body;
     expect(finished).toMatchObject({
       status: 'succeeded',
