@@ -41,6 +41,14 @@ export async function findPaymentByIntent(db: Db, connectionId: string, paymentI
     .executeTakeFirst();
 }
 
+/**
+ * Locks the payment first: two refunds of one payment processed at once then recount one after
+ * the other, and the second recount's statement sees the first one's committed refund.
+ */
+export async function lockPayment(db: Db, paymentId: string): Promise<void> {
+  await db.selectFrom('payments').select('id').where('id', '=', paymentId).forUpdate().execute();
+}
+
 /** Sets the payment's `refunded_amount` to the sum of its counted refunds; returns the payment. */
 export async function recountPaymentRefunds(db: Db, paymentId: string): Promise<PaymentRow> {
   return db

@@ -5,7 +5,14 @@ import { readPaybridgeMetadata, type PayableRef } from '../../domain/paybridge-m
 import { newId } from '../../ids';
 import { addTimelineEntry } from '../../store/invoices';
 import type { PaymentRow } from '../../store/invoices-schema';
-import { findPaymentByIntent, lockRefund, recountInvoiceRefunds, recountPaymentRefunds, saveRefund } from '../../store/refunds';
+import {
+  findPaymentByIntent,
+  lockPayment,
+  lockRefund,
+  recountInvoiceRefunds,
+  recountPaymentRefunds,
+  saveRefund,
+} from '../../store/refunds';
 import type { RefundRow } from '../../store/refunds-schema';
 import { formatMinorUnits } from '../../money';
 import { lifecycleRank } from '../../webhooks/object-versions';
@@ -50,6 +57,7 @@ export async function applyRefund(effects: Effects, owner: RefundOwner, refund: 
       reason: `refund ${stripeRefundId} is for payment ${idOf(refund.payment_intent) ?? '(none)'}, which no invoice of this tenant recorded; nothing to link it to`,
     };
   }
+  if (located.payment) await lockPayment(effects.trx, located.payment.id);
   const existing = await lockRefund(effects.trx, owner.connectionId, stripeRefundId);
   const status = String(refund.status);
   if (existing && lifecycleRank({ object: 'refund', status }) < lifecycleRank({ object: 'refund', status: existing.status })) {
