@@ -15,12 +15,9 @@ export const connectionView = z
     is_active: z.boolean(),
     status: z.enum(['active', 'needs_attention', 'disabled', 'disconnected']),
     status_reasons: z.array(z.string()),
-    account_status: z
-      .record(z.string(), z.unknown())
-      .nullable()
-      .openapi({
-        description: 'From account.updated: charges_enabled, payouts_enabled, requirements_currently_due, requirements_deadline',
-      }),
+    account_status: z.record(z.string(), z.unknown()).nullable().openapi({
+      description: 'From account.updated: charges_enabled, payouts_enabled, requirements_currently_due, requirements_deadline',
+    }),
     webhook_setup: z.enum(['auto', 'manual']),
     webhook_url: z.string(),
     webhook_status: z.enum(['no_signing_secret', 'waiting_for_first_event', 'receiving']),

@@ -7,5 +7,10 @@ import { invoicesModule } from './invoices/invoices-module';
 
 /** Every business module. A new one is a folder under src/modules/ and one line here. */
 export function buildModuleRegistry(): ModuleRegistry {
-  return new ModuleRegistry().register(invoicesModule).register(accountsModule).register(catalogModule).register(refundsModule).register(disputesModule);
+  return new ModuleRegistry()
+    .register(invoicesModule)
+    .register(accountsModule)
+    .register(catalogModule)
+    .register(refundsModule)
+    .register(disputesModule);
 }

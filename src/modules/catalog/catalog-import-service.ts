@@ -8,8 +8,10 @@ import { AppError, isRetryable, notFound } from '../../errors';
 import { newId } from '../../ids';
 import type { CatalogImportPhase, CatalogImportRow } from '../../store/catalog-schema';
 import {
+  countCatalog as countStoredCatalog,
   findCatalogImport,
   findTenantCatalogImport,
+  latestCatalogImport,
   insertCatalogImport,
   projectCatalogObjects,
   updateCatalogImport,
@@ -17,6 +19,7 @@ import {
 } from '../../store/catalog';
 import type { JobAttempt } from '../../jobs/catalog';
 import { ObjectVersions } from '../../store/stripe-objects';
+import { findConnection } from '../../store/connections';
 import { fromStripeError } from '../../stripe/stripe-errors';
 import { recordArchivedPrices } from './price-archived';
 
@@ -82,6 +85,23 @@ export async function startCatalogImport(
     return started;
   });
   return { view: viewCatalogImport(row), created };
+}
+
+/** For the CLI, which names only the connection: its tenant is the connection's. */
+export async function connectionTenant(ctx: AppContext, connectionId: string): Promise<string> {
+  const connection = await findConnection(ctx.store.db, connectionId);
+  if (!connection) throw notFound('connection', connectionId);
+  return connection.tenant_id;
+}
+
+/** What the dashboard shows: the latest import and how many products and prices are stored. */
+export async function catalogOverview(ctx: AppContext, tenantId: string, connectionId: string) {
+  await requireConnection(ctx, tenantId, connectionId);
+  const [latest, counts] = await Promise.all([
+    latestCatalogImport(ctx.store.db, connectionId),
+    countStoredCatalog(ctx.store.db, connectionId),
+  ]);
+  return { latest: latest && viewCatalogImport(latest), counts };
 }
 
 export async function requireCatalogImport(
@@ -189,7 +209,11 @@ async function storePage(
  * Runs (or resumes) an import from its stored phase and cursor. The next page is fetched while the
  * current one is written. After RUN_BUDGET_MS it queues its own continuation and returns.
  */
-export async function runCatalogImport(ctx: AppContext, importId: string, job: Pick<JobAttempt, 'attempts' | 'max_attempts'>): Promise<void> {
+export async function runCatalogImport(
+  ctx: AppContext,
+  importId: string,
+  job: Pick<JobAttempt, 'attempts' | 'max_attempts'>,
+): Promise<void> {
   let row = await findCatalogImport(ctx.store.db, importId);
   if (!row || row.status === 'succeeded' || row.status === 'failed') return;
   try {

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { withContext } from '../../cli/with-context';
-import { notFound } from '../../errors';
 import { JobRunner } from '../../jobs/runner';
-import { findConnection } from '../../store/connections';
-import { requireCatalogImport, startCatalogImport, type CatalogImportView } from './catalog-import-service';
+import { connectionTenant, requireCatalogImport, startCatalogImport, type CatalogImportView } from './catalog-import-service';
 import { progressLine } from './progress-line';
 
 const POLL_MS = 200;
@@ -21,8 +19,7 @@ export function registerCatalogCommands(program: Command): void {
     .requiredOption('--connection <connection_id>', 'the connection whose Stripe catalog to import')
     .action((options: { connection: string }) =>
       withContext(async (ctx) => {
-        const connection = await findConnection(ctx.store.db, options.connection);
-        if (!connection) throw notFound('connection', options.connection);
+        const connection = { id: options.connection, tenant_id: await connectionTenant(ctx, options.connection) };
         const { view, created } = await startCatalogImport(ctx, connection.tenant_id, connection.id);
         process.stderr.write(`${created ? 'started' : 'joined running'} import ${view.id}\n`);
         const runner = new JobRunner(ctx).start();

@@ -3,11 +3,10 @@ import { html } from 'hono/html';
 import type { Principal } from '../../auth/principal';
 import { requireConnection } from '../../connections/connection-service';
 import type { AppContext } from '../../context';
-import { latestCatalogImport, countCatalog } from '../../store/catalog';
 import type { Tenant } from '../../store/schema';
 import { actionButton, layout, statusBadge, time, type Html } from '../../../web/layout';
 import type { DashContext, DashboardEnv } from '../../../web/session';
-import { startCatalogImport, viewCatalogImport, type CatalogImportView } from './catalog-import-service';
+import { catalogOverview, startCatalogImport, type CatalogImportView } from './catalog-import-service';
 import { listPrices, toPriceView, type PriceView } from './catalog-service';
 
 interface Helpers {
@@ -81,9 +80,8 @@ export function catalogPages(ctx: AppContext, helpers: Helpers): Hono<DashboardE
   app.get(path, async (c) => {
     const { tenant, principal, csrf } = helpers.shared(c);
     const connection = await requireConnection(ctx, tenant.id, c.req.param('cid') ?? '');
-    const [latest, counts, prices] = await Promise.all([
-      latestCatalogImport(ctx.store.db, connection.id),
-      countCatalog(ctx.store.db, connection.id),
+    const [{ latest, counts }, prices] = await Promise.all([
+      catalogOverview(ctx, tenant.id, connection.id),
       listPrices(ctx, tenant.id, { connectionId: connection.id }, { limit: SHOWN_PRICES }),
     ]);
     const base = `/dashboard/tenants/${tenant.id}/connections/${connection.id}/catalog`;
@@ -96,7 +94,7 @@ export function catalogPages(ctx: AppContext, helpers: Helpers): Hono<DashboardE
             ${counts.products.toLocaleString('en-US')} products and ${counts.prices.toLocaleString('en-US')} prices stored.
             <a href="/dashboard/tenants/${tenant.id}/connections/${connection.id}">Back to the connection</a>
           </p>
-          ${importSection(base, csrf, latest && viewCatalogImport(latest))}
+          ${importSection(base, csrf, latest)}
           <section aria-labelledby="prices-heading">
             <h2 id="prices-heading">Newest prices</h2>
             ${pricesTable(prices.map(toPriceView))}
