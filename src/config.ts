@@ -84,6 +84,12 @@ const configSchema = z.object({
     .int()
     .min(1024)
     .default(512 * 1024),
+  PAYBRIDGE_PAYMENT_REQUEST_STALL_MINUTES: z.coerce
+    .number()
+    .int('must be a whole number of minutes')
+    .min(1, 'must be at least 1 minute')
+    .max(60 * 24 * 30)
+    .default(60),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -114,6 +120,8 @@ export interface Config {
   readonly maxConnectionsPerTenant: number;
   /** Proxies whose X-Forwarded-For is believed when finding a client's address (sign-in limits). */
   readonly trustedProxies: string[];
+  /** A payment request without a final state this long after creation emits `payment_request.stalled` once. */
+  readonly paymentRequestStallMs: number;
 }
 
 export class ConfigError extends Error {
@@ -152,5 +160,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiConcurrencyPerKey: raw.PAYBRIDGE_API_CONCURRENCY_PER_KEY,
     maxConnectionsPerTenant: raw.PAYBRIDGE_MAX_CONNECTIONS_PER_TENANT,
     trustedProxies: splitList(raw.PAYBRIDGE_TRUSTED_PROXIES),
+    paymentRequestStallMs: raw.PAYBRIDGE_PAYMENT_REQUEST_STALL_MINUTES * 60_000,
   });
 }

@@ -6,6 +6,7 @@ import { BackfillScheduler } from './webhooks/backfill-scheduler';
 import { REJECTION_PRUNE_INTERVAL_MS, pruneOldRejections } from './webhooks/rejections';
 import { EventWorker, type WorkerOptions } from './webhooks/worker';
 import { startJobRunner } from './jobs/runner';
+import { reportStalledPaymentRequests, STALL_CHECK_INTERVAL_MS } from './modules/payment-requests/stall-check';
 
 export const DRIFT_CHECK_INTERVAL_MS = 30 * 60_000;
 
@@ -42,6 +43,13 @@ export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions;
           if (deleted > 0) ctx.logger.info({ deleted }, 'pruned old webhook rejection rows');
         });
   retention?.start();
+  const stalls =
+    options.maintenance === false
+      ? undefined
+      : new MaintenanceTask(ctx, 'payment-request-stalls', STALL_CHECK_INTERVAL_MS, async () => {
+          await reportStalledPaymentRequests(ctx);
+        });
+  stalls?.start();
   const gauge = setInterval(() => {
     queueDepth(ctx.store.db)
       .then((depth) => ctx.metrics.queueDepth.set(depth))
@@ -51,7 +59,7 @@ export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions;
   return {
     async stop() {
       clearInterval(gauge);
-      await Promise.all([worker.stop(), backfill?.stop(), drift?.stop(), retention?.stop(), jobs.stop()]);
+      await Promise.all([worker.stop(), backfill?.stop(), drift?.stop(), retention?.stop(), stalls?.stop(), jobs.stop()]);
     },
   };
 }

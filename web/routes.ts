@@ -42,6 +42,11 @@ import { clientAddressResolver, signInThrottle } from './sign-in-throttle';
 import { connectionActions } from './connection-actions';
 import { eventRoutes, eventCountsFor } from './events';
 import { invoiceRoutes } from './invoices';
+import { creditPages } from '../src/modules/credits/page';
+import { customerPages } from '../src/modules/customers/page';
+import { planPages } from '../src/modules/plans/page';
+import { subscriptionPages } from '../src/modules/subscriptions/page';
+import { paymentRequestPages } from '../src/modules/payment-requests/page';
 import { createTenant, findTenantById, listTenantPage } from '../src/services/tenant-service';
 import { catalogPages } from '../src/modules/catalog/page';
 import { openDisputesSection } from '../src/modules/disputes/page';
@@ -453,6 +458,11 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
 
   app.route('/', eventRoutes(ctx, { render, shared }));
   app.route('/', invoiceRoutes(ctx, { render, shared }));
+  app.route('/', creditPages(ctx, { render, shared }));
+  app.route('/', customerPages(ctx, { render, shared }));
+  app.route('/', planPages(ctx, { render, shared }));
+  app.route('/', subscriptionPages(ctx, { render, shared }));
+  app.route('/', paymentRequestPages(ctx, { render, shared }));
   app.route('/', catalogPages(ctx, { render, shared }));
 
   app.all('/dashboard/*', (c) => problemPage(c, 404, 'Page not found', 'There is no such page here, or it belongs to another tenant.'));

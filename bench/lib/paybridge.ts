@@ -14,6 +14,8 @@ export interface RunningPaybridge {
   readonly store: StoreChoice;
   /** The Paybridge data directory (the embedded PostgreSQL lives in its `postgres/`). */
   readonly dataDir: string;
+  /** The admin token `api` sends, for callers that make their own requests (long-polls). */
+  readonly adminToken: string;
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** A tenant and a manual-setup connection whose signing secret is `secret`. */
   readonly databaseUrl: string | undefined;
@@ -70,6 +72,7 @@ export async function startPaybridge(options: {
     child,
     store: options.store,
     dataDir,
+    adminToken,
     databaseUrl: database?.url,
     api,
     async connect(sandboxSecretKey, chosenSecret) {

@@ -12,8 +12,12 @@ export type Fact =
   | PaymentPending
   | PaymentFailed
   | PaymentRequiresAction
+  | PaymentProcessing
+  | PaymentCanceled
   | CheckoutExpired
   | SubscriptionChanged
+  | SubscriptionInvoicePaid
+  | SubscriptionInvoiceFailed
   | RefundChanged
   | RefundRecorded
   | DisputeChanged
@@ -60,11 +64,32 @@ export interface PaymentFailed {
   /** Stripe's code, decline code and message, when it gave them. */
   readonly failure: string | null;
   readonly object: Record<string, unknown>;
+  /**
+   * True when a newer version of the object is stored (a retry already moved it on): the failure is
+   * history to record, not the object's current state.
+   */
+  readonly superseded?: boolean;
 }
 
 /** The customer must act (3-D Secure, a redirect) before the payment can go on. */
 export interface PaymentRequiresAction {
   readonly kind: 'payment.requires_action';
+  readonly payable: PayableRef;
+  readonly paymentIntentId: string;
+  readonly object: Record<string, unknown>;
+}
+
+/** The payment was submitted and is settling (a bank debit, an asynchronous card): neither paid nor failed yet. */
+export interface PaymentProcessing {
+  readonly kind: 'payment.processing';
+  readonly payable: PayableRef;
+  readonly paymentIntentId: string;
+  readonly object: Record<string, unknown>;
+}
+
+/** The payment intent was canceled (by Paybridge, the platform, or Stripe when its Checkout Session expired). */
+export interface PaymentCanceled {
+  readonly kind: 'payment.canceled';
   readonly payable: PayableRef;
   readonly paymentIntentId: string;
   readonly object: Record<string, unknown>;
@@ -82,6 +107,45 @@ export interface SubscriptionChanged {
   readonly payable: PayableRef;
   readonly subscriptionId: string;
   readonly status: string;
+  /** The stored version this fact was read from (its event's `created`, epoch seconds, and id): how fresh the state is. */
+  readonly versionCreated: number;
+  readonly versionEventId: string;
+  readonly object: Record<string, unknown>;
+}
+
+/** An invoice of a subscription (its first or a renewal) is paid: exactly once per invoice, whichever event said so. */
+export interface SubscriptionInvoicePaid {
+  readonly kind: 'subscription_invoice.paid';
+  readonly payable: PayableRef;
+  readonly invoiceId: string;
+  readonly subscriptionId: string | null;
+  /** Stripe's `billing_reason`: `subscription_create` for the first invoice, `subscription_cycle` for a renewal. */
+  readonly billingReason: string | null;
+  /** Minor units. */
+  readonly amountPaid: number;
+  /** Upper case ISO code. */
+  readonly currency: string;
+  readonly paidAt: Date;
+  /** The invoice's own `created` (epoch seconds): orders invoices when choosing the latest. */
+  readonly invoiceCreated: number;
+  readonly object: Record<string, unknown>;
+}
+
+/** One payment attempt on a subscription's invoice failed; counts even when a newer version is stored (history). */
+export interface SubscriptionInvoiceFailed {
+  readonly kind: 'subscription_invoice.failed';
+  readonly payable: PayableRef;
+  readonly invoiceId: string;
+  readonly subscriptionId: string | null;
+  readonly billingReason: string | null;
+  /** Minor units still due. */
+  readonly amountDue: number;
+  readonly currency: string;
+  /** Stripe's `attempt_count` after this attempt: distinguishes attempts on one invoice. */
+  readonly attempt: number;
+  readonly nextAttemptAt: Date | null;
+  readonly failedAt: Date;
+  readonly invoiceCreated: number;
   readonly object: Record<string, unknown>;
 }
 

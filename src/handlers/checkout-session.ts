@@ -47,6 +47,7 @@ function factsOf(input: HandlerInput, session: Record<string, unknown>, supersed
           attemptId: sessionId,
           failure: null,
           object: session,
+          superseded,
         },
       ];
     case 'checkout.session.expired':

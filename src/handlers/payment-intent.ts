@@ -45,12 +45,19 @@ function factsOf(input: HandlerInput, intent: Record<string, unknown>, supersede
           attemptId: idField(error, 'charge') ?? idField(intent, 'latest_charge') ?? input.event.id,
           failure: why || null,
           object: intent,
+          superseded,
         },
       ];
     }
     case 'payment_intent.requires_action':
       if (superseded || intent.status !== 'requires_action') return [];
       return [{ kind: 'payment.requires_action', payable, paymentIntentId: intentId, object: intent }];
+    case 'payment_intent.processing':
+      if (superseded || intent.status !== 'processing') return [];
+      return [{ kind: 'payment.processing', payable, paymentIntentId: intentId, object: intent }];
+    case 'payment_intent.canceled':
+      if (superseded || intent.status !== 'canceled') return [];
+      return [{ kind: 'payment.canceled', payable, paymentIntentId: intentId, object: intent }];
     default:
       return [];
   }

@@ -5,5 +5,7 @@ export interface HonoEnv {
   Variables: {
     principal: Principal;
     requestId: string;
+    /** Frees this request's place in its key's concurrency limit (a long-poll waits without holding one). */
+    releaseKeySlot: () => void;
   };
 }

@@ -43,12 +43,21 @@ export function limitPerKey(config: Pick<Config, 'apiRatePerKey' | 'apiConcurren
       );
     }
     inFlight.set(key, running + 1);
-    try {
-      await next();
-    } finally {
+    let released = false;
+    // A long-poll calls this before it waits: a waiting request holds no database connection, so it
+    // need not count against the key's concurrency (thousands may wait at once).
+    const release = () => {
+      if (released) return;
+      released = true;
       const left = (inFlight.get(key) ?? 1) - 1;
       if (left <= 0) inFlight.delete(key);
       else inFlight.set(key, left);
+    };
+    c.set('releaseKeySlot', release);
+    try {
+      await next();
+    } finally {
+      release();
     }
   };
 }

@@ -2,6 +2,8 @@ import { deactivateInvoiceLink } from '../billing/link-deactivation';
 import type { AppContext } from '../context';
 import { createMailer, markMailFailed } from '../notify/mailer';
 import type { JobHandlers } from './catalog';
+import { expireSourceEntitlements } from '../modules/entitlements/expiry-service';
+import { checkSubscriptionPeriod } from '../modules/subscriptions/period-check-service';
 import { runCatalogImport } from '../modules/catalog/catalog-import-service';
 
 /** The handler for every job kind (the JobHandlers type makes a missing one a compile error). */
@@ -18,6 +20,10 @@ export function buildJobHandlers(ctx: AppContext): JobHandlers & { close(): Prom
       }
     },
     'payment_link.deactivate': async ({ invoice_id }) => deactivateInvoiceLink(ctx, invoice_id),
+    'entitlements.expire': async (payload) => expireSourceEntitlements(ctx, payload),
+    'subscriptions.check_period': async (payload) => {
+      await checkSubscriptionPeriod(ctx, payload);
+    },
     'catalog.import': async ({ import_id }, job) => runCatalogImport(ctx, import_id, job),
     close: () => mailer.close(),
   };

@@ -4,12 +4,20 @@ import { catalogModule } from './catalog/catalog-module';
 import { refundsModule } from './refunds/refunds-module';
 import { disputesModule } from './disputes/disputes-module';
 import { invoicesModule } from './invoices/invoices-module';
+import { packagesModule } from './packages/packages-module';
+import { plansModule } from './plans/plans-module';
+import { subscriptionsModule } from './subscriptions/subscriptions-module';
+import { paymentRequestsModule } from './payment-requests/payment-requests-module';
 
 /** Every business module. A new one is a folder under src/modules/ and one line here. */
 export function buildModuleRegistry(): ModuleRegistry {
   return new ModuleRegistry()
     .register(invoicesModule)
     .register(accountsModule)
+    .register(subscriptionsModule)
+    .register(packagesModule)
+    .register(plansModule)
+    .register(paymentRequestsModule)
     .register(catalogModule)
     .register(refundsModule)
     .register(disputesModule);

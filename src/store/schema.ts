@@ -1,6 +1,10 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { BillingTables } from './invoices-schema';
 import type { DomainEventTables } from './domain-events-schema';
+import type { CustomerTables } from './customers-schema';
+import type { CreditTables } from './credits-schema';
+import type { SubscriptionTables } from './subscriptions-schema';
+import type { PaymentRequestTables } from './payment-requests-schema';
 import type { CatalogTables } from './catalog-schema';
 import type { RefundTables } from './refunds-schema';
 import type { DisputeTables } from './disputes-schema';
@@ -177,7 +181,17 @@ export interface TokenHashKeysTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends BillingTables, DomainEventTables, CatalogTables, RefundTables, DisputeTables {
+export interface Database
+  extends
+    BillingTables,
+    DomainEventTables,
+    CustomerTables,
+    CreditTables,
+    SubscriptionTables,
+    PaymentRequestTables,
+    CatalogTables,
+    RefundTables,
+    DisputeTables {
   token_hash_keys: TokenHashKeysTable;
   settings: SettingsTable;
   tenants: TenantsTable;

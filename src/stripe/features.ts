@@ -57,6 +57,20 @@ export const FEATURE_EVENTS = {
     'charge.dispute.funds_reinstated',
   ],
   account: ['account.updated', 'issuing_card.updated', 'issuing_cardholder.updated'],
+  // Payment requests follow their payment intent through every status, and their Checkout Session
+  // (method payment_link) until it completes or expires.
+  payment_requests: [
+    'payment_intent.created',
+    'payment_intent.processing',
+    'payment_intent.requires_action',
+    'payment_intent.succeeded',
+    'payment_intent.payment_failed',
+    'payment_intent.canceled',
+    'checkout.session.completed',
+    'checkout.session.async_payment_succeeded',
+    'checkout.session.async_payment_failed',
+    'checkout.session.expired',
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Feature = keyof typeof FEATURE_EVENTS;

@@ -45,6 +45,7 @@ export const FEATURE_PERMISSIONS: Record<Feature, Needs> = {
   customers: { read: ['customer'], write: [] },
   disputes: { read: ['dispute'], write: [] },
   account: { read: [], write: [] },
+  payment_requests: { read: ['payment_intent', 'checkout_session'], write: ['payment_intent', 'checkout_session'] },
 };
 
 /** Every connection backfills from `GET /v1/events`; auto setup manages its own webhook endpoint. */

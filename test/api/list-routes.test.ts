@@ -29,7 +29,10 @@ const FORGED = [
   'x'.repeat(5_000),
 ];
 
-/** GET paths with a `cursor` query parameter in the OpenAPI document, tenant id (and a connection of its) filled in. */
+/** A customer the per-customer lists (credits ledger) are read for, as `{customer}` in their paths. */
+const CUSTOMER_REF = 'ext:lists_customer';
+
+/** GET paths with a `cursor` query parameter in the OpenAPI document, tenant id, a customer and a connection filled in. */
 async function listRoutes(
   app: { request: (path: string) => Response | Promise<Response> },
   tenantId: string,
@@ -40,7 +43,7 @@ async function listRoutes(
   };
   return Object.entries(doc.paths)
     .filter(([, item]) => item.get?.parameters?.some((parameter) => parameter.in === 'query' && parameter.name === 'cursor'))
-    .map(([path]) => path.replace('{tenant_id}', tenantId).replace('{connection_id}', connectionId));
+    .map(([path]) => path.replace('{tenant_id}', tenantId).replace('{customer}', CUSTOMER_REF).replace('{connection_id}', connectionId));
 }
 
 describeEachStore('list routes share one validated cursor', (h) => {
@@ -50,15 +53,23 @@ describeEachStore('list routes share one validated cursor', (h) => {
   beforeAll(async () => {
     tenantId = (await h().api('POST', '/api/v1/tenants', { name: 'Lists' })).body.id;
     for (let i = 0; i < 4; i += 1) await h().api('POST', '/api/v1/tenants', { name: `Filler ${i}` });
+    await h().api('POST', `/api/v1/tenants/${tenantId}/customers`, { external_id: CUSTOMER_REF.slice(4), email: 'lists@example.com' });
     const { connection } = await insertTestConnection(h(), { tenantId });
     routes = await listRoutes(h().app, tenantId, connection.id);
   });
 
   it('finds every list route in the OpenAPI document', () => {
     const base = `/api/v1/tenants/${tenantId}`;
-    expect(routes).toEqual(expect.arrayContaining(['/api/v1/tenants', `${base}/events`, `${base}/invoices`, `${base}/mail`]));
+    expect(routes).toEqual(
+      expect.arrayContaining(['/api/v1/tenants', `${base}/events`, `${base}/invoices`, `${base}/mail`, `${base}/customers`]),
+    );
+    expect(routes).toContain(`${base}/payment-requests`);
     // No path parameter other than the tenant's is left to fill: each route is callable as listed.
     for (const route of routes) expect(route).not.toContain('{');
+  });
+
+  it('includes the per-customer lists, with the customer filled in', () => {
+    expect(routes).toContain(`/api/v1/tenants/${tenantId}/customers/${CUSTOMER_REF}/credits/ledger`);
   });
 
   it('refuses a forged cursor on every list route with 400 invalid_cursor and a message saying what to do', async () => {
@@ -144,6 +155,7 @@ describeEachStore('list routes share one validated cursor', (h) => {
       `/dashboard/tenants/${tenantId}/events`,
       `/dashboard/tenants/${tenantId}/invoices`,
       `/dashboard/tenants/${tenantId}/mail`,
+      `/dashboard/tenants/${tenantId}/payment-requests`,
     ];
     for (const page of pages) {
       const response = await browser.get(`${page}?cursor=${FORGED[0]}`);

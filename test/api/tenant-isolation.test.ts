@@ -100,11 +100,19 @@ describeEachStore(
       ]);
       const event = (await h().api('GET', `/api/v1/tenants/${alpha.id}/events`)).body.data[0];
       expect(event.stripe_event_id).toBe('evt_AlphaRealId0001');
+      const customer = (await h().api('POST', `/api/v1/tenants/${alpha.id}/customers`, { external_id: 'alpha_1', email: 'a@example.com' }))
+        .body;
+      const credits = `/api/v1/tenants/${alpha.id}/customers/${customer.id}/credits`;
+      await h().api('POST', `${credits}/grants`, { unit: 'job_credits', amount: 5, idempotency_key: 'alpha_grant' });
+      const hold = (await h().api('POST', `${credits}/holds`, { unit: 'job_credits', amount: 2, idempotency_key: 'alpha_hold' })).body;
+      expect(hold.id).toMatch(/^chd_/);
       const realIds: Record<string, string> = {
         connection_id: connection.id,
         event_id: event.id,
         invoice_id: invoice.id,
         key_id: alphaKey.id,
+        customer: customer.id,
+        hold_id: hold.id,
       };
 
       const doc = (await h().api('GET', '/api/openapi.json', undefined, null)).body;
@@ -121,8 +129,16 @@ describeEachStore(
             params.every((name) => name in realIds),
             `${template}: give this test a real id for it`,
           ).toBe(true);
-          // A PATCH needs a valid body to get past validation to the lookup.
-          const body = method === 'patch' ? { name: 'Hijacked' } : ['post', 'put'].includes(method) ? {} : undefined;
+          // A PATCH (and a credit movement) needs a valid body to get past validation to the lookup.
+          const creditMovement = /\/credits\/(debits|holds|grants)$/.test(template);
+          const body =
+            method === 'patch'
+              ? { name: 'Hijacked' }
+              : creditMovement
+                ? { unit: 'job_credits', amount: 1, idempotency_key: 'hijack' }
+                : ['post', 'put'].includes(method)
+                  ? {}
+                  : undefined;
           for (const token of [betaKey, undefined]) {
             const answer = await h().api(method.toUpperCase(), path, body, token);
             expect(answer.status, `${method.toUpperCase()} ${path} with ${token ? "beta's key" : 'the admin token'}`).toBe(404);
@@ -137,6 +153,7 @@ describeEachStore(
       expect((await h().api('GET', `/api/v1/tenants/${alpha.id}/events/${event.id}`)).body.status).toBe('paused');
       expect((await h().api('GET', `/api/v1/tenants/${alpha.id}/invoices/${invoice.id}`)).body.status).toBe('draft');
       expect((await h().api('GET', `/api/v1/tenants/${alpha.id}/connections/${connection.id}`)).body.disconnected_at ?? null).toBeNull();
+      expect((await h().api('GET', `${credits}/holds/${hold.id}`)).body.status).toBe('held');
     });
   },
   env,

@@ -8,7 +8,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 export async function startPaybridgeProcess(
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const port = await freePort();
+  // A caller may fix the port (PAYBRIDGE_PORT), e.g. when a public URL naming it was configured first.
+  const port = env.PAYBRIDGE_PORT ? Number(env.PAYBRIDGE_PORT) : await freePort();
   const child = spawn(process.execPath, ['bin/paybridge.js', 'serve'], {
     cwd: root,
     env: { ...process.env, PAYBRIDGE_PORT: String(port), PAYBRIDGE_HOST: '127.0.0.1', PAYBRIDGE_LOG_LEVEL: 'warn', ...env },

@@ -30,6 +30,7 @@ const FEATURE_LABELS: Record<Feature, string> = {
   customers: 'Customers',
   disputes: 'Disputes',
   account: 'Account — account status, issuing cards and cardholders',
+  payment_requests: 'Payment requests — one payment a flow waits on (3-D Secure, long-poll)',
 };
 
 export function connectFormPage(options: {
