@@ -1,6 +1,7 @@
 import { benchBare, benchIngest } from './scenarios/ingest';
 import { benchBackfill } from './scenarios/backfill';
 import { benchBackfillRounds } from './scenarios/backfill-rounds';
+import { benchCatalog } from './scenarios/catalog';
 import { benchEmbeddedStartup } from './scenarios/embedded-startup';
 import { benchEndToEnd } from './scenarios/end-to-end';
 import { benchCorrectness } from './scenarios/correctness';
@@ -43,6 +44,7 @@ try {
   if (want('credits')) await benchCredits(sandbox, settings);
   if (want('backfill-rounds')) await benchBackfillRounds(quick ? 1_000 : 10_000, 300);
   if (want('longpoll')) await benchLongPoll(sandbox, { samples: quick ? 20 : 100, waits: quick ? 1_000 : 5_000 });
+  if (want('catalog')) await benchCatalog(2_000, 5_000);
   if (want('correctness')) {
     ensurePeer();
     correctness = await benchCorrectness(sandbox);

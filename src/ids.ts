@@ -29,6 +29,8 @@ const prefixes = {
   subscriptionPayment: 'spay',
   entitlementChange: 'enth',
   paymentRequest: 'preq',
+  catalogImport: 'cimp',
+  refund: 'rfd',
 } as const;
 
 export type IdKind = keyof typeof prefixes;

@@ -48,6 +48,8 @@ import { planPages } from '../src/modules/plans/page';
 import { subscriptionPages } from '../src/modules/subscriptions/page';
 import { paymentRequestPages } from '../src/modules/payment-requests/page';
 import { createTenant, findTenantById, listTenantPage } from '../src/services/tenant-service';
+import { catalogPages } from '../src/modules/catalog/page';
+import { openDisputesSection } from '../src/modules/disputes/page';
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
 const STYLE = asset('style.css');
@@ -285,6 +287,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
         disconnected: views.filter((view) => view.disconnected_at),
         apiKeys: await listApiKeys(ctx, tenant.id),
         notice: noticeFrom(c),
+        sections: [await openDisputesSection(ctx, tenant.id)],
       }),
     );
   });
@@ -460,6 +463,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
   app.route('/', planPages(ctx, { render, shared }));
   app.route('/', subscriptionPages(ctx, { render, shared }));
   app.route('/', paymentRequestPages(ctx, { render, shared }));
+  app.route('/', catalogPages(ctx, { render, shared }));
 
   app.all('/dashboard/*', (c) => problemPage(c, 404, 'Page not found', 'There is no such page here, or it belongs to another tenant.'));
 

@@ -12,6 +12,8 @@ const MAX_DEPTH = 4;
 export function applyExpand(result: Json, paths: readonly string[], ctx: ApiContext): Json {
   let out = clone(result);
   for (const path of paths) {
+    // A search result's count is computed by the route itself when asked for (core/search.ts).
+    if (path === 'total_count' && out.object === 'search_result') continue;
     const parts = path.split('.');
     if (parts.length > MAX_DEPTH) {
       throw invalidRequest(`You cannot expand more than ${MAX_DEPTH} levels of a property. Property: ${path}`, undefined, 'expand');

@@ -27,6 +27,8 @@ const OVERRIDES: Record<string, [string, string]> = {
   'GET /v1/invoiceitems': ['InvoiceItems.d.ts', 'InvoiceItemListParams'],
   'POST /v1/credit_notes/:id/void': ['CreditNotes.d.ts', 'CreditNoteVoidCreditNoteParams'],
   'GET /v1/credit_notes/:id/lines': ['CreditNotes.d.ts', 'CreditNoteListLineItemsParams'],
+  'GET /v1/products/search': ['Products.d.ts', 'ProductSearchParams'],
+  'GET /v1/prices/search': ['Prices.d.ts', 'PriceSearchParams'],
 };
 
 /**

@@ -3,6 +3,7 @@ import { invalidRequest, missingParam, noSuch } from '../core/errors';
 import { newId } from '../core/ids';
 import type { Json, StripeObject } from '../core/json';
 import { paginate } from '../core/list';
+import { search } from '../core/search';
 import {
   applyMetadata,
   optionalBoolean,
@@ -176,6 +177,21 @@ export const prices: Resource = {
         );
         return paginate(items, ctx.params, '/v1/prices', 'price');
       },
+    },
+    {
+      method: 'GET',
+      path: '/v1/prices/search',
+      permission: read(PERMISSION),
+      params: ['query', 'limit', 'page'],
+      handle: (ctx) =>
+        search(ctx.sandbox.store.list(ctx.scope, 'price'), ctx.params, '/v1/prices/search', [
+          'active',
+          'currency',
+          'lookup_key',
+          'product',
+          'type',
+          'id',
+        ]),
     },
   ],
 };

@@ -2,6 +2,7 @@ import { invalidRequest, noSuch } from '../core/errors';
 import { newId } from '../core/ids';
 import type { Json, StripeObject } from '../core/json';
 import { paginate } from '../core/list';
+import { search } from '../core/search';
 import {
   applyMetadata,
   optionalBoolean,
@@ -183,6 +184,19 @@ export const products: Resource = {
         );
         return paginate(items, ctx.params, '/v1/products', 'product');
       },
+    },
+    {
+      method: 'GET',
+      path: '/v1/products/search',
+      permission: read('product'),
+      params: ['query', 'limit', 'page'],
+      handle: (ctx) =>
+        search(
+          ctx.sandbox.store.list(ctx.scope, 'product', (p) => !p.deleted),
+          ctx.params,
+          '/v1/products/search',
+          ['active', 'description', 'name', 'shippable', 'url', 'id'],
+        ),
     },
   ],
 };

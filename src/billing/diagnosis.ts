@@ -12,7 +12,7 @@ import type { InvoiceRow } from '../store/invoices-schema';
 export const diagnosisView = z
   .object({
     invoice_id: z.string(),
-    status: z.enum(['draft', 'open', 'paid', 'void']),
+    status: z.enum(['draft', 'open', 'paid', 'void', 'refunded']),
     summary: z.string(),
     payment_link: z.object({
       exists: z.boolean(),

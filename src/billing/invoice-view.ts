@@ -14,6 +14,7 @@ export const paymentView = z
     currency: z.string().openapi({ example: 'USD' }),
     provider_payment_id: z.string().openapi({ example: 'pi_…' }),
     checkout_session_id: z.string().nullable(),
+    refunded_amount: z.number().openapi({ description: 'minor units refunded from this payment', example: 0 }),
     paid_at: z.string(),
   })
   .openapi('Payment');
@@ -24,7 +25,7 @@ export const invoiceView = z
     tenant_id: z.string(),
     connection_id: z.string(),
     external_id: z.string().nullable(),
-    status: z.enum(['draft', 'open', 'paid', 'void']),
+    status: z.enum(['draft', 'open', 'paid', 'void', 'refunded']),
     customer: z.object({ id: z.string(), email: z.string(), name: z.string(), external_id: z.string().nullable() }),
     currency: z.string().openapi({ example: 'USD' }),
     amount_due: z.number().openapi({ description: 'minor units', example: 2000 }),
@@ -43,6 +44,8 @@ export const invoiceView = z
     payment_link_url: z.string().nullable(),
     payment_link_active: z.boolean(),
     payments: z.array(paymentView),
+    amount_refunded: z.number().openapi({ description: 'minor units refunded across its payments', example: 0 }),
+    amount_refunded_display: z.string().openapi({ example: '0.00' }),
     needs_refund_review: z.boolean(),
     review_reason: z.string().nullable(),
     timeline: z.array(z.object({ kind: z.string(), message: z.string(), stripe_event_id: z.string().nullable(), at: z.string() })),
@@ -71,6 +74,7 @@ export function toPaymentView(row: PaymentRow) {
     currency: row.currency,
     provider_payment_id: row.provider_payment_id,
     checkout_session_id: row.checkout_session_id,
+    refunded_amount: Number(row.refunded_amount),
     paid_at: iso(row.paid_at)!,
   };
 }
@@ -98,6 +102,8 @@ export function toInvoiceView({ invoice, customer, lines, payments, timeline }: 
     payment_link_url: invoice.payment_link_url,
     payment_link_active: invoice.payment_link_active,
     payments: payments.map(toPaymentView),
+    amount_refunded: Number(invoice.amount_refunded),
+    amount_refunded_display: formatMinorUnits(BigInt(invoice.amount_refunded), invoice.currency),
     needs_refund_review: invoice.needs_refund_review,
     review_reason: invoice.review_reason,
     timeline: timeline.map((entry) => ({

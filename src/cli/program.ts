@@ -11,6 +11,7 @@ import { registerCreditCommands } from '../modules/credits/command';
 import { registerCustomerCommands } from '../modules/customers/command';
 import { registerEntitlementCommands } from '../modules/entitlements/command';
 import { registerPaymentRequestCommands } from '../modules/payment-requests/command';
+import { registerCatalogCommands } from '../modules/catalog/command';
 
 /** The `paybridge` command line; every command has --help. Configuration comes from PAYBRIDGE_* variables. */
 export function buildCli(): Command {
@@ -30,5 +31,6 @@ export function buildCli(): Command {
   registerCustomerCommands(program);
   registerEntitlementCommands(program);
   registerPaymentRequestCommands(program);
+  registerCatalogCommands(program);
   return program;
 }

@@ -15,6 +15,9 @@ export const connectionView = z
     is_active: z.boolean(),
     status: z.enum(['active', 'needs_attention', 'disabled', 'disconnected']),
     status_reasons: z.array(z.string()),
+    account_status: z.record(z.string(), z.unknown()).nullable().openapi({
+      description: 'From account.updated: charges_enabled, payouts_enabled, requirements_currently_due, requirements_deadline',
+    }),
     webhook_setup: z.enum(['auto', 'manual']),
     webhook_url: z.string(),
     webhook_status: z.enum(['no_signing_secret', 'waiting_for_first_event', 'receiving']),
@@ -75,6 +78,7 @@ export function toConnectionView(row: ConnectionRow, secrets: SigningSecretRow[]
     is_active: row.is_active,
     status: row.status,
     status_reasons: row.status_reasons,
+    account_status: row.account_status,
     webhook_setup: row.webhook_setup,
     webhook_url: url,
     webhook_status: secrets.length === 0 ? 'no_signing_secret' : row.first_verified_event_at ? 'receiving' : 'waiting_for_first_event',

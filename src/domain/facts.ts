@@ -19,6 +19,7 @@ export type Fact =
   | SubscriptionInvoicePaid
   | SubscriptionInvoiceFailed
   | RefundChanged
+  | RefundRecorded
   | DisputeChanged
   | CatalogChanged
   | CustomerChanged
@@ -157,6 +158,26 @@ export interface RefundChanged {
   readonly object: Record<string, unknown>;
 }
 
+/**
+ * A refund's newest version (created, settled, failed), from `refund.*`. It carries no `payable` so
+ * it is not routed by metadata: a refund made in Stripe's dashboard has none, and is linked to its
+ * payment through the payment intent by the module that records refunds.
+ */
+export interface RefundRecorded {
+  readonly kind: 'refund.recorded';
+  readonly refundId: string;
+  readonly chargeId: string | null;
+  readonly paymentIntentId: string | null;
+  /** The payable named in the refund's own Paybridge metadata (refunds made through Paybridge). */
+  readonly requestedFor: PayableRef | undefined;
+  /** Minor units. */
+  readonly amount: number;
+  /** Upper case ISO code. */
+  readonly currency: string;
+  readonly status: string;
+  readonly object: Record<string, unknown>;
+}
+
 export interface DisputeChanged {
   readonly kind: 'dispute.changed';
   readonly payable: PayableRef | undefined;
@@ -191,6 +212,10 @@ export interface AccountChanged {
   readonly payoutsEnabled: boolean | null;
   readonly detailsSubmitted: boolean | null;
   readonly disabledReason: string | null;
+  /** `requirements.currently_due`: what Stripe needs now. */
+  readonly requirementsDue: readonly string[];
+  /** `requirements.current_deadline` (epoch seconds): when unmet requirements disable more. */
+  readonly requirementsDeadline: number | null;
 }
 
 export function hasPayable(fact: Fact): fact is Extract<Fact, { payable: PayableRef }> {

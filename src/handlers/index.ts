@@ -5,6 +5,7 @@ import { registerCheckoutSessionHandlers } from './checkout-session';
 import { registerCustomerHandlers } from './customer';
 import { registerDisputeHandlers } from './dispute';
 import { registerPaymentIntentHandlers } from './payment-intent';
+import { registerRefundHandlers } from './refund';
 import { HandlerRegistry } from './registry';
 import { registerSubscriptionHandlers } from './subscription';
 
@@ -19,5 +20,6 @@ export function buildHandlerRegistry(): HandlerRegistry {
   registerCustomerHandlers(registry);
   registerDisputeHandlers(registry);
   registerAccountHandlers(registry);
+  registerRefundHandlers(registry);
   return registry;
 }

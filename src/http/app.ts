@@ -24,6 +24,10 @@ import { planRoutes } from '../modules/plans/routes';
 import { checkoutRoutes } from '../modules/checkout/routes';
 import { subscriptionRoutes } from '../modules/subscriptions/routes';
 import { entitlementRoutes } from '../modules/entitlements/routes';
+import { catalogRoutes } from '../modules/catalog/routes';
+import { refundRoutes } from '../modules/refunds/routes';
+import { disputeRoutes } from '../modules/disputes/routes';
+import { storedObjectRoutes } from '../modules/accounts/routes';
 
 /**
  * The whole HTTP surface, built from a context and not yet listening, so tests call `app.request()`
@@ -79,6 +83,10 @@ export function createApp(ctx: AppContext): OpenAPIHono<HonoEnv> {
   app.route('/', subscriptionRoutes(ctx));
   app.route('/', entitlementRoutes(ctx));
   app.route('/', paymentRequestRoutes(ctx));
+  app.route('/', catalogRoutes(ctx));
+  app.route('/', refundRoutes(ctx));
+  app.route('/', disputeRoutes(ctx));
+  app.route('/', storedObjectRoutes(ctx));
   app.route('/', dashboardRoutes(ctx));
 
   app.doc('/api/openapi.json', {

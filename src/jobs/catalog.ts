@@ -13,6 +13,8 @@ export interface JobCatalog {
   'entitlements.expire': { source_type: 'subscription' | 'package'; source_id: string };
   /** A subscription's period ended: re-read it from Stripe if no event moved it on (a missed webhook). */
   'subscriptions.check_period': { subscription_id: string; period_end: string };
+  /** Import (or resume importing) a connection's products and prices from Stripe. */
+  'catalog.import': { import_id: string };
 }
 
 export type JobKind = keyof JobCatalog;
@@ -45,4 +47,5 @@ export const JOB_RETRY: { [K in JobKind]: JobRetry } = {
   'payment_link.deactivate': { maxAttempts: 10 },
   'entitlements.expire': { maxAttempts: 10 },
   'subscriptions.check_period': { maxAttempts: 10 },
+  'catalog.import': { maxAttempts: 8 },
 };

@@ -4,6 +4,7 @@ import { createMailer, markMailFailed } from '../notify/mailer';
 import type { JobHandlers } from './catalog';
 import { expireSourceEntitlements } from '../modules/entitlements/expiry-service';
 import { checkSubscriptionPeriod } from '../modules/subscriptions/period-check-service';
+import { runCatalogImport } from '../modules/catalog/catalog-import-service';
 
 /** The handler for every job kind (the JobHandlers type makes a missing one a compile error). */
 export function buildJobHandlers(ctx: AppContext): JobHandlers & { close(): Promise<void> } {
@@ -23,6 +24,7 @@ export function buildJobHandlers(ctx: AppContext): JobHandlers & { close(): Prom
     'subscriptions.check_period': async (payload) => {
       await checkSubscriptionPeriod(ctx, payload);
     },
+    'catalog.import': async ({ import_id }, job) => runCatalogImport(ctx, import_id, job),
     close: () => mailer.close(),
   };
 }

@@ -1,5 +1,8 @@
 import { ModuleRegistry } from '../domain/module-registry';
 import { accountsModule } from './accounts/accounts-module';
+import { catalogModule } from './catalog/catalog-module';
+import { refundsModule } from './refunds/refunds-module';
+import { disputesModule } from './disputes/disputes-module';
 import { invoicesModule } from './invoices/invoices-module';
 import { packagesModule } from './packages/packages-module';
 import { plansModule } from './plans/plans-module';
@@ -14,5 +17,8 @@ export function buildModuleRegistry(): ModuleRegistry {
     .register(subscriptionsModule)
     .register(packagesModule)
     .register(plansModule)
-    .register(paymentRequestsModule);
+    .register(paymentRequestsModule)
+    .register(catalogModule)
+    .register(refundsModule)
+    .register(disputesModule);
 }

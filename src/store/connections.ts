@@ -1,5 +1,5 @@
 import type { Db } from './database';
-import type { ConnectionRow, ConnectionUpdate, NewConnection } from './schema';
+import type { ConnectionRow, ConnectionStatus, ConnectionUpdate, NewConnection } from './schema';
 
 export async function insertConnection(db: Db, values: NewConnection): Promise<ConnectionRow> {
   return db.insertInto('connections').values(values).returningAll().executeTakeFirstOrThrow();
@@ -83,6 +83,20 @@ export async function updateConnection(db: Db, id: string, changes: ConnectionUp
 }
 
 /** The connected account's status as Stripe last reported it (`account.updated`). */
+/** The connection row, locked until commit (account health changes its reasons and status). */
+export async function lockConnection(db: Db, id: string): Promise<ConnectionRow | undefined> {
+  return db.selectFrom('connections').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** Sets the reasons an admin must act on and the status derived from them. */
+export async function setConnectionReasons(db: Db, id: string, reasons: string[], status: ConnectionStatus, now: Date): Promise<void> {
+  await db
+    .updateTable('connections')
+    .set({ status_reasons: JSON.stringify(reasons), status, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
 export async function setAccountStatus(db: Db, id: string, status: Record<string, unknown>): Promise<void> {
   await db
     .updateTable('connections')

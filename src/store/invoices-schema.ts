@@ -8,7 +8,7 @@ type Amount = ColumnType<number | string, number, number>;
 type Flag = ColumnType<boolean, boolean | undefined, boolean>;
 type Counter = ColumnType<number, number | undefined, number>;
 
-export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'void';
+export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'void' | 'refunded';
 export type MailStatus = 'pending' | 'sent' | 'captured' | 'failed';
 
 export interface CustomersTable {
@@ -34,6 +34,8 @@ export interface InvoicesTable {
   payment_link_url: string | null;
   payment_link_active: Flag;
   needs_refund_review: Flag;
+  /** Minor units refunded across the invoice's payments (issue 17). */
+  amount_refunded: ColumnType<number | string, number | undefined, number>;
   review_reason: string | null;
   finalized_at: Timestamp | null;
   paid_at: Timestamp | null;
@@ -63,6 +65,8 @@ export interface PaymentsTable {
   currency: string;
   paid_at: Timestamp;
   source_event_id: string;
+  /** Minor units refunded from this payment so far (pending and succeeded refunds). */
+  refunded_amount: ColumnType<number | string, number | undefined, number>;
   created_at: CreatedAt;
 }
 

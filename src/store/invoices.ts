@@ -49,7 +49,7 @@ export async function insertInvoice(
   db: Db,
   // Pass created_at from the caller's clock (milliseconds): list cursors carry milliseconds, and the
   // column default's microseconds would make rows of one millisecond skip or repeat across pages.
-  invoice: Omit<InvoiceRow, 'amount_due' | 'created_at' | 'payment_link_active' | 'needs_refund_review'> & {
+  invoice: Omit<InvoiceRow, 'amount_due' | 'created_at' | 'payment_link_active' | 'needs_refund_review' | 'amount_refunded'> & {
     amount_due: number;
     created_at?: Date;
   },
@@ -155,7 +155,7 @@ export async function listTenantInvoices(
 /** Records a payment once per (invoice, provider payment id); undefined when it was already recorded. */
 export async function insertPaymentOnce(
   db: Db,
-  values: Omit<PaymentRow, 'id' | 'created_at' | 'amount'> & { amount: number },
+  values: Omit<PaymentRow, 'id' | 'created_at' | 'amount' | 'refunded_amount'> & { amount: number },
 ): Promise<PaymentRow | undefined> {
   return db
     .insertInto('payments')

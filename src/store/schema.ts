@@ -5,6 +5,9 @@ import type { CustomerTables } from './customers-schema';
 import type { CreditTables } from './credits-schema';
 import type { SubscriptionTables } from './subscriptions-schema';
 import type { PaymentRequestTables } from './payment-requests-schema';
+import type { CatalogTables } from './catalog-schema';
+import type { RefundTables } from './refunds-schema';
+import type { DisputeTables } from './disputes-schema';
 
 /** Timestamps are written as Date and read back as Date on both stores. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -178,7 +181,17 @@ export interface TokenHashKeysTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends BillingTables, DomainEventTables, CustomerTables, CreditTables, SubscriptionTables, PaymentRequestTables {
+export interface Database
+  extends
+    BillingTables,
+    DomainEventTables,
+    CustomerTables,
+    CreditTables,
+    SubscriptionTables,
+    PaymentRequestTables,
+    CatalogTables,
+    RefundTables,
+    DisputeTables {
   token_hash_keys: TokenHashKeysTable;
   settings: SettingsTable;
   tenants: TenantsTable;

@@ -71,6 +71,11 @@ export class ObjectVersions {
     );
   }
 
+  /** The newest version known so far (stored or applied in this transaction); undefined when there is none. */
+  peek(key: ObjectKey): StripeObjectRow | undefined {
+    return this.rows.get(keyOf(key));
+  }
+
   apply(incoming: IncomingVersion): AppliedObject {
     const { version } = incoming;
     const key = keyOf(incoming);

@@ -19,6 +19,9 @@ export const FEATURE_EVENTS = {
     'charge.expired',
     'charge.refunded',
     'charge.refund.updated',
+    'refund.created',
+    'refund.updated',
+    'refund.failed',
   ],
   invoicing: [
     'checkout.session.completed',

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
 import { DashboardClient } from '../dashboard/dashboard-client';
 import { ADMIN_TOKEN, describeEachStore } from '../support/test-context';
+import { insertTestConnection } from '../support/test-connections';
 
 /**
  * Every list in the API pages through one cursor helper (issue 12 item 6, issue 18 item 9). The list
@@ -31,14 +32,18 @@ const FORGED = [
 /** A customer the per-customer lists (credits ledger) are read for, as `{customer}` in their paths. */
 const CUSTOMER_REF = 'ext:lists_customer';
 
-/** GET paths with a `cursor` query parameter in the OpenAPI document, tenant id (and customer) filled in. */
-async function listRoutes(app: { request: (path: string) => Response | Promise<Response> }, tenantId: string): Promise<string[]> {
+/** GET paths with a `cursor` query parameter in the OpenAPI document, tenant id, a customer and a connection filled in. */
+async function listRoutes(
+  app: { request: (path: string) => Response | Promise<Response> },
+  tenantId: string,
+  connectionId: string,
+): Promise<string[]> {
   const doc = (await (await app.request('/api/openapi.json')).json()) as {
     paths: Record<string, { get?: { parameters?: { name: string; in: string }[] } }>;
   };
   return Object.entries(doc.paths)
     .filter(([, item]) => item.get?.parameters?.some((parameter) => parameter.in === 'query' && parameter.name === 'cursor'))
-    .map(([path]) => path.replace('{tenant_id}', tenantId).replace('{customer}', CUSTOMER_REF));
+    .map(([path]) => path.replace('{tenant_id}', tenantId).replace('{customer}', CUSTOMER_REF).replace('{connection_id}', connectionId));
 }
 
 describeEachStore('list routes share one validated cursor', (h) => {
@@ -49,7 +54,8 @@ describeEachStore('list routes share one validated cursor', (h) => {
     tenantId = (await h().api('POST', '/api/v1/tenants', { name: 'Lists' })).body.id;
     for (let i = 0; i < 4; i += 1) await h().api('POST', '/api/v1/tenants', { name: `Filler ${i}` });
     await h().api('POST', `/api/v1/tenants/${tenantId}/customers`, { external_id: CUSTOMER_REF.slice(4), email: 'lists@example.com' });
-    routes = await listRoutes(h().app, tenantId);
+    const { connection } = await insertTestConnection(h(), { tenantId });
+    routes = await listRoutes(h().app, tenantId, connection.id);
   });
 
   it('finds every list route in the OpenAPI document', () => {

@@ -171,6 +171,7 @@ export function connectionPage(options: {
         <h3>Endpoint in Stripe</h3>
         ${endpointReport(c)}
         <p><a href="/dashboard/tenants/${options.tenant.id}/events?connection_id=${c.id}">Webhook events of this connection</a></p>
+        <p><a href="/dashboard/tenants/${options.tenant.id}/connections/${c.id}/catalog">Products and prices (catalog import)</a></p>
       </section>
       <section aria-labelledby="events-heading">
         <h2 id="events-heading">Events to subscribe</h2>

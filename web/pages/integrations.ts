@@ -62,6 +62,8 @@ export function integrationsPage(options: {
   disconnected: ConnectionView[];
   apiKeys: ApiKeyView[];
   notice?: { kind: 'ok' | 'error'; text: string };
+  /** Sections other modules put on the overview (open disputes…), shown under the heading. */
+  sections?: Html[];
 }): Html {
   const base = `/dashboard/tenants/${options.tenant.id}`;
   return layout(
@@ -75,6 +77,7 @@ export function integrationsPage(options: {
     },
     html`<h1>Integrations</h1>
       <p class="actions"><a class="button" href="${base}/connections/new">Connect a Stripe account</a></p>
+      ${options.sections ?? ''}
       <section aria-labelledby="connections-heading">
         <h2 id="connections-heading">Stripe connections</h2>
         ${

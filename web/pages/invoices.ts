@@ -7,7 +7,7 @@ import type { InvoiceRow, InvoiceStatus, MailRow } from '../../src/store/invoice
 import { formatMinorUnits } from '../../src/money';
 import { actionButton, badge, layout, pager, statusBadge, time, type Html } from '../layout';
 
-export const INVOICE_STATUSES: InvoiceStatus[] = ['draft', 'open', 'paid', 'void'];
+export const INVOICE_STATUSES: InvoiceStatus[] = ['draft', 'open', 'paid', 'void', 'refunded'];
 
 type Common = { principal: Principal; csrf: string; tenant: Tenant };
 

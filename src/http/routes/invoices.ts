@@ -42,7 +42,7 @@ const routes = {
     request: {
       params: tenantIdParam,
       query: paginationQuery.extend({
-        status: z.enum(['draft', 'open', 'paid', 'void']).optional(),
+        status: z.enum(['draft', 'open', 'paid', 'void', 'refunded']).optional(),
         connection_id: z.string().min(1).max(100).optional(),
         external_id: z.string().min(1).max(200).optional(),
       }),

@@ -18,6 +18,9 @@ import { installJobQueueSchema } from '../jobs';
 import * as customerStripeLinks from './0100-customer-stripe-links';
 import * as subscriptions from './0101-subscriptions';
 import * as credits from './0120-credits';
+import * as catalog from './0200-catalog';
+import * as refunds from './0201-refunds';
+import * as disputes from './0202-disputes';
 
 /**
  * Migrations are listed here in order, in code rather than discovered on disk, so the same set runs
@@ -43,6 +46,9 @@ const migrations: Record<string, Migration> = {
   '0101-subscriptions': subscriptions,
   '0120-credits': credits,
   '0170-payment-requests': paymentRequests,
+  '0200-catalog': catalog,
+  '0201-refunds': refunds,
+  '0202-disputes': disputes,
 };
 
 /** graphile-worker's schema first (its own migrations, idempotent), then Paybridge's. */

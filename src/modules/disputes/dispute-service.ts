@@ -1,0 +1,39 @@
+import type { AppContext } from '../../context';
+import { notFound } from '../../errors';
+import { findTenantDispute, listOpenDisputesByUrgency, listTenantDisputes } from '../../store/disputes';
+import type { DisputeRow } from '../../store/disputes-schema';
+import { findPaymentByIntent } from '../../store/refunds';
+import { toDisputeView, type DisputeView } from './dispute-view';
+
+/**
+ * A dispute can be processed before the payment it contests (the card is disputed at once, and
+ * deliveries arrive in any order), so a row still without its payment is linked when read.
+ */
+async function withLink(ctx: AppContext, row: DisputeRow): Promise<DisputeRow> {
+  if (row.payment_id || !row.payment_intent_id) return row;
+  const payment = await findPaymentByIntent(ctx.store.db, row.connection_id, row.payment_intent_id);
+  if (!payment || payment.tenant_id !== row.tenant_id) return row;
+  return { ...row, payment_id: payment.id, payable_type: 'invoice', payable_id: payment.invoice_id };
+}
+
+export async function requireDispute(ctx: AppContext, tenantId: string, id: string): Promise<DisputeView> {
+  const row = await findTenantDispute(ctx.store.db, tenantId, id);
+  if (!row) throw notFound('dispute', id);
+  return toDisputeView(await withLink(ctx, row));
+}
+
+/** `limit + 1` rows newest first, so the caller can tell whether a next page exists. */
+export async function listDisputes(
+  ctx: AppContext,
+  tenantId: string,
+  filter: { status?: string; open?: boolean },
+  page: { limit: number; before?: { openedAt: Date; id: string } },
+): Promise<DisputeRow[]> {
+  const rows = await listTenantDisputes(ctx.store.db, { tenantId, ...filter }, page);
+  return Promise.all(rows.map((row) => withLink(ctx, row)));
+}
+
+export async function openDisputesByUrgency(ctx: AppContext, tenantId: string, limit = 20): Promise<DisputeView[]> {
+  const rows = await listOpenDisputesByUrgency(ctx.store.db, tenantId, limit);
+  return (await Promise.all(rows.map((row) => withLink(ctx, row)))).map(toDisputeView);
+}

@@ -1,0 +1,67 @@
+import type { BusinessModule } from '../../domain/module';
+import { findPaymentByIntent } from '../../store/refunds';
+import { lockDispute, saveDispute } from '../../store/disputes';
+import { toDisputeView } from './dispute-view';
+
+const CLOSED = ['won', 'lost', 'warning_closed'];
+const text = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : null);
+const idOf = (value: unknown): string | null =>
+  text(value) ?? (value && typeof value === 'object' ? text((value as { id?: unknown }).id) : null);
+
+/**
+ * Disputes of the connected account (SPEC C8), tracked from the dispute object's newest status: the
+ * event that told us (`funds_reinstated` among them) never decides the outcome. Each dispute is
+ * linked to the payment it contests when Paybridge recorded that payment. Domain events fire on
+ * transitions of the stored row — first seen (`dispute.opened`), status changed while open
+ * (`dispute.updated`), closed (`dispute.closed` with its outcome) — so duplicates record nothing twice.
+ */
+export const disputesModule: BusinessModule = {
+  name: 'disputes',
+  feature: 'disputes',
+  payableTypes: [],
+  describes: 'tracking disputes',
+  handles: {
+    'dispute.changed': async (effects, fact) => {
+      const cause = effects.cause!;
+      const dispute = fact.object;
+      const existing = await lockDispute(effects.trx, cause.connectionId, fact.disputeId);
+      const paymentIntentId = idOf(dispute.payment_intent);
+      const payment = paymentIntentId ? await findPaymentByIntent(effects.trx, cause.connectionId, paymentIntentId) : undefined;
+      const linked = payment && payment.tenant_id === cause.tenantId ? payment : undefined;
+      const status = fact.status;
+      const isOpen = !CLOSED.includes(status);
+      const dueBy = (dispute.evidence_details as { due_by?: unknown } | undefined)?.due_by;
+      const row = await saveDispute(effects.trx, {
+        id: fact.disputeId,
+        tenant_id: cause.tenantId,
+        connection_id: cause.connectionId,
+        stripe_dispute_id: fact.disputeId,
+        charge_id: idOf(dispute.charge),
+        payment_intent_id: paymentIntentId,
+        payable_type: linked ? 'invoice' : (existing?.payable_type ?? null),
+        payable_id: linked ? linked.invoice_id : (existing?.payable_id ?? null),
+        payment_id: linked?.id ?? existing?.payment_id ?? null,
+        amount: Number(dispute.amount ?? 0),
+        currency: String(dispute.currency ?? '').toUpperCase(),
+        reason: text(dispute.reason),
+        status,
+        is_open: isOpen,
+        due_by: typeof dueBy === 'number' ? new Date(dueBy * 1000) : null,
+        opened_at: typeof dispute.created === 'number' ? new Date(dispute.created * 1000) : effects.now,
+        closed_at: isOpen ? null : (existing?.closed_at ?? effects.now),
+        updated_at: effects.now,
+      });
+      const record = (type: string) =>
+        effects.recordDomainEvent({
+          tenantId: cause.tenantId,
+          type,
+          object: { type: 'dispute', id: row.id },
+          snapshot: toDisputeView(row),
+        });
+      if (!existing) record('dispute.opened');
+      else if (existing.status !== status && isOpen) record('dispute.updated');
+      if (!isOpen && (!existing || existing.is_open)) record('dispute.closed');
+      return { status: 'processed', note: `dispute ${row.id} ${status}${linked ? ` on invoice ${linked.invoice_id}` : ''}` };
+    },
+  },
+};

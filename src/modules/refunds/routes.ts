@@ -1,0 +1,44 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { AppContext } from '../../context';
+import { newRouter } from '../../http/router';
+import { errorResponses, jsonBody, jsonResponse, tenantIdParam } from '../../http/schemas';
+import { createInvoiceRefund, createRefundInput, listInvoiceRefunds } from './refund-service';
+import { refundView } from './refund-view';
+
+const invoiceParams = tenantIdParam.extend({
+  invoice_id: z.string().openapi({ param: { name: 'invoice_id', in: 'path' }, example: 'inv_…' }),
+});
+const path = '/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/refunds';
+const conflict = {
+  409: { description: 'The invoice is not paid, or nothing is left to refund.', content: errorResponses[422].content },
+};
+
+const routes = {
+  create: createRoute({
+    method: 'post',
+    path,
+    summary: 'Refund a paid invoice through Stripe (everything left by default); safe to retry',
+    request: { params: invoiceParams, ...jsonBody(createRefundInput) },
+    responses: { 201: jsonResponse(refundView, 'The refund as Stripe answered it.'), ...errorResponses, ...conflict },
+  }),
+  list: createRoute({
+    method: 'get',
+    path,
+    summary: "The invoice's refunds, made through Paybridge or in Stripe directly, newest first",
+    request: { params: invoiceParams },
+    responses: { 200: jsonResponse(z.object({ data: z.array(refundView) }).openapi('RefundList'), 'Refunds.'), ...errorResponses },
+  }),
+};
+
+export function refundRoutes(ctx: AppContext) {
+  const router = newRouter();
+  router.openapi(routes.create, async (c) => {
+    const { tenant_id, invoice_id } = c.req.valid('param');
+    return c.json(await createInvoiceRefund(ctx, tenant_id, invoice_id, c.req.valid('json')), 201);
+  });
+  router.openapi(routes.list, async (c) => {
+    const { tenant_id, invoice_id } = c.req.valid('param');
+    return c.json({ data: await listInvoiceRefunds(ctx, tenant_id, invoice_id) }, 200);
+  });
+  return router;
+}

@@ -1,0 +1,132 @@
+import type Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccountCredentials } from '../../../sandbox/index';
+import { DashboardClient } from '../../dashboard/dashboard-client';
+import { ADMIN_TOKEN } from '../../support/test-context';
+import {
+  connectAuto,
+  createAccount,
+  createTenant,
+  invoiceBody,
+  payLink,
+  sandboxControl,
+  settle,
+  startBillingWorld,
+  useSandbox,
+  type BillingWorld,
+} from '../../invoices/support';
+
+const sandbox = useSandbox();
+
+describe('disputes opened by the sandbox dispute test card, won and lost', () => {
+  let world: BillingWorld;
+  let account: AccountCredentials;
+  let stripe: Stripe;
+  let tenantId: string;
+  let connectionId: string;
+
+  beforeAll(async () => {
+    world = await startBillingWorld('postgres', sandbox(), { PAYBRIDGE_LOG_LEVEL: 'warn' });
+    account = await createAccount(sandbox());
+    stripe = sandbox().stripe(account.secret_key);
+    tenantId = await createTenant(world.h);
+    connectionId = (await connectAuto(world.h, tenantId, account)).id;
+    await sandboxControl(sandbox(), '/chaos', { shuffle: true, duplicate_rate: 1 });
+  });
+  afterAll(async () => {
+    await sandboxControl(sandbox(), '/chaos', { shuffle: false, duplicate_rate: 0, drop_rate: 0, delay_ms: 0 });
+    await world?.close();
+  });
+
+  const api = (path: string) => world.h.api('GET', `/api/v1/tenants/${tenantId}${path}`);
+
+  /** An invoice paid with 4000 0000 0000 0259: the cardholder disputes the charge once it succeeds. */
+  async function disputedInvoice() {
+    const created = await world.h.api('POST', `/api/v1/tenants/${tenantId}/invoices`, invoiceBody(connectionId));
+    const finalized = await world.h.api('POST', `/api/v1/tenants/${tenantId}/invoices/${created.body.id}/finalize`);
+    const session = await payLink(sandbox(), finalized.body.payment_link_id, { card: '4000000000000259' });
+    await settle(world, sandbox());
+    const [dispute] = (await stripe.disputes.list({ payment_intent: session.payment_intent })).data;
+    expect(dispute?.status).toBe('needs_response');
+    return { invoiceId: created.body.id as string, disputeId: dispute!.id, paymentIntent: session.payment_intent as string };
+  }
+
+  const eventsOf = async (disputeId: string) =>
+    (
+      await world.h.ctx.store.db
+        .selectFrom('domain_events')
+        .select(['type', 'snapshot'])
+        .where('object_type', '=', 'dispute')
+        .where('object_id', '=', disputeId)
+        .orderBy('sequence')
+        .execute()
+    ).map((row) => ({ type: row.type, snapshot: row.snapshot as { status: string; outcome: string | null } }));
+
+  it('opened: linked to its invoice and payment, with amount, reason and due date; listed on the overview', async () => {
+    const { invoiceId, disputeId, paymentIntent } = await disputedInvoice();
+    const view = await api(`/disputes/${disputeId}`);
+    expect(view.status).toBe(200);
+    expect(view.body).toMatchObject({
+      id: disputeId,
+      status: 'needs_response',
+      open: true,
+      outcome: null,
+      amount: 2000,
+      amount_display: '20.00',
+      currency: 'USD',
+      reason: 'fraudulent',
+      invoice_id: invoiceId,
+      payment_intent_id: paymentIntent,
+      payment_id: expect.stringMatching(/^pay_/),
+      due_by: expect.any(String),
+    });
+    expect(new Date(view.body.due_by).getTime()).toBeGreaterThan(Date.now());
+    expect((await api('/disputes?open=true')).body.data.map((d: { id: string }) => d.id)).toContain(disputeId);
+
+    const browser = new DashboardClient(world.h);
+    expect((await browser.signIn(ADMIN_TOKEN)).status).toBe(303);
+    const overview = await browser.get(`/dashboard/tenants/${tenantId}`);
+    expect(overview.text).toContain('Open disputes');
+    expect(overview.text).toContain(disputeId);
+  });
+
+  it('won (funds withdrawn, then reinstated) ends won; opened and closed once each', async () => {
+    const { disputeId } = await disputedInvoice();
+    await sandboxControl(sandbox(), `/disputes/${disputeId}/win`, {});
+    await settle(world, sandbox());
+    expect((await api(`/disputes/${disputeId}`)).body).toMatchObject({
+      status: 'won',
+      outcome: 'won',
+      open: false,
+      closed_at: expect.any(String),
+    });
+    const events = await eventsOf(disputeId);
+    expect(events.filter((e) => e.type === 'dispute.opened')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'dispute.closed')).toEqual([
+      expect.objectContaining({ snapshot: expect.objectContaining({ status: 'won', outcome: 'won' }) }),
+    ]);
+    expect((await api('/disputes?status=won')).body.data.map((d: { id: string }) => d.id)).toContain(disputeId);
+  });
+
+  it('lost ends lost, with the outcome on dispute.closed, once', async () => {
+    const { disputeId } = await disputedInvoice();
+    await sandboxControl(sandbox(), `/disputes/${disputeId}/lose`, {});
+    await settle(world, sandbox());
+    expect((await api(`/disputes/${disputeId}`)).body).toMatchObject({ status: 'lost', outcome: 'lost', open: false });
+    const events = await eventsOf(disputeId);
+    expect(events.filter((e) => e.type === 'dispute.opened')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'dispute.closed')).toEqual([
+      expect.objectContaining({ snapshot: expect.objectContaining({ status: 'lost', outcome: 'lost' }) }),
+    ]);
+    expect((await api('/disputes?status=lost')).body.data.map((d: { id: string }) => d.id)).toEqual([disputeId]);
+  });
+
+  it('says what is wrong: unknown status 422, another tenant’s dispute 404', async () => {
+    const bad = await api('/disputes?status=maybe');
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.message).toContain('needs_response');
+    const [any] = (await api('/disputes')).body.data;
+    const other = await createTenant(world.h, 'Other');
+    expect((await world.h.api('GET', `/api/v1/tenants/${other}/disputes/${any.id}`)).status).toBe(404);
+  });
+});
