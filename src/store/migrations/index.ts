@@ -16,6 +16,7 @@ import * as graphileWorkerJobs from './0060-graphile-worker-jobs';
 import { installJobQueueSchema } from '../jobs';
 import * as customerStripeLinks from './0100-customer-stripe-links';
 import * as subscriptions from './0101-subscriptions';
+import * as millisecondCreatedAt from './0102-millisecond-created-at';
 import * as credits from './0120-credits';
 
 /**
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '0060-graphile-worker-jobs': graphileWorkerJobs,
   '0100-customer-stripe-links': customerStripeLinks,
   '0101-subscriptions': subscriptions,
+  '0102-millisecond-created-at': millisecondCreatedAt,
   '0120-credits': credits,
 };
 
