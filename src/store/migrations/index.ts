@@ -13,14 +13,15 @@ import * as apiKeyNames from './0030-api-key-names';
 import * as millisecondTimestamps from './0040-millisecond-timestamps';
 import * as tokenHashKeys from './0050-token-hash-keys';
 import * as graphileWorkerJobs from './0060-graphile-worker-jobs';
-import * as paymentRequests from './0170-payment-requests';
-import { installJobQueueSchema } from '../jobs';
 import * as customerStripeLinks from './0100-customer-stripe-links';
 import * as subscriptions from './0101-subscriptions';
+import * as millisecondCreatedAt from './0102-millisecond-created-at';
 import * as credits from './0120-credits';
+import * as paymentRequests from './0170-payment-requests';
 import * as catalog from './0200-catalog';
 import * as refunds from './0201-refunds';
 import * as disputes from './0202-disputes';
+import { installJobQueueSchema } from '../jobs';
 
 /**
  * Migrations are listed here in order, in code rather than discovered on disk, so the same set runs
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '0060-graphile-worker-jobs': graphileWorkerJobs,
   '0100-customer-stripe-links': customerStripeLinks,
   '0101-subscriptions': subscriptions,
+  '0102-millisecond-created-at': millisecondCreatedAt,
   '0120-credits': credits,
   '0170-payment-requests': paymentRequests,
   '0200-catalog': catalog,
