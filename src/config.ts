@@ -83,6 +83,9 @@ const configSchema = z.object({
     .int()
     .min(1024)
     .default(512 * 1024),
+  PAYBRIDGE_OUTBOUND_ALLOW_PRIVATE: z
+    .enum(['true', 'false'], { message: 'must be true or false (true only for tests and local development)' })
+    .default('false'),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -111,6 +114,8 @@ export interface Config {
   readonly apiConcurrencyPerKey: number;
   /** Proxies whose X-Forwarded-For is believed when finding a client's address (sign-in limits). */
   readonly trustedProxies: string[];
+  /** Outbound webhooks may use http and reach loopback/private addresses (tests and local development only). */
+  readonly outboundAllowPrivate: boolean;
 }
 
 export class ConfigError extends Error {
@@ -148,5 +153,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiRatePerKey: raw.PAYBRIDGE_API_RATE_PER_KEY,
     apiConcurrencyPerKey: raw.PAYBRIDGE_API_CONCURRENCY_PER_KEY,
     trustedProxies: splitList(raw.PAYBRIDGE_TRUSTED_PROXIES),
+    outboundAllowPrivate: raw.PAYBRIDGE_OUTBOUND_ALLOW_PRIVATE === 'true',
   });
 }

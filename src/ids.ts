@@ -17,6 +17,11 @@ const prefixes = {
   rejection: 'rej',
   job: 'job',
   domainEvent: 'dev',
+  webhookEndpoint: 'wep',
+  webhookSecret: 'wes',
+  webhookDelivery: 'wdl',
+  webhookAttempt: 'wda',
+  webhookMessage: 'msg',
 } as const;
 
 export type IdKind = keyof typeof prefixes;

@@ -6,6 +6,7 @@ import { BackfillScheduler } from './webhooks/backfill-scheduler';
 import { REJECTION_PRUNE_INTERVAL_MS, pruneOldRejections } from './webhooks/rejections';
 import { EventWorker, type WorkerOptions } from './webhooks/worker';
 import { startJobRunner } from './jobs/runner';
+import { startOutboundDispatcher } from './modules/outbound-webhooks/dispatcher';
 
 export const DRIFT_CHECK_INTERVAL_MS = 30 * 60_000;
 
@@ -24,6 +25,7 @@ export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions;
   const backfill = options.maintenance === false ? undefined : new BackfillScheduler(ctx);
   backfill?.start();
   const jobs = startJobRunner(ctx);
+  const outbound = startOutboundDispatcher(ctx);
   // Endpoint drift (deleted, disabled, URL or events changed in Stripe) marks connections needs_attention.
   const drift =
     options.maintenance === false
@@ -51,7 +53,7 @@ export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions;
   return {
     async stop() {
       clearInterval(gauge);
-      await Promise.all([worker.stop(), backfill?.stop(), drift?.stop(), retention?.stop(), jobs.stop()]);
+      await Promise.all([worker.stop(), backfill?.stop(), drift?.stop(), retention?.stop(), jobs.stop(), outbound.stop()]);
     },
   };
 }

@@ -16,6 +16,7 @@ import { mailRoutes } from './routes/mail';
 import { healthRoutes } from './routes/health';
 import { tenantRoutes } from './routes/tenants';
 import { webhookRoutes } from '../webhooks/receive-route';
+import { outboundWebhookRoutes } from '../modules/outbound-webhooks/routes';
 import { dashboardRoutes } from '../../web/routes';
 
 /**
@@ -65,6 +66,7 @@ export function createApp(ctx: AppContext): OpenAPIHono<HonoEnv> {
   app.route('/', eventRoutes(ctx));
   app.route('/', invoiceRoutes(ctx));
   app.route('/', mailRoutes(ctx));
+  app.route('/', outboundWebhookRoutes(ctx));
   app.route('/', dashboardRoutes(ctx));
 
   app.doc('/api/openapi.json', {

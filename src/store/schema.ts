@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { BillingTables } from './invoices-schema';
 import type { DomainEventTables } from './domain-events-schema';
+import type { OutboundWebhookTables } from './outbound-webhooks-schema';
 
 /** Timestamps are written as Date and read back as Date on both stores. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -167,7 +168,7 @@ export interface MaintenanceRoundsTable {
   next_due_at: Timestamp;
 }
 
-export interface Database extends BillingTables, DomainEventTables {
+export interface Database extends BillingTables, DomainEventTables, OutboundWebhookTables {
   settings: SettingsTable;
   tenants: TenantsTable;
   api_keys: ApiKeysTable;

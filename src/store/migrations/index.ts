@@ -10,6 +10,7 @@ import * as pausedEventsIndex from './0008-paused-events-index';
 import * as domainEvents from './0010-domain-events';
 import * as backfillCoverage from './0020-backfill-coverage';
 import * as apiKeyNames from './0030-api-key-names';
+import * as outboundWebhooks from './0150-outbound-webhooks';
 
 /**
  * Migrations are listed here in order, in code rather than discovered on disk, so the same set runs
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0010-domain-events': domainEvents,
   '0020-backfill-coverage': backfillCoverage,
   '0030-api-key-names': apiKeyNames,
+  '0150-outbound-webhooks': outboundWebhooks,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
