@@ -6,7 +6,10 @@ import { BlockList, isIP } from 'node:net';
  * ranges, and their IPv6 counterparts. IPv4-mapped and NAT64 IPv6 addresses are refused whole:
  * they would smuggle an IPv4 address past the IPv4 rules, and no webhook receiver needs them.
  */
-const forbidden = new BlockList();
+// Two lists: Node's BlockList matches an IPv4 address against IPv4-mapped IPv6 rules too, so the
+// "refuse every mapped address" rule would otherwise refuse every IPv4 address.
+const forbiddenV4 = new BlockList();
+const forbiddenV6 = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -23,7 +26,7 @@ for (const [network, prefix] of [
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ] as const) {
-  forbidden.addSubnet(network, prefix, 'ipv4');
+  forbiddenV4.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
   ['::', 128],
@@ -38,7 +41,7 @@ for (const [network, prefix] of [
   ['fec0::', 10],
   ['ff00::', 8],
 ] as const) {
-  forbidden.addSubnet(network, prefix, 'ipv6');
+  forbiddenV6.addSubnet(network, prefix, 'ipv6');
 }
 
 /** True for an address a webhook must not be sent to (or for text that is not an IP address at all). */
@@ -46,5 +49,5 @@ export function isForbiddenAddress(address: string): boolean {
   const bare = address.replace(/^\[|\]$/g, '');
   const family = isIP(bare);
   if (family === 0) return true;
-  return forbidden.check(bare, family === 4 ? 'ipv4' : 'ipv6');
+  return family === 4 ? forbiddenV4.check(bare, 'ipv4') : forbiddenV6.check(bare, 'ipv6');
 }
