@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { AppContext } from '../../context';
 import { BUS_EVENT } from '../../domain/signals';
 import {
@@ -82,6 +83,8 @@ export class OutboundDispatcher {
       disableAfterMs: options.disableAfterMs ?? 5 * DAY_MS,
     };
     this.keys = new SigningKeys(ctx);
+    // Every request in flight listens for the stop signal; their number is bounded by maxInFlight.
+    setMaxListeners(this.options.maxInFlight + 10, this.aborter.signal);
   }
 
   start(): this {
