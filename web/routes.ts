@@ -43,6 +43,7 @@ import { clientAddressResolver, signInThrottle } from './sign-in-throttle';
 import { connectionActions } from './connection-actions';
 import { eventRoutes, eventCountsFor } from './events';
 import { invoiceRoutes } from './invoices';
+import { outboundWebhookPages } from '../src/modules/outbound-webhooks/page';
 import { createTenant } from '../src/services/tenant-service';
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
@@ -451,6 +452,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
 
   app.route('/', eventRoutes(ctx, { render, shared }));
   app.route('/', invoiceRoutes(ctx, { render, shared }));
+  app.route('/', outboundWebhookPages(ctx, { render, shared }));
 
   app.all('/dashboard/*', (c) => problemPage(c, 404, 'Page not found', 'There is no such page here, or it belongs to another tenant.'));
 

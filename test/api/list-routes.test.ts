@@ -47,13 +47,15 @@ async function listRoutes(
 describeEachStore('list routes share one validated cursor', (h) => {
   let tenantId = '';
   let routes: string[] = [];
+  let endpointId = '';
 
   beforeAll(async () => {
     tenantId = (await h().api('POST', '/api/v1/tenants', { name: 'Lists' })).body.id;
     for (let i = 0; i < 4; i += 1) await h().api('POST', '/api/v1/tenants', { name: `Filler ${i}` });
     // Lists under another object (an endpoint's deliveries) need one to exist; an IP literal needs no DNS.
     const endpoint = await h().api('POST', `/api/v1/tenants/${tenantId}/webhook-endpoints`, { url: 'https://93.184.215.14/hooks' });
-    routes = await listRoutes(h().app, tenantId, { endpoint_id: endpoint.body.id });
+    endpointId = endpoint.body.id;
+    routes = await listRoutes(h().app, tenantId, { endpoint_id: endpointId });
   });
 
   it('finds every list route in the OpenAPI document', () => {
@@ -146,6 +148,7 @@ describeEachStore('list routes share one validated cursor', (h) => {
       `/dashboard/tenants/${tenantId}/events`,
       `/dashboard/tenants/${tenantId}/invoices`,
       `/dashboard/tenants/${tenantId}/mail`,
+      `/dashboard/tenants/${tenantId}/webhook-endpoints/${endpointId}`,
     ];
     for (const page of pages) {
       const response = await browser.get(`${page}?cursor=${FORGED[0]}`);

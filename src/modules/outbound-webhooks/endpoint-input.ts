@@ -15,10 +15,11 @@ const eventTypes = z
   .optional();
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
+const CONTROL = /[\u0000-\u001f\u007f]/;
 const description = z
   .string()
   .max(500)
-  .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must not contain control characters');
+  .refine((value) => !CONTROL.test(value), 'must not contain control characters');
 
 export const createEndpointInput = z
   .object({ url, event_types: eventTypes, description: description.optional() })

@@ -8,8 +8,6 @@ import type { PostResult } from './safe-post';
 import { sendSigned } from './send-signed';
 import { SigningKeys } from './signing-keys';
 
-type CheckResult = 'passed' | 'failed' | 'not_reported' | 'unreachable';
-
 const responseView = z.object({ status_code: z.number().nullable(), outcome: z.string().nullable(), error: z.string().nullable() });
 
 export const receiverCheckView = z
