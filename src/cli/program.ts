@@ -7,6 +7,7 @@ import { registerMigrateEmbeddedCommand } from './migrate-embedded-command';
 import { registerSandboxCommand } from './sandbox-command';
 import { registerServeCommand } from './serve-command';
 import { registerTenantCommands } from './tenants-command';
+import { registerWebhookCommands } from '../modules/outbound-webhooks/command';
 
 /** The `paybridge` command line; every command has --help. Configuration comes from PAYBRIDGE_* variables. */
 export function buildCli(): Command {
@@ -22,5 +23,6 @@ export function buildCli(): Command {
   registerConnectionCommands(program);
   registerEventCommands(program);
   registerKeysCommands(program);
+  registerWebhookCommands(program);
   return program;
 }
