@@ -3,12 +3,13 @@ import { benchBackfill } from './scenarios/backfill';
 import { benchEmbeddedStartup } from './scenarios/embedded-startup';
 import { benchEndToEnd } from './scenarios/end-to-end';
 import { benchCorrectness } from './scenarios/correctness';
+import { benchOutbound } from './scenarios/outbound';
 import { benchVersusPeer, ensurePeer } from './scenarios/peer';
 import { failures, log, table } from './lib/report';
 import { startBenchSandbox } from './lib/sandbox';
 
 // `npm run bench` runs everything; `-- --quick` a short version; `-- --only=bare,postgres,embedded,startup,peer`
-// a subset; `-- --cpu-prof` writes V8 profiles of the Paybridge processes into bench/.profiles.
+// a subset (also e2e, backfill, outbound, correctness); `-- --cpu-prof` writes V8 profiles of the Paybridge processes into bench/.profiles.
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const only = process.argv
@@ -35,6 +36,7 @@ try {
   }
   if (want('e2e')) await benchEndToEnd(sandbox, { seconds: quick ? 6 : 20, samples: quick ? 20 : 100, rate: 1_000, cpuProfDir });
   if (want('backfill')) await benchBackfill(sandbox.template, quick ? 2_000 : 10_000);
+  if (want('outbound')) await benchOutbound(quick ? 250 : 1_000);
   if (want('correctness')) {
     ensurePeer();
     correctness = await benchCorrectness(sandbox);
