@@ -289,33 +289,38 @@ export async function claimDeliveries(db: Db, options: ClaimOptions): Promise<Cl
   if (options.limit <= 0) return [];
   const leaseUntil = new Date(options.now.getTime() + options.leaseMs);
   const result = await sql<ClaimedDelivery>`
-    with due as (
-      select d.id, d.endpoint_id, d.next_attempt_at, d.sequence, e.consecutive_failures
-      from webhook_deliveries d
-      join webhook_endpoints e on e.id = d.endpoint_id
-      where d.status in ('pending', 'delivering')
-        and ((d.status = 'pending' and d.next_attempt_at <= ${options.now}) or (d.status = 'delivering' and d.locked_until < ${options.now}))
-        and e.status = 'enabled'
+    with endpoints as (
+      select e.id, case when e.consecutive_failures >= ${options.breakerThreshold} then 1 else ${options.perEndpoint} end as cap
+      from webhook_endpoints e
+      where e.status = 'enabled'
         and (e.circuit_open_until is null or e.circuit_open_until <= ${options.now})
-        and d.endpoint_id <> all(${[...options.skipEndpoints]}::text[])
-        and not exists (
-          select 1 from webhook_deliveries p
-          where p.endpoint_id = d.endpoint_id and p.object_type = d.object_type and p.object_id = d.object_id
-            and p.status in ('pending', 'delivering') and p.sequence < d.sequence
-        )
-      order by d.next_attempt_at
-      limit ${options.limit * 4}
+        and e.id <> all(${[...options.skipEndpoints]}::text[])
     ), ranked as (
-      select id, row_number() over (partition by endpoint_id order by next_attempt_at, sequence) as rank,
-             case when consecutive_failures >= ${options.breakerThreshold} then 1 else ${options.perEndpoint} end as cap
-      from due
+      -- Up to each endpoint's cap from every endpoint, so one endpoint's backlog never fills a claim.
+      select picked.id, picked.next_attempt_at
+      from endpoints
+      cross join lateral (
+        select d.id, d.next_attempt_at from webhook_deliveries d
+        where d.endpoint_id = endpoints.id
+          and d.status in ('pending', 'delivering')
+          and d.next_attempt_at <= ${options.now}
+          and (d.status = 'pending' or d.locked_until < ${options.now})
+          and not exists (
+            select 1 from webhook_deliveries p
+            where p.endpoint_id = d.endpoint_id and p.object_type = d.object_type and p.object_id = d.object_id
+              and p.status in ('pending', 'delivering') and p.sequence < d.sequence
+          )
+        order by d.next_attempt_at
+        limit endpoints.cap
+      ) picked
     ), claimed as (
       update webhook_deliveries w
       set status = 'delivering', locked_by = ${options.workerId}, locked_until = ${leaseUntil}, attempts = w.attempts + 1
       where w.id in (
         select x.id from webhook_deliveries x
-        where x.id in (select id from ranked where rank <= cap order by rank limit ${options.limit})
-          and ((x.status = 'pending' and x.next_attempt_at <= ${options.now}) or (x.status = 'delivering' and x.locked_until < ${options.now}))
+        where x.id in (select id from ranked order by next_attempt_at limit ${options.limit})
+          and x.next_attempt_at <= ${options.now}
+          and (x.status = 'pending' or (x.status = 'delivering' and x.locked_until < ${options.now}))
         for update skip locked
       )
       returning w.*

@@ -137,7 +137,9 @@ export class OutboundDispatcher {
       try {
         if (this.fanOutDue) busy = (await this.fanOutAll()) > 0;
         const free = this.options.maxInFlight - this.inFlight.size;
-        if (free > 0) {
+        // A claim costs a round trip whatever its size: wait for a quarter of the slots to free up,
+        // unless nothing is in flight at all.
+        if (free > 0 && (this.inFlight.size === 0 || free >= Math.max(1, this.options.maxInFlight / 4))) {
           const claimed = await this.claim(free);
           for (const delivery of claimed) this.launch(delivery);
           busy ||= claimed.length === free;

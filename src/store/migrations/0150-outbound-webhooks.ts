@@ -73,8 +73,8 @@ export async function up(db: Db): Promise<void> {
   await sql`create unique index webhook_deliveries_event on webhook_deliveries (endpoint_id, domain_event_id) where domain_event_id is not null`.execute(
     db,
   );
-  // The queue: only unfinished rows, so it stays small however long the log grows.
-  await sql`create index webhook_deliveries_due on webhook_deliveries (next_attempt_at) where status in ('pending', 'delivering')`.execute(
+  // The queue, per endpoint: only unfinished rows, so it stays small however long the log grows.
+  await sql`create index webhook_deliveries_due on webhook_deliveries (endpoint_id, next_attempt_at) where status in ('pending', 'delivering')`.execute(
     db,
   );
   // "Is an older delivery of this object to this endpoint still unfinished?" (order per object).
