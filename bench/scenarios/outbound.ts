@@ -16,7 +16,7 @@ const ENDPOINTS = 20;
  * Outbound webhook throughput: `events` domain events of one tenant fanned out to 20 endpoints (one
  * receiver process answering 20 paths, verifying every delivery with the standardwebhooks package),
  * timed from the commit of the events until every delivery is recorded as succeeded. The
- * dispatcher runs with its defaults (64 requests in flight, 16 per endpoint) in this process.
+ * dispatcher runs with its defaults (128 requests in flight, 16 per endpoint per claim) in this process.
  */
 export async function benchOutbound(events: number): Promise<void> {
   const database = await scratchDatabase('pb_outbound');

@@ -352,8 +352,8 @@ export interface AttemptOutcome {
 }
 
 /**
- * Records a batch of attempts in three statements: every attempt row (it happened, even if the
- * lease was lost meanwhile), the deliveries still leased to this worker, and each endpoint's health.
+ * Records a batch of attempts: every attempt row (it happened, even if the lease was lost
+ * meanwhile), the deliveries still leased to this worker, and each endpoint's health.
  * Returns the endpoints whose health row changed, with their failure streak start.
  */
 export async function recordAttempts(
@@ -383,43 +383,44 @@ export async function recordAttempts(
     error: o.error,
     finished_at: o.status === 'pending' ? null : o.finishedAt.toISOString(),
   }));
-  return db.transaction().execute(async (trx) => {
-    await sql`
+  const health = endpointHealth(outcomes);
+  // One statement (data-modifying CTEs run to completion whether read or not): a round trip per
+  // batch instead of five, which is what bounds throughput against a fast receiver.
+  const changed = await sql<{ id: string; tenant_id: string; failing_since: Date | null; status: string }>`
+    with recorded as (
       insert into webhook_delivery_attempts (id, delivery_id, attempt, started_at, status_code, response_ms, response_body, error)
       select v.id, v.delivery_id, v.attempt, v.started_at, v.status_code, v.response_ms, v.response_body, v.error
       from jsonb_to_recordset(${JSON.stringify(attempts)}::jsonb)
         as v(id text, delivery_id text, attempt int, started_at timestamptz, status_code int, response_ms int, response_body text, error text)
-      where exists (select 1 from webhook_deliveries d where d.id = v.delivery_id)`.execute(trx);
-    await sql`
+      where exists (select 1 from webhook_deliveries d where d.id = v.delivery_id)
+    ), finished as (
       update webhook_deliveries d
       set status = v.status, next_attempt_at = v.next_attempt_at, locked_by = null, locked_until = null,
           last_status_code = v.status_code, last_response_ms = v.response_ms, last_response_body = v.response_body,
           last_error = v.error, finished_at = v.finished_at
       from jsonb_to_recordset(${JSON.stringify(deliveries)}::jsonb)
         as v(id text, status text, next_attempt_at timestamptz, status_code int, response_ms int, response_body text, error text, finished_at timestamptz)
-      where d.id = v.id and d.locked_by = ${workerId} and d.status = 'delivering'`.execute(trx);
-    const health = endpointHealth(outcomes);
-    const changed = await sql<{ id: string; tenant_id: string; failing_since: Date | null; status: string }>`
-      update webhook_endpoints e
-      set consecutive_failures = n.failures,
-          failing_since = n.since,
-          circuit_open_until = case when n.failures >= ${breaker.threshold}
-            then ${breaker.now}::timestamptz + make_interval(secs => least(${breaker.maxOpenSeconds},
-                   ${breaker.baseOpenSeconds} * power(2, least(10, n.failures / ${breaker.threshold} - 1))))
-            else null end
-      from (
-        select v.id,
-               case when v.succeeded then v.failures_after else e2.consecutive_failures + v.failures_after end as failures,
-               case when v.succeeded then v.first_failure_after else coalesce(e2.failing_since, v.first_failure_after) end as since
-        from jsonb_to_recordset(${JSON.stringify(health)}::jsonb)
-          as v(id text, succeeded boolean, failures_after int, first_failure_after timestamptz)
-        join webhook_endpoints e2 on e2.id = v.id
-      ) n
-      where e.id = n.id
-        and not (n.failures = 0 and e.consecutive_failures = 0 and e.failing_since is null and e.circuit_open_until is null)
-      returning e.id, e.tenant_id, e.failing_since, e.status`.execute(trx);
-    return changed.rows;
-  });
+      where d.id = v.id and d.locked_by = ${workerId} and d.status = 'delivering'
+    ), health as (
+      select v.id,
+             case when v.succeeded then v.failures_after else e2.consecutive_failures + v.failures_after end as failures,
+             case when v.succeeded then v.first_failure_after else coalesce(e2.failing_since, v.first_failure_after) end as since
+      from jsonb_to_recordset(${JSON.stringify(health)}::jsonb)
+        as v(id text, succeeded boolean, failures_after int, first_failure_after timestamptz)
+      join webhook_endpoints e2 on e2.id = v.id
+    )
+    update webhook_endpoints e
+    set consecutive_failures = n.failures,
+        failing_since = n.since,
+        circuit_open_until = case when n.failures >= ${breaker.threshold}
+          then ${breaker.now}::timestamptz + make_interval(secs => least(${breaker.maxOpenSeconds},
+                 ${breaker.baseOpenSeconds} * power(2, least(10, n.failures / ${breaker.threshold} - 1))))
+          else null end
+    from health n
+    where e.id = n.id
+      and not (n.failures = 0 and e.consecutive_failures = 0 and e.failing_since is null and e.circuit_open_until is null)
+    returning e.id, e.tenant_id, e.failing_since, e.status`.execute(db);
+  return changed.rows;
 }
 
 /** Per endpoint: whether any attempt succeeded, and the failures after the last success (their streak). */

@@ -71,7 +71,7 @@ export class OutboundDispatcher {
     options: DispatcherOptions = {},
   ) {
     this.options = {
-      maxInFlight: options.maxInFlight ?? 64,
+      maxInFlight: options.maxInFlight ?? 128,
       perEndpoint: options.perEndpoint ?? 16,
       leaseMs: options.leaseMs ?? 60_000,
       idlePollMs: options.idlePollMs ?? 1_000,
@@ -185,6 +185,8 @@ export class OutboundDispatcher {
       )
       .finally(() => {
         this.inFlight.delete(delivery.id);
+        // Slots freed: claim more (other objects) without waiting for the batch to be recorded.
+        this.wake();
         const left = (this.perEndpoint.get(delivery.endpoint_id) ?? 1) - 1;
         if (left > 0) this.perEndpoint.set(delivery.endpoint_id, left);
         else this.perEndpoint.delete(delivery.endpoint_id);

@@ -35,8 +35,8 @@ export interface PostOptions {
 }
 
 const agents = {
-  http: new http.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64 }),
-  https: new https.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64 }),
+  http: new http.Agent({ keepAlive: true, maxSockets: 128, maxFreeSockets: 128 }),
+  https: new https.Agent({ keepAlive: true, maxSockets: 128, maxFreeSockets: 128 }),
 };
 
 class RefusedAddress extends Error {}
