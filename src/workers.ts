@@ -17,7 +17,7 @@ export interface RunningWorkers {
 /**
  * The background side of a process (PAYBRIDGE_ROLE=worker or all): the event worker, the job runner,
  * the maintenance rounds (backfill, endpoint drift, rejection retention; once per interval across all worker processes;
- * `maintenance: false` turns them off) and the queue-depth gauge. Later capabilities (outbound webhooks) start here too.
+ * `maintenance: false` turns them off), the outbound webhook dispatcher and the queue-depth gauge.
  */
 export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions; maintenance?: boolean } = {}): RunningWorkers {
   const worker = new EventWorker(ctx, options.worker);
