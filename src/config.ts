@@ -63,6 +63,7 @@ const configSchema = z.object({
   PAYBRIDGE_DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(10),
   PAYBRIDGE_INGEST_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(4),
   PAYBRIDGE_API_RATE_PER_KEY: z.coerce.number().int().min(1, 'must be at least 1 request per second').default(25),
+  PAYBRIDGE_MAX_CONNECTIONS_PER_TENANT: z.coerce.number().int().min(1, 'must allow at least 1 connection').default(1000),
   PAYBRIDGE_API_CONCURRENCY_PER_KEY: z.coerce.number().int().min(1, 'must allow at least 1 request at a time').default(4),
   PAYBRIDGE_TRUSTED_PROXIES: z
     .string()
@@ -112,6 +113,8 @@ export interface Config {
   readonly apiRatePerKey: number;
   /** Requests one API key may have in flight at once; past it, 429 with Retry-After. */
   readonly apiConcurrencyPerKey: number;
+  /** Live connections one tenant may hold: each costs a backfill slot and a webhook endpoint. */
+  readonly maxConnectionsPerTenant: number;
   /** Proxies whose X-Forwarded-For is believed when finding a client's address (sign-in limits). */
   readonly trustedProxies: string[];
   /** Outbound webhooks may use http and reach loopback/private addresses (tests and local development only). */
@@ -152,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ingestPoolSize: raw.PAYBRIDGE_INGEST_POOL_SIZE,
     apiRatePerKey: raw.PAYBRIDGE_API_RATE_PER_KEY,
     apiConcurrencyPerKey: raw.PAYBRIDGE_API_CONCURRENCY_PER_KEY,
+    maxConnectionsPerTenant: raw.PAYBRIDGE_MAX_CONNECTIONS_PER_TENANT,
     trustedProxies: splitList(raw.PAYBRIDGE_TRUSTED_PROXIES),
     outboundAllowPrivate: raw.PAYBRIDGE_OUTBOUND_ALLOW_PRIVATE === 'true',
   });

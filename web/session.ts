@@ -4,7 +4,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { adminTokenHash } from '../src/auth/admin-token';
 import type { Principal } from '../src/auth/principal';
 import type { AppContext } from '../src/context';
-import { hashToken } from '../src/crypto/tokens';
+import { hashToken } from '../src/auth/token-hashing';
 import type { Tenant } from '../src/store/schema';
 import { deleteExpiredSessions, deleteSession, findLiveSession, insertSession } from '../src/store/sessions';
 
@@ -70,7 +70,7 @@ export async function startSession(ctx: AppContext, c: Context, principal: Princ
   const now = ctx.now();
   await deleteExpiredSessions(ctx.store.db, now);
   await insertSession(ctx.store.db, {
-    idHash: hashToken(id),
+    idHash: (await hashToken(ctx, id)).keyed,
     principalKind: principal.kind,
     tenantId: principal.kind === 'tenant' ? principal.tenantId : null,
     apiKeyId: principal.kind === 'tenant' ? principal.apiKeyId : null,
@@ -102,7 +102,7 @@ export function requireSession(
   const { sessionName } = cookieSettings(ctx);
   return async (c, next) => {
     const id = getCookie(c, sessionName);
-    const idHash = id ? hashToken(id) : undefined;
+    const idHash = id ? (await hashToken(ctx, id)).keyed : undefined;
     const session = idHash ? await findLiveSession(ctx.store.db, idHash, ctx.now(), await adminTokenHash(ctx)) : undefined;
     if (!session || !idHash) {
       if (c.req.method === 'GET' || c.req.method === 'HEAD') {

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
-import { generateToken, hashToken } from '../crypto/tokens';
-import { getSetting, insertSettingIfAbsent, putSetting } from '../store/settings';
+import { generateToken } from '../crypto/tokens';
+import { getSetting, insertSettingIfAbsent, putSetting, replaceSetting } from '../store/settings';
+import { hashToken } from './token-hashing';
 
 const ADMIN_TOKEN_HASH = 'admin_token_hash';
 
@@ -12,15 +13,20 @@ const ADMIN_TOKEN_HASH = 'admin_token_hash';
 export async function ensureAdminToken(ctx: AppContext): Promise<{ generatedToken?: string }> {
   const db = ctx.store.db;
   if (ctx.config.adminToken) {
-    await putSetting(db, ADMIN_TOKEN_HASH, hashToken(ctx.config.adminToken));
+    await putSetting(db, ADMIN_TOKEN_HASH, (await hashToken(ctx, ctx.config.adminToken)).keyed);
     return {};
   }
   if (await getSetting(db, ADMIN_TOKEN_HASH)) return {};
   const token = generateToken('pb_admin');
-  const wrote = await insertSettingIfAbsent(db, ADMIN_TOKEN_HASH, hashToken(token));
+  const wrote = await insertSettingIfAbsent(db, ADMIN_TOKEN_HASH, (await hashToken(ctx, token)).keyed);
   return wrote ? { generatedToken: token } : {};
 }
 
 export async function adminTokenHash(ctx: AppContext): Promise<string | undefined> {
   return getSetting(ctx.store.db, ADMIN_TOKEN_HASH);
+}
+
+/** Replaces a legacy stored hash by the keyed one, unless the token changed meanwhile. */
+export async function upgradeAdminTokenHash(ctx: AppContext, legacy: string, keyed: string): Promise<void> {
+  await replaceSetting(ctx.store.db, ADMIN_TOKEN_HASH, legacy, keyed);
 }

@@ -1,17 +1,24 @@
 import type { AppContext } from '../context';
-import { hashToken, sameToken } from '../crypto/tokens';
-import { findActiveApiKeyByHash, touchApiKey } from '../store/api-keys';
-import { adminTokenHash } from './admin-token';
+import { sameToken } from '../crypto/tokens';
+import { findActiveApiKeyByHashes, replaceApiKeyHash, touchApiKey } from '../store/api-keys';
+import { adminTokenHash, upgradeAdminTokenHash } from './admin-token';
+import { hashToken } from './token-hashing';
 
 export type Principal = { kind: 'admin' } | { kind: 'tenant'; tenantId: string; apiKeyId: string };
 
 /** Resolves a bearer token to who is calling, or undefined when it matches nothing. */
 export async function resolvePrincipal(ctx: AppContext, token: string): Promise<Principal | undefined> {
-  const hash = hashToken(token);
+  const { keyed, legacy } = await hashToken(ctx, token);
   const adminHash = await adminTokenHash(ctx);
-  if (adminHash && sameToken(hash, adminHash)) return { kind: 'admin' };
-  const apiKey = await findActiveApiKeyByHash(ctx.store.db, hash);
+  if (adminHash && sameToken(keyed, adminHash)) return { kind: 'admin' };
+  if (adminHash && sameToken(legacy, adminHash)) {
+    // Stored before hashes were keyed: it matches this once, and from now on only as a keyed hash.
+    await upgradeAdminTokenHash(ctx, legacy, keyed);
+    return { kind: 'admin' };
+  }
+  const apiKey = await findActiveApiKeyByHashes(ctx.store.db, [keyed, legacy]);
   if (!apiKey) return undefined;
+  if (apiKey.token_hash === legacy) await replaceApiKeyHash(ctx.store.db, apiKey.id, legacy, keyed);
   const now = ctx.now();
   if (!apiKey.last_used_at || now.getTime() - new Date(apiKey.last_used_at).getTime() > 60_000) {
     // Best effort and off the request's path: a failed bookkeeping write must not fail the call.

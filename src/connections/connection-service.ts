@@ -9,6 +9,9 @@ import {
   insertConnection,
   listAllLiveConnections,
   listTenantConnections,
+  listTenantConnectionPage,
+  countLiveConnections,
+  findLiveConnectionToAccount,
   updateConnection,
 } from '../store/connections';
 import type { ConnectionRow, ConnectionUpdate, PermissionReport } from '../store/schema';
@@ -169,8 +172,25 @@ async function findSameAccount(
   mode: Mode,
   environment: string | null,
 ): Promise<ConnectionRow | undefined> {
-  const rows = await listTenantConnections(ctx.store.db, tenantId);
-  return rows.find((row) => row.account_id === accountId && row.mode === mode && (row.environment ?? null) === environment);
+  return findLiveConnectionToAccount(ctx.store.db, { tenantId, accountId, mode, environment });
+}
+
+/**
+ * A new connection (not a reconnection of the same account) must fit under the tenant's cap, checked
+ * before anything is saved or an endpoint created. Two creates racing at the limit can both pass: the
+ * cap bounds the work a tenant causes, it is not an invariant the data depends on.
+ */
+async function requireRoomForConnection(ctx: AppContext, tenantId: string): Promise<void> {
+  const limit = ctx.config.maxConnectionsPerTenant;
+  const live = await countLiveConnections(ctx.store.db, tenantId);
+  if (live < limit) return;
+  throw new AppError({
+    code: 'connection_limit_reached',
+    status: 409,
+    message:
+      `Tenant ${tenantId} already has ${live} live connections, the limit set by PAYBRIDGE_MAX_CONNECTIONS_PER_TENANT (${limit}). ` +
+      'Disconnect connections it no longer uses, or raise the limit (each connection adds a backfill round and a webhook endpoint).',
+  });
 }
 
 export interface ConnectResult {
@@ -198,6 +218,7 @@ export async function connectAccount(ctx: AppContext, tenantId: string, input: C
 
   const existing = accountId ? await findSameAccount(ctx, tenantId, accountId, mode, environment) : undefined;
   if (existing) return { row: await reconnect(ctx, existing, input, features, verified), reconnected: true };
+  await requireRoomForConnection(ctx, tenantId);
 
   const id = newId('connection');
   const draft = {
@@ -456,6 +477,15 @@ export async function disconnectConnection(ctx: AppContext, row: ConnectionRow):
 
 export async function listConnections(ctx: AppContext, tenantId: string): Promise<ConnectionRow[]> {
   return listTenantConnections(ctx.store.db, tenantId);
+}
+
+/** One page of the tenant's live connections, newest first (the API list). */
+export async function listConnectionPage(
+  ctx: AppContext,
+  tenantId: string,
+  options: { limit: number; before?: { createdAt: Date; id: string } },
+): Promise<ConnectionRow[]> {
+  return listTenantConnectionPage(ctx.store.db, tenantId, options);
 }
 
 /** The permissions a restricted key needs for a connection's features, for views and the CLI. */

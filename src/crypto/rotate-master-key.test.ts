@@ -58,15 +58,23 @@ async function sealedValues(h: TestHarness): Promise<{ binding: string; sealed: 
 describeEachStore('master key rotation', (h) => {
   it('re-encrypts every secret: the old key opens none of them, the new key opens all', async () => {
     const expected = await seed(h(), h().ctx.secrets, 4);
+    // The token-hashing key, made when the harness stored its admin token, is one more sealed secret.
+    const tokenKey = await h().ctx.store.db.selectFrom('token_hash_keys').selectAll().executeTakeFirstOrThrow();
+    const tokenKeyBinding = bindingFor('token_hash_keys', tokenKey.id);
+    expected.set(tokenKeyBinding, h().ctx.secrets.open(tokenKey.key_sealed, tokenKeyBinding));
     const next = createSecretBox(generateMasterKey());
     const progress: number[] = [];
     const result = await rotateMasterKey(h().ctx.store.db, h().ctx.secrets, next, (done) => progress.push(done));
 
-    expect(result.total).toBe(12);
-    expect(result.reencrypted).toEqual({ 'connections.secret_key_sealed': 4, 'signing_secrets.secret_sealed': 8 });
-    expect(progress.at(-1)).toBe(12);
+    expect(result.total).toBe(13);
+    expect(result.reencrypted).toEqual({
+      'connections.secret_key_sealed': 4,
+      'signing_secrets.secret_sealed': 8,
+      'token_hash_keys.key_sealed': 1,
+    });
+    expect(progress.at(-1)).toBe(13);
     const values = await sealedValues(h());
-    expect(values).toHaveLength(12);
+    expect(values).toHaveLength(13);
     for (const { binding, sealed } of values) {
       expect(sealed.split('.')[1]).toBe(next.keyId);
       expect(() => h().ctx.secrets.open(sealed, binding)).toThrow(/sealed with master key/);
@@ -78,6 +86,7 @@ describeEachStore('master key rotation', (h) => {
     const db = h().ctx.store.db;
     await db.deleteFrom('signing_secrets').execute();
     await db.deleteFrom('connections').execute();
+    await db.deleteFrom('token_hash_keys').execute();
     const current = createSecretBox(generateMasterKey());
     await seed(h(), current, 3);
     // One signing secret sealed under a key the rotation does not hold. Connections are re-sealed

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from '../store/database';
+import { lockSealedValues, updateSealedValue } from '../store/sealed-values';
 import type { SecretBox } from './secret-box';
 import { SEALED_COLUMNS } from './sealed-columns';
 
@@ -22,17 +22,11 @@ export async function rotateMasterKey(
   let total = 0;
   await db.transaction().execute(async (trx) => {
     for (const entry of SEALED_COLUMNS) {
-      const rows = await sql<{
-        id: string;
-        sealed: string;
-      }>`select id, ${sql.ref(entry.column)} as sealed from ${sql.table(entry.table)} for update`.execute(trx);
       let count = 0;
-      for (const row of rows.rows) {
+      for (const row of await lockSealedValues(trx, entry.table, entry.column)) {
         const binding = entry.binding(row.id);
         const plaintext = from.open(row.sealed, binding);
-        await sql`update ${sql.table(entry.table)} set ${sql.ref(entry.column)} = ${to.seal(plaintext, binding)} where id = ${row.id}`.execute(
-          trx,
-        );
+        await updateSealedValue(trx, entry.table, entry.column, row.id, to.seal(plaintext, binding));
         count += 1;
         total += 1;
         onProgress?.(total);

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { hashToken } from '../crypto/tokens';
+import { legacyTokenHash } from '../crypto/tokens';
 import { bearerToken } from './auth-middleware';
 import type { Config } from '../config';
 import { AppError } from '../errors';
@@ -24,7 +24,8 @@ export function limitPerKey(config: Pick<Config, 'apiRatePerKey' | 'apiConcurren
   return async (c, next) => {
     const token = bearerToken(c);
     if (!token) return next();
-    const key = hashToken(token);
+    // The bucket's name in memory only: a plain digest, so the raw token is not kept as a map key.
+    const key = legacyTokenHash(token);
     try {
       await rate.consume(key);
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context';
-import { generateToken, hashToken, secretHint } from '../crypto/tokens';
+import { hashToken } from '../auth/token-hashing';
+import { generateToken, secretHint } from '../crypto/tokens';
 import { notFound } from '../errors';
 import { insertApiKey, listTenantApiKeys, revokeApiKey } from '../store/api-keys';
 import type { ApiKey } from '../store/schema';
@@ -31,7 +32,7 @@ export function toApiKeyView(row: ApiKey): ApiKeyView {
 export async function createApiKey(ctx: AppContext, tenantId: string, name?: string | null): Promise<{ key: string; view: ApiKeyView }> {
   await requireTenant(ctx, tenantId);
   const key = generateToken('pb_key');
-  const row = await insertApiKey(ctx.store.db, { tenantId, tokenHash: hashToken(key), hint: secretHint(key), name: name ?? null });
+  const row = await insertApiKey(ctx.store.db, { tenantId, tokenHash: (await hashToken(ctx, key)).keyed, hint: secretHint(key), name: name ?? null });
   return { key, view: toApiKeyView(row) };
 }
 

@@ -13,8 +13,18 @@ export async function insertApiKey(
     .executeTakeFirstOrThrow();
 }
 
-export async function findActiveApiKeyByHash(db: Db, tokenHash: string): Promise<ApiKey | undefined> {
-  return db.selectFrom('api_keys').selectAll().where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).executeTakeFirst();
+/** The unrevoked key stored under any of these hashes (a token's keyed and legacy hash). */
+export async function findActiveApiKeyByHashes(db: Db, tokenHashes: readonly string[]): Promise<ApiKey | undefined> {
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('token_hash', 'in', tokenHashes)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function replaceApiKeyHash(db: Db, id: string, expected: string, tokenHash: string): Promise<void> {
+  await db.updateTable('api_keys').set({ token_hash: tokenHash }).where('id', '=', id).where('token_hash', '=', expected).execute();
 }
 
 /** A tenant's keys, revoked ones included (they say when), newest first. */

@@ -29,6 +29,46 @@ export async function listTenantConnections(
   return query.orderBy('created_at', 'asc').orderBy('id', 'asc').execute();
 }
 
+/** One page of a tenant's live connections, newest first, keyset on (created_at, id). */
+export async function listTenantConnectionPage(
+  db: Db,
+  tenantId: string,
+  options: { limit: number; before?: { createdAt: Date; id: string } },
+): Promise<ConnectionRow[]> {
+  let query = db.selectFrom('connections').selectAll().where('tenant_id', '=', tenantId).where('disconnected_at', 'is', null);
+  if (options.before) {
+    const { createdAt, id } = options.before;
+    query = query.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
+  }
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
+}
+
+export async function countLiveConnections(db: Db, tenantId: string): Promise<number> {
+  const row = await db
+    .selectFrom('connections')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('tenant_id', '=', tenantId)
+    .where('disconnected_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** The tenant's live connection to one Stripe account in one mode and environment, if any. */
+export async function findLiveConnectionToAccount(
+  db: Db,
+  where: { tenantId: string; accountId: string; mode: string; environment: string | null },
+): Promise<ConnectionRow | undefined> {
+  let query = db
+    .selectFrom('connections')
+    .selectAll()
+    .where('tenant_id', '=', where.tenantId)
+    .where('account_id', '=', where.accountId)
+    .where('mode', '=', where.mode as ConnectionRow['mode'])
+    .where('disconnected_at', 'is', null);
+  query = where.environment === null ? query.where('environment', 'is', null) : query.where('environment', '=', where.environment);
+  return query.orderBy('created_at', 'asc').executeTakeFirst();
+}
+
 export async function listAllLiveConnections(db: Db): Promise<ConnectionRow[]> {
   return db.selectFrom('connections').selectAll().where('disconnected_at', 'is', null).execute();
 }

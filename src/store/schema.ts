@@ -168,7 +168,15 @@ export interface MaintenanceRoundsTable {
   next_due_at: Timestamp;
 }
 
+/** The sealed key that stored token hashes are made with (src/auth/token-hashing.ts). */
+export interface TokenHashKeysTable {
+  id: string;
+  key_sealed: string;
+  created_at: CreatedAt;
+}
+
 export interface Database extends BillingTables, DomainEventTables, OutboundWebhookTables {
+  token_hash_keys: TokenHashKeysTable;
   settings: SettingsTable;
   tenants: TenantsTable;
   api_keys: ApiKeysTable;

@@ -15,6 +15,11 @@ export async function insertSettingIfAbsent(db: Db, key: string, value: string):
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
+/** Sets `value` only where it still holds `expected` (a compare-and-set). */
+export async function replaceSetting(db: Db, key: string, expected: string, value: string): Promise<void> {
+  await db.updateTable('settings').set({ value }).where('key', '=', key).where('value', '=', expected).execute();
+}
+
 export async function putSetting(db: Db, key: string, value: string): Promise<void> {
   await db
     .insertInto('settings')

@@ -11,7 +11,9 @@ import { ADMIN_TOKEN, createHarness, describeEachStore } from '../support/test-c
 
 /** Issue 18 item 6: a wrong master key is found at start and in /readyz, not by every webhook failing. */
 describeEachStore('master key check', (h) => {
-  it('passes with nothing sealed yet, and with the right key once a secret is stored', async () => {
+  it('checks from the first start (the token-hashing key is sealed then), passes with nothing sealed, and with the right key', async () => {
+    expect(await checkMasterKey(h().ctx)).toEqual({ ok: true, checked: true });
+    await h().ctx.store.db.deleteFrom('token_hash_keys').execute();
     expect(await checkMasterKey(h().ctx)).toEqual({ ok: true, checked: false });
     const tenantId = (await h().api('POST', '/api/v1/tenants', { name: 'Sealed' })).body.id;
     const id = newId('connection');

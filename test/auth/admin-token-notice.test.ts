@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { announceAdminToken } from '../../src/auth/admin-token-notice';
 import { adminTokenHash } from '../../src/auth/admin-token';
-import { hashToken } from '../../src/crypto/tokens';
+import { hashToken } from '../../src/auth/token-hashing';
 import { createHarness, type TestHarness } from '../support/test-context';
 
 /** A stdout or stderr stand-in that records what was written and says whether it is a terminal. */
@@ -36,7 +36,7 @@ describe('the admin token generated at first start', () => {
     await announceAdminToken(h.ctx, { stdout, stderr });
     const token = /pb_admin_\S+/.exec(stderr.written.join(''))?.[0];
     expect(token).toBeDefined();
-    expect(await adminTokenHash(h.ctx)).toBe(hashToken(token!));
+    expect(await adminTokenHash(h.ctx)).toBe((await hashToken(h.ctx, token!)).keyed);
     expect(stdout.written.join('')).toBe('');
     expect(() => statSync(join(dataDir, 'admin-token'))).toThrow();
   });
@@ -48,7 +48,7 @@ describe('the admin token generated at first start', () => {
     const file = join(dataDir, 'admin-token');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const token = readFileSync(file, 'utf8').trim();
-    expect(await adminTokenHash(h.ctx)).toBe(hashToken(token));
+    expect(await adminTokenHash(h.ctx)).toBe((await hashToken(h.ctx, token)).keyed);
     expect(stdout.written.join('')).toContain(file);
     expect(stdout.written.join('') + stderr.written.join('')).not.toContain(token);
   });

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { hashToken } from '../../src/crypto/tokens';
+import { hashToken } from '../../src/auth/token-hashing';
 import { newId } from '../../src/ids';
 import { findConnection } from '../../src/store/connections';
 import { insertEvents } from '../../src/store/events';
@@ -45,7 +45,7 @@ describeEachStore('dashboard security', (h) => {
       .selectFrom('dashboard_sessions')
       .select('id_hash')
       .execute();
-    expect(rows.map((row) => row.id_hash)).toContain(hashToken(sessionId));
+    expect(rows.map((row) => row.id_hash)).toContain((await hashToken(h().ctx, sessionId)).keyed);
     expect(JSON.stringify(rows)).not.toContain(sessionId);
 
     const page = await admin.get('/dashboard/tenants');
@@ -241,14 +241,14 @@ describeEachStore('dashboard security', (h) => {
       .selectFrom('dashboard_sessions')
       .select('id_hash')
       .execute();
-    expect(rows.map((row) => row.id_hash)).not.toContain(hashToken(stolen));
+    expect(rows.map((row) => row.id_hash)).not.toContain((await hashToken(h().ctx, stolen)).keyed);
   });
 
   it('ends a tenant session when its API key is revoked', async () => {
     const tenant = new DashboardClient(h());
     await tenant.signIn(keyA);
     expect((await tenant.get(`/dashboard/tenants/${tenantA}`)).status).toBe(200);
-    await h().ctx.store.db.updateTable('api_keys').set({ revoked_at: new Date() }).where('token_hash', '=', hashToken(keyA)).execute();
+    await h().ctx.store.db.updateTable('api_keys').set({ revoked_at: new Date() }).where('token_hash', '=', (await hashToken(h().ctx, keyA)).keyed).execute();
     expect((await tenant.get(`/dashboard/tenants/${tenantA}`)).status).toBe(303);
   });
 });

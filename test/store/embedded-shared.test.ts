@@ -1,4 +1,4 @@
-import { execFile, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -172,6 +172,50 @@ describe('embedded PostgreSQL shared by the server and CLI processes on one data
     expect(second.stderr).toContain(`already running on the data directory ${dataDir}`);
     expect(second.stderr).toContain('PAYBRIDGE_DATA_DIR');
     expect(second.stdout).not.toMatch(/pb_admin_/);
+    expect((await api('GET', '/api/v1/tenants')).status).toBe(200);
+  });
+
+  it('a web-only server and a separate worker process share it: the worker processes what the web process stored', async () => {
+    const running = started.at(-1)!;
+    running.kill('SIGTERM');
+    expect(await exited(running)).toBe(0);
+    const worker = spawn(process.execPath, [bin, 'serve'], {
+      cwd: root,
+      env: env({ PAYBRIDGE_ROLE: 'worker' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    started.push(worker);
+    let workerOutput = '';
+    worker.stdout!.on('data', (chunk) => (workerOutput += chunk));
+    worker.stderr!.on('data', (chunk) => (workerOutput += chunk));
+    await waitFor('the worker to start', async () => (workerOutput.includes('Paybridge worker is running') ? true : undefined));
+    expect(workerOutput).toContain(`embedded PostgreSQL in ${dataDir}/postgres`);
+    // Started after the worker, so the next tests find the web server as the newest process.
+    const web = await serve({ PAYBRIDGE_ROLE: 'web' });
+    url = web.url;
+
+    const event = stripeEvent('customer.created', { id: 'cus_embedded2', object: 'customer', email: 'b@example.com', created: 2 });
+    const body = JSON.stringify(event);
+    const delivered = await fetch(`${url}/webhooks/stripe/${connectionId}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'stripe-signature': signStripePayload(body, [WEBHOOK_SECRET], Math.floor(Date.now() / 1000)),
+      },
+      body,
+    });
+    expect(delivered.status).toBe(200);
+    // The web process runs no worker (PAYBRIDGE_ROLE=web), so only the other process can have processed it.
+    const processed = await waitFor('the worker process to process the event', async () => {
+      const list = await api('GET', `/api/v1/tenants/${tenantId}/events`);
+      const row = (list.body.data ?? []).find((e: { stripe_event_id: string }) => e.stripe_event_id === event.id);
+      return row?.status === 'processed' ? row : undefined;
+    });
+    expect(processed.status).toBe('processed');
+
+    worker.kill('SIGTERM');
+    expect(await exited(worker)).toBe(0);
+    expect(postmasterPid(), 'the web process still uses PostgreSQL, so the worker leaving does not stop it').toBeDefined();
     expect((await api('GET', '/api/v1/tenants')).status).toBe(200);
   });
 

@@ -7,7 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashToken } from '../../src/crypto/tokens';
+import { legacyTokenHash } from '../../src/crypto/tokens';
 import { insertApiKey } from '../../src/store/api-keys';
 import type { Database } from '../../src/store/schema';
 import { migrateToLatest } from '../../src/store/migrations';
@@ -52,8 +52,8 @@ beforeAll(async () => {
   const migrated = await migrateToLatest(db);
   if (migrated.error) throw migrated.error as Error;
   tenantId = (await insertTenant(db, 'Trial Tenant')).id;
-  await insertApiKey(db, { tenantId, tokenHash: hashToken(API_KEY), hint: 'pb_key_…89ab' });
-  await putSetting(db, 'admin_token_hash', hashToken(ADMIN_TOKEN));
+  await insertApiKey(db, { tenantId, tokenHash: legacyTokenHash(API_KEY), hint: 'pb_key_…89ab' });
+  await putSetting(db, 'admin_token_hash', legacyTokenHash(ADMIN_TOKEN));
   await db.destroy();
 }, 180_000); // PGlite's first open runs initdb in WebAssembly: slow on a busy machine
 

@@ -16,10 +16,9 @@ export const STORE_KINDS: StoreKind[] = ['postgres'];
 
 /**
  * 'embedded': the embedded PostgreSQL of a fresh data directory, as `npm start` runs it (for tests
- * whose child processes use that data directory). 'pglite' is the name earlier branches use; it now
- * means the one PostgreSQL store (removable once they are merged).
+ * whose child processes use that data directory).
  */
-export type HarnessKind = StoreKind | 'embedded' | 'pglite';
+export type HarnessKind = StoreKind | 'embedded';
 
 export interface TestStore extends Store {
   /** The PostgreSQL URL of the scratch database, for child processes (not on the embedded kind). */

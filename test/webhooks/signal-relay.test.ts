@@ -2,11 +2,12 @@ import { once } from 'node:events';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signalRelayIsLive, startSignalRelay, stopSignalRelay } from '../../src/domain/signal-relay';
-import { BUS_EVENT, RESYNC_EVENT } from '../../src/domain/signals';
-import { sendNotifications } from '../../src/store/notifications';
+import { BUS_EVENT, RESYNC_EVENT, decodeSignal } from '../../src/domain/signals';
+import { listenForNotifications, sendNotifications } from '../../src/store/notifications';
 import { loadReceivingConnection } from '../../src/webhooks/connection-cache';
 import { createHarness, type TestHarness } from '../support/test-context';
 import { insertTestConnection } from '../support/test-connections';
+import { deliver, stripeEvent } from '../support/webhook-delivery';
 
 async function waitFor(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
@@ -77,5 +78,35 @@ describe('the LISTEN relay of one process [postgres]', () => {
     expect(local).toBe(1);
     const after = (await h.ctx.metrics.notificationsReceived.get()).values.reduce((sum, value) => sum + value.value, 0);
     expect(after - before).toBe(1);
+  });
+});
+
+describe('a web-only process tells worker processes that events were stored [postgres]', () => {
+  let h: TestHarness;
+  beforeAll(async () => {
+    h = await createHarness('postgres', { PAYBRIDGE_ROLE: 'web' });
+  });
+  afterAll(async () => h?.close());
+
+  it('sends an events signal on the shared channel once a delivery is stored', async () => {
+    const heard: string[] = [];
+    // Stands in for a worker process's LISTEN connection.
+    const listener = listenForNotifications({
+      connection: h.ctx.store.connection,
+      onNotification: (payload) => heard.push(payload),
+      onConnected: () => undefined,
+      onDisconnected: () => undefined,
+    });
+    try {
+      expect(await waitFor(() => listener.live, 10_000)).toBe(true);
+      const { connection, secret } = await insertTestConnection(h);
+      const response = await deliver(h, connection.id, stripeEvent('customer.created', { id: 'cus_signal', object: 'customer' }), {
+        secrets: [secret],
+      });
+      expect(response.status).toBe(200);
+      expect(await waitFor(() => heard.some((payload) => decodeSignal(payload)?.signal.kind === 'events'), 10_000)).toBe(true);
+    } finally {
+      await listener.close();
+    }
   });
 });

@@ -5,15 +5,16 @@ import {
   checkConnection,
   connectAccount,
   disconnectConnection,
-  listConnections,
+  listConnectionPage,
   repairConnection,
   requireConnection,
   viewConnection,
 } from '../../connections/connection-service';
 import { connectionView } from '../../connections/connection-view';
 import type { AppContext } from '../../context';
+import { pageOf, readCursor } from '../cursor';
 import { newRouter } from '../router';
-import { errorResponses, jsonBody, jsonResponse, listOf, tenantIdParam } from '../schemas';
+import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../schemas';
 
 const connectionParams = tenantIdParam.extend({
   connection_id: z.string().openapi({ param: { name: 'connection_id', in: 'path' }, example: 'conn_…' }),
@@ -37,8 +38,12 @@ const routes = {
   list: createRoute({
     method: 'get',
     path: base,
-    request: { params: tenantIdParam },
-    responses: { 200: jsonResponse(listOf(connectionView, 'ConnectionList'), "The tenant's connections."), ...errorResponses },
+    summary: "List the tenant's live connections, newest first",
+    request: { params: tenantIdParam, query: paginationQuery },
+    responses: {
+      200: jsonResponse(listOf(connectionView, 'ConnectionList'), "The tenant's connections, newest first."),
+      ...errorResponses,
+    },
   }),
   get: createRoute({
     method: 'get',
@@ -86,8 +91,14 @@ export function connectionRoutes(ctx: AppContext) {
   });
 
   router.openapi(routes.list, async (c) => {
-    const rows = await listConnections(ctx, c.req.valid('param').tenant_id);
-    return c.json({ data: await Promise.all(rows.map((row) => viewConnection(ctx, row))), next_cursor: null }, 200);
+    const { limit, cursor } = c.req.valid('query');
+    const before = readCursor(cursor);
+    const rows = await listConnectionPage(ctx, c.req.valid('param').tenant_id, {
+      limit: limit + 1,
+      before: before && { createdAt: before.at, id: before.id },
+    });
+    const page = pageOf(rows, limit, (row) => ({ at: row.created_at, id: row.id }));
+    return c.json({ data: await Promise.all(page.rows.map((row) => viewConnection(ctx, row))), next_cursor: page.nextCursor }, 200);
   });
 
   router.openapi(routes.get, async (c) => {

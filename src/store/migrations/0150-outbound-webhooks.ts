@@ -28,7 +28,7 @@ export async function up(db: Db): Promise<void> {
     .addColumn('consecutive_failures', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('failing_since', 'timestamptz')
     .addColumn('circuit_open_until', 'timestamptz')
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema.createIndex('webhook_endpoints_tenant').on('webhook_endpoints').columns(['tenant_id', 'created_at']).execute();
@@ -38,7 +38,7 @@ export async function up(db: Db): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('endpoint_id', 'text', (c) => c.notNull().references('webhook_endpoints.id').onDelete('cascade'))
     .addColumn('secret_sealed', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
     // Set when a rotation replaced it: it keeps signing alongside the new one until then.
     .addColumn('expires_at', 'timestamptz')
     .execute();
@@ -67,7 +67,7 @@ export async function up(db: Db): Promise<void> {
     .addColumn('last_response_ms', 'integer')
     .addColumn('last_response_body', 'text')
     .addColumn('last_error', 'text')
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('finished_at', 'timestamptz')
     .execute();
   await sql`create unique index webhook_deliveries_event on webhook_deliveries (endpoint_id, domain_event_id) where domain_event_id is not null`.execute(

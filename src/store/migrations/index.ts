@@ -10,6 +10,8 @@ import * as pausedEventsIndex from './0008-paused-events-index';
 import * as domainEvents from './0010-domain-events';
 import * as backfillCoverage from './0020-backfill-coverage';
 import * as apiKeyNames from './0030-api-key-names';
+import * as millisecondTimestamps from './0040-millisecond-timestamps';
+import * as tokenHashKeys from './0050-token-hash-keys';
 import * as outboundWebhooks from './0150-outbound-webhooks';
 
 /**
@@ -29,6 +31,8 @@ const migrations: Record<string, Migration> = {
   '0010-domain-events': domainEvents,
   '0020-backfill-coverage': backfillCoverage,
   '0030-api-key-names': apiKeyNames,
+  '0040-millisecond-timestamps': millisecondTimestamps,
+  '0050-token-hash-keys': tokenHashKeys,
   '0150-outbound-webhooks': outboundWebhooks,
 };
 
