@@ -32,7 +32,12 @@ export function toApiKeyView(row: ApiKey): ApiKeyView {
 export async function createApiKey(ctx: AppContext, tenantId: string, name?: string | null): Promise<{ key: string; view: ApiKeyView }> {
   await requireTenant(ctx, tenantId);
   const key = generateToken('pb_key');
-  const row = await insertApiKey(ctx.store.db, { tenantId, tokenHash: (await hashToken(ctx, key)).keyed, hint: secretHint(key), name: name ?? null });
+  const row = await insertApiKey(ctx.store.db, {
+    tenantId,
+    tokenHash: (await hashToken(ctx, key)).keyed,
+    hint: secretHint(key),
+    name: name ?? null,
+  });
   return { key, view: toApiKeyView(row) };
 }
 

@@ -15,12 +15,7 @@ export async function insertApiKey(
 
 /** The unrevoked key stored under any of these hashes (a token's keyed and legacy hash). */
 export async function findActiveApiKeyByHashes(db: Db, tokenHashes: readonly string[]): Promise<ApiKey | undefined> {
-  return db
-    .selectFrom('api_keys')
-    .selectAll()
-    .where('token_hash', 'in', tokenHashes)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+  return db.selectFrom('api_keys').selectAll().where('token_hash', 'in', tokenHashes).where('revoked_at', 'is', null).executeTakeFirst();
 }
 
 export async function replaceApiKeyHash(db: Db, id: string, expected: string, tokenHash: string): Promise<void> {

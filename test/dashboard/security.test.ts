@@ -248,7 +248,11 @@ describeEachStore('dashboard security', (h) => {
     const tenant = new DashboardClient(h());
     await tenant.signIn(keyA);
     expect((await tenant.get(`/dashboard/tenants/${tenantA}`)).status).toBe(200);
-    await h().ctx.store.db.updateTable('api_keys').set({ revoked_at: new Date() }).where('token_hash', '=', (await hashToken(h().ctx, keyA)).keyed).execute();
+    await h()
+      .ctx.store.db.updateTable('api_keys')
+      .set({ revoked_at: new Date() })
+      .where('token_hash', '=', (await hashToken(h().ctx, keyA)).keyed)
+      .execute();
     expect((await tenant.get(`/dashboard/tenants/${tenantA}`)).status).toBe(303);
   });
 });
