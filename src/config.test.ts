@@ -36,6 +36,8 @@ describe('configuration', () => {
       apiRatePerKey: 25,
       apiConcurrencyPerKey: 4,
       trustedProxies: [],
+      maxConnectionsPerTenant: 1000,
+      outboundAllowPrivate: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(() => {
