@@ -100,11 +100,17 @@ describeEachStore(
       ]);
       const event = (await h().api('GET', `/api/v1/tenants/${alpha.id}/events`)).body.data[0];
       expect(event.stripe_event_id).toBe('evt_AlphaRealId0001');
+      // An outbound webhook endpoint (an IP literal needs no DNS) and one delivery (a queued ping).
+      const endpoint = (await h().api('POST', `/api/v1/tenants/${alpha.id}/webhook-endpoints`, { url: 'https://93.184.215.14/hooks' }))
+        .body;
+      const ping = (await h().api('POST', `/api/v1/tenants/${alpha.id}/webhook-endpoints/${endpoint.id}/test`)).body;
       const realIds: Record<string, string> = {
         connection_id: connection.id,
         event_id: event.id,
         invoice_id: invoice.id,
         key_id: alphaKey.id,
+        endpoint_id: endpoint.id,
+        delivery_id: ping.id,
       };
 
       const doc = (await h().api('GET', '/api/openapi.json', undefined, null)).body;
@@ -122,7 +128,8 @@ describeEachStore(
             `${template}: give this test a real id for it`,
           ).toBe(true);
           // A PATCH needs a valid body to get past validation to the lookup.
-          const body = method === 'patch' ? { name: 'Hijacked' } : ['post', 'put'].includes(method) ? {} : undefined;
+          const patch = template.includes('/webhook-endpoints/') ? { description: 'Hijacked' } : { name: 'Hijacked' };
+          const body = method === 'patch' ? patch : ['post', 'put'].includes(method) ? {} : undefined;
           for (const token of [betaKey, undefined]) {
             const answer = await h().api(method.toUpperCase(), path, body, token);
             expect(answer.status, `${method.toUpperCase()} ${path} with ${token ? "beta's key" : 'the admin token'}`).toBe(404);
