@@ -137,6 +137,28 @@ export default tseslint.config(
     ],
     [],
   ),
+  // The delivery layers change and read state through services (src/services/, the *-service.ts of
+  // billing/, connections/ and each module), never by calling src/store/ themselves. Row types may be
+  // imported; `store-unavailable` classifies errors for the 503 answer; the migrate commands operate
+  // on the store itself.
+  {
+    files: ['src/http/**/*.ts', 'src/cli/**/*.ts', 'web/**/*.ts', ...MODULE_DELIVERY_FILES],
+    ignores: ['**/*.test.ts', 'src/cli/migrate-command.ts', 'src/cli/migrate-embedded-command.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/store/**', '!**/store/store-unavailable'],
+              allowTypeImports: true,
+              message: 'Routes, pages and commands read and write through a service (src/services/ or a *-service.ts), not src/store/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     // The sandbox stands in for Stripe: it shares no code with Paybridge, so it can never agree with it by accident.
     files: ['sandbox/**/*.ts'],

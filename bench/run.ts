@@ -1,5 +1,6 @@
 import { benchBare, benchIngest } from './scenarios/ingest';
 import { benchBackfill } from './scenarios/backfill';
+import { benchBackfillRounds } from './scenarios/backfill-rounds';
 import { benchEmbeddedStartup } from './scenarios/embedded-startup';
 import { benchEndToEnd } from './scenarios/end-to-end';
 import { benchCorrectness } from './scenarios/correctness';
@@ -8,8 +9,8 @@ import { benchVersusPeer, ensurePeer } from './scenarios/peer';
 import { failures, log, table } from './lib/report';
 import { startBenchSandbox } from './lib/sandbox';
 
-// `npm run bench` runs everything; `-- --quick` a short version; `-- --only=bare,postgres,embedded,startup,peer`
-// a subset (also e2e, backfill, outbound, correctness); `-- --cpu-prof` writes V8 profiles of the Paybridge processes into bench/.profiles.
+// `npm run bench` runs everything; `-- --quick` a short version; `-- --only=bare,postgres,embedded,startup,peer,backfill-rounds,outbound`
+// a subset; `-- --cpu-prof` writes V8 profiles of the Paybridge processes into bench/.profiles.
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const only = process.argv
@@ -36,6 +37,7 @@ try {
   }
   if (want('e2e')) await benchEndToEnd(sandbox, { seconds: quick ? 6 : 20, samples: quick ? 20 : 100, rate: 1_000, cpuProfDir });
   if (want('backfill')) await benchBackfill(sandbox.template, quick ? 2_000 : 10_000);
+  if (want('backfill-rounds')) await benchBackfillRounds(quick ? 1_000 : 10_000, 300);
   if (want('outbound')) await benchOutbound(quick ? 250 : 1_000);
   if (want('correctness')) {
     ensurePeer();

@@ -26,7 +26,11 @@ export function createSandboxApp(options: SandboxOptions = {}): SandboxApp {
   const sandbox = new Sandbox(RESOURCES, options);
   const table = buildRouteTable(RESOURCES);
   const app = new Hono();
-  app.all('/v1/*', (c) => handleApiRequest(c, sandbox, table));
+  const latencyMs = options.apiLatencyMs ?? 0;
+  app.all('/v1/*', async (c) => {
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    return handleApiRequest(c, sandbox, table);
+  });
   registerAccountRoutes(app, sandbox);
   registerAccountSettingsRoutes(app, sandbox);
   registerPaymentRoutes(app, sandbox);

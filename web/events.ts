@@ -2,21 +2,27 @@ import { Hono } from 'hono';
 import type { AppContext } from '../src/context';
 import { AppError, notFound } from '../src/errors';
 import { pageOf, readCursor } from '../src/http/cursor';
-import { listTenantConnections } from '../src/store/connections';
-import { countEventsByStatus, findTenantEvent, listEventAttempts, listEvents, type EventFilter } from '../src/store/events';
-import { listRejectionCounts, listRejectionSamples } from '../src/store/rejections';
+import { listConnections } from '../src/connections/connection-service';
+import type { EventFilter } from '../src/store/events';
 import type { EventStatus, Tenant } from '../src/store/schema';
 import type { Principal } from '../src/auth/principal';
 import type { Html } from './layout';
 import { EVENT_STATUSES } from './pages/integrations';
 import { eventDetailPage, eventsPage, rejectionsPage, type EventFilterValues } from './pages/events';
 import type { DashContext, DashboardEnv } from './session';
-import { replayEvents } from '../src/services/event-service';
+import {
+  eventCountsByStatus,
+  findEvent,
+  findEventWithAttempts,
+  listEventPage,
+  rejectionReport,
+  replayEvents,
+} from '../src/services/event-service';
 
 const PAGE_SIZE = 50;
 
 export async function eventCountsFor(ctx: AppContext, connectionId: string): Promise<Record<string, number>> {
-  return countEventsByStatus(ctx.store.db, connectionId);
+  return eventCountsByStatus(ctx, connectionId);
 }
 
 interface Helpers {
@@ -49,12 +55,12 @@ export function eventRoutes(ctx: AppContext, helpers: Helpers): Hono<DashboardEn
     const filter = readFilter((name) => c.req.query(name));
     const cursor = c.req.query('cursor');
     const before = readCursor(cursor);
-    const rows = await listEvents(ctx.store.db, storeFilter(tenant.id, filter), {
+    const rows = await listEventPage(ctx, storeFilter(tenant.id, filter), {
       limit: PAGE_SIZE + 1,
       before: before && { receivedAt: before.at, id: before.id },
     });
     const { rows: page, nextCursor } = pageOf(rows, PAGE_SIZE, (row) => ({ at: row.received_at, id: row.id }));
-    const connections = await listTenantConnections(ctx.store.db, tenant.id, { includeDisconnected: true });
+    const connections = await listConnections(ctx, tenant.id, { includeDisconnected: true });
     const replayed = Number.parseInt(c.req.query('replayed') ?? '', 10);
     return helpers.render(
       c,
@@ -74,10 +80,9 @@ export function eventRoutes(ctx: AppContext, helpers: Helpers): Hono<DashboardEn
 
   app.get(`${base}/rejected`, async (c) => {
     const tenant = c.get('tenant');
-    const [connections, counts, samples] = await Promise.all([
-      listTenantConnections(ctx.store.db, tenant.id, { includeDisconnected: true }),
-      listRejectionCounts(ctx.store.db, tenant.id),
-      listRejectionSamples(ctx.store.db, tenant.id, 50),
+    const [connections, { counts, samples }] = await Promise.all([
+      listConnections(ctx, tenant.id, { includeDisconnected: true }),
+      rejectionReport(ctx, tenant.id),
     ]);
     return helpers.render(c, rejectionsPage({ ...helpers.shared(c), connections, counts, samples }));
   });
@@ -104,10 +109,10 @@ export function eventRoutes(ctx: AppContext, helpers: Helpers): Hono<DashboardEn
 
   app.get(`${base}/:eid`, async (c) => {
     const tenant = c.get('tenant');
-    const event = await findTenantEvent(ctx.store.db, tenant.id, c.req.param('eid'));
-    if (!event) throw notFound('event', c.req.param('eid'));
-    const attempts = await listEventAttempts(ctx.store.db, event.id);
-    const connections = await listTenantConnections(ctx.store.db, tenant.id, { includeDisconnected: true });
+    const found = await findEventWithAttempts(ctx, tenant.id, c.req.param('eid'));
+    if (!found) throw notFound('event', c.req.param('eid'));
+    const { event, attempts } = found;
+    const connections = await listConnections(ctx, tenant.id, { includeDisconnected: true });
     const done = c.req.query('done') === 'replayed';
     return helpers.render(
       c,
@@ -123,7 +128,7 @@ export function eventRoutes(ctx: AppContext, helpers: Helpers): Hono<DashboardEn
 
   app.post(`${base}/:eid/replay`, async (c) => {
     const tenant = c.get('tenant');
-    const event = await findTenantEvent(ctx.store.db, tenant.id, c.req.param('eid'));
+    const event = await findEvent(ctx, tenant.id, c.req.param('eid'));
     if (!event) throw notFound('event', c.req.param('eid'));
     await replayEvents(ctx, { tenantId: tenant.id, ids: [event.id] });
     return c.redirect(`/dashboard/tenants/${tenant.id}/events/${event.id}?done=replayed`, 303);

@@ -1,14 +1,13 @@
 import { Hono } from 'hono';
 import type { Principal } from '../src/auth/principal';
 import { diagnoseInvoice } from '../src/billing/diagnosis';
-import { finalizeInvoice, requireInvoice, viewInvoice, voidInvoice } from '../src/billing/invoice-service';
+import { customerEmails, finalizeInvoice, listInvoicePage, requireInvoice, viewInvoice, voidInvoice } from '../src/billing/invoice-service';
 import type { AppContext } from '../src/context';
 import { AppError, notFound } from '../src/errors';
 import { pageOf, readCursor } from '../src/http/cursor';
-import { findTenantConnection } from '../src/store/connections';
-import { findCustomerEmails, listTenantInvoices } from '../src/store/invoices';
+import { requireConnection } from '../src/connections/connection-service';
 import type { InvoiceStatus } from '../src/store/invoices-schema';
-import { findMail, listTenantMail } from '../src/store/mail-messages';
+import { findTenantMail, listMailPage } from '../src/services/mail-service';
 import type { Tenant } from '../src/store/schema';
 import type { Html } from './layout';
 import { INVOICE_STATUSES, invoiceDetailPage, invoicesPage, mailDetailPage, mailListPage } from './pages/invoices';
@@ -45,11 +44,9 @@ export function invoiceRoutes(ctx: AppContext, helpers: Helpers): Hono<Dashboard
     const requested = c.req.query('status');
     const status = INVOICE_STATUSES.includes(requested as InvoiceStatus) ? (requested as InvoiceStatus) : undefined;
     const cursor = c.req.query('cursor');
-    const result = page(
-      await listTenantInvoices(ctx.store.db, { tenantId: tenant.id, status }, { limit: PAGE_SIZE + 1, before: before(cursor) }),
-    );
+    const result = page(await listInvoicePage(ctx, { tenantId: tenant.id, status }, { limit: PAGE_SIZE + 1, before: before(cursor) }));
     const customerIds = [...new Set(result.rows.map((row) => row.customer_id))];
-    const emails = await findCustomerEmails(ctx.store.db, tenant.id, customerIds);
+    const emails = await customerEmails(ctx, tenant.id, customerIds);
     return helpers.render(
       c,
       invoicesPage({
@@ -68,7 +65,7 @@ export function invoiceRoutes(ctx: AppContext, helpers: Helpers): Hono<Dashboard
     const [view, diagnosis, connection] = await Promise.all([
       viewInvoice(ctx.store.db, invoice),
       diagnoseInvoice(ctx, invoice),
-      findTenantConnection(ctx.store.db, tenant.id, invoice.connection_id),
+      requireConnection(ctx, tenant.id, invoice.connection_id),
     ]);
     const done = c.req.query('done');
     return helpers.render(
@@ -105,7 +102,7 @@ export function invoiceRoutes(ctx: AppContext, helpers: Helpers): Hono<Dashboard
   app.get(`${base}/mail`, async (c) => {
     const tenant = c.get('tenant');
     const cursor = c.req.query('cursor');
-    const result = page(await listTenantMail(ctx.store.db, { tenantId: tenant.id }, { limit: PAGE_SIZE + 1, before: before(cursor) }));
+    const result = page(await listMailPage(ctx, { tenantId: tenant.id }, { limit: PAGE_SIZE + 1, before: before(cursor) }));
     return helpers.render(
       c,
       mailListPage({ ...helpers.shared(c), messages: result.rows, nextCursor: result.nextCursor, firstPage: !cursor }),
@@ -114,8 +111,8 @@ export function invoiceRoutes(ctx: AppContext, helpers: Helpers): Hono<Dashboard
 
   app.get(`${base}/mail/:mid`, async (c) => {
     const tenant = c.get('tenant');
-    const message = await findMail(ctx.store.db, c.req.param('mid'));
-    if (!message || message.tenant_id !== tenant.id) throw notFound('mail', c.req.param('mid'));
+    const message = await findTenantMail(ctx, tenant.id, c.req.param('mid'));
+    if (!message) throw notFound('mail', c.req.param('mid'));
     return helpers.render(c, mailDetailPage({ ...helpers.shared(c), message }));
   });
 

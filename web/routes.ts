@@ -10,6 +10,7 @@ import {
   changeConnection,
   connectAccount,
   disconnectConnection,
+  listConnections,
   requireConnection,
   viewConnection,
 } from '../src/connections/connection-service';
@@ -18,8 +19,6 @@ import { AppError, notFound } from '../src/errors';
 import { isStoreUnavailable } from '../src/store/store-unavailable';
 import { pageOf, readCursor } from '../src/http/cursor';
 import { createApiKey, listApiKeys, revokeTenantApiKey } from '../src/services/api-key-service';
-import { listTenantConnections } from '../src/store/connections';
-import { findTenant, listTenants } from '../src/store/tenants';
 import { isFeature } from '../src/stripe/features';
 import { checkSigningSecret, parsePublishableKey, parseSecretKey } from '../src/stripe/key-rules';
 import { layout, type Html } from './layout';
@@ -44,7 +43,7 @@ import { connectionActions } from './connection-actions';
 import { eventRoutes, eventCountsFor } from './events';
 import { invoiceRoutes } from './invoices';
 import { outboundWebhookPages } from '../src/modules/outbound-webhooks/page';
-import { createTenant } from '../src/services/tenant-service';
+import { createTenant, findTenantById, listTenantPage } from '../src/services/tenant-service';
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
 const STYLE = asset('style.css');
@@ -230,7 +229,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
     const cursor = c.req.query('cursor');
     const after = readCursor(cursor);
     const limit = 25;
-    const rows = await listTenants(ctx.store.db, { limit: limit + 1, after: after && { createdAt: after.at, id: after.id } });
+    const rows = await listTenantPage(ctx, { limit: limit + 1, after: after && { createdAt: after.at, id: after.id } });
     const { rows: page, nextCursor } = pageOf(rows, limit, (row) => ({ at: row.created_at, id: row.id }));
     return render(
       c,
@@ -258,7 +257,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
   // Every page under a tenant: another tenant's pages look exactly like missing ones (404).
   const loadTenant: MiddlewareHandler<DashboardEnv> = async (c, next) => {
     const tenantId = c.req.param('tid') ?? '';
-    const tenant = canAccessTenant(c.get('principal'), tenantId) ? await findTenant(ctx.store.db, tenantId) : undefined;
+    const tenant = canAccessTenant(c.get('principal'), tenantId) ? await findTenantById(ctx, tenantId) : undefined;
     if (!tenant) throw notFound('tenant', tenantId);
     c.set('tenant', tenant);
     await next();
@@ -270,7 +269,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
 
   app.get('/dashboard/tenants/:tid', async (c) => {
     const tenant = c.get('tenant');
-    const all = await listTenantConnections(ctx.store.db, tenant.id, { includeDisconnected: true });
+    const all = await listConnections(ctx, tenant.id, { includeDisconnected: true });
     const views = await Promise.all(all.map((row) => viewConnection(ctx, row)));
     const live = views.filter((view) => !view.disconnected_at);
     const rows = await Promise.all(live.map(async (connection) => ({ connection, counts: await eventCountsFor(ctx, connection.id) })));

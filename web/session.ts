@@ -1,12 +1,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { adminTokenHash } from '../src/auth/admin-token';
 import type { Principal } from '../src/auth/principal';
 import type { AppContext } from '../src/context';
-import { hashToken } from '../src/auth/token-hashing';
+import { closeDashboardSession, findDashboardSession, openDashboardSession } from '../src/auth/dashboard-sessions';
 import type { Tenant } from '../src/store/schema';
-import { deleteExpiredSessions, deleteSession, findLiveSession, insertSession } from '../src/store/sessions';
 
 /** Twelve hours: a working day, after which the token must be pasted again. */
 export const SESSION_TTL_MS = 12 * 3_600_000;
@@ -66,18 +64,7 @@ export function fromOwnOrigin(c: Context, publicUrl: string): boolean {
 
 /** Starts a session for a principal and sets its cookie; only the session id's hash is stored. */
 export async function startSession(ctx: AppContext, c: Context, principal: Principal): Promise<void> {
-  const id = randomToken();
-  const now = ctx.now();
-  await deleteExpiredSessions(ctx.store.db, now);
-  await insertSession(ctx.store.db, {
-    idHash: (await hashToken(ctx, id)).keyed,
-    principalKind: principal.kind,
-    tenantId: principal.kind === 'tenant' ? principal.tenantId : null,
-    apiKeyId: principal.kind === 'tenant' ? principal.apiKeyId : null,
-    adminTokenHash: principal.kind === 'admin' ? ((await adminTokenHash(ctx)) ?? null) : null,
-    csrfToken: randomToken(),
-    expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
-  });
+  const { id } = await openDashboardSession(ctx, principal, SESSION_TTL_MS);
   const { secure, sessionName } = cookieSettings(ctx);
   // Lax, not Strict: coming back from Stripe's (or the sandbox's) hosted page is a cross-site
   // navigation, and Strict would show the sign-in page there. Every POST is CSRF-checked anyway.
@@ -85,7 +72,7 @@ export async function startSession(ctx: AppContext, c: Context, principal: Princ
 }
 
 export async function endSession(ctx: AppContext, c: DashContext): Promise<void> {
-  await deleteSession(ctx.store.db, c.get('sessionHash'));
+  await closeDashboardSession(ctx, c.get('sessionHash'));
   const { secure, sessionName } = cookieSettings(ctx);
   deleteCookie(c, sessionName, { path: '/', secure, httpOnly: true, sameSite: 'Lax' });
 }
@@ -102,15 +89,15 @@ export function requireSession(
   const { sessionName } = cookieSettings(ctx);
   return async (c, next) => {
     const id = getCookie(c, sessionName);
-    const idHash = id ? (await hashToken(ctx, id)).keyed : undefined;
-    const session = idHash ? await findLiveSession(ctx.store.db, idHash, ctx.now(), await adminTokenHash(ctx)) : undefined;
-    if (!session || !idHash) {
+    const found = id ? await findDashboardSession(ctx, id) : undefined;
+    if (!found) {
       if (c.req.method === 'GET' || c.req.method === 'HEAD') {
         const next = encodeURIComponent(c.req.path);
         return c.redirect(`/dashboard/sign-in?next=${next}`, 303);
       }
       return refuse(c, 401, 'Your session has ended or you are not signed in. Sign in again and repeat the action.');
     }
+    const { session, idHash } = found;
     c.set('sessionHash', idHash);
     c.set('csrf', session.csrf_token);
     c.set(

@@ -27,6 +27,11 @@ export interface SandboxOptions {
   random?: RandomSource;
   /** Where hosted pages live; `startSandbox` sets it once the port is known. */
   baseUrl?: string;
+  /**
+   * Added before every `/v1` answer, to stand in for the round trip to Stripe's API (a few hundred
+   * milliseconds from most servers) in benchmarks of work that calls it per connection. Default 0.
+   */
+  apiLatencyMs?: number;
 }
 
 export interface RateLimitSettings {

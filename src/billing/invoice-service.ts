@@ -8,17 +8,19 @@ import { findTenantConnection } from '../store/connections';
 import {
   addTimelineEntry,
   findCustomer,
+  findCustomerEmails,
   findInvoiceByExternalId,
   findTenantInvoice,
   insertInvoice,
   listInvoiceLines,
+  listTenantInvoices,
   loadInvoiceParts,
   lockInvoice,
   updateInvoice,
   upsertCustomer,
 } from '../store/invoices';
 import type { Db } from '../store/database';
-import type { InvoiceRow } from '../store/invoices-schema';
+import type { InvoiceRow, InvoiceStatus } from '../store/invoices-schema';
 import type { ConnectionRow } from '../store/schema';
 import { findTenant } from '../store/tenants';
 import { composeInvoiceMail } from '../notify/invoice-mail';
@@ -55,6 +57,20 @@ export async function viewInvoices(db: Db, invoices: InvoiceRow[]): Promise<Invo
       timeline: timeline.get(invoice.id) ?? [],
     }),
   );
+}
+
+/** One page of a tenant's invoices, newest first. */
+export async function listInvoicePage(
+  ctx: AppContext,
+  filter: { tenantId: string; status?: InvoiceStatus; connectionId?: string; externalId?: string },
+  page: { limit: number; before?: { createdAt: Date; id: string } },
+): Promise<InvoiceRow[]> {
+  return listTenantInvoices(ctx.store.db, filter, page);
+}
+
+/** The email of each of these customers of the tenant, by customer id (for lists that show who pays). */
+export async function customerEmails(ctx: AppContext, tenantId: string, customerIds: readonly string[]): Promise<Map<string, string>> {
+  return findCustomerEmails(ctx.store.db, tenantId, customerIds);
 }
 
 export async function requireInvoice(ctx: AppContext, tenantId: string, invoiceId: string): Promise<InvoiceRow> {

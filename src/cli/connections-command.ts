@@ -9,13 +9,11 @@ import {
   listConnections,
   repairConnection,
   requireConnection,
+  requireConnectionById,
   viewConnection,
 } from '../connections/connection-service';
 import type { ConnectionView } from '../connections/connection-view';
-import type { AppContext } from '../context';
 import { validationError } from '../http/error-handler';
-import { findConnection } from '../store/connections';
-import { notFound } from '../errors';
 import { printJson, printTable, withContext } from './with-context';
 
 function permissionLines(view: ConnectionView): string[] {
@@ -51,16 +49,10 @@ function printConnection(view: ConnectionView, json?: boolean): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-async function connectionById(ctx: AppContext, id: string) {
-  const row = await findConnection(ctx.store.db, id);
-  if (!row) throw notFound('connection', id);
-  return row;
-}
-
 function setActive(isActive: boolean) {
   return (id: string, options: { json?: boolean }) =>
     withContext(async (ctx) => {
-      const row = await changeConnection(ctx, await connectionById(ctx, id), { is_active: isActive });
+      const row = await changeConnection(ctx, await requireConnectionById(ctx, id), { is_active: isActive });
       printConnection(await viewConnection(ctx, row), options.json);
     });
 }
@@ -132,7 +124,7 @@ export function registerConnectionCommands(program: Command): void {
     .description('show one connection, its webhook URL and what needs attention')
     .option('--json', 'print JSON')
     .action((id: string, options: { json?: boolean }) =>
-      withContext(async (ctx) => printConnection(await viewConnection(ctx, await connectionById(ctx, id)), options.json)),
+      withContext(async (ctx) => printConnection(await viewConnection(ctx, await requireConnectionById(ctx, id)), options.json)),
     );
 
   connections
@@ -155,7 +147,7 @@ export function registerConnectionCommands(program: Command): void {
             .map((f) => f.trim());
         const parsed = updateConnectionInput.safeParse(input);
         if (!parsed.success) throw validationError(parsed.error);
-        const row = await changeConnection(ctx, await connectionById(ctx, id), parsed.data as UpdateConnectionInput);
+        const row = await changeConnection(ctx, await requireConnectionById(ctx, id), parsed.data as UpdateConnectionInput);
         printConnection(await viewConnection(ctx, row), options.json);
       }),
     );
@@ -166,7 +158,7 @@ export function registerConnectionCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((id: string, options: { json?: boolean }) =>
       withContext(async (ctx) =>
-        printConnection(await viewConnection(ctx, await checkConnection(ctx, await connectionById(ctx, id))), options.json),
+        printConnection(await viewConnection(ctx, await checkConnection(ctx, await requireConnectionById(ctx, id))), options.json),
       ),
     );
 
@@ -176,7 +168,7 @@ export function registerConnectionCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((id: string, options: { json?: boolean }) =>
       withContext(async (ctx) =>
-        printConnection(await viewConnection(ctx, await repairConnection(ctx, await connectionById(ctx, id))), options.json),
+        printConnection(await viewConnection(ctx, await repairConnection(ctx, await requireConnectionById(ctx, id))), options.json),
       ),
     );
 
@@ -197,7 +189,7 @@ export function registerConnectionCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((id: string, options: { json?: boolean }) =>
       withContext(async (ctx) => {
-        const row = await connectionById(ctx, id);
+        const row = await requireConnectionById(ctx, id);
         const removed = await disconnectConnection(ctx, await requireConnection(ctx, row.tenant_id, id));
         printConnection(await viewConnection(ctx, removed), options.json);
       }),

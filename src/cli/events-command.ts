@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import type { EventStatus } from '../store/schema';
-import { findConnection } from '../store/connections';
 import { notFound } from '../errors';
 import { backfillConnection } from '../webhooks/backfill';
 import { withContext } from './with-context';
 import { replayEvents } from '../services/event-service';
+import { requireConnectionById } from '../connections/connection-service';
 
 const STATUSES: EventStatus[] = ['received', 'processed', 'ignored', 'failed', 'dead', 'paused'];
 
@@ -45,8 +45,8 @@ export function registerEventCommands(program: Command): void {
     .option('--since <epoch_seconds>', 'start here instead of after the newest stored event')
     .action((options: { connection: string; since?: string }) =>
       withContext(async (ctx) => {
-        const connection = await findConnection(ctx.store.db, options.connection);
-        if (!connection || connection.disconnected_at) throw notFound('connection', options.connection);
+        const connection = await requireConnectionById(ctx, options.connection);
+        if (connection.disconnected_at) throw notFound('connection', options.connection);
         const since = options.since === undefined ? undefined : Number(options.since);
         if (since !== undefined && (!Number.isInteger(since) || since < 0)) throw new Error('--since must be a Unix timestamp in seconds');
         const result = await backfillConnection(ctx, connection, {

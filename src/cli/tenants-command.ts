@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createApiKey, listApiKeys, revokeTenantApiKey } from '../services/api-key-service';
-import { listTenants } from '../store/tenants';
+import { listTenantPage } from '../services/tenant-service';
 import { printJson, printTable, withContext } from './with-context';
 import { createTenant } from '../services/tenant-service';
 
@@ -29,7 +29,7 @@ export function registerTenantCommands(program: Command): void {
       withContext(async (ctx) => {
         const limit = Number(options.limit);
         if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Error('--limit must be a whole number from 1 to 1000');
-        const rows = await listTenants(ctx.store.db, { limit });
+        const rows = await listTenantPage(ctx, { limit });
         if (options.json) printJson(rows);
         else
           printTable(

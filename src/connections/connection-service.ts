@@ -5,6 +5,7 @@ import { secretHint } from '../crypto/tokens';
 import { AppError, notFound } from '../errors';
 import { newId } from '../ids';
 import {
+  findConnection,
   findTenantConnection,
   insertConnection,
   listAllLiveConnections,
@@ -475,8 +476,20 @@ export async function disconnectConnection(ctx: AppContext, row: ConnectionRow):
   );
 }
 
-export async function listConnections(ctx: AppContext, tenantId: string): Promise<ConnectionRow[]> {
-  return listTenantConnections(ctx.store.db, tenantId);
+/** The tenant's live connections, oldest first; with `includeDisconnected`, the disconnected ones too (the dashboard's history). */
+export async function listConnections(
+  ctx: AppContext,
+  tenantId: string,
+  options: { includeDisconnected?: boolean } = {},
+): Promise<ConnectionRow[]> {
+  return listTenantConnections(ctx.store.db, tenantId, options);
+}
+
+/** A connection by id alone (the CLI names connections without their tenant); 404 when there is none. */
+export async function requireConnectionById(ctx: AppContext, connectionId: string): Promise<ConnectionRow> {
+  const row = await findConnection(ctx.store.db, connectionId);
+  if (!row) throw notFound('connection', connectionId);
+  return row;
 }
 
 /** One page of the tenant's live connections, newest first (the API list). */

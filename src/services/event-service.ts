@@ -1,6 +1,16 @@
 import type { AppContext } from '../context';
 import { announce } from '../domain/unit-of-work';
-import { requeueEvents, type EventFilter } from '../store/events';
+import {
+  countEventsByStatus,
+  findTenantEvent,
+  listEventAttempts,
+  listEvents,
+  requeueEvents,
+  type EventFilter,
+  type EventSummary,
+} from '../store/events';
+import { listRejectionCounts, listRejectionSamples } from '../store/rejections';
+import type { EventRow } from '../store/schema';
 
 /**
  * Puts stored events back in the queue and wakes the workers of every process now, instead of at
@@ -10,4 +20,38 @@ export async function replayEvents(ctx: AppContext, filter: EventFilter & { ids?
   const count = await requeueEvents(ctx.store.db, filter, ctx.now());
   if (count > 0) await announce(ctx, [{ kind: 'events' }]);
   return count;
+}
+
+/** One page of a tenant's event log, newest first. */
+export async function listEventPage(
+  ctx: AppContext,
+  filter: EventFilter,
+  page: { limit: number; before?: { receivedAt: Date; id: string } },
+): Promise<EventSummary[]> {
+  return listEvents(ctx.store.db, filter, page);
+}
+
+/** A tenant's event with its processing attempts, oldest first; undefined when it is not this tenant's. */
+export async function findEventWithAttempts(ctx: AppContext, tenantId: string, eventId: string) {
+  const event = await findTenantEvent(ctx.store.db, tenantId, eventId);
+  if (!event) return undefined;
+  return { event, attempts: await listEventAttempts(ctx.store.db, event.id) };
+}
+
+export async function findEvent(ctx: AppContext, tenantId: string, eventId: string): Promise<EventRow | undefined> {
+  return findTenantEvent(ctx.store.db, tenantId, eventId);
+}
+
+/** How many of a connection's events are in each status. */
+export async function eventCountsByStatus(ctx: AppContext, connectionId: string): Promise<Record<string, number>> {
+  return countEventsByStatus(ctx.store.db, connectionId);
+}
+
+/** Refused deliveries of a tenant's connections: counts by connection and reason, and the newest samples. */
+export async function rejectionReport(ctx: AppContext, tenantId: string, sampleLimit = 50) {
+  const [counts, samples] = await Promise.all([
+    listRejectionCounts(ctx.store.db, tenantId),
+    listRejectionSamples(ctx.store.db, tenantId, sampleLimit),
+  ]);
+  return { counts, samples };
 }

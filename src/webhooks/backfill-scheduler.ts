@@ -6,14 +6,14 @@ import type { ConnectionRow } from '../store/schema';
 import { backfillConnection } from './backfill';
 
 /** How often each connection is backfilled. */
-const BACKFILL_INTERVAL_MS = 15 * 60_000;
+export const BACKFILL_INTERVAL_MS = 15 * 60_000;
 /** How often a worker looks for connections whose turn has come. */
 const BACKFILL_TICK_MS = 15_000;
 /**
  * Backfills running at once in one process. At ~300 ms a Stripe call, 8 at a time visit 10,000
  * connections in about 6 minutes, inside the 15-minute interval; more worker processes add more.
  */
-const BACKFILL_CONCURRENCY = 8;
+export const BACKFILL_CONCURRENCY = 8;
 
 interface BackfillSchedulerOptions {
   intervalMs?: number;

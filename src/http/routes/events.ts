@@ -1,14 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../../context';
 import { notFound } from '../../errors';
-import { findTenantEvent, listEventAttempts, listEvents, type EventSummary } from '../../store/events';
-import { findTenantConnection } from '../../store/connections';
+import { requireConnection } from '../../connections/connection-service';
+import type { EventSummary } from '../../store/events';
 import { backfillConnection } from '../../webhooks/backfill';
-import { listRejectionCounts, listRejectionSamples } from '../../store/rejections';
 import { pageOf, readCursor } from '../cursor';
 import { newRouter } from '../router';
 import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../schemas';
-import { replayEvents } from '../../services/event-service';
+import { findEvent, findEventWithAttempts, listEventPage, rejectionReport, replayEvents } from '../../services/event-service';
 
 const eventStatus = z.enum(['received', 'processed', 'ignored', 'failed', 'dead', 'paused']);
 
@@ -176,8 +175,8 @@ export function eventRoutes(ctx: AppContext) {
     const { tenant_id } = c.req.valid('param');
     const { limit, cursor, status, type, connection_id } = c.req.valid('query');
     const before = readCursor(cursor);
-    const rows = await listEvents(
-      ctx.store.db,
+    const rows = await listEventPage(
+      ctx,
       { tenantId: tenant_id, status, type, connectionId: connection_id },
       { limit: limit + 1, before: before && { receivedAt: before.at, id: before.id } },
     );
@@ -187,9 +186,9 @@ export function eventRoutes(ctx: AppContext) {
 
   router.openapi(routes.get, async (c) => {
     const { tenant_id, event_id } = c.req.valid('param');
-    const row = await findTenantEvent(ctx.store.db, tenant_id, event_id);
-    if (!row) throw notFound('event', event_id);
-    const attempts = await listEventAttempts(ctx.store.db, row.id);
+    const found = await findEventWithAttempts(ctx, tenant_id, event_id);
+    if (!found) throw notFound('event', event_id);
+    const { event: row, attempts } = found;
     return c.json(
       {
         ...toEventView(row),
@@ -208,10 +207,10 @@ export function eventRoutes(ctx: AppContext) {
 
   router.openapi(routes.replay, async (c) => {
     const { tenant_id, event_id } = c.req.valid('param');
-    const row = await findTenantEvent(ctx.store.db, tenant_id, event_id);
+    const row = await findEvent(ctx, tenant_id, event_id);
     if (!row) throw notFound('event', event_id);
     await replayEvents(ctx, { tenantId: tenant_id, ids: [row.id] });
-    const updated = (await findTenantEvent(ctx.store.db, tenant_id, event_id))!;
+    const updated = (await findEvent(ctx, tenant_id, event_id))!;
     return c.json(toEventView(updated), 200);
   });
 
@@ -229,8 +228,8 @@ export function eventRoutes(ctx: AppContext) {
 
   router.openapi(routes.backfill, async (c) => {
     const { tenant_id, connection_id } = c.req.valid('param');
-    const connection = await findTenantConnection(ctx.store.db, tenant_id, connection_id);
-    if (!connection || connection.disconnected_at) throw notFound('connection', connection_id);
+    const connection = await requireConnection(ctx, tenant_id, connection_id);
+    if (connection.disconnected_at) throw notFound('connection', connection_id);
     const body = c.req.header('content-type')?.includes('json') ? c.req.valid('json') : {};
     const result = await backfillConnection(ctx, connection, { since: body?.since });
     const { connectionId, ...rest } = result;
@@ -239,10 +238,7 @@ export function eventRoutes(ctx: AppContext) {
 
   router.openapi(routes.rejections, async (c) => {
     const { tenant_id } = c.req.valid('param');
-    const [counts, samples] = await Promise.all([
-      listRejectionCounts(ctx.store.db, tenant_id),
-      listRejectionSamples(ctx.store.db, tenant_id, 50),
-    ]);
+    const { counts, samples } = await rejectionReport(ctx, tenant_id);
     return c.json(
       {
         counts: counts.map((r) => ({

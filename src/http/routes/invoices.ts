@@ -1,10 +1,17 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { diagnoseInvoice, diagnosisView } from '../../billing/diagnosis';
 import { createInvoiceInput } from '../../billing/invoice-input';
-import { createInvoice, finalizeInvoice, requireInvoice, viewInvoice, viewInvoices, voidInvoice } from '../../billing/invoice-service';
+import {
+  createInvoice,
+  finalizeInvoice,
+  listInvoicePage,
+  requireInvoice,
+  viewInvoice,
+  viewInvoices,
+  voidInvoice,
+} from '../../billing/invoice-service';
 import { invoiceView } from '../../billing/invoice-view';
 import type { AppContext } from '../../context';
-import { listTenantInvoices } from '../../store/invoices';
 import { pageOf, readCursor } from '../cursor';
 import { newRouter } from '../router';
 import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../schemas';
@@ -83,8 +90,8 @@ export function invoiceRoutes(ctx: AppContext) {
     const { tenant_id } = c.req.valid('param');
     const { limit, cursor, status, connection_id, external_id } = c.req.valid('query');
     const before = readCursor(cursor);
-    const rows = await listTenantInvoices(
-      ctx.store.db,
+    const rows = await listInvoicePage(
+      ctx,
       { tenantId: tenant_id, status, connectionId: connection_id, externalId: external_id },
       { limit: limit + 1, before: before && { createdAt: before.at, id: before.id } },
     );

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../../context';
-import { listTenantMail } from '../../store/mail-messages';
+import { listMailPage } from '../../services/mail-service';
 import { pageOf, readCursor } from '../cursor';
 import { newRouter } from '../router';
 import { errorResponses, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../schemas';
@@ -37,8 +37,8 @@ export function mailRoutes(ctx: AppContext) {
     const { tenant_id } = c.req.valid('param');
     const { limit, cursor, invoice_id } = c.req.valid('query');
     const before = readCursor(cursor);
-    const rows = await listTenantMail(
-      ctx.store.db,
+    const rows = await listMailPage(
+      ctx,
       { tenantId: tenant_id, invoiceId: invoice_id },
       { limit: limit + 1, before: before && { createdAt: before.at, id: before.id } },
     );

@@ -2,12 +2,11 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../../context';
 import { createApiKey, listApiKeys, revokeTenantApiKey } from '../../services/api-key-service';
 import type { Tenant } from '../../store/schema';
-import { findTenant, listTenants } from '../../store/tenants';
 import { requireAdmin } from '../auth-middleware';
 import { pageOf, readCursor } from '../cursor';
 import { newRouter } from '../router';
 import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../schemas';
-import { createTenant as createTenantRecord, requireTenant } from '../../services/tenant-service';
+import { createTenant as createTenantRecord, findTenantById, listTenantPage, requireTenant } from '../../services/tenant-service';
 
 const tenantView = z.object({ id: z.string(), name: z.string(), created_at: z.string() }).openapi('Tenant');
 const toTenantView = (tenant: Tenant) => ({ id: tenant.id, name: tenant.name, created_at: tenant.created_at.toISOString() });
@@ -97,11 +96,11 @@ export function tenantRoutes(ctx: AppContext) {
     const principal = c.get('principal');
     if (principal.kind === 'tenant') {
       readCursor(cursor);
-      const own = await findTenant(ctx.store.db, principal.tenantId);
+      const own = await findTenantById(ctx, principal.tenantId);
       return c.json({ data: own ? [toTenantView(own)] : [], next_cursor: null }, 200);
     }
     const after = readCursor(cursor);
-    const rows = await listTenants(ctx.store.db, { limit: limit + 1, after: after && { createdAt: after.at, id: after.id } });
+    const rows = await listTenantPage(ctx, { limit: limit + 1, after: after && { createdAt: after.at, id: after.id } });
     const page = pageOf(rows, limit, (row) => ({ at: row.created_at, id: row.id }));
     return c.json({ data: page.rows.map(toTenantView), next_cursor: page.nextCursor }, 200);
   });

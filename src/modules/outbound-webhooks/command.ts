@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { printJson, printTable, withContext } from '../../cli/with-context';
 import { readCursor } from '../../http/cursor';
-import { listTenantEndpoints } from '../../store/outbound-webhooks';
 import type { WebhookDeliveryStatus } from '../../store/outbound-webhooks-schema';
 import { listDeliveries, redeliver, viewDeliveries } from './deliveries-service';
-import { createEndpoint, endpointView, rotateSecret, sendPing } from './endpoints-service';
+import { createEndpoint, endpointView, listEndpoints, rotateSecret, sendPing } from './endpoints-service';
 import { checkReceiver } from './receiver-check-service';
 
 const STATUSES: WebhookDeliveryStatus[] = ['pending', 'delivering', 'succeeded', 'failed'];
@@ -22,7 +21,7 @@ export function registerWebhookCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((options: { tenant: string; json?: boolean }) =>
       withContext(async (ctx) => {
-        const views = (await listTenantEndpoints(ctx.store.db, options.tenant, { limit: 100 })).map(endpointView);
+        const views = (await listEndpoints(ctx, options.tenant, { limit: 100 })).map(endpointView);
         if (options.json) printJson(views);
         else
           printTable(

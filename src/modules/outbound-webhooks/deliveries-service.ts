@@ -2,6 +2,7 @@ import type { AppContext } from '../../context';
 import { AppError, notFound } from '../../errors';
 import { inUnitOfWork } from '../../domain/unit-of-work';
 import {
+  countEndpointDeliveries,
   findTenantDelivery,
   findTenantEndpoint,
   listDeliveryAttempts,
@@ -65,6 +66,11 @@ export async function viewDeliveries(ctx: AppContext, rows: readonly WebhookDeli
       attempts.filter((attempt) => attempt.delivery_id === row.id),
     ),
   );
+}
+
+/** Deliveries per status for one endpoint (the dashboard's summary). */
+export function countDeliveries(ctx: AppContext, endpointId: string): Promise<Record<string, number>> {
+  return countEndpointDeliveries(ctx.store.db, endpointId);
 }
 
 export async function requireDelivery(ctx: AppContext, tenantId: string, deliveryId: string): Promise<WebhookDeliveryRow> {

@@ -13,6 +13,7 @@ import {
   findTenantEndpoint,
   insertEndpoint,
   insertStandaloneDelivery,
+  listTenantEndpoints,
   rotateEndpointSecret,
   updateEndpointFields,
 } from '../../store/outbound-webhooks';
@@ -51,6 +52,15 @@ export async function requireEndpoint(ctx: AppContext, tenantId: string, endpoin
   const row = await findTenantEndpoint(ctx.store.db, tenantId, endpointId);
   if (!row) throw notFound('webhook endpoint', endpointId);
   return row;
+}
+
+/** A page of a tenant's endpoints, newest first (`limit + 1` rows fetched by callers that page). */
+export async function listEndpoints(
+  ctx: AppContext,
+  tenantId: string,
+  page: { limit: number; before?: { createdAt: Date; id: string } },
+): Promise<WebhookEndpointRow[]> {
+  return listTenantEndpoints(ctx.store.db, tenantId, page);
 }
 
 /** `["*"]` or no list means every type; stored as null. */

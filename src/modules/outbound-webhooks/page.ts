@@ -5,13 +5,12 @@ import type { AppContext } from '../../context';
 import { AppError } from '../../errors';
 import { pageOf, readCursor } from '../../http/cursor';
 import type { Tenant } from '../../store/schema';
-import { countEndpointDeliveries, listTenantEndpoints } from '../../store/outbound-webhooks';
 import type { WebhookDeliveryStatus } from '../../store/outbound-webhooks-schema';
 import { actionButton, csrfField, layout, pager, statusBadge, time, type Html } from '../../../web/layout';
 import type { DashContext, DashboardEnv } from '../../../web/session';
-import { listDeliveries, redeliver, viewDeliveries } from './deliveries-service';
+import { countDeliveries, listDeliveries, redeliver, viewDeliveries } from './deliveries-service';
 import type { DeliveryView, EndpointView } from './endpoint-input';
-import { changeEndpoint, createEndpoint, endpointView, requireEndpoint, rotateSecret, sendPing } from './endpoints-service';
+import { changeEndpoint, createEndpoint, endpointView, listEndpoints, requireEndpoint, rotateSecret, sendPing } from './endpoints-service';
 import { checkReceiver } from './receiver-check-service';
 
 interface Helpers {
@@ -268,7 +267,7 @@ export function outboundWebhookPages(ctx: AppContext, helpers: Helpers): Hono<Da
 
   const showList = async (c: DashContext, extra: { created?: { secret: string; id: string }; error?: string } = {}) => {
     const common = helpers.shared(c);
-    const rows = await listTenantEndpoints(ctx.store.db, common.tenant.id, { limit: 100 });
+    const rows = await listEndpoints(ctx, common.tenant.id, { limit: 100 });
     return helpers.render(c, endpointsPage(common, rows.map(endpointView), undefined, extra.created, extra.error), extra.error ? 422 : 200);
   };
   app.get(base, (c) => showList(c));
@@ -316,7 +315,7 @@ export function outboundWebhookPages(ctx: AppContext, helpers: Helpers): Hono<Da
       c,
       endpointPage(common, {
         endpoint: endpointView(endpoint),
-        counts: await countEndpointDeliveries(ctx.store.db, endpoint.id),
+        counts: await countDeliveries(ctx, endpoint.id),
         deliveries: await viewDeliveries(ctx, page.rows),
         status,
         nextCursor: page.nextCursor,

@@ -3,7 +3,6 @@ import type { AppContext } from '../../context';
 import { pageOf, readCursor } from '../../http/cursor';
 import { newRouter } from '../../http/router';
 import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../../http/schemas';
-import { listTenantEndpoints } from '../../store/outbound-webhooks';
 import { listDeliveries, redeliver, viewDeliveries } from './deliveries-service';
 import {
   createdEndpointView,
@@ -13,7 +12,16 @@ import {
   rotatedSecretView,
   updateEndpointInput,
 } from './endpoint-input';
-import { changeEndpoint, createEndpoint, endpointView, removeEndpoint, requireEndpoint, rotateSecret, sendPing } from './endpoints-service';
+import {
+  changeEndpoint,
+  createEndpoint,
+  endpointView,
+  listEndpoints,
+  removeEndpoint,
+  requireEndpoint,
+  rotateSecret,
+  sendPing,
+} from './endpoints-service';
 import { checkReceiver, receiverCheckView } from './receiver-check-service';
 
 const endpointParams = tenantIdParam.extend({
@@ -117,7 +125,7 @@ export function outboundWebhookRoutes(ctx: AppContext) {
     const { tenant_id } = c.req.valid('param');
     const { limit, cursor } = c.req.valid('query');
     const before = readCursor(cursor);
-    const rows = await listTenantEndpoints(ctx.store.db, tenant_id, {
+    const rows = await listEndpoints(ctx, tenant_id, {
       limit: limit + 1,
       before: before && { createdAt: before.at, id: before.id },
     });
