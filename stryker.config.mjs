@@ -1,6 +1,14 @@
 // `npm run test:mutation`: StrykerJS over the modules where a bug costs money or trust (issue 18).
 // Too heavy for CI (minutes to hours on two cores); run it before a release and record the score in
 // RELIABILITY.md. Reports go to reports/mutation/.
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+// Stryker runs the tests in a copy under .stryker-tmp/sandbox-*/, where the tests' `../shared` (the
+// brief's fixtures beside the project) would be .stryker-tmp/shared: point that at the real one.
+mkdirSync('.stryker-tmp', { recursive: true });
+if (!existsSync('.stryker-tmp/shared')) symlinkSync(resolve('../shared'), '.stryker-tmp/shared', 'dir');
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
@@ -17,6 +25,11 @@ export default {
   ],
   ignoreStatic: true,
   concurrency: 2,
+  // The first run of the chosen tests takes minutes on a busy two-core machine.
+  dryRunTimeoutMinutes: 45,
+  // Results are kept per mutant, so a run that is stopped resumes where it was.
+  incremental: true,
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
   timeoutMS: 60_000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },

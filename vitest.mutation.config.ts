@@ -10,7 +10,7 @@ export default defineConfig({
       'test/webhooks/out-of-order.test.ts',
       'test/webhooks/object-store.test.ts',
       'test/webhooks/worker.test.ts',
-      'test/webhooks/two-workers.test.ts',
+      'test/webhooks/route-hardening.test.ts',
       'test/invoices/invoice-payments.test.ts',
       'test/api/tenant-isolation.test.ts',
       'test/dashboard/security.test.ts',

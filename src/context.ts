@@ -17,8 +17,8 @@ export interface AppContext {
   readonly now: () => Date;
   /**
    * Signals (src/domain/signals.ts): raised here by this process after its commits, and by the LISTEN
-   * relay for other processes' commits. 'events-stored' and 'jobs-enqueued' wake workers and runners
-   * at once instead of at their next poll; 'connection-changed' drops cached connections.
+   * relay for other processes' commits. 'events-stored' wakes event workers at once instead of at
+   * their next poll; 'connection-changed' drops cached connections.
    */
   readonly bus: EventEmitter;
 }

@@ -54,12 +54,3 @@ export class PollingLoop {
     });
   }
 }
-
-/** Runs `work` over `items` with at most `concurrency` in flight, in order of start. */
-export async function inLanes<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
-}

@@ -4,7 +4,7 @@ import { featureEnabled, gatedAdvice } from '../domain/feature-gate';
 import { invoicesModule } from '../modules/invoices/invoices-module';
 import { findConnection } from '../store/connections';
 import { countConnectionEvents, listEventsMentioning, listRejectionCounts } from '../store/diagnosis';
-import { findJobByKey } from '../store/jobs';
+import { findJobByKey, type QueuedJob } from '../store/jobs';
 import { listInvoicePayments } from '../store/invoices';
 import { listTenantMail } from '../store/mail-messages';
 import type { InvoiceRow } from '../store/invoices-schema';
@@ -172,7 +172,7 @@ export async function diagnoseInvoice(ctx: AppContext, invoice: InvoiceRow): Pro
       id: invoice.payment_link_id,
       url: invoice.payment_link_url,
       active: invoice.payment_link_active,
-      deactivation: deactivation ? `${deactivation.status}${deactivation.last_error ? `: ${deactivation.last_error}` : ''}` : null,
+      deactivation: deactivationState(deactivation, invoice),
     },
     connection: {
       id: connection.id,
@@ -195,4 +195,15 @@ export async function diagnoseInvoice(ctx: AppContext, invoice: InvoiceRow): Pro
     mail: mail.map((m) => ({ id: m.id, to: m.to_address, status: m.status, attempts: m.attempts, last_error: m.last_error })),
     next_steps: steps,
   };
+}
+
+/**
+ * What became of the link's deactivation job: graphile-worker deletes a job once it completes, so
+ * no job left and a link recorded as inactive means it ran ('done'); a job still there is pending,
+ * running, or dead (failed for good) with its last error.
+ */
+function deactivationState(job: QueuedJob | undefined, invoice: InvoiceRow): string | null {
+  if (!job) return invoice.payment_link_id !== null && !invoice.payment_link_active ? 'done' : null;
+  const state = job.attempts >= job.max_attempts ? 'dead' : job.locked ? 'running' : 'pending';
+  return `${state}${job.last_error ? `: ${job.last_error}` : ''}`;
 }

@@ -54,11 +54,13 @@ export class Effects {
     return new Effects(this.trx, now, cause, this.journal);
   }
 
-  /** Queues a job that runs after commit; a `dedupeKey` makes it idempotent. Wakes the job runners at commit. */
+  /**
+   * Queues a job that runs after commit (graphile-worker's add_job on this transaction; its NOTIFY
+   * wakes the job runners of every process at commit). While a job with the same `dedupeKey` is
+   * queued, running or failed for good, nothing is added; returns whether a job was.
+   */
   async enqueue<K extends JobKind>(kind: K, payload: JobCatalog[K], options: { dedupeKey?: string; runAt?: Date } = {}): Promise<boolean> {
-    const added = await enqueueJob(this.trx, kind, payload, { now: this.now, ...options });
-    if (added) this.signal({ kind: 'jobs' });
-    return added;
+    return enqueueJob(this.trx, kind, payload, options);
   }
 
   /** Appends a domain event at commit, numbered in the tenant's sequence; tells listeners the object changed. */

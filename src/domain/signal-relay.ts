@@ -6,9 +6,9 @@ const relays = new WeakMap<AppContext, NotificationListener>();
 
 /**
  * Makes other processes' commits heard here: one LISTEN connection per process relays their signals
- * onto `ctx.bus`, where the job runner, the connection cache and (later) long-polls already listen.
- * After a reconnection, what was sent meanwhile is lost, so caches drop everything and runners look
- * for work once. Idempotent per context.
+ * onto `ctx.bus`, where the event worker, the connection cache and (later) long-polls already listen.
+ * After a reconnection, what was sent meanwhile is lost, so caches drop everything and event workers look
+ * for work once (job runners have graphile-worker's own LISTEN). Idempotent per context.
  */
 export function startSignalRelay(ctx: AppContext): void {
   if (relays.has(ctx)) return;
@@ -26,7 +26,7 @@ export function startSignalRelay(ctx: AppContext): void {
       if (connectedBefore) {
         ctx.metrics.notificationReconnects.inc();
         ctx.bus.emit(RESYNC_EVENT);
-        ctx.bus.emit(BUS_EVENT.jobs, { kind: 'jobs' });
+        ctx.bus.emit(BUS_EVENT.events, { kind: 'events' });
         ctx.logger.info('notification connection re-established; caches dropped');
       }
       connectedBefore = true;

@@ -6,14 +6,15 @@ import type { AppContext } from '../context';
  * across processes they travel as PostgreSQL notifications (src/notifications/relay.ts).
  */
 export type Signal =
-  | { kind: 'jobs' }
   | { kind: 'events' }
   | { kind: 'payable'; tenantId: string; payableType: string; payableId: string }
   | { kind: 'connection'; connectionId: string };
 
-/** The `ctx.bus` event each signal kind raises: 'jobs-enqueued' and 'events-stored' wake runners and workers; the others, caches and long-polls. */
+/**
+ * The `ctx.bus` event each signal kind raises: 'events-stored' wakes event workers; the others,
+ * caches and long-polls. (Job runners need no signal: graphile-worker's add_job notifies them.)
+ */
 export const BUS_EVENT = {
-  jobs: 'jobs-enqueued',
   events: 'events-stored',
   payable: 'payable-changed',
   connection: 'connection-changed',
@@ -27,7 +28,6 @@ export const PROCESS_TAG = randomBytes(6).toString('hex');
 
 export function signalKey(signal: Signal): string {
   switch (signal.kind) {
-    case 'jobs':
     case 'events':
       return signal.kind;
     case 'payable':
@@ -46,7 +46,7 @@ export function decodeSignal(payload: string): { signal: Signal; origin: string 
   try {
     const parsed = JSON.parse(payload) as Record<string, unknown>;
     const origin = typeof parsed.origin === 'string' ? parsed.origin : '';
-    if (parsed.kind === 'jobs' || parsed.kind === 'events') return { signal: { kind: parsed.kind }, origin };
+    if (parsed.kind === 'events') return { signal: { kind: 'events' }, origin };
     if (parsed.kind === 'connection' && typeof parsed.connectionId === 'string')
       return { signal: { kind: 'connection', connectionId: parsed.connectionId }, origin };
     if (

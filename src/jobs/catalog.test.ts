@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { retryDelayMs } from '../webhooks/backoff';
 import { JOB_RETRY, type JobHandlers } from './catalog';
+
+/** graphile-worker's delay after the n-th failed attempt (its failJob: e^min(n, 10) seconds). */
+const graphileDelayMs = (attempt: number) => Math.exp(Math.min(attempt, 10)) * 1_000;
 
 describe('job catalog', () => {
   it('refuses, at compile time, a handler map that misses a kind (checked by tsc --noEmit)', () => {
@@ -9,15 +11,13 @@ describe('job catalog', () => {
     expect(Object.keys(incomplete)).toEqual(['mail.send']);
   });
 
-  it('retries every kind for hours with a growing, capped backoff', () => {
+  it("gives every kind enough attempts to retry for hours on graphile-worker's backoff, and not for days", () => {
     for (const policy of Object.values(JOB_RETRY)) {
       // A delay follows each failed attempt but the last.
-      const shortest = Array.from({ length: policy.maxAttempts - 1 }, (_, i) => retryDelayMs(i + 1, policy, () => 0));
-      const longest = Array.from({ length: policy.maxAttempts - 1 }, (_, i) => retryDelayMs(i + 1, policy, () => 1));
-      expect(longest.every((delay, i) => i === 0 || delay >= longest[i - 1]!)).toBe(true);
-      expect(Math.max(...longest)).toBeLessThanOrEqual(policy.maxMs);
-      expect(shortest.reduce((sum, delay) => sum + delay, 0)).toBeGreaterThan(2 * 3_600_000);
-      expect(longest.reduce((sum, delay) => sum + delay, 0)).toBeLessThan(5 * 3_600_000);
+      const delays = Array.from({ length: policy.maxAttempts - 1 }, (_, i) => graphileDelayMs(i + 1));
+      const total = delays.reduce((sum, delay) => sum + delay, 0);
+      expect(total).toBeGreaterThan(2 * 3_600_000);
+      expect(total).toBeLessThan(12 * 3_600_000);
     }
   });
 });

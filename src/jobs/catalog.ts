@@ -1,5 +1,4 @@
 import type { AppContext } from '../context';
-import type { JobRow } from '../store/invoices-schema';
 
 /**
  * Every kind of job and its payload. Jobs carry side effects that must not run inside a database
@@ -14,15 +13,34 @@ export interface JobCatalog {
 
 export type JobKind = keyof JobCatalog;
 
-export type JobHandler<K extends JobKind> = (payload: JobCatalog[K], job: JobRow) => Promise<void>;
+/** The attempt a handler runs in: `attempts` counts this one, so `attempts >= max_attempts` is the last. */
+export interface JobAttempt {
+  readonly id: string;
+  readonly attempts: number;
+  readonly max_attempts: number;
+}
+
+export type JobHandler<K extends JobKind> = (payload: JobCatalog[K], job: JobAttempt) => Promise<void>;
 
 /** One handler per kind, keyed by the catalog's names: a kind without a handler does not compile. */
 export type JobHandlers = { [K in JobKind]: JobHandler<K> };
 
 export type JobHandlerFactory = (ctx: AppContext) => JobHandlers & { close?(): Promise<void> };
 
-/** Attempts per kind before it is dead: 5 s doubling to an hour with jitter, 14 tries ≈ 2–4.5 hours, enough to ride out an SMTP or Stripe outage. */
-export const JOB_RETRY: { [K in JobKind]: { maxAttempts: number; baseMs: number; maxMs: number } } = {
-  'mail.send': { maxAttempts: 14, baseMs: 5_000, maxMs: 3_600_000 },
-  'payment_link.deactivate': { maxAttempts: 14, baseMs: 5_000, maxMs: 3_600_000 },
+interface JobRetry {
+  maxAttempts: number;
+  /** @deprecated Ignored since jobs run on graphile-worker, whose backoff is fixed (see JOB_RETRY). */
+  baseMs?: number;
+  /** @deprecated Ignored since jobs run on graphile-worker, whose backoff is fixed (see JOB_RETRY). */
+  maxMs?: number;
+}
+
+/**
+ * Attempts per kind before a job fails for good. The delays between them are graphile-worker's:
+ * e^n seconds after the n-th failure (3 s, 7 s, 20 s, 55 s … capped at e^10 ≈ 6.1 hours), so 10
+ * attempts span ≈ 3.5 hours, enough to ride out an SMTP or Stripe outage.
+ */
+export const JOB_RETRY: { [K in JobKind]: JobRetry } = {
+  'mail.send': { maxAttempts: 10 },
+  'payment_link.deactivate': { maxAttempts: 10 },
 };

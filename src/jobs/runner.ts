@@ -1,17 +1,16 @@
-import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Logger, run, runOnce, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
+import type pg from 'pg';
 import type { AppContext } from '../context';
 import { isRetryable } from '../errors';
-import { claimJobs, finishJob } from '../store/jobs';
-import type { JobRow } from '../store/invoices-schema';
-import { PollingLoop, inLanes } from '../polling-loop';
-import { retryDelayMs } from '../webhooks/backoff';
-import { JOB_RETRY, type JobHandlers, type JobKind } from './catalog';
+import { failJobsForGood, openJobQueuePool } from '../store/jobs';
+import type { JobAttempt, JobHandlers, JobKind } from './catalog';
 import { buildJobHandlers } from './handlers';
 
 export interface JobRunnerOptions {
-  batchSize?: number;
+  /** Jobs run at once by this process. */
   concurrency?: number;
-  leaseMs?: number;
+  /** How often an idle runner looks for due jobs; new jobs wake it at once through add_job's NOTIFY. */
   idlePollMs?: number;
   handlers?: JobHandlers & { close?(): Promise<void> };
 }
@@ -23,64 +22,81 @@ export interface JobRunResult {
 }
 
 /**
- * Runs queued jobs outside any transaction. Claims use SKIP LOCKED plus a lease, so any number of
- * runners share one database; a failure is retried with backoff (per kind, see JOB_RETRY) until the
- * kind's attempts run out, and errors that cannot improve (AppError with retryable=false) go dead at once.
+ * Runs queued jobs outside any transaction on graphile-worker: it claims with SKIP LOCKED, wakes on
+ * the NOTIFY that `add_job` sends at commit, retries with its own backoff until the kind's
+ * attempts (JOB_RETRY) run out, and frees the jobs of a runner that died. Paybridge adds one rule:
+ * an error that cannot improve (AppError with retryable=false) fails the job for good at once.
+ * A job of a kind this version has no handler for is left queued for a version that has one.
  */
 export class JobRunner {
-  readonly id = `jobs_${randomBytes(6).toString('hex')}`;
   private readonly handlers: JobHandlers & { close?(): Promise<void> };
-  private readonly options: Required<Omit<JobRunnerOptions, 'handlers'>>;
-  private readonly loop: PollingLoop;
-  private readonly onEnqueued = () => this.loop.wake();
+  private readonly concurrency: number;
+  private readonly idlePollMs: number;
+  private readonly logger: Logger;
+  private running?: { runner: Promise<Runner>; pool: pg.Pool; settled: Set<Promise<void>> };
 
   constructor(
     private readonly ctx: AppContext,
     options: JobRunnerOptions = {},
   ) {
     this.handlers = options.handlers ?? buildJobHandlers(ctx);
-    this.options = {
-      batchSize: options.batchSize ?? 20,
-      concurrency: options.concurrency ?? 4,
-      leaseMs: options.leaseMs ?? 120_000,
-      idlePollMs: options.idlePollMs ?? 500,
-    };
-    this.loop = new PollingLoop(
-      async () => {
-        const result = await this.runOnce();
-        return result.done + result.retried + result.dead;
-      },
-      {
-        idlePollMs: this.options.idlePollMs,
-        onError: (error) => this.ctx.logger.error({ err: error }, 'job runner could not claim jobs; retrying'),
-      },
-    );
+    this.concurrency = options.concurrency ?? 4;
+    this.idlePollMs = options.idlePollMs ?? 2_000;
+    this.logger = new Logger(() => (level, message) => {
+      // graphile-worker reports every failed attempt as an error; a retry is a warning here, as before.
+      if (level === 'error' || level === 'warning') ctx.logger.warn(message);
+      else ctx.logger.debug(message);
+    });
   }
 
   start(): this {
-    this.ctx.bus.on('jobs-enqueued', this.onEnqueued);
-    this.loop.start();
+    if (this.running) return this;
+    const pool = openJobQueuePool(this.ctx.store, this.concurrency + 2);
+    const settled = new Set<Promise<void>>();
+    const runner = run({
+      pgPool: pool,
+      taskList: this.taskList(),
+      concurrency: this.concurrency,
+      pollInterval: this.idlePollMs,
+      noHandleSignals: true,
+      logger: this.logger,
+      events: this.watch(undefined, settled),
+    });
+    runner.catch((error: unknown) => this.ctx.logger.error({ err: error }, 'job runner could not start'));
+    this.running = { runner, pool, settled };
     return this;
   }
 
   async stop(): Promise<void> {
-    this.ctx.bus.off('jobs-enqueued', this.onEnqueued);
-    await this.loop.stop();
+    const running = this.running;
+    this.running = undefined;
+    if (running) {
+      const runner = await running.runner.catch(() => undefined);
+      await runner?.stop();
+      await Promise.all(running.settled);
+      await running.pool.end();
+    }
     await this.handlers.close?.();
   }
 
-  /** Claims and runs one batch of due jobs. Tests drive this directly. */
+  /** Runs every due job once (as many as become due meanwhile too). Tests and the CLI drive this. */
   async runOnce(): Promise<JobRunResult> {
-    const jobs = await claimJobs(this.ctx.store.db, {
-      runnerId: this.id,
-      now: this.ctx.now(),
-      leaseMs: this.options.leaseMs,
-      limit: this.options.batchSize,
-    });
     const result: JobRunResult = { done: 0, retried: 0, dead: 0 };
-    await inLanes(jobs, this.options.concurrency, async (job) => {
-      result[await this.runJob(job)] += 1;
-    });
+    const settled = new Set<Promise<void>>();
+    const pool = openJobQueuePool(this.ctx.store, this.concurrency + 1);
+    try {
+      await runOnce({
+        pgPool: pool,
+        taskList: this.taskList(),
+        concurrency: this.concurrency,
+        noHandleSignals: true,
+        logger: this.logger,
+        events: this.watch(result, settled),
+      });
+      await Promise.all(settled);
+    } finally {
+      await pool.end();
+    }
     return result;
   }
 
@@ -97,38 +113,53 @@ export class JobRunner {
     return total;
   }
 
-  private async runJob(job: JobRow): Promise<'done' | 'retried' | 'dead'> {
-    const kind = job.kind as JobKind;
-    const handler = this.handlers[kind] as ((payload: unknown, job: JobRow) => Promise<void>) | undefined;
-    const db = this.ctx.store.db;
-    if (!handler) {
-      await finishJob(db, job, this.id, {
-        status: 'dead',
-        error: `no handler for job kind ${job.kind} (written by a newer version?)`,
-        now: this.ctx.now(),
-      });
-      return 'dead';
+  /** Ids of jobs whose last attempt threw an error that cannot improve. */
+  private readonly hopeless = new Set<string>();
+
+  /** One graphile-worker task per catalog kind, calling the handler with the payload and the attempt. */
+  private taskList(): TaskList {
+    const tasks: TaskList = {};
+    for (const kind of Object.keys(this.handlers) as (JobKind | 'close')[]) {
+      if (kind === 'close') continue;
+      const handler = this.handlers[kind] as (payload: unknown, job: JobAttempt) => Promise<void>;
+      tasks[kind] = async (payload, helpers) => {
+        const job: JobAttempt = { id: String(helpers.job.id), attempts: helpers.job.attempts, max_attempts: helpers.job.max_attempts };
+        try {
+          await handler(payload, job);
+        } catch (error) {
+          if (!isRetryable(error)) this.hopeless.add(job.id);
+          throw error;
+        }
+      };
     }
-    try {
-      await handler(job.payload, job);
-      await finishJob(db, job, this.id, { status: 'done', now: this.ctx.now() });
-      return 'done';
-    } catch (error) {
+    return tasks;
+  }
+
+  /**
+   * Counts outcomes into `result` (when given) and fails hopeless jobs for good once graphile-worker
+   * has recorded the attempt (permanently_fail_jobs skips locked jobs); `settled` collects that work.
+   */
+  private watch(result: JobRunResult | undefined, settled: Set<Promise<void>>): WorkerEvents {
+    const events: WorkerEvents = new EventEmitter();
+    events.on('job:success', () => {
+      if (result) result.done += 1;
+    });
+    events.on('job:complete', ({ job, error }) => {
+      if (!error) return;
+      const id = String(job.id);
+      const hopeless = this.hopeless.delete(id);
+      const dead = hopeless || job.attempts >= job.max_attempts;
+      if (result) result[dead ? 'dead' : 'retried'] += 1;
+      this.ctx.logger.warn({ jobId: id, kind: job.task_identifier, attempt: job.attempts, dead, err: error }, 'job failed');
+      if (!hopeless) return;
       const message = error instanceof Error ? error.message : String(error);
-      const policy = JOB_RETRY[kind];
-      const dead = !isRetryable(error) || job.attempts >= job.max_attempts;
-      const now = this.ctx.now();
-      await finishJob(
-        db,
-        job,
-        this.id,
-        dead
-          ? { status: 'dead', error: message, now }
-          : { status: 'pending', error: message, now, runAt: new Date(now.getTime() + retryDelayMs(job.attempts, policy)) },
+      const work = failJobsForGood(this.ctx.store.db, [id], message).catch((failure: unknown) =>
+        this.ctx.logger.error({ err: failure, jobId: id }, 'could not fail a job for good; it will be retried'),
       );
-      this.ctx.logger.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, dead, err: error }, 'job failed');
-      return dead ? 'dead' : 'retried';
-    }
+      settled.add(work);
+      void work.finally(() => settled.delete(work));
+    });
+    return events;
   }
 }
 

@@ -10,7 +10,6 @@ type Counter = ColumnType<number, number | undefined, number>;
 
 export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'void';
 export type MailStatus = 'pending' | 'sent' | 'captured' | 'failed';
-export type JobStatus = 'pending' | 'running' | 'done' | 'dead';
 
 export interface CustomersTable {
   id: string;
@@ -93,23 +92,6 @@ export interface MailMessagesTable {
   sent_at: Timestamp | null;
 }
 
-export interface JobsTable {
-  id: string;
-  kind: string;
-  /** JSON, written as a string and read back parsed. */
-  payload: ColumnType<unknown, string, string>;
-  dedupe_key: string | null;
-  status: JobStatus;
-  attempts: Counter;
-  max_attempts: number;
-  run_at: Timestamp;
-  locked_by: string | null;
-  locked_until: Timestamp | null;
-  last_error: string | null;
-  created_at: CreatedAt;
-  finished_at: Timestamp | null;
-}
-
 /** The billing tables, merged into the store's `Database` type. */
 export interface BillingTables {
   customers: CustomersTable;
@@ -118,7 +100,6 @@ export interface BillingTables {
   payments: PaymentsTable;
   invoice_timeline: InvoiceTimelineTable;
   mail_messages: MailMessagesTable;
-  jobs: JobsTable;
 }
 
 export type CustomerRow = Selectable<CustomersTable>;
@@ -127,4 +108,3 @@ export type InvoiceLineRow = Selectable<InvoiceLinesTable>;
 export type PaymentRow = Selectable<PaymentsTable>;
 export type TimelineRow = Selectable<InvoiceTimelineTable>;
 export type MailRow = Selectable<MailMessagesTable>;
-export type JobRow = Selectable<JobsTable>;

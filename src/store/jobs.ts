@@ -1,78 +1,113 @@
-import { sql } from 'kysely';
-import { newId } from '../ids';
+import { CompiledQuery, sql } from 'kysely';
+import pg from 'pg';
+import { Logger, runMigrations } from 'graphile-worker';
 import { JOB_RETRY, type JobCatalog, type JobKind } from '../jobs/catalog';
-import type { Db } from './database';
-import type { JobRow } from './invoices-schema';
+import type { Db, Store } from './database';
 
 /**
- * Enqueues a job, usually inside the transaction that decided it, so it exists exactly when that
- * decision committed. A `dedupeKey` makes enqueueing idempotent (a replayed event adds no second job).
+ * The job queue is graphile-worker's (schema `graphile_worker`): this file is the only one that
+ * speaks its SQL. Jobs are added with its `add_job` function on the caller's transaction, so a job
+ * exists exactly when the decision that queued it commits, and add_job's NOTIFY wakes the runners
+ * of every process at that commit.
+ */
+
+const quiet = new Logger(() => () => undefined);
+
+/**
+ * Installs or upgrades graphile-worker's schema on one connection of `db`'s pool, before Paybridge's
+ * own migrations (0060 moves the old `jobs` rows into it), so web-only processes and the CLI can
+ * enqueue before any worker ran. graphile-worker runs each of its migrations in its own transaction
+ * on the client it is given; this hands it that one connection.
+ */
+export async function installJobQueueSchema(db: Db): Promise<void> {
+  await db.connection().execute(async (connection) => {
+    const client = {
+      async query(query: string | { text: string; values?: unknown[] }, values?: unknown[]) {
+        const text = typeof query === 'string' ? query : query.text;
+        const parameters = (typeof query === 'string' ? values : query.values) ?? [];
+        return connection.executeQuery(CompiledQuery.raw(text, parameters));
+      },
+      release: () => undefined,
+      on: () => undefined,
+      removeListener: () => undefined,
+    };
+    const pool = { connect: async () => client, on: () => undefined, removeListener: () => undefined, options: { max: 1 } };
+    await runMigrations({ pgPool: pool as unknown as pg.Pool, logger: quiet });
+  });
+}
+
+/**
+ * A pool of the runner's own: graphile-worker keeps one connection LISTENing and one per job in
+ * flight, which must not wait behind API reads for `db`'s pool.
+ */
+export function openJobQueuePool(store: Pick<Store, 'connection'>, max: number): pg.Pool {
+  const pool = new pg.Pool({ ...store.connection, max, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/**
+ * Queues a job on `db` (usually the transaction that decided it). A `dedupeKey` becomes the job's
+ * key in graphile-worker's `unsafe_dedupe` mode: while a job with that key exists (queued, running,
+ * or failed for good) nothing is added or replaced. A completed job is deleted, so the same key
+ * later queues a new one; handlers are idempotent for that reason. Returns whether a job was added.
  */
 export async function enqueueJob<K extends JobKind>(
   db: Db,
   kind: K,
   payload: JobCatalog[K],
-  options: { now: Date; dedupeKey?: string; runAt?: Date },
+  options: { dedupeKey?: string; runAt?: Date } = {},
 ): Promise<boolean> {
-  const inserted = await db
-    .insertInto('jobs')
-    .values({
-      id: newId('job'),
-      kind,
-      payload: JSON.stringify(payload),
-      dedupe_key: options.dedupeKey ?? null,
-      status: 'pending',
-      max_attempts: JOB_RETRY[kind].maxAttempts,
-      run_at: options.runAt ?? options.now,
-    })
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return inserted !== undefined;
+  const result = await sql<{ revision: number }>`
+    select (graphile_worker.add_job(
+      ${kind}, ${JSON.stringify(payload)}::json,
+      run_at => ${options.runAt ?? null}::timestamptz,
+      max_attempts => ${JOB_RETRY[kind].maxAttempts}::int,
+      job_key => ${options.dedupeKey ?? null}::text,
+      job_key_mode => 'unsafe_dedupe'
+    )).revision`.execute(db);
+  // add_job bumps an existing job's revision instead of adding one.
+  return result.rows[0]?.revision === 0;
 }
 
-/** Claims due jobs with a lease; a crashed runner's jobs come back when the lease ends. */
-export async function claimJobs(db: Db, options: { runnerId: string; now: Date; leaseMs: number; limit: number }): Promise<JobRow[]> {
-  const leaseUntil = new Date(options.now.getTime() + options.leaseMs);
-  const result = await sql<JobRow>`
-    update jobs set status = 'running', locked_by = ${options.runnerId}, locked_until = ${leaseUntil}, attempts = attempts + 1
-    where id in (
-      select id from jobs
-      where run_at <= ${options.now}
-        and (status = 'pending' or (status = 'running' and locked_until < ${options.now}))
-      order by run_at, id
-      limit ${options.limit}
-      for update skip locked
-    )
-    returning *`.execute(db);
-  return result.rows.map((row) => ({
-    ...row,
-    attempts: Number(row.attempts),
-    payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload,
-  }));
+/** A queued or failed job as graphile-worker keeps it; completed jobs are deleted. */
+export interface QueuedJob {
+  id: string;
+  kind: string;
+  payload: unknown;
+  attempts: number;
+  max_attempts: number;
+  run_at: Date;
+  locked: boolean;
+  last_error: string | null;
+  key: string | null;
 }
 
-export async function finishJob(
-  db: Db,
-  job: JobRow,
-  runnerId: string,
-  outcome: { status: 'done' | 'dead' | 'pending'; error?: string; runAt?: Date; now: Date },
-): Promise<void> {
-  await db
-    .updateTable('jobs')
-    .set({
-      status: outcome.status,
-      last_error: outcome.error?.slice(0, 2000) ?? null,
-      run_at: outcome.runAt ?? job.run_at,
-      locked_by: null,
-      locked_until: null,
-      finished_at: outcome.status === 'pending' ? null : outcome.now,
-    })
-    .where('id', '=', job.id)
-    .where('locked_by', '=', runnerId)
-    .execute();
+// The public `graphile_worker.jobs` view leaves the payload out; read the table behind it.
+const queuedJobs = sql`(
+  select jobs.id::text, tasks.identifier as kind, jobs.payload, jobs.attempts, jobs.max_attempts, jobs.run_at,
+         jobs.locked_at is not null as locked, jobs.last_error, jobs.key
+    from graphile_worker._private_jobs as jobs
+    join graphile_worker._private_tasks as tasks on tasks.id = jobs.task_id
+) as queued`;
+
+/** The job holding `dedupeKey`, if one is still queued, running or failed for good. */
+export async function findJobByKey(db: Db, dedupeKey: string): Promise<QueuedJob | undefined> {
+  const result = await sql<QueuedJob>`select * from ${queuedJobs} where key = ${dedupeKey}`.execute(db);
+  return result.rows[0];
 }
 
-export async function findJobByKey(db: Db, dedupeKey: string): Promise<JobRow | undefined> {
-  return db.selectFrom('jobs').selectAll().where('dedupe_key', '=', dedupeKey).executeTakeFirst();
+/** Every job not completed yet, oldest first (tests and the CLI). */
+export async function listQueuedJobs(db: Db): Promise<QueuedJob[]> {
+  const result = await sql<QueuedJob>`select * from ${queuedJobs} order by id::bigint`.execute(db);
+  return result.rows;
+}
+
+/**
+ * Fails jobs for good (graphile-worker's `permanently_fail_jobs`: attempts = max_attempts, kept
+ * with their error). It skips locked jobs, so the runner calls it once the failed attempt is recorded.
+ */
+export async function failJobsForGood(db: Db, jobIds: readonly string[], error: string): Promise<void> {
+  if (jobIds.length === 0) return;
+  await sql`select graphile_worker.permanently_fail_jobs(${[...jobIds]}::bigint[], ${error.slice(0, 2000)})`.execute(db);
 }

@@ -28,13 +28,18 @@ export interface TestStore extends Store {
 }
 
 /**
- * A fresh, empty store per call: a scratch PostgreSQL database with a random name that `close()`
- * drops. Tests never share state, even when files run in parallel.
+ * A fresh store per call: a scratch PostgreSQL database with a random name that `close()` drops.
+ * Tests never share state, even when files run in parallel. It is a copy of the run's migrated
+ * template database (global-setup.ts) unless `empty` asks for no schema at all (migration tests).
  */
-export async function openTestStore(kind: HarnessKind = 'postgres', options: { poolSize?: number } = {}): Promise<TestStore> {
+export async function openTestStore(
+  kind: HarnessKind = 'postgres',
+  options: { poolSize?: number; empty?: boolean } = {},
+): Promise<TestStore> {
   if (kind === 'embedded') return openEmbeddedTestStore(options.poolSize);
   const name = `pb_test_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`create database ${name}`);
+  const template = options.empty ? undefined : process.env.PAYBRIDGE_TEST_TEMPLATE_DATABASE;
+  await adminQuery(template ? `create database ${name} template ${template}` : `create database ${name}`);
   const url = testDatabaseUrl(name);
   const store = await openStore({ databaseUrl: url, poolSize: options.poolSize });
   return {

@@ -54,9 +54,9 @@ describe('the LISTEN relay of one process [postgres]', () => {
               where datname = current_database() and query ilike 'listen paybridge'`.execute(h.ctx.store.db);
     await resync;
     expect(signalRelayIsLive(h.ctx)).toBe(true);
-    const jobs = once(h.ctx.bus, BUS_EVENT.jobs);
-    await fromOtherProcess(h, { kind: 'jobs' });
-    await jobs;
+    const work = once(h.ctx.bus, BUS_EVENT.events);
+    await fromOtherProcess(h, { kind: 'events' });
+    await work;
     const metric = await h.ctx.metrics.notificationReconnects.get();
     expect(metric.values[0]?.value).toBe(1);
   });

@@ -4,6 +4,7 @@ import { ModuleRegistry } from '../../src/domain/module-registry';
 import { buildHandlerRegistry } from '../../src/handlers';
 import { DEFAULT_RETRY_POLICY } from '../../src/webhooks/backoff';
 import { claimDueEvents } from '../../src/store/event-queue';
+import { listQueuedJobs } from '../../src/store/jobs';
 import { processEvents } from '../../src/webhooks/event-processor';
 import { EventWorker, chunksByObject } from '../../src/webhooks/worker';
 import type { EventRow } from '../../src/store/schema';
@@ -33,10 +34,10 @@ function effectModules(failFor: Set<string> = new Set()) {
 }
 
 async function effectsOf(h: TestHarness, eventIds: string[]): Promise<Record<string, number>> {
-  const jobs = await h.ctx.store.db.selectFrom('jobs').select('payload').execute();
+  const jobs = await listQueuedJobs(h.ctx.store.db);
   const counts = Object.fromEntries(eventIds.map((id) => [id, 0]));
   for (const job of jobs) {
-    const payload = (typeof job.payload === 'string' ? JSON.parse(job.payload) : job.payload) as { invoice_id: string };
+    const payload = job.payload as { invoice_id: string };
     if (payload.invoice_id in counts) counts[payload.invoice_id]! += 1;
   }
   return counts;

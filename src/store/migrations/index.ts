@@ -12,6 +12,8 @@ import * as backfillCoverage from './0020-backfill-coverage';
 import * as apiKeyNames from './0030-api-key-names';
 import * as millisecondTimestamps from './0040-millisecond-timestamps';
 import * as tokenHashKeys from './0050-token-hash-keys';
+import * as graphileWorkerJobs from './0060-graphile-worker-jobs';
+import { installJobQueueSchema } from '../jobs';
 import * as outboundWebhooks from './0150-outbound-webhooks';
 
 /**
@@ -33,10 +35,13 @@ const migrations: Record<string, Migration> = {
   '0030-api-key-names': apiKeyNames,
   '0040-millisecond-timestamps': millisecondTimestamps,
   '0050-token-hash-keys': tokenHashKeys,
+  '0060-graphile-worker-jobs': graphileWorkerJobs,
   '0150-outbound-webhooks': outboundWebhooks,
 };
 
-export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
+/** graphile-worker's schema first (its own migrations, idempotent), then Paybridge's. */
+async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
+  await installJobQueueSchema(db);
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   return migrator.migrateToLatest();
 }
@@ -57,7 +62,10 @@ export function knownMigrations(): string[] {
   return Object.keys(migrations);
 }
 
-/** Applies migrations up to and including `name`, to copy data written at that schema level. */
+/**
+ * Applies migrations up to and including `name`, to copy data written at that schema level (PGlite
+ * data is at 0008 at most, before graphile-worker's schema is needed, so that schema is not installed here).
+ */
 export async function migrateUpTo(db: Db, name: string): Promise<void> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error } = await migrator.migrateTo(name);
