@@ -49,7 +49,9 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.js', 'bin/*.js', 'web/assets/*.js', 'bench/servers/*.cjs'] },
+        projectService: {
+          allowDefaultProject: ['eslint.config.js', 'stryker.config.mjs', 'bin/*.js', 'web/assets/*.js', 'bench/servers/*.cjs'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -68,7 +70,7 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
-  { files: ['bin/*.js', 'eslint.config.js'], languageOptions: { globals: globals.node } },
+  { files: ['bin/*.js', 'eslint.config.js', 'stryker.config.mjs'], languageOptions: { globals: globals.node } },
   { files: ['web/assets/*.js'], languageOptions: { globals: globals.browser } },
   // Later blocks override earlier ones for the same rule, so they go from the widest folder to the narrowest,
   // and each repeats the restrictions of the wider ones it replaces (`boundary` builds them).

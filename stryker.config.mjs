@@ -9,7 +9,6 @@ import { resolve } from 'node:path';
 mkdirSync('.stryker-tmp', { recursive: true });
 if (!existsSync('.stryker-tmp/shared')) symlinkSync(resolve('../shared'), '.stryker-tmp/shared', 'dir');
 
-/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts' },

@@ -4,12 +4,14 @@ import { benchBackfillRounds } from './scenarios/backfill-rounds';
 import { benchEmbeddedStartup } from './scenarios/embedded-startup';
 import { benchEndToEnd } from './scenarios/end-to-end';
 import { benchCorrectness } from './scenarios/correctness';
+import { benchCredits } from './scenarios/credits';
+import { benchEntitlements } from './scenarios/entitlements';
 import { benchOutbound } from './scenarios/outbound';
 import { benchVersusPeer, ensurePeer } from './scenarios/peer';
 import { failures, log, table } from './lib/report';
 import { startBenchSandbox } from './lib/sandbox';
 
-// `npm run bench` runs everything; `-- --quick` a short version; `-- --only=bare,postgres,embedded,startup,peer,backfill-rounds,outbound`
+// `npm run bench` runs everything; `-- --quick` a short version; `-- --only=bare,postgres,embedded,startup,peer,backfill-rounds,entitlements,outbound`
 // a subset; `-- --cpu-prof` writes V8 profiles of the Paybridge processes into bench/.profiles.
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -36,7 +38,9 @@ try {
     await benchVersusPeer('customers', sandbox, settings, version);
   }
   if (want('e2e')) await benchEndToEnd(sandbox, { seconds: quick ? 6 : 20, samples: quick ? 20 : 100, rate: 1_000, cpuProfDir });
+  if (want('entitlements')) await benchEntitlements(sandbox, { seconds, connections: 64, customers: quick ? 1_000 : 10_000 });
   if (want('backfill')) await benchBackfill(sandbox.template, quick ? 2_000 : 10_000);
+  if (want('credits')) await benchCredits(sandbox, settings);
   if (want('backfill-rounds')) await benchBackfillRounds(quick ? 1_000 : 10_000, 300);
   if (want('outbound')) await benchOutbound(quick ? 250 : 1_000);
   if (want('correctness')) {

@@ -6,12 +6,14 @@ import type { Tenant } from '../src/store/schema';
 /** What every template returns: escaped HTML (interpolations are escaped unless they are `html` themselves). */
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-export type Section = 'tenants' | 'integrations' | 'events' | 'invoices' | 'mail' | 'webhooks';
+export type Section = 'tenants' | 'integrations' | 'events' | 'invoices' | 'mail' | 'customers' | 'plans' | 'webhooks';
 
 /** Extra per-tenant sections, listed in the navigation only once their pages exist. */
 const TENANT_SECTIONS: [Section, string, string][] = [
   ['invoices', 'invoices', 'Invoices'],
   ['mail', 'mail', 'Mail'],
+  ['customers', 'customers', 'Customers'],
+  ['plans', 'plans', 'Plans'],
   ['webhooks', 'webhook-endpoints', 'Outbound webhooks'],
 ];
 

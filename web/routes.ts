@@ -42,6 +42,10 @@ import { clientAddressResolver, signInThrottle } from './sign-in-throttle';
 import { connectionActions } from './connection-actions';
 import { eventRoutes, eventCountsFor } from './events';
 import { invoiceRoutes } from './invoices';
+import { creditPages } from '../src/modules/credits/page';
+import { customerPages } from '../src/modules/customers/page';
+import { planPages } from '../src/modules/plans/page';
+import { subscriptionPages } from '../src/modules/subscriptions/page';
 import { outboundWebhookPages } from '../src/modules/outbound-webhooks/page';
 import { createTenant, findTenantById, listTenantPage } from '../src/services/tenant-service';
 
@@ -451,6 +455,10 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
 
   app.route('/', eventRoutes(ctx, { render, shared }));
   app.route('/', invoiceRoutes(ctx, { render, shared }));
+  app.route('/', creditPages(ctx, { render, shared }));
+  app.route('/', customerPages(ctx, { render, shared }));
+  app.route('/', planPages(ctx, { render, shared }));
+  app.route('/', subscriptionPages(ctx, { render, shared }));
   app.route('/', outboundWebhookPages(ctx, { render, shared }));
 
   app.all('/dashboard/*', (c) => problemPage(c, 404, 'Page not found', 'There is no such page here, or it belongs to another tenant.'));

@@ -7,6 +7,9 @@ import { registerMigrateEmbeddedCommand } from './migrate-embedded-command';
 import { registerSandboxCommand } from './sandbox-command';
 import { registerServeCommand } from './serve-command';
 import { registerTenantCommands } from './tenants-command';
+import { registerCreditCommands } from '../modules/credits/command';
+import { registerCustomerCommands } from '../modules/customers/command';
+import { registerEntitlementCommands } from '../modules/entitlements/command';
 import { registerWebhookCommands } from '../modules/outbound-webhooks/command';
 
 /** The `paybridge` command line; every command has --help. Configuration comes from PAYBRIDGE_* variables. */
@@ -23,6 +26,9 @@ export function buildCli(): Command {
   registerConnectionCommands(program);
   registerEventCommands(program);
   registerKeysCommands(program);
+  registerCreditCommands(program);
+  registerCustomerCommands(program);
+  registerEntitlementCommands(program);
   registerWebhookCommands(program);
   return program;
 }

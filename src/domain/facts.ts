@@ -14,6 +14,8 @@ export type Fact =
   | PaymentRequiresAction
   | CheckoutExpired
   | SubscriptionChanged
+  | SubscriptionInvoicePaid
+  | SubscriptionInvoiceFailed
   | RefundChanged
   | DisputeChanged
   | CatalogChanged
@@ -81,6 +83,45 @@ export interface SubscriptionChanged {
   readonly payable: PayableRef;
   readonly subscriptionId: string;
   readonly status: string;
+  /** The stored version this fact was read from (its event's `created`, epoch seconds, and id): how fresh the state is. */
+  readonly versionCreated: number;
+  readonly versionEventId: string;
+  readonly object: Record<string, unknown>;
+}
+
+/** An invoice of a subscription (its first or a renewal) is paid: exactly once per invoice, whichever event said so. */
+export interface SubscriptionInvoicePaid {
+  readonly kind: 'subscription_invoice.paid';
+  readonly payable: PayableRef;
+  readonly invoiceId: string;
+  readonly subscriptionId: string | null;
+  /** Stripe's `billing_reason`: `subscription_create` for the first invoice, `subscription_cycle` for a renewal. */
+  readonly billingReason: string | null;
+  /** Minor units. */
+  readonly amountPaid: number;
+  /** Upper case ISO code. */
+  readonly currency: string;
+  readonly paidAt: Date;
+  /** The invoice's own `created` (epoch seconds): orders invoices when choosing the latest. */
+  readonly invoiceCreated: number;
+  readonly object: Record<string, unknown>;
+}
+
+/** One payment attempt on a subscription's invoice failed; counts even when a newer version is stored (history). */
+export interface SubscriptionInvoiceFailed {
+  readonly kind: 'subscription_invoice.failed';
+  readonly payable: PayableRef;
+  readonly invoiceId: string;
+  readonly subscriptionId: string | null;
+  readonly billingReason: string | null;
+  /** Minor units still due. */
+  readonly amountDue: number;
+  readonly currency: string;
+  /** Stripe's `attempt_count` after this attempt: distinguishes attempts on one invoice. */
+  readonly attempt: number;
+  readonly nextAttemptAt: Date | null;
+  readonly failedAt: Date;
+  readonly invoiceCreated: number;
   readonly object: Record<string, unknown>;
 }
 

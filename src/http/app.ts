@@ -18,6 +18,12 @@ import { tenantRoutes } from './routes/tenants';
 import { webhookRoutes } from '../webhooks/receive-route';
 import { outboundWebhookRoutes } from '../modules/outbound-webhooks/routes';
 import { dashboardRoutes } from '../../web/routes';
+import { customerRoutes } from '../modules/customers/routes';
+import { creditRoutes } from '../modules/credits/routes';
+import { planRoutes } from '../modules/plans/routes';
+import { checkoutRoutes } from '../modules/checkout/routes';
+import { subscriptionRoutes } from '../modules/subscriptions/routes';
+import { entitlementRoutes } from '../modules/entitlements/routes';
 
 /**
  * The whole HTTP surface, built from a context and not yet listening, so tests call `app.request()`
@@ -66,6 +72,12 @@ export function createApp(ctx: AppContext): OpenAPIHono<HonoEnv> {
   app.route('/', eventRoutes(ctx));
   app.route('/', invoiceRoutes(ctx));
   app.route('/', mailRoutes(ctx));
+  app.route('/', customerRoutes(ctx));
+  app.route('/', creditRoutes(ctx));
+  app.route('/', planRoutes(ctx));
+  app.route('/', checkoutRoutes(ctx));
+  app.route('/', subscriptionRoutes(ctx));
+  app.route('/', entitlementRoutes(ctx));
   app.route('/', outboundWebhookRoutes(ctx));
   app.route('/', dashboardRoutes(ctx));
 

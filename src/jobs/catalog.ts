@@ -9,6 +9,10 @@ export interface JobCatalog {
   'mail.send': { mail_id: string };
   /** Set `active: false` on an invoice's payment link (after payment, or on void). */
   'payment_link.deactivate': { invoice_id: string };
+  /** Records the revoke of a source's entitlements whose access ended on its own (grace over, cancel at period end, license over). */
+  'entitlements.expire': { source_type: 'subscription' | 'package'; source_id: string };
+  /** A subscription's period ended: re-read it from Stripe if no event moved it on (a missed webhook). */
+  'subscriptions.check_period': { subscription_id: string; period_end: string };
 }
 
 export type JobKind = keyof JobCatalog;
@@ -43,4 +47,6 @@ interface JobRetry {
 export const JOB_RETRY: { [K in JobKind]: JobRetry } = {
   'mail.send': { maxAttempts: 10 },
   'payment_link.deactivate': { maxAttempts: 10 },
+  'entitlements.expire': { maxAttempts: 10 },
+  'subscriptions.check_period': { maxAttempts: 10 },
 };

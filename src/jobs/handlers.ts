@@ -2,6 +2,8 @@ import { deactivateInvoiceLink } from '../billing/link-deactivation';
 import type { AppContext } from '../context';
 import { createMailer, markMailFailed } from '../notify/mailer';
 import type { JobHandlers } from './catalog';
+import { expireSourceEntitlements } from '../modules/entitlements/expiry-service';
+import { checkSubscriptionPeriod } from '../modules/subscriptions/period-check-service';
 
 /** The handler for every job kind (the JobHandlers type makes a missing one a compile error). */
 export function buildJobHandlers(ctx: AppContext): JobHandlers & { close(): Promise<void> } {
@@ -17,6 +19,10 @@ export function buildJobHandlers(ctx: AppContext): JobHandlers & { close(): Prom
       }
     },
     'payment_link.deactivate': async ({ invoice_id }) => deactivateInvoiceLink(ctx, invoice_id),
+    'entitlements.expire': async (payload) => expireSourceEntitlements(ctx, payload),
+    'subscriptions.check_period': async (payload) => {
+      await checkSubscriptionPeriod(ctx, payload);
+    },
     close: () => mailer.close(),
   };
 }

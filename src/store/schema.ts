@@ -1,6 +1,9 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { BillingTables } from './invoices-schema';
 import type { DomainEventTables } from './domain-events-schema';
+import type { CustomerTables } from './customers-schema';
+import type { CreditTables } from './credits-schema';
+import type { SubscriptionTables } from './subscriptions-schema';
 import type { OutboundWebhookTables } from './outbound-webhooks-schema';
 
 /** Timestamps are written as Date and read back as Date on both stores. */
@@ -175,7 +178,7 @@ export interface TokenHashKeysTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends BillingTables, DomainEventTables, OutboundWebhookTables {
+export interface Database extends BillingTables, DomainEventTables, CustomerTables, CreditTables, SubscriptionTables, OutboundWebhookTables {
   token_hash_keys: TokenHashKeysTable;
   settings: SettingsTable;
   tenants: TenantsTable;

@@ -28,7 +28,10 @@ const FORGED = [
   'x'.repeat(5_000),
 ];
 
-/** GET paths with a `cursor` query parameter in the OpenAPI document, tenant id filled in. */
+/** A customer the per-customer lists (credits ledger) are read for, as `{customer}` in their paths. */
+const CUSTOMER_REF = 'ext:lists_customer';
+
+/** GET paths with a `cursor` query parameter in the OpenAPI document, tenant id (and customer) filled in. */
 async function listRoutes(
   app: { request: (path: string) => Response | Promise<Response> },
   tenantId: string,
@@ -40,7 +43,10 @@ async function listRoutes(
   return Object.entries(doc.paths)
     .filter(([, item]) => item.get?.parameters?.some((parameter) => parameter.in === 'query' && parameter.name === 'cursor'))
     .map(([path]) =>
-      Object.entries(more).reduce((filled, [name, value]) => filled.replace(`{${name}}`, value), path.replace('{tenant_id}', tenantId)),
+      Object.entries(more).reduce(
+        (filled, [name, value]) => filled.replace(`{${name}}`, value),
+        path.replace('{tenant_id}', tenantId).replace('{customer}', CUSTOMER_REF),
+      ),
     );
 }
 
@@ -52,6 +58,7 @@ describeEachStore('list routes share one validated cursor', (h) => {
   beforeAll(async () => {
     tenantId = (await h().api('POST', '/api/v1/tenants', { name: 'Lists' })).body.id;
     for (let i = 0; i < 4; i += 1) await h().api('POST', '/api/v1/tenants', { name: `Filler ${i}` });
+    await h().api('POST', `/api/v1/tenants/${tenantId}/customers`, { external_id: CUSTOMER_REF.slice(4), email: 'lists@example.com' });
     // Lists under another object (an endpoint's deliveries) need one to exist; an IP literal needs no DNS.
     const endpoint = await h().api('POST', `/api/v1/tenants/${tenantId}/webhook-endpoints`, { url: 'https://93.184.215.14/hooks' });
     endpointId = endpoint.body.id;
@@ -60,9 +67,15 @@ describeEachStore('list routes share one validated cursor', (h) => {
 
   it('finds every list route in the OpenAPI document', () => {
     const base = `/api/v1/tenants/${tenantId}`;
-    expect(routes).toEqual(expect.arrayContaining(['/api/v1/tenants', `${base}/events`, `${base}/invoices`, `${base}/mail`]));
+    expect(routes).toEqual(
+      expect.arrayContaining(['/api/v1/tenants', `${base}/events`, `${base}/invoices`, `${base}/mail`, `${base}/customers`]),
+    );
     // No path parameter other than the tenant's is left to fill: each route is callable as listed.
     for (const route of routes) expect(route).not.toContain('{');
+  });
+
+  it('includes the per-customer lists, with the customer filled in', () => {
+    expect(routes).toContain(`/api/v1/tenants/${tenantId}/customers/${CUSTOMER_REF}/credits/ledger`);
   });
 
   it('refuses a forged cursor on every list route with 400 invalid_cursor and a message saying what to do', async () => {

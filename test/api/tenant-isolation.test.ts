@@ -100,6 +100,12 @@ describeEachStore(
       ]);
       const event = (await h().api('GET', `/api/v1/tenants/${alpha.id}/events`)).body.data[0];
       expect(event.stripe_event_id).toBe('evt_AlphaRealId0001');
+      const customer = (await h().api('POST', `/api/v1/tenants/${alpha.id}/customers`, { external_id: 'alpha_1', email: 'a@example.com' }))
+        .body;
+      const credits = `/api/v1/tenants/${alpha.id}/customers/${customer.id}/credits`;
+      await h().api('POST', `${credits}/grants`, { unit: 'job_credits', amount: 5, idempotency_key: 'alpha_grant' });
+      const hold = (await h().api('POST', `${credits}/holds`, { unit: 'job_credits', amount: 2, idempotency_key: 'alpha_hold' })).body;
+      expect(hold.id).toMatch(/^chd_/);
       // An outbound webhook endpoint (an IP literal needs no DNS) and one delivery (a queued ping).
       const endpoint = (await h().api('POST', `/api/v1/tenants/${alpha.id}/webhook-endpoints`, { url: 'https://93.184.215.14/hooks' }))
         .body;
@@ -109,6 +115,8 @@ describeEachStore(
         event_id: event.id,
         invoice_id: invoice.id,
         key_id: alphaKey.id,
+        customer: customer.id,
+        hold_id: hold.id,
         endpoint_id: endpoint.id,
         delivery_id: ping.id,
       };
@@ -127,9 +135,18 @@ describeEachStore(
             params.every((name) => name in realIds),
             `${template}: give this test a real id for it`,
           ).toBe(true);
-          // A PATCH needs a valid body to get past validation to the lookup.
+          // A PATCH (and a credit movement) needs a valid body to get past validation to the lookup.
+          const creditMovement = /\/credits\/(debits|holds|grants)$/.test(template);
+          // An outbound webhook endpoint's PATCH takes no name.
           const patch = template.includes('/webhook-endpoints/') ? { description: 'Hijacked' } : { name: 'Hijacked' };
-          const body = method === 'patch' ? patch : ['post', 'put'].includes(method) ? {} : undefined;
+          const body =
+            method === 'patch'
+              ? patch
+              : creditMovement
+                ? { unit: 'job_credits', amount: 1, idempotency_key: 'hijack' }
+                : ['post', 'put'].includes(method)
+                  ? {}
+                  : undefined;
           for (const token of [betaKey, undefined]) {
             const answer = await h().api(method.toUpperCase(), path, body, token);
             expect(answer.status, `${method.toUpperCase()} ${path} with ${token ? "beta's key" : 'the admin token'}`).toBe(404);
@@ -144,6 +161,7 @@ describeEachStore(
       expect((await h().api('GET', `/api/v1/tenants/${alpha.id}/events/${event.id}`)).body.status).toBe('paused');
       expect((await h().api('GET', `/api/v1/tenants/${alpha.id}/invoices/${invoice.id}`)).body.status).toBe('draft');
       expect((await h().api('GET', `/api/v1/tenants/${alpha.id}/connections/${connection.id}`)).body.disconnected_at ?? null).toBeNull();
+      expect((await h().api('GET', `${credits}/holds/${hold.id}`)).body.status).toBe('held');
     });
   },
   env,

@@ -14,6 +14,9 @@ import * as millisecondTimestamps from './0040-millisecond-timestamps';
 import * as tokenHashKeys from './0050-token-hash-keys';
 import * as graphileWorkerJobs from './0060-graphile-worker-jobs';
 import { installJobQueueSchema } from '../jobs';
+import * as customerStripeLinks from './0100-customer-stripe-links';
+import * as subscriptions from './0101-subscriptions';
+import * as credits from './0120-credits';
 import * as outboundWebhooks from './0150-outbound-webhooks';
 
 /**
@@ -36,6 +39,9 @@ const migrations: Record<string, Migration> = {
   '0040-millisecond-timestamps': millisecondTimestamps,
   '0050-token-hash-keys': tokenHashKeys,
   '0060-graphile-worker-jobs': graphileWorkerJobs,
+  '0100-customer-stripe-links': customerStripeLinks,
+  '0101-subscriptions': subscriptions,
+  '0120-credits': credits,
   '0150-outbound-webhooks': outboundWebhooks,
 };
 

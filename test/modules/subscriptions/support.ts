@@ -1,0 +1,41 @@
+import { expect } from 'vitest';
+import type Stripe from 'stripe';
+import type { RunningSandbox } from '../../../sandbox/index';
+import { listDomainEventsAfter } from '../../../src/store/domain-events';
+import type { BillingWorld } from '../../invoices/support';
+
+/** The tenant's domain events of these types after `after`, oldest first. */
+export async function domainEvents(world: BillingWorld, tenantId: string, types: string[], after = 0) {
+  return listDomainEventsAfter(world.h.ctx.store.db, tenantId, after, { limit: 1000, types });
+}
+
+export async function lastSequence(world: BillingWorld, tenantId: string): Promise<number> {
+  const rows = await listDomainEventsAfter(world.h.ctx.store.db, tenantId, 0, { limit: 100_000 });
+  return Number(rows.at(-1)?.sequence ?? 0);
+}
+
+export async function recurringPrice(stripe: Stripe, amount: number, name = 'Pro'): Promise<Stripe.Price> {
+  const product = await stripe.products.create({ name });
+  return stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: amount, recurring: { interval: 'month' } });
+}
+
+export async function oneTimePrice(stripe: Stripe, amount: number, name = 'Top-up'): Promise<Stripe.Price> {
+  const product = await stripe.products.create({ name });
+  return stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: amount });
+}
+
+/** Pays a Checkout Session on the sandbox's hosted page, like the customer would. */
+export async function payCheckout(
+  sandbox: RunningSandbox,
+  sessionId: string,
+  body: Record<string, unknown> = { card: '4242424242424242' },
+) {
+  const response = await fetch(`${sandbox.url}/_sandbox/checkout/sessions/${sessionId}/pay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = await response.json();
+  expect(response.status, JSON.stringify(json)).toBe(200);
+  return json as Record<string, any>;
+}
