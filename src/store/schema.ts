@@ -178,7 +178,8 @@ export interface TokenHashKeysTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends BillingTables, DomainEventTables, CustomerTables, CreditTables, SubscriptionTables, OutboundWebhookTables {
+export interface Database
+  extends BillingTables, DomainEventTables, CustomerTables, CreditTables, SubscriptionTables, OutboundWebhookTables {
   token_hash_keys: TokenHashKeysTable;
   settings: SettingsTable;
   tenants: TenantsTable;
