@@ -8,11 +8,12 @@ import { benchCorrectness } from './scenarios/correctness';
 import { benchCredits } from './scenarios/credits';
 import { benchEntitlements } from './scenarios/entitlements';
 import { benchLongPoll } from './scenarios/longpoll';
+import { benchOutbound } from './scenarios/outbound';
 import { benchVersusPeer, ensurePeer } from './scenarios/peer';
 import { failures, log, table } from './lib/report';
 import { startBenchSandbox } from './lib/sandbox';
 
-// `npm run bench` runs everything; `-- --quick` a short version; `-- --only=bare,postgres,embedded,startup,peer,backfill-rounds,entitlements,longpoll`
+// `npm run bench` runs everything; `-- --quick` a short version; `-- --only=bare,postgres,embedded,startup,peer,backfill-rounds,entitlements,longpoll,outbound,catalog`
 // a subset; `-- --cpu-prof` writes V8 profiles of the Paybridge processes into bench/.profiles.
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -45,6 +46,7 @@ try {
   if (want('backfill-rounds')) await benchBackfillRounds(quick ? 1_000 : 10_000, 300);
   if (want('longpoll')) await benchLongPoll(sandbox, { samples: quick ? 20 : 100, waits: quick ? 1_000 : 5_000 });
   if (want('catalog')) await benchCatalog(2_000, 5_000);
+  if (want('outbound')) await benchOutbound(quick ? 250 : 1_000);
   if (want('correctness')) {
     ensurePeer();
     correctness = await benchCorrectness(sandbox);

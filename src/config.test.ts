@@ -38,6 +38,7 @@ describe('configuration', () => {
       trustedProxies: [],
       maxConnectionsPerTenant: 1000,
       paymentRequestStallMs: 60 * 60_000,
+      outboundAllowPrivate: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(() => {

@@ -90,6 +90,9 @@ const configSchema = z.object({
     .min(1, 'must be at least 1 minute')
     .max(60 * 24 * 30)
     .default(60),
+  PAYBRIDGE_OUTBOUND_ALLOW_PRIVATE: z
+    .enum(['true', 'false'], { message: 'must be true or false (true only for tests and local development)' })
+    .default('false'),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -122,6 +125,8 @@ export interface Config {
   readonly trustedProxies: string[];
   /** A payment request without a final state this long after creation emits `payment_request.stalled` once. */
   readonly paymentRequestStallMs: number;
+  /** Outbound webhooks may use http and reach loopback/private addresses (tests and local development only). */
+  readonly outboundAllowPrivate: boolean;
 }
 
 export class ConfigError extends Error {
@@ -161,5 +166,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxConnectionsPerTenant: raw.PAYBRIDGE_MAX_CONNECTIONS_PER_TENANT,
     trustedProxies: splitList(raw.PAYBRIDGE_TRUSTED_PROXIES),
     paymentRequestStallMs: raw.PAYBRIDGE_PAYMENT_REQUEST_STALL_MINUTES * 60_000,
+    outboundAllowPrivate: raw.PAYBRIDGE_OUTBOUND_ALLOW_PRIVATE === 'true',
   });
 }

@@ -31,6 +31,11 @@ const prefixes = {
   paymentRequest: 'preq',
   catalogImport: 'cimp',
   refund: 'rfd',
+  webhookEndpoint: 'wep',
+  webhookSecret: 'wes',
+  webhookDelivery: 'wdl',
+  webhookAttempt: 'wda',
+  webhookMessage: 'msg',
 } as const;
 
 export type IdKind = keyof typeof prefixes;

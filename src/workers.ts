@@ -7,6 +7,7 @@ import { REJECTION_PRUNE_INTERVAL_MS, pruneOldRejections } from './webhooks/reje
 import { EventWorker, type WorkerOptions } from './webhooks/worker';
 import { startJobRunner } from './jobs/runner';
 import { reportStalledPaymentRequests, STALL_CHECK_INTERVAL_MS } from './modules/payment-requests/stall-check';
+import { startOutboundDispatcher } from './modules/outbound-webhooks/dispatcher';
 
 export const DRIFT_CHECK_INTERVAL_MS = 30 * 60_000;
 
@@ -17,7 +18,7 @@ export interface RunningWorkers {
 /**
  * The background side of a process (PAYBRIDGE_ROLE=worker or all): the event worker, the job runner,
  * the maintenance rounds (backfill, endpoint drift, rejection retention; once per interval across all worker processes;
- * `maintenance: false` turns them off) and the queue-depth gauge. Later capabilities (outbound webhooks) start here too.
+ * `maintenance: false` turns them off), the outbound webhook dispatcher and the queue-depth gauge.
  */
 export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions; maintenance?: boolean } = {}): RunningWorkers {
   const worker = new EventWorker(ctx, options.worker);
@@ -25,6 +26,7 @@ export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions;
   const backfill = options.maintenance === false ? undefined : new BackfillScheduler(ctx);
   backfill?.start();
   const jobs = startJobRunner(ctx);
+  const outbound = startOutboundDispatcher(ctx);
   // Endpoint drift (deleted, disabled, URL or events changed in Stripe) marks connections needs_attention.
   const drift =
     options.maintenance === false
@@ -59,7 +61,7 @@ export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions;
   return {
     async stop() {
       clearInterval(gauge);
-      await Promise.all([worker.stop(), backfill?.stop(), drift?.stop(), retention?.stop(), stalls?.stop(), jobs.stop()]);
+      await Promise.all([worker.stop(), backfill?.stop(), drift?.stop(), retention?.stop(), stalls?.stop(), jobs.stop(), outbound.stop()]);
     },
   };
 }

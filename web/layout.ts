@@ -6,7 +6,7 @@ import type { Tenant } from '../src/store/schema';
 /** What every template returns: escaped HTML (interpolations are escaped unless they are `html` themselves). */
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-export type Section = 'tenants' | 'integrations' | 'events' | 'invoices' | 'mail' | 'customers' | 'plans' | 'payment_requests';
+export type Section = 'tenants' | 'integrations' | 'events' | 'invoices' | 'mail' | 'customers' | 'plans' | 'payment_requests' | 'webhooks';
 
 /** Extra per-tenant sections, listed in the navigation only once their pages exist. */
 const TENANT_SECTIONS: [Section, string, string][] = [
@@ -15,6 +15,7 @@ const TENANT_SECTIONS: [Section, string, string][] = [
   ['customers', 'customers', 'Customers'],
   ['plans', 'plans', 'Plans'],
   ['payment_requests', 'payment-requests', 'Payment requests'],
+  ['webhooks', 'webhook-endpoints', 'Outbound webhooks'],
 ];
 
 export interface Shell {

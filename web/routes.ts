@@ -47,6 +47,7 @@ import { customerPages } from '../src/modules/customers/page';
 import { planPages } from '../src/modules/plans/page';
 import { subscriptionPages } from '../src/modules/subscriptions/page';
 import { paymentRequestPages } from '../src/modules/payment-requests/page';
+import { outboundWebhookPages } from '../src/modules/outbound-webhooks/page';
 import { createTenant, findTenantById, listTenantPage } from '../src/services/tenant-service';
 import { catalogPages } from '../src/modules/catalog/page';
 import { openDisputesSection } from '../src/modules/disputes/page';
@@ -464,6 +465,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
   app.route('/', subscriptionPages(ctx, { render, shared }));
   app.route('/', paymentRequestPages(ctx, { render, shared }));
   app.route('/', catalogPages(ctx, { render, shared }));
+  app.route('/', outboundWebhookPages(ctx, { render, shared }));
 
   app.all('/dashboard/*', (c) => problemPage(c, 404, 'Page not found', 'There is no such page here, or it belongs to another tenant.'));
 

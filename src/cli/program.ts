@@ -12,6 +12,7 @@ import { registerCustomerCommands } from '../modules/customers/command';
 import { registerEntitlementCommands } from '../modules/entitlements/command';
 import { registerPaymentRequestCommands } from '../modules/payment-requests/command';
 import { registerCatalogCommands } from '../modules/catalog/command';
+import { registerWebhookCommands } from '../modules/outbound-webhooks/command';
 
 /** The `paybridge` command line; every command has --help. Configuration comes from PAYBRIDGE_* variables. */
 export function buildCli(): Command {
@@ -32,5 +33,6 @@ export function buildCli(): Command {
   registerEntitlementCommands(program);
   registerPaymentRequestCommands(program);
   registerCatalogCommands(program);
+  registerWebhookCommands(program);
   return program;
 }

@@ -71,6 +71,7 @@ describeEachStore('master key rotation', (h) => {
       'connections.secret_key_sealed': 4,
       'signing_secrets.secret_sealed': 8,
       'token_hash_keys.key_sealed': 1,
+      'webhook_endpoint_secrets.secret_sealed': 0,
     });
     expect(progress.at(-1)).toBe(13);
     const values = await sealedValues(h());

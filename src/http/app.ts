@@ -17,6 +17,7 @@ import { paymentRequestRoutes } from '../modules/payment-requests/routes';
 import { healthRoutes } from './routes/health';
 import { tenantRoutes } from './routes/tenants';
 import { webhookRoutes } from '../webhooks/receive-route';
+import { outboundWebhookRoutes } from '../modules/outbound-webhooks/routes';
 import { dashboardRoutes } from '../../web/routes';
 import { customerRoutes } from '../modules/customers/routes';
 import { creditRoutes } from '../modules/credits/routes';
@@ -87,6 +88,7 @@ export function createApp(ctx: AppContext): OpenAPIHono<HonoEnv> {
   app.route('/', refundRoutes(ctx));
   app.route('/', disputeRoutes(ctx));
   app.route('/', storedObjectRoutes(ctx));
+  app.route('/', outboundWebhookRoutes(ctx));
   app.route('/', dashboardRoutes(ctx));
 
   app.doc('/api/openapi.json', {

@@ -8,6 +8,7 @@ import type { PaymentRequestTables } from './payment-requests-schema';
 import type { CatalogTables } from './catalog-schema';
 import type { RefundTables } from './refunds-schema';
 import type { DisputeTables } from './disputes-schema';
+import type { OutboundWebhookTables } from './outbound-webhooks-schema';
 
 /** Timestamps are written as Date and read back as Date on both stores. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -191,7 +192,8 @@ export interface Database
     PaymentRequestTables,
     CatalogTables,
     RefundTables,
-    DisputeTables {
+    DisputeTables,
+    OutboundWebhookTables {
   token_hash_keys: TokenHashKeysTable;
   settings: SettingsTable;
   tenants: TenantsTable;

@@ -32,30 +32,40 @@ const FORGED = [
 /** A customer the per-customer lists (credits ledger) are read for, as `{customer}` in their paths. */
 const CUSTOMER_REF = 'ext:lists_customer';
 
-/** GET paths with a `cursor` query parameter in the OpenAPI document, tenant id, a customer and a connection filled in. */
+/** GET paths with a `cursor` query parameter in the OpenAPI document, tenant id, a customer and the other path ids given filled in. */
 async function listRoutes(
   app: { request: (path: string) => Response | Promise<Response> },
   tenantId: string,
-  connectionId: string,
+  more: Record<string, string> = {},
 ): Promise<string[]> {
   const doc = (await (await app.request('/api/openapi.json')).json()) as {
     paths: Record<string, { get?: { parameters?: { name: string; in: string }[] } }>;
   };
   return Object.entries(doc.paths)
     .filter(([, item]) => item.get?.parameters?.some((parameter) => parameter.in === 'query' && parameter.name === 'cursor'))
-    .map(([path]) => path.replace('{tenant_id}', tenantId).replace('{customer}', CUSTOMER_REF).replace('{connection_id}', connectionId));
+    .map(([path]) =>
+      Object.entries(more).reduce(
+        (filled, [name, value]) => filled.replace(`{${name}}`, value),
+        path.replace('{tenant_id}', tenantId).replace('{customer}', CUSTOMER_REF),
+      ),
+    );
 }
 
 describeEachStore('list routes share one validated cursor', (h) => {
   let tenantId = '';
   let routes: string[] = [];
+  let endpointId = '';
 
   beforeAll(async () => {
     tenantId = (await h().api('POST', '/api/v1/tenants', { name: 'Lists' })).body.id;
     for (let i = 0; i < 4; i += 1) await h().api('POST', '/api/v1/tenants', { name: `Filler ${i}` });
     await h().api('POST', `/api/v1/tenants/${tenantId}/customers`, { external_id: CUSTOMER_REF.slice(4), email: 'lists@example.com' });
     const { connection } = await insertTestConnection(h(), { tenantId });
-    routes = await listRoutes(h().app, tenantId, connection.id);
+
+    // Lists under another object (an endpoint's deliveries) need one to exist; an IP literal needs no DNS.
+    const endpoint = await h().api('POST', `/api/v1/tenants/${tenantId}/webhook-endpoints`, { url: 'https://93.184.215.14/hooks' });
+    endpointId = endpoint.body.id;
+    routes = await listRoutes(h().app, tenantId, { endpoint_id: endpointId, connection_id: connection.id });
   });
 
   it('finds every list route in the OpenAPI document', () => {
@@ -156,6 +166,7 @@ describeEachStore('list routes share one validated cursor', (h) => {
       `/dashboard/tenants/${tenantId}/invoices`,
       `/dashboard/tenants/${tenantId}/mail`,
       `/dashboard/tenants/${tenantId}/payment-requests`,
+      `/dashboard/tenants/${tenantId}/webhook-endpoints/${endpointId}`,
     ];
     for (const page of pages) {
       const response = await browser.get(`${page}?cursor=${FORGED[0]}`);

@@ -106,6 +106,10 @@ describeEachStore(
       await h().api('POST', `${credits}/grants`, { unit: 'job_credits', amount: 5, idempotency_key: 'alpha_grant' });
       const hold = (await h().api('POST', `${credits}/holds`, { unit: 'job_credits', amount: 2, idempotency_key: 'alpha_hold' })).body;
       expect(hold.id).toMatch(/^chd_/);
+      // An outbound webhook endpoint (an IP literal needs no DNS) and one delivery (a queued ping).
+      const endpoint = (await h().api('POST', `/api/v1/tenants/${alpha.id}/webhook-endpoints`, { url: 'https://93.184.215.14/hooks' }))
+        .body;
+      const ping = (await h().api('POST', `/api/v1/tenants/${alpha.id}/webhook-endpoints/${endpoint.id}/test`)).body;
       const realIds: Record<string, string> = {
         connection_id: connection.id,
         event_id: event.id,
@@ -113,6 +117,8 @@ describeEachStore(
         key_id: alphaKey.id,
         customer: customer.id,
         hold_id: hold.id,
+        endpoint_id: endpoint.id,
+        delivery_id: ping.id,
       };
 
       const doc = (await h().api('GET', '/api/openapi.json', undefined, null)).body;
@@ -131,9 +137,11 @@ describeEachStore(
           ).toBe(true);
           // A PATCH (and a credit movement) needs a valid body to get past validation to the lookup.
           const creditMovement = /\/credits\/(debits|holds|grants)$/.test(template);
+          // An outbound webhook endpoint's PATCH takes no name.
+          const patch = template.includes('/webhook-endpoints/') ? { description: 'Hijacked' } : { name: 'Hijacked' };
           const body =
             method === 'patch'
-              ? { name: 'Hijacked' }
+              ? patch
               : creditMovement
                 ? { unit: 'job_credits', amount: 1, idempotency_key: 'hijack' }
                 : ['post', 'put'].includes(method)

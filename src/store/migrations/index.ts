@@ -17,6 +17,7 @@ import * as customerStripeLinks from './0100-customer-stripe-links';
 import * as subscriptions from './0101-subscriptions';
 import * as millisecondCreatedAt from './0102-millisecond-created-at';
 import * as credits from './0120-credits';
+import * as outboundWebhooks from './0150-outbound-webhooks';
 import * as paymentRequests from './0170-payment-requests';
 import * as catalog from './0200-catalog';
 import * as refunds from './0201-refunds';
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '0101-subscriptions': subscriptions,
   '0102-millisecond-created-at': millisecondCreatedAt,
   '0120-credits': credits,
+  '0150-outbound-webhooks': outboundWebhooks,
   '0170-payment-requests': paymentRequests,
   '0200-catalog': catalog,
   '0201-refunds': refunds,
