@@ -47,5 +47,5 @@ export const JOB_RETRY: { [K in JobKind]: JobRetry } = {
   'payment_link.deactivate': { maxAttempts: 10 },
   'entitlements.expire': { maxAttempts: 10 },
   'subscriptions.check_period': { maxAttempts: 10 },
-  'catalog.import': { maxAttempts: 8 },
+  'catalog.import': { maxAttempts: 10 },
 };

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { createAccount, useSandbox } from '../connect/sandbox-support';
 import { insertEvents } from '../../src/store/events';
@@ -110,7 +111,59 @@ describeEachStore(
       const endpoint = (await h().api('POST', `/api/v1/tenants/${alpha.id}/webhook-endpoints`, { url: 'https://93.184.215.14/hooks' }))
         .body;
       const ping = (await h().api('POST', `/api/v1/tenants/${alpha.id}/webhook-endpoints/${endpoint.id}/test`)).body;
+      // Plans, packages, a checkout, a payment request and a catalog import, made through the API.
+      const stripe = sandbox().stripe(account.secret_key);
+      const product = await stripe.products.create({ name: 'Isolation' });
+      const monthly = await stripe.prices.create({
+        product: product.id,
+        currency: 'usd',
+        unit_amount: 1000,
+        recurring: { interval: 'month' },
+      });
+      const once = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 500 });
+      const made = async (path: string, body?: unknown) => {
+        const answer = await h().api('POST', `/api/v1/tenants/${alpha.id}${path}`, body);
+        expect(answer.status, `${path}: ${JSON.stringify(answer.body)}`).toBeLessThan(300);
+        return answer.body;
+      };
+      const plan = await made('/plans', { connection_id: connection.id, name: 'Pro', price_ids: [monthly.id], entitlements: ['pro'] });
+      const pkg = await made('/packages', {
+        connection_id: connection.id,
+        name: 'Ten credits',
+        price_id: once.id,
+        grants: { credits: { unit: 'job_credits', amount: 10 } },
+      });
+      const checkout = await made('/checkout-sessions', {
+        customer: customer.id,
+        plan_id: plan.id,
+        success_url: 'https://example.com/ok',
+        cancel_url: 'https://example.com/back',
+      });
+      const paymentRequest = await made('/payment-requests', {
+        connection_id: connection.id,
+        amount: 1000,
+        currency: 'usd',
+        method: 'payment_intent',
+      });
+      const importJob = await made(`/connections/${connection.id}/catalog/import`);
+      // A subscription and a dispute exist only once Stripe's events made them: written straight to the store.
+      const db = h().ctx.store.db;
+      await sql`insert into subscriptions (id, tenant_id, connection_id, customer_id, plan_id, status, created_at, updated_at)
+                values ('psub_AlphaRealId', ${alpha.id}, ${connection.id}, ${customer.id}, ${plan.id}, 'active', now(), now())`.execute(db);
+      await sql`insert into disputes (id, tenant_id, connection_id, stripe_dispute_id, amount, currency, status, is_open, opened_at, updated_at)
+                values ('dp_AlphaRealId', ${alpha.id}, ${connection.id}, 'du_AlphaRealId', 1000, 'usd', 'needs_response', true, now(), now())`.execute(
+        db,
+      );
       const realIds: Record<string, string> = {
+        plan_id: plan.id,
+        package_id: pkg.id,
+        checkout_id: checkout.id,
+        payment_request_id: paymentRequest.id,
+        job_id: importJob.job_id,
+        subscription_id: 'psub_AlphaRealId',
+        dispute_id: 'dp_AlphaRealId',
+        key: 'pro',
+        stripe_id: 'cus_AlphaRealId',
         connection_id: connection.id,
         event_id: event.id,
         invoice_id: invoice.id,
@@ -139,8 +192,15 @@ describeEachStore(
           const creditMovement = /\/credits\/(debits|holds|grants)$/.test(template);
           // An outbound webhook endpoint's PATCH takes no name.
           const patch = template.includes('/webhook-endpoints/') ? { description: 'Hijacked' } : { name: 'Hijacked' };
-          const body =
-            method === 'patch'
+          const needs: Record<string, unknown> = {
+            '/change-plan': { plan_id: plan.id },
+            '/portal-sessions': { return_url: 'https://example.com/account' },
+            '/cancel': { at_period_end: true },
+          };
+          const specific = Object.entries(needs).find(([suffix]) => template.endsWith(suffix))?.[1];
+          const body = specific
+            ? specific
+            : method === 'patch'
               ? patch
               : creditMovement
                 ? { unit: 'job_credits', amount: 1, idempotency_key: 'hijack' }

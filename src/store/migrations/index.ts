@@ -22,6 +22,7 @@ import * as paymentRequests from './0170-payment-requests';
 import * as catalog from './0200-catalog';
 import * as refunds from './0201-refunds';
 import * as disputes from './0202-disputes';
+import * as catalogMillisecondTimestamps from './0203-catalog-millisecond-timestamps';
 import { installJobQueueSchema } from '../jobs';
 
 /**
@@ -53,6 +54,7 @@ const migrations: Record<string, Migration> = {
   '0200-catalog': catalog,
   '0201-refunds': refunds,
   '0202-disputes': disputes,
+  '0203-catalog-millisecond-timestamps': catalogMillisecondTimestamps,
 };
 
 /** graphile-worker's schema first (its own migrations, idempotent), then Paybridge's. */
