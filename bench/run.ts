@@ -40,7 +40,7 @@ try {
     await benchVersusPeer('customers', sandbox, settings, version);
   }
   if (want('e2e')) await benchEndToEnd(sandbox, { seconds: quick ? 6 : 20, samples: quick ? 20 : 100, rate: 1_000, cpuProfDir });
-  if (want('entitlements')) await benchEntitlements(sandbox, { seconds, connections: 64, customers: quick ? 1_000 : 10_000 });
+  if (want('entitlements')) await benchEntitlements(sandbox, { seconds, connections: 64, customers: quick ? 1_000 : 10_000, cpuProfDir });
   if (want('backfill')) await benchBackfill(sandbox.template, quick ? 2_000 : 10_000);
   if (want('credits')) await benchCredits(sandbox, settings);
   if (want('backfill-rounds')) await benchBackfillRounds(quick ? 1_000 : 10_000, 300);

@@ -35,6 +35,8 @@ describe('configuration', () => {
       ingestPoolSize: 4,
       apiRatePerKey: 25,
       apiConcurrencyPerKey: 4,
+      checkRatePerKey: 20_000,
+      checkConcurrencyPerKey: 128,
       trustedProxies: [],
       maxConnectionsPerTenant: 1000,
       paymentRequestStallMs: 60 * 60_000,

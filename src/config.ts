@@ -65,6 +65,8 @@ const configSchema = z.object({
   PAYBRIDGE_API_RATE_PER_KEY: z.coerce.number().int().min(1, 'must be at least 1 request per second').default(25),
   PAYBRIDGE_MAX_CONNECTIONS_PER_TENANT: z.coerce.number().int().min(1, 'must allow at least 1 connection').default(1000),
   PAYBRIDGE_API_CONCURRENCY_PER_KEY: z.coerce.number().int().min(1, 'must allow at least 1 request at a time').default(4),
+  PAYBRIDGE_CHECK_RATE_PER_KEY: z.coerce.number().int().min(1, 'must be at least 1 check per second').default(20_000),
+  PAYBRIDGE_CHECK_CONCURRENCY_PER_KEY: z.coerce.number().int().min(1, 'must allow at least 1 check at a time').default(128),
   PAYBRIDGE_TRUSTED_PROXIES: z
     .string()
     .default('')
@@ -119,6 +121,10 @@ export interface Config {
   readonly apiRatePerKey: number;
   /** Requests one API key may have in flight at once; past it, 429 with Retry-After. */
   readonly apiConcurrencyPerKey: number;
+  /** Entitlement checks per second one key may make (a class of their own: cheap indexed reads). */
+  readonly checkRatePerKey: number;
+  /** Entitlement checks one key may have in flight at once. */
+  readonly checkConcurrencyPerKey: number;
   /** Live connections one tenant may hold: each costs a backfill slot and a webhook endpoint. */
   readonly maxConnectionsPerTenant: number;
   /** Proxies whose X-Forwarded-For is believed when finding a client's address (sign-in limits). */
@@ -163,6 +169,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ingestPoolSize: raw.PAYBRIDGE_INGEST_POOL_SIZE,
     apiRatePerKey: raw.PAYBRIDGE_API_RATE_PER_KEY,
     apiConcurrencyPerKey: raw.PAYBRIDGE_API_CONCURRENCY_PER_KEY,
+    checkRatePerKey: raw.PAYBRIDGE_CHECK_RATE_PER_KEY,
+    checkConcurrencyPerKey: raw.PAYBRIDGE_CHECK_CONCURRENCY_PER_KEY,
     maxConnectionsPerTenant: raw.PAYBRIDGE_MAX_CONNECTIONS_PER_TENANT,
     trustedProxies: splitList(raw.PAYBRIDGE_TRUSTED_PROXIES),
     paymentRequestStallMs: raw.PAYBRIDGE_PAYMENT_REQUEST_STALL_MINUTES * 60_000,

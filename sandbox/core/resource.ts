@@ -22,6 +22,8 @@ export interface Route {
   permission: Permission;
   /** Top-level parameters accepted (`expand` always is); anything else is `parameter_unknown`. */
   params: readonly string[];
+  /** Milliseconds to hold the request before `handle` runs (work Stripe does not do instantly). */
+  delayMs?(ctx: ApiContext): number;
   handle(ctx: ApiContext): Json;
 }
 

@@ -67,6 +67,8 @@ export async function handleApiRequest(c: Context, sandbox: Sandbox, table: read
       params,
       request: { id: requestId, idempotency_key: idempotencyKey },
     };
+    const delay = matched.route.delayMs?.(ctx) ?? 0;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
 
     const idemScope = idempotencyKey && method === 'POST' ? `${key.scope.account}:${key.scope.livemode}:${idempotencyKey}` : null;
     const fingerprint = `${method} ${url.pathname} ${JSON.stringify(params)}`;

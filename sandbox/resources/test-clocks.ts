@@ -21,6 +21,23 @@ export function findTestClock(ctx: ApiContext, id: string, param = 'id'): Stripe
   return clock;
 }
 
+/** The sandbox-clock second in which each test clock last finished advancing (not part of the object). */
+const lastAdvanced = new WeakMap<StripeObject, number>();
+
+/**
+ * Stripe takes seconds to advance a test clock, so the events of two advances never share a second
+ * of `created`. The sandbox advances at once; without this wait, a renewal that fails and the retry
+ * that pays it, run by two advances moments apart, would emit `past_due` and `active` in the same
+ * second, and a receiver ordering versions by `created` could not tell which came last.
+ */
+function waitForNextSecond(ctx: ApiContext): number {
+  const clock = ctx.sandbox.store.get(ctx.scope, OBJECT, ctx.path.id!);
+  const last = clock ? lastAdvanced.get(clock) : undefined;
+  const nowMs = ctx.sandbox.clock.nowMs();
+  if (last === undefined || Math.floor(nowMs / 1000) > last) return 0;
+  return (last + 1) * 1000 - nowMs + 1;
+}
+
 function advance(ctx: ApiContext, clock: StripeObject): StripeObject {
   const target = requiredInteger(ctx.params, 'frozen_time');
   if (target <= Number(clock.frozen_time))
@@ -36,6 +53,7 @@ function advance(ctx: ApiContext, clock: StripeObject): StripeObject {
   });
   Object.assign(clock, { frozen_time: target, status: 'ready', status_details: {} });
   ctx.sandbox.emit(ctx.scope, 'test_helpers.test_clock.ready', clock);
+  lastAdvanced.set(clock, ctx.sandbox.clock.now());
   return answer;
 }
 
@@ -82,6 +100,7 @@ export const testClocks: Resource = {
       path: '/v1/test_helpers/test_clocks/:id/advance',
       permission: write('test_clock'),
       params: ['frozen_time'],
+      delayMs: waitForNextSecond,
       handle: (ctx) => advance(ctx, findTestClock(ctx, ctx.path.id!)),
     },
     {

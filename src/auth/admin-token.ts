@@ -1,5 +1,6 @@
 import type { AppContext } from '../context';
 import { generateToken } from '../crypto/tokens';
+import { announce } from '../domain/unit-of-work';
 import { getSetting, insertSettingIfAbsent, putSetting, replaceSetting } from '../store/settings';
 import { hashToken } from './token-hashing';
 
@@ -14,6 +15,8 @@ export async function ensureAdminToken(ctx: AppContext): Promise<{ generatedToke
   const db = ctx.store.db;
   if (ctx.config.adminToken) {
     await putSetting(db, ADMIN_TOKEN_HASH, (await hashToken(ctx, ctx.config.adminToken)).keyed);
+    // A replaced admin token stops working in the processes already running, not after their cache TTL.
+    await announce(ctx, [{ kind: 'credentials' }]);
     return {};
   }
   if (await getSetting(db, ADMIN_TOKEN_HASH)) return {};

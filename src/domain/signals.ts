@@ -8,7 +8,8 @@ import type { AppContext } from '../context';
 export type Signal =
   | { kind: 'events' }
   | { kind: 'payable'; tenantId: string; payableType: string; payableId: string }
-  | { kind: 'connection'; connectionId: string };
+  | { kind: 'connection'; connectionId: string }
+  | { kind: 'credentials' };
 
 /**
  * The `ctx.bus` event each signal kind raises: 'events-stored' wakes event workers; the others,
@@ -18,6 +19,8 @@ export const BUS_EVENT = {
   events: 'events-stored',
   payable: 'payable-changed',
   connection: 'connection-changed',
+  /** An API key was revoked or the admin token changed: principal caches drop everything. */
+  credentials: 'credentials-changed',
 } as const;
 
 /** Raised when a lost notification connection is back: what was sent meanwhile is gone, so caches drop everything. */
@@ -29,6 +32,7 @@ export const PROCESS_TAG = randomBytes(6).toString('hex');
 export function signalKey(signal: Signal): string {
   switch (signal.kind) {
     case 'events':
+    case 'credentials':
       return signal.kind;
     case 'payable':
       return `payable:${signal.tenantId}:${signal.payableType}:${signal.payableId}`;
@@ -47,6 +51,7 @@ export function decodeSignal(payload: string): { signal: Signal; origin: string 
     const parsed = JSON.parse(payload) as Record<string, unknown>;
     const origin = typeof parsed.origin === 'string' ? parsed.origin : '';
     if (parsed.kind === 'events') return { signal: { kind: 'events' }, origin };
+    if (parsed.kind === 'credentials') return { signal: { kind: 'credentials' }, origin };
     if (parsed.kind === 'connection' && typeof parsed.connectionId === 'string')
       return { signal: { kind: 'connection', connectionId: parsed.connectionId }, origin };
     if (

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import { hashToken } from '../auth/token-hashing';
 import { generateToken, secretHint } from '../crypto/tokens';
+import { announce } from '../domain/unit-of-work';
 import { notFound } from '../errors';
 import { insertApiKey, listTenantApiKeys, revokeApiKey } from '../store/api-keys';
 import type { ApiKey } from '../store/schema';
@@ -53,5 +54,7 @@ export async function listApiKeys(ctx: AppContext, tenantId: string): Promise<Ap
 export async function revokeTenantApiKey(ctx: AppContext, tenantId: string, keyId: string): Promise<ApiKeyView> {
   const row = await revokeApiKey(ctx.store.db, tenantId, keyId, ctx.now());
   if (!row) throw notFound('API key', keyId);
+  // Every process's principal cache forgets the key now (others through a notification).
+  await announce(ctx, [{ kind: 'credentials' }]);
   return toApiKeyView(row);
 }

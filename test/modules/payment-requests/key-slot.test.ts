@@ -13,7 +13,7 @@ describe('a waiting request releases its key slot', () => {
     const gate = { open: () => {} };
     const opened = new Promise<void>((resolve) => (gate.open = resolve));
     const app = new Hono<HonoEnv>();
-    app.use('*', limitPerKey({ apiRatePerKey: 1000, apiConcurrencyPerKey: 2 }));
+    app.use('*', limitPerKey({ apiRatePerKey: 1000, apiConcurrencyPerKey: 2, checkRatePerKey: 1000, checkConcurrencyPerKey: 2 }));
     app.get('/wait', async (c) => {
       if (release) c.get('releaseKeySlot')();
       await opened;
