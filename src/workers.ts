@@ -58,7 +58,8 @@ export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions;
       ? undefined
       : new MaintenanceTask(ctx, 'event-partitions', EVENT_PARTITION_INTERVAL_MS, async () => {
           const report = await maintainEventPartitions(ctx);
-          if (report.created.length + report.dropped.length + report.keysDeleted > 0) ctx.logger.info(report, 'event partitions maintained');
+          if (report.created.length + report.dropped.length + report.keysDeleted > 0)
+            ctx.logger.info(report, 'event partitions maintained');
           if (report.kept.length > 0)
             ctx.logger.warn(
               { kept: report.kept },
@@ -75,7 +76,16 @@ export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions;
   return {
     async stop() {
       clearInterval(gauge);
-      await Promise.all([worker.stop(), backfill?.stop(), drift?.stop(), retention?.stop(), stalls?.stop(), partitions?.stop(), jobs.stop(), outbound.stop()]);
+      await Promise.all([
+        worker.stop(),
+        backfill?.stop(),
+        drift?.stop(),
+        retention?.stop(),
+        stalls?.stop(),
+        partitions?.stop(),
+        jobs.stop(),
+        outbound.stop(),
+      ]);
     },
   };
 }

@@ -51,7 +51,10 @@ export async function ensureMonthPartitions(db: Db, now: Date, monthsAhead = 2):
     const stray = await sql<{ month: Date }>`
       select distinct date_trunc('month', ${sql.ref(spec.column)}, 'UTC') as month
       from ${sql.table(`${spec.table}_default`)}`.execute(db);
-    const months = [...Array.from({ length: monthsAhead + 1 }, (_, i) => monthStart(now, i)), ...stray.rows.map((r) => monthStart(new Date(r.month)))];
+    const months = [
+      ...Array.from({ length: monthsAhead + 1 }, (_, i) => monthStart(now, i)),
+      ...stray.rows.map((r) => monthStart(new Date(r.month))),
+    ];
     for (const month of months) {
       const name = partitionName(spec.table, month);
       if (existing.has(name)) continue;

@@ -133,6 +133,7 @@ export interface EventKeysTable {
 
 export interface EventAttemptsTable {
   id: string;
+  tenant_id: string;
   event_id: string;
   attempt: number;
   outcome: string;

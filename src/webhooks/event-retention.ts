@@ -24,7 +24,10 @@ export interface EventRetentionReport extends RetentionResult {
  * reached the default partition), drops months older than PAYBRIDGE_EVENT_RETENTION_DAYS, and prunes
  * dedupe keys past their window. Ensure runs first, so no stray row hides from the key pruning.
  */
-export async function maintainEventPartitions(ctx: AppContext, retentionDays = ctx.config.eventRetentionDays): Promise<EventRetentionReport> {
+export async function maintainEventPartitions(
+  ctx: AppContext,
+  retentionDays = ctx.config.eventRetentionDays,
+): Promise<EventRetentionReport> {
   const now = ctx.now();
   const created = await ensureMonthPartitions(ctx.store.db, now);
   const retention = await dropMonthPartitionsBefore(ctx.store.db, new Date(now.getTime() - retentionDays * DAY_MS));

@@ -53,12 +53,14 @@ export async function up(db: Db): Promise<void> {
   await sql`create index events_tenant_log_idx on events (tenant_id, received_at, id)`.execute(db);
   await sql`create index events_connection_created_idx on events (connection_id, stripe_created)`.execute(db);
   await sql`create index events_object_idx on events (connection_id, object_id)`.execute(db);
-  await sql`alter table event_attempts add constraint event_attempts_pkey primary key (id, started_at)`.execute(db);
+  await sql`alter table event_attempts alter column tenant_id set not null`.execute(db);
+  await sql`alter table event_attempts add constraint event_attempts_pkey primary key (tenant_id, id, started_at)`.execute(db);
   await sql`create index event_attempts_event_idx on event_attempts (event_id)`.execute(db);
 }
 
 /**
- * Creates `<table>_partitioned` with the same columns (defaults and lz4 compression included), one
+ * Creates `<table>_partitioned` with the same columns (defaults and lz4 compression included; attempts
+ * also get `tenant_id`), one
  * partition per month that holds rows, the current month and the next two, a default partition for
  * anything else, and copies the rows.
  */
@@ -83,5 +85,11 @@ async function convert(db: Db, table: 'events' | 'event_attempts', column: 'rece
     );
   }
   await sql`create table ${sql.table(`${table}_default`)} partition of ${sql.table(target)} default`.execute(db);
-  await sql`insert into ${sql.table(target)} select * from ${sql.table(table)}`.execute(db);
+  if (table === 'events') {
+    await sql`insert into ${sql.table(target)} select * from events`.execute(db);
+    return;
+  }
+  // Attempts gain their tenant (every table keys by tenant, ARCHITECTURE.md), taken from their event.
+  await sql`alter table ${sql.table(target)} add column tenant_id text`.execute(db);
+  await sql`insert into ${sql.table(target)} select a.*, e.tenant_id from event_attempts a join events e on e.id = a.event_id`.execute(db);
 }
