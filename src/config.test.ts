@@ -41,6 +41,7 @@ describe('configuration', () => {
       maxConnectionsPerTenant: 1000,
       paymentRequestStallMs: 60 * 60_000,
       outboundAllowPrivate: false,
+      eventRetentionDays: 90,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(() => {
@@ -116,6 +117,15 @@ describe('configuration', () => {
     expect(problems.find((p) => p.startsWith('PAYBRIDGE_DATABASE_URL'))).toMatch(/postgres:\/\//);
     const message = problems.join('\n');
     expect(message).not.toContain(badKey);
+  });
+
+  it('reads the event retention in whole days and refuses one that is not, saying what to write', () => {
+    expect(loadConfig({ PAYBRIDGE_EVENT_RETENTION_DAYS: '400' }).eventRetentionDays).toBe(400);
+    for (const value of ['0', '-3', '1.5', 'ninety', '40000']) {
+      const problems = problemsOf({ PAYBRIDGE_EVENT_RETENTION_DAYS: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^PAYBRIDGE_EVENT_RETENTION_DAYS: must be/);
+    }
   });
 
   it('names the three classic mistakes together: bad port, bad master key, bad URL', () => {

@@ -92,6 +92,12 @@ const configSchema = z.object({
     .min(1, 'must be at least 1 minute')
     .max(60 * 24 * 30)
     .default(60),
+  PAYBRIDGE_EVENT_RETENTION_DAYS: z.coerce
+    .number({ message: 'must be a whole number of days, such as 90' })
+    .int('must be a whole number of days, such as 90')
+    .min(1, 'must be at least 1 day (duplicates stay refused for 35 days whatever this says)')
+    .max(36500, 'must be at most 36500 days (100 years)')
+    .default(90),
   PAYBRIDGE_OUTBOUND_ALLOW_PRIVATE: z
     .enum(['true', 'false'], { message: 'must be true or false (true only for tests and local development)' })
     .default('false'),
@@ -131,6 +137,8 @@ export interface Config {
   readonly trustedProxies: string[];
   /** A payment request without a final state this long after creation emits `payment_request.stalled` once. */
   readonly paymentRequestStallMs: number;
+  /** Stored events (payloads and attempts) are dropped by month once older than this many days. */
+  readonly eventRetentionDays: number;
   /** Outbound webhooks may use http and reach loopback/private addresses (tests and local development only). */
   readonly outboundAllowPrivate: boolean;
 }
@@ -175,5 +183,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustedProxies: splitList(raw.PAYBRIDGE_TRUSTED_PROXIES),
     paymentRequestStallMs: raw.PAYBRIDGE_PAYMENT_REQUEST_STALL_MINUTES * 60_000,
     outboundAllowPrivate: raw.PAYBRIDGE_OUTBOUND_ALLOW_PRIVATE === 'true',
+    eventRetentionDays: raw.PAYBRIDGE_EVENT_RETENTION_DAYS,
   });
 }

@@ -5,6 +5,7 @@ import { queueDepth } from './store/events';
 import { BackfillScheduler } from './webhooks/backfill-scheduler';
 import { REJECTION_PRUNE_INTERVAL_MS, pruneOldRejections } from './webhooks/rejections';
 import { EventWorker, type WorkerOptions } from './webhooks/worker';
+import { EVENT_PARTITION_INTERVAL_MS, maintainEventPartitions } from './webhooks/event-retention';
 import { startJobRunner } from './jobs/runner';
 import { reportStalledPaymentRequests, STALL_CHECK_INTERVAL_MS } from './modules/payment-requests/stall-check';
 import { startOutboundDispatcher } from './modules/outbound-webhooks/dispatcher';
@@ -17,7 +18,7 @@ export interface RunningWorkers {
 
 /**
  * The background side of a process (PAYBRIDGE_ROLE=worker or all): the event worker, the job runner,
- * the maintenance rounds (backfill, endpoint drift, rejection retention; once per interval across all worker processes;
+ * the maintenance rounds (backfill, endpoint drift, rejection retention, event partitions; once per interval across all worker processes;
  * `maintenance: false` turns them off), the outbound webhook dispatcher and the queue-depth gauge.
  */
 export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions; maintenance?: boolean } = {}): RunningWorkers {
@@ -52,6 +53,20 @@ export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions;
           await reportStalledPaymentRequests(ctx);
         });
   stalls?.start();
+  const partitions =
+    options.maintenance === false
+      ? undefined
+      : new MaintenanceTask(ctx, 'event-partitions', EVENT_PARTITION_INTERVAL_MS, async () => {
+          const report = await maintainEventPartitions(ctx);
+          if (report.created.length + report.dropped.length + report.keysDeleted > 0)
+            ctx.logger.info(report, 'event partitions maintained');
+          if (report.kept.length > 0)
+            ctx.logger.warn(
+              { kept: report.kept },
+              'expired event partitions still hold events to process or paused; kept until they are processed (replay or re-enable their connections)',
+            );
+        });
+  partitions?.start();
   const gauge = setInterval(() => {
     queueDepth(ctx.store.db)
       .then((depth) => ctx.metrics.queueDepth.set(depth))
@@ -61,7 +76,16 @@ export function startWorkers(ctx: AppContext, options: { worker?: WorkerOptions;
   return {
     async stop() {
       clearInterval(gauge);
-      await Promise.all([worker.stop(), backfill?.stop(), drift?.stop(), retention?.stop(), stalls?.stop(), jobs.stop(), outbound.stop()]);
+      await Promise.all([
+        worker.stop(),
+        backfill?.stop(),
+        drift?.stop(),
+        retention?.stop(),
+        stalls?.stop(),
+        partitions?.stop(),
+        jobs.stop(),
+        outbound.stop(),
+      ]);
     },
   };
 }

@@ -66,10 +66,10 @@ export async function completeEvents(db: Db, workerId: string, completions: read
         locked_until = null
       from outcome o
       where e.id = o.event_id and e.locked_by = ${workerId} and e.status in ('received', 'failed')
-      returning e.id, e.attempts
+      returning e.id, e.attempts, e.tenant_id
     )
-    insert into event_attempts (id, event_id, attempt, outcome, detail, started_at, finished_at)
-    select o.attempt_id, c.id, c.attempts, o.status, left(o.reason, 2000), o.started_at, o.finished_at
+    insert into event_attempts (id, tenant_id, event_id, attempt, outcome, detail, started_at, finished_at)
+    select o.attempt_id, c.tenant_id, c.id, c.attempts, o.status, left(o.reason, 2000), o.started_at, o.finished_at
     from completed c join outcome o on o.event_id = c.id
     returning event_id`.execute(db);
   return new Set(written.rows.map((row) => row.event_id));

@@ -31,8 +31,12 @@ const INSERT_COLUMNS = [
 
 /**
  * Inserts many events in one statement and reports which were new. Duplicates (same connection and
- * Stripe event id, also within the batch) are skipped by the unique key, so a redelivery is never
- * stored twice and never fails the batch.
+ * Stripe event id, also within the batch) are skipped, so a redelivery is never stored twice and
+ * never fails the batch. The dedupe is `event_keys`' primary key, not `events` (partitioned by month,
+ * so it can hold no unique key without the month): the statement inserts each key first, and only
+ * the rows whose key was new go into `events`, in the same statement, so a key exists exactly when
+ * its event was stored. A concurrent insert of the same key waits on the key's index entry until the
+ * first commits, then skips.
  *
  * One array parameter per column through unnest() rather than a VALUES list of 15 parameters per
  * row: no query tree to compile per batch, and PostgreSQL binds 14 arrays instead of thousands of
@@ -50,10 +54,19 @@ export async function insertEvents(db: Db, events: IncomingEvent[]): Promise<Set
       columns[column]![row] = values[name] ?? null;
     });
   });
+  const names = sql.join(INSERT_COLUMNS.map(([name]) => sql.ref(name)));
   const inserted = await sql<{ connection_id: string; stripe_event_id: string }>`
-    insert into events (${sql.join(INSERT_COLUMNS.map(([name]) => sql.ref(name)))})
-    select * from unnest(${sql.join(INSERT_COLUMNS.map(([name, type], column) => (name === 'payload' ? sql`array[${sql.join(columns[column]!)}]::text[]` : sql`${columns[column]}::${sql.raw(type)}[]`)))})
-    on conflict (connection_id, stripe_event_id) do nothing
+    with incoming as (
+      select * from unnest(${sql.join(INSERT_COLUMNS.map(([name, type], column) => (name === 'payload' ? sql`array[${sql.join(columns[column]!)}]::text[]` : sql`${columns[column]}::${sql.raw(type)}[]`)))})
+        as incoming(${names})
+    ), fresh as (
+      insert into event_keys (tenant_id, connection_id, stripe_event_id, event_id, received_at)
+      select tenant_id, connection_id, stripe_event_id, id, received_at from incoming
+      on conflict do nothing
+      returning event_id
+    )
+    insert into events (${names})
+    select ${names} from incoming where id in (select event_id from fresh)
     returning connection_id, stripe_event_id`.execute(db);
   return new Set(inserted.rows.map((row) => `${row.connection_id}/${row.stripe_event_id}`));
 }

@@ -122,8 +122,18 @@ export interface EventsTable {
   processed_at: Timestamp | null;
 }
 
+/** The dedupe of `events` (partitioned, so it cannot hold the unique key): one row per stored delivery, kept past the payload's month. */
+export interface EventKeysTable {
+  tenant_id: string;
+  connection_id: string;
+  stripe_event_id: string;
+  event_id: string;
+  received_at: Date;
+}
+
 export interface EventAttemptsTable {
   id: string;
+  tenant_id: string;
   event_id: string;
   attempt: number;
   outcome: string;
@@ -202,6 +212,7 @@ export interface Database
   signing_secrets: SigningSecretsTable;
   events: EventsTable;
   event_attempts: EventAttemptsTable;
+  event_keys: EventKeysTable;
   stripe_objects: StripeObjectsTable;
   webhook_rejections: WebhookRejectionsTable;
   webhook_rejection_counts: WebhookRejectionCountsTable;
