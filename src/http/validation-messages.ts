@@ -31,12 +31,21 @@ function typePhrase(type: string): string {
   return TYPE_PHRASES[type] ?? `of type ${type}`;
 }
 
+/** How a received JSON type reads after "not": `flag must be true or false, not text`. */
+const RECEIVED_PHRASES: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+  null: 'null',
+};
+
 /** What zod says it received, read from its own message: the final issue no longer carries the input. */
 function receivedPhrase(message: string): string | undefined {
   const received = /received (\w+)$/.exec(message)?.[1];
-  if (received === 'NaN') return 'the value sent is not a number';
-  if (!received || received === 'undefined') return undefined;
-  return `got ${received === 'string' ? 'text' : received}`;
+  if (!received || received === 'undefined' || received === 'NaN') return undefined;
+  return RECEIVED_PHRASES[received] ?? received;
 }
 
 function listOf(values: readonly unknown[]): string {
@@ -74,9 +83,11 @@ function sizeRule(issue: Extract<Issue, { code: 'too_big' | 'too_small' }>): str
 function rule(issue: Issue): string {
   switch (issue.code) {
     case 'invalid_type': {
+      if (/received undefined$/.test(issue.message)) return `is required: send ${typePhrase(issue.expected)}`;
+      // A query value is text coerced to a number; NaN means it was not written in digits.
+      if (/received NaN$/.test(issue.message)) return `must be ${typePhrase(issue.expected)} written in digits`;
       const received = receivedPhrase(issue.message);
-      if (received === undefined && /received undefined$/.test(issue.message)) return `is required: send ${typePhrase(issue.expected)}`;
-      return `must be ${typePhrase(issue.expected)}${received ? `; ${received}` : ''}`;
+      return `must be ${typePhrase(issue.expected)}${received ? `, not ${received}` : ''}`;
     }
     case 'invalid_value':
       return issue.values.length === 1 ? `must be exactly ${listOf(issue.values)}` : `must be one of: ${listOf(issue.values)}`;

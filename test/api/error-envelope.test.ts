@@ -76,7 +76,7 @@ describeEachStore('errors in the common envelope', (h) => {
   it('says in plain words which field is wrong and what it must be', async () => {
     const base = `/api/v1/tenants/${tenantId}`;
     const cases: [string, string, unknown, string | undefined, RegExp][] = [
-      ['GET', `${base}/invoices?limit=abc`, undefined, 'limit', /^limit must be a number; the value sent is not a number$/],
+      ['GET', `${base}/invoices?limit=abc`, undefined, 'limit', /^limit must be a number written in digits$/],
       ['GET', `${base}/invoices?status=nope`, undefined, 'status', /^status must be one of: draft, open, paid, void, refunded$/],
       ['GET', `${base}/events?limit=0`, undefined, 'limit', /limit must be between 1 and 100/],
       ['POST', `${base}/customers`, { email: 'ada@example.com' }, 'external_id', /^external_id is required: send text/],
@@ -85,7 +85,7 @@ describeEachStore('errors in the common envelope', (h) => {
         `${base}/customers`,
         { external_id: 5, email: 'ada@example.com' },
         'external_id',
-        /^external_id must be text .*; got number$/,
+        /^external_id must be text .*, not a number$/,
       ],
       [
         'POST',
@@ -97,9 +97,9 @@ describeEachStore('errors in the common envelope', (h) => {
           lines: [{ description: 'x', quantity: 'two', unit_amount: 100 }],
         },
         'lines.0.quantity',
-        /^lines\.0\.quantity must be a number; got text$/,
+        /^lines\.0\.quantity must be a number, not text$/,
       ],
-      ['POST', `${base}/invoices`, [1, 2], undefined, /^The request body must be a JSON object; got array$/],
+      ['POST', `${base}/invoices`, [1, 2], undefined, /^The request body must be a JSON object, not a list$/],
       ['GET', `${base}/customers/ext:x/entitlements/${'k'.repeat(101)}`, undefined, 'key', /^key must be at most 100 characters long$/],
       [
         'POST',
