@@ -15,6 +15,9 @@ import { invoiceRoutes } from './routes/invoices';
 import { mailRoutes } from './routes/mail';
 import { paymentRequestRoutes } from '../modules/payment-requests/routes';
 import { healthRoutes } from './routes/health';
+import { apiDocsRoutes } from './routes/api-docs';
+import { methodNotAllowed } from './method-not-allowed';
+import { serveOpenApiDocument } from './openapi-document';
 import { tenantRoutes } from './routes/tenants';
 import { webhookRoutes } from '../webhooks/receive-route';
 import { outboundWebhookRoutes } from '../modules/outbound-webhooks/routes';
@@ -91,15 +94,18 @@ export function createApp(ctx: AppContext): OpenAPIHono<HonoEnv> {
   app.route('/', outboundWebhookRoutes(ctx));
   app.route('/', dashboardRoutes(ctx));
 
-  app.doc('/api/openapi.json', {
+  serveOpenApiDocument(app, {
     openapi: '3.0.3',
     info: { title: 'Paybridge API', version: '0.1.0', description: 'Stripe connections, webhook events and billing state per tenant.' },
     security: [{ bearer: [] }],
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.route('/', apiDocsRoutes());
 
-  app.notFound((c) =>
-    c.json(errorBody('route_not_found', `No route ${c.req.method} ${c.req.path}. See /api/openapi.json for the API.`), 404),
+  const wrongMethod = methodNotAllowed(() => app.routes, '/api/');
+  app.notFound(
+    (c) =>
+      wrongMethod(c) ?? c.json(errorBody('route_not_found', `No route ${c.req.method} ${c.req.path}. See /api/docs for the API.`), 404),
   );
   app.onError(handleError(ctx));
   return app;

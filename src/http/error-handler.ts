@@ -5,23 +5,33 @@ import type { ZodError } from 'zod';
 import type { AppContext } from '../context';
 import { AppError, errorBody } from '../errors';
 import { isStoreUnavailable } from '../store/store-unavailable';
+import { describeIssue, fieldName } from './validation-messages';
 
-/** Turns zod's issues into one message that names each bad field and what it must be. */
+/** Turns zod's issues into one message that names each bad field and what it must be (validation-messages.ts). */
 export function validationError(error: ZodError): AppError {
   const issues = error.issues.slice(0, 5);
   const first = issues[0];
-  const describe = (issue: (typeof issues)[number]) => {
-    const path = issue.path.join('.');
-    if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.join(', ')}; remove them`;
-    if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return `${path} is required (${issue.expected})`;
-    return path ? `${path}: ${issue.message}` : issue.message;
-  };
   return new AppError({
     code: 'validation_failed',
     status: 422,
-    field: first && first.path.length > 0 ? first.path.join('.') : undefined,
-    message: issues.map(describe).join('; '),
+    field: first && first.path.length > 0 ? fieldName(first.path) : undefined,
+    message: issues.map(describeIssue).join('; '),
   });
+}
+
+/** What Hono's own refusals (thrown as HTTPException) mean to a client, keyed by status. */
+function describeHttpException(error: HTTPException): { code: string; message: string } {
+  if (/json/i.test(error.message)) {
+    return { code: 'invalid_json', message: 'The body is not valid JSON. Send a JSON object with Content-Type: application/json.' };
+  }
+  if (error.status === 413) return { code: 'body_too_large', message: error.message || 'The body is too large.' };
+  if (error.status === 415) {
+    return {
+      code: 'unsupported_media_type',
+      message: 'This route takes a JSON body. Send it with the header Content-Type: application/json.',
+    };
+  }
+  return { code: 'bad_request', message: error.message || 'The request was refused.' };
 }
 
 export function handleError(ctx: AppContext) {
@@ -31,11 +41,7 @@ export function handleError(ctx: AppContext) {
       return c.json(errorBody(error.code, error.message, error.field), error.status as ContentfulStatusCode);
     }
     if (error instanceof HTTPException) {
-      const malformedJson = /json/i.test(error.message);
-      const code = malformedJson ? 'invalid_json' : error.status === 413 ? 'body_too_large' : 'bad_request';
-      const message = malformedJson
-        ? 'The body is not valid JSON. Send a JSON object with Content-Type: application/json.'
-        : error.message || 'The request was refused.';
+      const { code, message } = describeHttpException(error);
       return c.json(errorBody(code, message), error.status as ContentfulStatusCode);
     }
     const requestId = c.get('requestId') as string | undefined;

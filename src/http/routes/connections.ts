@@ -48,6 +48,7 @@ const routes = {
   get: createRoute({
     method: 'get',
     path: `${base}/{connection_id}`,
+    summary: 'One connection',
     request: { params: connectionParams },
     responses: { 200: jsonResponse(connectionView, 'The connection.'), ...errorResponses },
   }),
@@ -59,6 +60,7 @@ const routes = {
     responses: { 200: jsonResponse(connectionView, 'The updated connection.'), ...errorResponses },
   }),
   remove: createRoute({
+    operationId: 'disconnectConnection',
     method: 'delete',
     path: `${base}/{connection_id}`,
     summary: 'Disconnect: stop accepting events, keep the history',

@@ -97,6 +97,7 @@ const routes = {
   get: createRoute({
     method: 'get',
     path: `${base}/{event_id}`,
+    summary: 'One webhook event with its payload and processing attempts',
     request: { params: eventParams },
     responses: { 200: jsonResponse(eventDetail, 'The event with its payload and attempts.'), ...errorResponses },
   }),

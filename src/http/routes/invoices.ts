@@ -52,6 +52,7 @@ const routes = {
   get: createRoute({
     method: 'get',
     path: `${base}/{invoice_id}`,
+    summary: 'One invoice with its lines, payments and timeline',
     request: { params: invoiceParams },
     responses: { 200: jsonResponse(invoiceView, 'The invoice with its lines, payments and timeline.'), ...errorResponses },
   }),

@@ -25,6 +25,7 @@ const mailView = z
 
 const route = createRoute({
   method: 'get',
+  operationId: 'listMail',
   path: '/api/v1/tenants/{tenant_id}/mail',
   summary: 'Mail Paybridge sent or captured for the tenant (invoice emails), newest first',
   request: { params: tenantIdParam, query: paginationQuery.extend({ invoice_id: z.string().min(1).max(100).optional() }) },

@@ -30,6 +30,7 @@ const getTenants = createRoute({
 const getTenant = createRoute({
   method: 'get',
   path: '/api/v1/tenants/{tenant_id}',
+  summary: 'One tenant',
   request: { params: tenantIdParam },
   responses: { 200: jsonResponse(tenantView, 'The tenant.'), ...errorResponses },
 });

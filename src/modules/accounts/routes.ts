@@ -18,6 +18,7 @@ const storedObjectView = z
 
 const route = createRoute({
   method: 'get',
+  operationId: 'getStoredObject',
   path: '/api/v1/tenants/{tenant_id}/connections/{connection_id}/objects/{stripe_id}',
   summary: 'The newest stored version of a Stripe object the connection received (issuing card, cardholder, payment method…)',
   request: {

@@ -24,6 +24,7 @@ const routes = {
   get: createRoute({
     method: 'get',
     path: `${base}/{checkout_id}`,
+    summary: 'One checkout session and where its purchase stands',
     request: {
       params: tenantIdParam.extend({ checkout_id: z.string().openapi({ param: { name: 'checkout_id', in: 'path' }, example: 'chk_…' }) }),
     },

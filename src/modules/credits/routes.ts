@@ -111,6 +111,7 @@ const conflict = {
 const routes = {
   balances: createRoute({
     method: 'get',
+    operationId: 'getCreditBalances',
     path: base,
     summary: 'Credit balances per unit, split into paid and granted, with what holds reserve',
     request: { params: customerParams },
@@ -118,6 +119,7 @@ const routes = {
   }),
   ledger: createRoute({
     method: 'get',
+    operationId: 'listCreditLedger',
     path: `${base}/ledger`,
     summary: 'Every credit movement, newest first; the deltas of all entries add up to the balances',
     request: { params: customerParams, query: paginationQuery.extend({ unit: unitField.optional() }) },
@@ -153,6 +155,7 @@ const routes = {
   getHold: createRoute({
     method: 'get',
     path: `${base}/holds/{hold_id}`,
+    summary: 'One credit hold as it is now',
     request: { params: holdParams },
     responses: { 200: jsonResponse(holdSchema, 'The hold as it is now.'), ...errorResponses },
   }),

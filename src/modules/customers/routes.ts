@@ -43,6 +43,7 @@ const routes = {
   get: createRoute({
     method: 'get',
     path: `${base}/{customer}`,
+    summary: 'One customer, by id or by ext:{external_id}',
     request: { params: customerParams },
     responses: { 200: jsonResponse(customerView, 'The customer.'), ...errorResponses },
   }),

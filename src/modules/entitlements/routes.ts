@@ -62,6 +62,7 @@ const routes = {
   }),
   history: createRoute({
     method: 'get',
+    operationId: 'listEntitlementHistory',
     path: `${base}-history`,
     summary: 'Every grant and revoke of the customer, newest first, with its reason',
     request: { params: customerParams },

@@ -56,6 +56,7 @@ const routes = {
   get: createRoute({
     method: 'get',
     path: `${base}/{endpoint_id}`,
+    summary: 'One webhook endpoint (never its secret)',
     request: { params: endpointParams },
     responses: { 200: jsonResponse(endpointSchema, 'The endpoint (never its secret).'), ...errorResponses },
   }),
@@ -96,6 +97,7 @@ const routes = {
   }),
   deliveries: createRoute({
     method: 'get',
+    operationId: 'listWebhookDeliveries',
     path: `${base}/{endpoint_id}/deliveries`,
     summary: 'The delivery log, newest first: status, attempts, response code, time and first 1 KB of body, next retry',
     request: {
@@ -106,6 +108,7 @@ const routes = {
   }),
   redeliver: createRoute({
     method: 'post',
+    operationId: 'redeliverWebhookDelivery',
     path: '/api/v1/tenants/{tenant_id}/deliveries/{delivery_id}/redeliver',
     summary: 'Send a finished delivery again, with the same webhook-id',
     request: { params: deliveryParams },

@@ -25,12 +25,14 @@ const routes = {
   listPlans: createRoute({
     method: 'get',
     path: plans,
+    summary: 'Plans, newest first',
     request: { params: tenantIdParam, query: paginationQuery },
     responses: { 200: jsonResponse(listOf(planView, 'PlanList'), 'Plans, newest first.'), ...errorResponses },
   }),
   getPlan: createRoute({
     method: 'get',
     path: `${plans}/{plan_id}`,
+    summary: 'One plan',
     request: { params: planParams },
     responses: { 200: jsonResponse(planView, 'The plan.'), ...errorResponses },
   }),
@@ -51,12 +53,14 @@ const routes = {
   listPackages: createRoute({
     method: 'get',
     path: packages,
+    summary: 'Packages, newest first',
     request: { params: tenantIdParam, query: paginationQuery },
     responses: { 200: jsonResponse(listOf(packageView, 'PackageList'), 'Packages, newest first.'), ...errorResponses },
   }),
   getPackage: createRoute({
     method: 'get',
     path: `${packages}/{package_id}`,
+    summary: 'One package',
     request: { params: packageParams },
     responses: { 200: jsonResponse(packageView, 'The package.'), ...errorResponses },
   }),

@@ -52,6 +52,7 @@ const routes = {
   get: createRoute({
     method: 'get',
     path: `${base}/{subscription_id}`,
+    summary: 'One subscription with its recorded payments',
     request: { params: subscriptionParams },
     responses: { 200: jsonResponse(subscriptionDetail, 'The subscription with its recorded payments.'), ...errorResponses },
   }),
