@@ -11,6 +11,8 @@ import {
   useSandbox,
   type BillingWorld,
 } from '../../invoices/support';
+import { DashboardClient } from '../../dashboard/dashboard-client';
+import { ADMIN_TOKEN } from '../../support/test-context';
 import { expectStatus, requestBody } from '../payment-requests/support';
 
 const sandbox = useSandbox();
@@ -125,6 +127,18 @@ describe('refunds of a paid payment request: through Paybridge, in Stripe direct
     const more = await api('POST', `/payment-requests/${requestId}/refunds`, {});
     expect(more.status).toBe(409);
     expect(more.body.error.code).toBe('nothing_to_refund');
+
+    // The dashboard's page of the request shows both refunds and what its payment got back.
+    const browser = new DashboardClient(world.h);
+    expect((await browser.signIn(ADMIN_TOKEN)).status).toBe(303);
+    const page = await browser.get(`/dashboard/tenants/${tenantId}/payment-requests/${requestId}`);
+    expect(page.status).toBe(200);
+    const section = page.text.slice(page.text.indexOf('id="pr-refunds"'), page.text.indexOf('id="pr-timeline"'));
+    expect(section).toContain(partial.body.stripe_refund_id);
+    expect(section).toContain(direct.id);
+    expect(section).toContain('made in Stripe');
+    expect(section).toContain('10.00');
+    expect(page.text).toContain('(refunded 25.00)');
   });
 
   it('a refund that fails later gives the money back: refund.failed once, amount_refunded 0 again', async () => {
