@@ -118,6 +118,24 @@ describe('payment intents: capture, confirmation, shipping, mandates, processing
     ]);
   });
 
+  it('a declined intent given another card waits in requires_confirmation, then confirms on the same intent', async () => {
+    const pi = await t.stripe.paymentIntents.create({ amount: 1200, currency: 'usd' });
+    await expect(t.stripe.paymentIntents.confirm(pi.id, { payment_method: 'pm_card_chargeDeclined' })).rejects.toMatchObject({
+      code: 'card_declined',
+    });
+    const declined = await t.stripe.paymentIntents.retrieve(pi.id);
+    expect(declined.status).toBe('requires_payment_method');
+    expect(declined.last_payment_error?.code).toBe('card_declined');
+
+    const retried = await t.stripe.paymentIntents.update(pi.id, { payment_method: 'pm_card_visa' });
+    expect(retried.status).toBe('requires_confirmation');
+    // Stripe clears the last error when the intent is updated.
+    expect(retried.last_payment_error).toBeNull();
+
+    const paid = await t.stripe.paymentIntents.confirm(pi.id);
+    expect(paid).toMatchObject({ id: pi.id, status: 'succeeded', amount_received: 1200 });
+  });
+
   it('shipping is kept on the intent and its charge; unknown shipping fields are refused', async () => {
     const shipping = {
       name: 'Jo Ship',

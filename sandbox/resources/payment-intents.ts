@@ -386,8 +386,15 @@ export const paymentIntents: Resource = {
         const customerId = optionalString(ctx.params, 'customer');
         if (customerId) pi.customer = findCustomer(ctx, customerId, 'customer').id;
         const pm = requestedPaymentMethod(ctx);
-        if (pm) pi.payment_method = pm.id;
+        if (pm) {
+          pi.payment_method = pm.id;
+          // A customer retrying after a decline gives another card: the intent waits for confirmation
+          // again, as on Stripe, and can then be confirmed without naming the method.
+          if (pi.status === 'requires_payment_method') pi.status = 'requires_confirmation';
+        }
         pi.metadata = applyMetadata(pi.metadata as Record<string, string>, ctx.params);
+        // Stripe: last_payment_error "will be cleared if the PaymentIntent is later updated for any reason".
+        if (pi.last_payment_error && Object.keys(previousAttributes(before, pi)).length > 0) pi.last_payment_error = null;
         const previous = previousAttributes(before, pi);
         if (Object.keys(previous).length > 0)
           ctx.sandbox.emit(ctx.scope, 'payment_intent.updated', pi, { previousAttributes: previous, request: ctx.request });

@@ -1,6 +1,7 @@
 import { readPaybridgeMetadata } from '../domain/paybridge-metadata';
 import type { HandlerRegistry } from './registry';
 import { translateOwned } from './record-owned';
+import { translateRefund } from './refund';
 
 const TYPES = [
   'charge.succeeded',
@@ -16,23 +17,26 @@ const REFUND_TYPES: readonly string[] = ['charge.refunded', 'charge.refund.updat
 /** Charges of payments Paybridge started; refunds become facts about the payable the charge paid. */
 export function registerChargeHandlers(registry: HandlerRegistry): void {
   registry.on('charge', TYPES, async (input) =>
-    translateOwned(
-      input,
-      (charge, superseded) => {
-        const { payable } = readPaybridgeMetadata(charge);
-        if (!payable || superseded || !REFUND_TYPES.includes(input.event.type) || charge.object !== 'charge') return [];
-        const refunded = Number(charge.amount_refunded);
-        return [
-          {
-            kind: 'refund.changed',
-            payable,
-            chargeId: String(charge.id),
-            amountRefunded: Number.isSafeInteger(refunded) ? refunded : 0,
-            object: charge,
+    // `charge.refund.updated` carries the refund itself, stored as the refund's version: it is read as one.
+    input.event.data.object.object === 'refund'
+      ? translateRefund(input)
+      : translateOwned(
+          input,
+          (charge, superseded) => {
+            const { payable } = readPaybridgeMetadata(charge);
+            if (!payable || superseded || !REFUND_TYPES.includes(input.event.type) || charge.object !== 'charge') return [];
+            const refunded = Number(charge.amount_refunded);
+            return [
+              {
+                kind: 'refund.changed',
+                payable,
+                chargeId: String(charge.id),
+                amountRefunded: Number.isSafeInteger(refunded) ? refunded : 0,
+                object: charge,
+              },
+            ];
           },
-        ];
-      },
-      () => 'charge recorded',
-    ),
+          () => 'charge recorded',
+        ),
   );
 }

@@ -33,6 +33,8 @@ export interface PaymentRequestsTable {
   failed_attempt_id: string | null;
   /** A second payment arrived (or one arrived after cancel/expiry): refund it. */
   overpaid: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Minor units refunded across the request's payments (pending and succeeded refunds). */
+  amount_refunded: ColumnType<number | string, number | undefined, number>;
   stalled_at: Timestamp | null;
   created_at: ColumnType<Date, Date | string, never>;
   updated_at: Timestamp;
@@ -47,6 +49,8 @@ export interface PaymentRequestPaymentsTable {
   currency: string;
   paid_at: Timestamp;
   source: string;
+  /** Minor units refunded from this payment so far (pending and succeeded refunds). */
+  refunded_amount: ColumnType<number | string, number | undefined, number>;
 }
 
 export interface PaymentRequestTables {

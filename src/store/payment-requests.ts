@@ -144,3 +144,19 @@ export async function listPaymentRequestEvents(db: Db, tenantId: string, request
     .execute();
   return rows.map((row) => ({ ...row, sequence: Number(row.sequence) }));
 }
+
+/** The tenant's request that created this payment intent (method payment_intent knows it from creation). */
+export async function findRequestByIntent(
+  db: Db,
+  tenantId: string,
+  connectionId: string,
+  paymentIntentId: string,
+): Promise<PaymentRequestRow | undefined> {
+  return db
+    .selectFrom('payment_requests')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('connection_id', '=', connectionId)
+    .where('payment_intent_id', '=', paymentIntentId)
+    .executeTakeFirst();
+}

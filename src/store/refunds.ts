@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './database';
 import type { InvoiceRow, PaymentRow } from './invoices-schema';
+import type { PaymentRequestPaymentRow } from './payment-requests-schema';
 import type { RefundRow, RefundsTable } from './refunds-schema';
 import type { Insertable } from 'kysely';
 
@@ -97,4 +98,58 @@ export async function listPayableRefunds(db: Db, tenantId: string, payable: { ty
     .orderBy('stripe_created', 'desc')
     .orderBy('id', 'desc')
     .execute();
+}
+
+/** A payment request's payment, with the request's tenant and connection (payments of requests keep neither). */
+export type RequestPaymentWithOwner = PaymentRequestPaymentRow & { tenant_id: string; connection_id: string };
+
+/** The payment request payment a payment intent made on this connection (how a dashboard refund finds it). */
+export async function findRequestPaymentByIntent(
+  db: Db,
+  connectionId: string,
+  paymentIntentId: string,
+  requestId?: string,
+): Promise<RequestPaymentWithOwner | undefined> {
+  let query = db
+    .selectFrom('payment_request_payments as p')
+    .innerJoin('payment_requests as r', 'r.id', 'p.request_id')
+    .selectAll('p')
+    .select(['r.tenant_id', 'r.connection_id'])
+    .where('r.connection_id', '=', connectionId)
+    .where('p.payment_intent_id', '=', paymentIntentId);
+  if (requestId) query = query.where('p.request_id', '=', requestId);
+  return query.orderBy('p.paid_at').limit(1).executeTakeFirst();
+}
+
+/** Locks a request's payment row until commit, as `lockPayment` does for invoice payments. */
+export async function lockRequestPayment(db: Db, requestId: string, paymentIntentId: string): Promise<void> {
+  await db
+    .selectFrom('payment_request_payments')
+    .select('request_id')
+    .where('request_id', '=', requestId)
+    .where('payment_intent_id', '=', paymentIntentId)
+    .forUpdate()
+    .execute();
+}
+
+/** Sets the request payment's `refunded_amount` from its counted refunds, then the request's total. */
+export async function recountRequestPaymentRefunds(db: Db, requestId: string, paymentIntentId: string): Promise<PaymentRequestPaymentRow> {
+  const payment = await db
+    .updateTable('payment_request_payments')
+    .set({
+      refunded_amount: sql`(select coalesce(sum(amount), 0) from refunds where payable_type = 'payment_request' and payable_id = ${requestId}
+        and payment_intent_id = ${paymentIntentId} and status in (${sql.join(COUNTED)}))`,
+    })
+    .where('request_id', '=', requestId)
+    .where('payment_intent_id', '=', paymentIntentId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await db
+    .updateTable('payment_requests')
+    .set({
+      amount_refunded: sql`(select coalesce(sum(refunded_amount), 0) from payment_request_payments where request_id = ${requestId})`,
+    })
+    .where('id', '=', requestId)
+    .execute();
+  return payment;
 }

@@ -38,7 +38,10 @@ const ranks: Record<string, Record<string, number>> = {
     won: 90,
     lost: 90,
   },
-  refund: { requires_action: 10, pending: 20, succeeded: 90, failed: 90, canceled: 90 },
+  // A succeeded refund can still fail later (a closed card account), so `succeeded` sits below the
+  // final `failed` and `canceled`: three `failed` versions made in the second of the `succeeded`
+  // one must not lose to it on the event-id tie-break.
+  refund: { requires_action: 10, pending: 20, succeeded: 80, failed: 90, canceled: 90 },
   payment_link: {},
 };
 
@@ -64,11 +67,13 @@ export function isTerminal(object: Record<string, unknown>): boolean {
 /**
  * True when every field named in `previous` holds that value in `object`: `previous` describes
  * `object`. Compared by value, not by text: a version read back from jsonb has its keys reordered.
+ * A null in `previous` also matches a field the object does not carry: Stripe says null for a
+ * field that had no value (a refund's `failure_reason` before it failed).
  */
 function describes(previous: Record<string, unknown> | null, object: Record<string, unknown>): boolean {
   if (!previous) return false;
   const keys = Object.keys(previous);
-  return keys.length > 0 && keys.every((key) => isDeepStrictEqual(previous[key], object[key]));
+  return keys.length > 0 && keys.every((key) => isDeepStrictEqual(previous[key], object[key] === undefined ? null : object[key]));
 }
 
 /** Whether `incoming` should replace `stored`. */

@@ -2,7 +2,7 @@ import type { AppContext } from '../../context';
 import { notFound } from '../../errors';
 import { findTenantDispute, listOpenDisputesByUrgency, listTenantDisputes } from '../../store/disputes';
 import type { DisputeRow } from '../../store/disputes-schema';
-import { findPaymentByIntent } from '../../store/refunds';
+import { findDisputedPayable } from './disputed-payable';
 import { toDisputeView, type DisputeView } from './dispute-view';
 
 /**
@@ -10,10 +10,14 @@ import { toDisputeView, type DisputeView } from './dispute-view';
  * deliveries arrive in any order), so a row still without its payment is linked when read.
  */
 async function withLink(ctx: AppContext, row: DisputeRow): Promise<DisputeRow> {
-  if (row.payment_id || !row.payment_intent_id) return row;
-  const payment = await findPaymentByIntent(ctx.store.db, row.connection_id, row.payment_intent_id);
-  if (!payment || payment.tenant_id !== row.tenant_id) return row;
-  return { ...row, payment_id: payment.id, payable_type: 'invoice', payable_id: payment.invoice_id };
+  if (row.payment_id || (row.payable_id && row.payable_type !== 'invoice')) return row;
+  const linked = await findDisputedPayable(
+    ctx.store.db,
+    { tenantId: row.tenant_id, connectionId: row.connection_id },
+    { paymentIntentId: row.payment_intent_id, chargeId: row.charge_id },
+  );
+  if (!linked) return row;
+  return { ...row, payment_id: linked.paymentId ?? row.payment_id, payable_type: linked.payable.type, payable_id: linked.payable.id };
 }
 
 export async function requireDispute(ctx: AppContext, tenantId: string, id: string): Promise<DisputeView> {

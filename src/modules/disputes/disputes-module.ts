@@ -1,7 +1,7 @@
 import type { BusinessModule } from '../../domain/module';
-import { findPaymentByIntent } from '../../store/refunds';
 import { lockDispute, saveDispute } from '../../store/disputes';
 import { toDisputeView } from './dispute-view';
+import { findDisputedPayable } from './disputed-payable';
 
 const CLOSED = ['won', 'lost', 'warning_closed'];
 const text = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : null);
@@ -26,8 +26,7 @@ export const disputesModule: BusinessModule = {
       const dispute = fact.object;
       const existing = await lockDispute(effects.trx, cause.connectionId, fact.disputeId);
       const paymentIntentId = idOf(dispute.payment_intent);
-      const payment = paymentIntentId ? await findPaymentByIntent(effects.trx, cause.connectionId, paymentIntentId) : undefined;
-      const linked = payment && payment.tenant_id === cause.tenantId ? payment : undefined;
+      const linked = await findDisputedPayable(effects.trx, cause, { paymentIntentId, chargeId: idOf(dispute.charge) });
       const status = fact.status;
       const isOpen = !CLOSED.includes(status);
       const dueBy = (dispute.evidence_details as { due_by?: unknown } | undefined)?.due_by;
@@ -38,9 +37,9 @@ export const disputesModule: BusinessModule = {
         stripe_dispute_id: fact.disputeId,
         charge_id: idOf(dispute.charge),
         payment_intent_id: paymentIntentId,
-        payable_type: linked ? 'invoice' : (existing?.payable_type ?? null),
-        payable_id: linked ? linked.invoice_id : (existing?.payable_id ?? null),
-        payment_id: linked?.id ?? existing?.payment_id ?? null,
+        payable_type: linked?.payable.type ?? existing?.payable_type ?? null,
+        payable_id: linked?.payable.id ?? existing?.payable_id ?? null,
+        payment_id: linked?.paymentId ?? existing?.payment_id ?? null,
         amount: Number(dispute.amount ?? 0),
         currency: String(dispute.currency ?? '').toUpperCase(),
         reason: text(dispute.reason),
@@ -61,7 +60,7 @@ export const disputesModule: BusinessModule = {
       if (!existing) record('dispute.opened');
       else if (existing.status !== status && isOpen) record('dispute.updated');
       if (!isOpen && (!existing || existing.is_open)) record('dispute.closed');
-      return { status: 'processed', note: `dispute ${row.id} ${status}${linked ? ` on invoice ${linked.invoice_id}` : ''}` };
+      return { status: 'processed', note: `dispute ${row.id} ${status}${linked ? ` on ${linked.payable.type} ${linked.payable.id}` : ''}` };
     },
   },
 };

@@ -18,6 +18,8 @@ import {
   type PaymentRequestDetail,
 } from './payment-request-service';
 import type { PaymentRequestView } from './payment-request-view';
+import { listPaymentRequestRefunds } from '../refunds/refund-service';
+import type { RefundView } from '../refunds/refund-view';
 
 const PAGE_SIZE = 50;
 type Common = { principal: Principal; csrf: string; tenant: Tenant };
@@ -97,7 +99,31 @@ function listPage(
   );
 }
 
-function detailPage(options: Common & { detail: PaymentRequestDetail; notice?: { kind: 'ok' | 'error'; text: string } }): Html {
+/** The request's refunds, made through Paybridge or in Stripe directly (a failed one gave the money back). */
+function refundsSection(refunds: RefundView[]): Html {
+  return html`<section aria-labelledby="pr-refunds">
+    <h2 id="pr-refunds">Refunds</h2>
+    ${
+      refunds.length === 0
+        ? html`<p class="empty">No refund.</p>`
+        : html`<ul class="plain">
+            ${refunds.map(
+              (refund) =>
+                html`<li>
+                  <code>${refund.stripe_refund_id}</code> ${refund.currency} ${refund.amount_display} ${statusBadge(refund.status)}
+                  <span class="muted small">${refund.source === 'stripe' ? 'made in Stripe' : 'through Paybridge'}</span>
+                  ${refund.failure_reason ? html` <span class="small">(${refund.failure_reason.replaceAll('_', ' ')})</span>` : ''}
+                  <span class="muted small">${time(refund.created)}</span>
+                </li>`,
+            )}
+          </ul>`
+    }
+  </section>`;
+}
+
+function detailPage(
+  options: Common & { detail: PaymentRequestDetail; refunds: RefundView[]; notice?: { kind: 'ok' | 'error'; text: string } },
+): Html {
   const { request, payments, timeline } = options.detail;
   const base = `/dashboard/tenants/${options.tenant.id}/payment-requests`;
   const final = ['succeeded', 'canceled', 'expired'].includes(request.status);
@@ -164,12 +190,20 @@ function detailPage(options: Common & { detail: PaymentRequestDetail; notice?: {
                     html`<li>
                       <code>${payment.payment_intent_id}</code> ${payment.currency}
                       ${formatMinorUnits(Number(payment.amount), payment.currency)}
+                      ${
+                        Number(payment.refunded_amount) > 0
+                          ? html`<span class="small"
+                              >(refunded ${formatMinorUnits(Number(payment.refunded_amount), payment.currency)})</span
+                            >`
+                          : ''
+                      }
                       <span class="muted small">${time(payment.paid_at)}</span>
                     </li>`,
                 )}
               </ul>`
         }
       </section>
+      ${refundsSection(options.refunds)}
       <section aria-labelledby="pr-timeline">
         <h2 id="pr-timeline">Timeline</h2>
         <ol class="plain">
@@ -217,9 +251,10 @@ export function paymentRequestPages(ctx: AppContext, helpers: Helpers): Hono<Das
 
   const show = async (c: DashContext, notice?: { kind: 'ok' | 'error'; text: string }, status: 200 | 409 | 422 = 200) => {
     const detail = await paymentRequestDetail(ctx, c.get('tenant').id, c.req.param('rid') ?? '');
+    const refunds = await listPaymentRequestRefunds(ctx, c.get('tenant').id, detail.request.id);
     const done =
       c.req.query('done') === 'canceled' ? { kind: 'ok' as const, text: 'Canceled: the customer can no longer pay it.' } : undefined;
-    return helpers.render(c, detailPage({ ...helpers.shared(c), detail, notice: notice ?? done }), status);
+    return helpers.render(c, detailPage({ ...helpers.shared(c), detail, refunds, notice: notice ?? done }), status);
   };
   app.get(`${base}/:rid`, (c) => show(c));
   app.post(`${base}/:rid/cancel`, async (c) => {

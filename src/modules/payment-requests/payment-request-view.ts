@@ -21,6 +21,8 @@ export interface PaymentRequestView {
   charge_id: string | null;
   failure: string | null;
   overpaid: boolean;
+  amount_refunded: number;
+  amount_refunded_display: string;
   stalled: boolean;
   created_at: string;
   updated_at: string;
@@ -47,6 +49,8 @@ export function viewPaymentRequest(row: PaymentRequestRow): PaymentRequestView {
     charge_id: row.charge_id,
     failure: row.failure,
     overpaid: row.overpaid,
+    amount_refunded: Number(row.amount_refunded),
+    amount_refunded_display: formatMinorUnits(BigInt(row.amount_refunded), row.currency),
     stalled: row.stalled_at !== null,
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),

@@ -36,6 +36,8 @@ const paymentRequestSchema = z
     charge_id: z.string().nullable(),
     failure: z.string().nullable(),
     overpaid: z.boolean().openapi({ description: 'a second payment (or one after cancel/expiry) arrived: refund it' }),
+    amount_refunded: z.number().int().openapi({ description: 'minor units refunded so far (pending and succeeded refunds)' }),
+    amount_refunded_display: z.string(),
     stalled: z.boolean(),
     created_at: z.string(),
     updated_at: z.string(),

@@ -4,19 +4,12 @@ import type { FactOutcome } from '../../domain/module';
 import { readPaybridgeMetadata, type PayableRef } from '../../domain/paybridge-metadata';
 import { newId } from '../../ids';
 import { addTimelineEntry } from '../../store/invoices';
-import type { PaymentRow } from '../../store/invoices-schema';
-import {
-  findPaymentByIntent,
-  lockPayment,
-  lockRefund,
-  recountInvoiceRefunds,
-  recountPaymentRefunds,
-  saveRefund,
-} from '../../store/refunds';
+import { lockRefund, recountInvoiceRefunds, saveRefund } from '../../store/refunds';
 import type { RefundRow } from '../../store/refunds-schema';
 import { formatMinorUnits } from '../../money';
 import { lifecycleRank } from '../../webhooks/object-versions';
 import { toRefundView } from './refund-view';
+import { findRefundedPayment, lockRefundedPayment, recountRefundedPayment, type RefundedPayment } from './refunded-payment';
 
 export interface RefundOwner {
   tenantId: string;
@@ -32,13 +25,12 @@ async function locate(
   effects: Effects,
   owner: RefundOwner,
   refund: Record<string, unknown>,
-): Promise<{ payable: PayableRef; payment: PaymentRow | undefined } | undefined> {
+): Promise<{ payable: PayableRef; payment: RefundedPayment | undefined } | undefined> {
   const paymentIntentId = idOf(refund.payment_intent);
-  const payment = paymentIntentId ? await findPaymentByIntent(effects.trx, owner.connectionId, paymentIntentId) : undefined;
   const stamped = readPaybridgeMetadata(refund).payable;
-  if (stamped)
-    return { payable: stamped, payment: payment && stamped.type === 'invoice' && payment.invoice_id === stamped.id ? payment : undefined };
-  if (payment && payment.tenant_id === owner.tenantId) return { payable: { type: 'invoice', id: payment.invoice_id }, payment };
+  const payment = paymentIntentId ? await findRefundedPayment(effects.trx, owner, paymentIntentId, stamped) : undefined;
+  if (stamped) return { payable: stamped, payment };
+  if (payment) return { payable: payment.payable, payment };
   return undefined;
 }
 
@@ -54,10 +46,10 @@ export async function applyRefund(effects: Effects, owner: RefundOwner, refund: 
   if (!located) {
     return {
       status: 'ignored',
-      reason: `refund ${stripeRefundId} is for payment ${idOf(refund.payment_intent) ?? '(none)'}, which no invoice of this tenant recorded; nothing to link it to`,
+      reason: `refund ${stripeRefundId} is for payment ${idOf(refund.payment_intent) ?? '(none)'}, which no invoice or payment request of this tenant recorded; nothing to link it to`,
     };
   }
-  if (located.payment) await lockPayment(effects.trx, located.payment.id);
+  if (located.payment) await lockRefundedPayment(effects.trx, located.payment);
   const existing = await lockRefund(effects.trx, owner.connectionId, stripeRefundId);
   const status = String(refund.status);
   if (existing && lifecycleRank({ object: 'refund', status }) < lifecycleRank({ object: 'refund', status: existing.status })) {
@@ -73,7 +65,7 @@ export async function applyRefund(effects: Effects, owner: RefundOwner, refund: 
     payment_intent_id: idOf(refund.payment_intent),
     payable_type: located.payable.type,
     payable_id: located.payable.id,
-    payment_id: located.payment?.id ?? null,
+    payment_id: located.payment?.invoicePaymentId ?? null,
     amount: Number(refund.amount),
     currency,
     status,
@@ -83,7 +75,7 @@ export async function applyRefund(effects: Effects, owner: RefundOwner, refund: 
     stripe_created: typeof refund.created === 'number' ? new Date(refund.created * 1000) : effects.now,
     updated_at: effects.now,
   });
-  const payment = located.payment ? await recountPaymentRefunds(effects.trx, located.payment.id) : undefined;
+  const payment = located.payment ? await recountRefundedPayment(effects.trx, located.payment) : undefined;
   if (existing?.status !== status) await recordTransition(effects, owner, saved, existing, payment);
   return { status: 'processed', note: `refund ${stripeRefundId} ${status} on ${located.payable.type} ${located.payable.id}` };
 }
@@ -93,11 +85,11 @@ async function recordTransition(
   owner: RefundOwner,
   refund: RefundRow,
   previous: RefundRow | undefined,
-  payment: PaymentRow | undefined,
+  payment: RefundedPayment | undefined,
 ): Promise<void> {
   const snapshot = {
     ...toRefundView(refund),
-    payment: payment ? { id: payment.id, amount: Number(payment.amount), refunded_amount: Number(payment.refunded_amount) } : null,
+    payment: payment ? { id: payment.id, amount: payment.amount, refunded_amount: payment.refundedAmount } : null,
   };
   const display = `${formatMinorUnits(BigInt(refund.amount), refund.currency)} ${refund.currency}`;
   if (refund.status === 'succeeded') {

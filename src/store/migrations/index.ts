@@ -23,6 +23,7 @@ import * as catalog from './0200-catalog';
 import * as refunds from './0201-refunds';
 import * as disputes from './0202-disputes';
 import * as catalogMillisecondTimestamps from './0203-catalog-millisecond-timestamps';
+import * as paymentRequestRefunds from './0220-payment-request-refunds';
 import * as partitionedEvents from './0230-partitioned-events';
 import { installJobQueueSchema } from '../jobs';
 
@@ -56,6 +57,7 @@ const migrations: Record<string, Migration> = {
   '0201-refunds': refunds,
   '0202-disputes': disputes,
   '0203-catalog-millisecond-timestamps': catalogMillisecondTimestamps,
+  '0220-payment-request-refunds': paymentRequestRefunds,
   '0230-partitioned-events': partitionedEvents,
 };
 

@@ -90,6 +90,28 @@ describe('disputes opened by the sandbox dispute test card, won and lost', () =>
     expect(overview.text).toContain(disputeId);
   });
 
+  it('the dispute.opened snapshot names the invoice, and a disputed payment request is linked in the view and the snapshot', async () => {
+    const { invoiceId, disputeId } = await disputedInvoice();
+    const [opened] = (await eventsOf(disputeId)).filter((e) => e.type === 'dispute.opened');
+    expect(opened?.snapshot).toMatchObject({ invoice_id: invoiceId, payment_request_id: null });
+
+    const created = await world.h.api('POST', `/api/v1/tenants/${tenantId}/payment-requests`, {
+      connection_id: connectionId,
+      amount: 2500,
+      currency: 'usd',
+      method: 'payment_intent',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    await stripe.paymentIntents.confirm(created.body.payment_intent_id, { payment_method: 'pm_card_createDispute' });
+    await settle(world, sandbox());
+    const [dispute] = (await stripe.disputes.list({ payment_intent: created.body.payment_intent_id })).data;
+    expect(dispute).toBeDefined();
+    const view = await api(`/disputes/${dispute!.id}`);
+    expect(view.body).toMatchObject({ payment_request_id: created.body.id, invoice_id: null, amount: 2500 });
+    const [requestOpened] = (await eventsOf(dispute!.id)).filter((e) => e.type === 'dispute.opened');
+    expect(requestOpened?.snapshot).toMatchObject({ payment_request_id: created.body.id, invoice_id: null });
+  });
+
   it('won (funds withdrawn, then reinstated) ends won; opened and closed once each', async () => {
     const { disputeId } = await disputedInvoice();
     await sandboxControl(sandbox(), `/disputes/${disputeId}/win`, {});
