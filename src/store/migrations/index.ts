@@ -23,6 +23,7 @@ import * as catalog from './0200-catalog';
 import * as refunds from './0201-refunds';
 import * as disputes from './0202-disputes';
 import * as catalogMillisecondTimestamps from './0203-catalog-millisecond-timestamps';
+import * as dashboardOverviewIndexes from './0250-dashboard-overview-indexes';
 import { installJobQueueSchema } from '../jobs';
 
 /**
@@ -55,6 +56,7 @@ const migrations: Record<string, Migration> = {
   '0201-refunds': refunds,
   '0202-disputes': disputes,
   '0203-catalog-millisecond-timestamps': catalogMillisecondTimestamps,
+  '0250-dashboard-overview-indexes': dashboardOverviewIndexes,
 };
 
 /** graphile-worker's schema first (its own migrations, idempotent), then Paybridge's. */
