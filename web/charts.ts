@@ -63,7 +63,7 @@ export function stackedBarChart(options: {
         <line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y(max)}" y2="${y(max)}" stroke="#ddd" stroke-width="1" />
         <line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y(max / 2)}" y2="${y(max / 2)}" stroke="#eee" stroke-width="1" />
         <text x="${LEFT - 4}" y="${y(max) + 4}" text-anchor="end">${max}</text>
-        <text x="${LEFT - 4}" y="${y(max / 2) + 4}" text-anchor="end">${max / 2}</text>
+        ${Number.isInteger(max / 2) ? html`<text x="${LEFT - 4}" y="${y(max / 2) + 4}" text-anchor="end">${max / 2}</text>` : ''}
         <text x="${LEFT - 4}" y="${y(0) + 4}" text-anchor="end">0</text>
         ${bars.map((bar, index) => {
           const x = LEFT + index * slot + (slot - barWidth) / 2;
@@ -84,8 +84,11 @@ export function stackedBarChart(options: {
             return rect;
           });
           const tip = `${bar.label}: ${series.map((s) => `${bar.values[s.key] ?? 0} ${s.label.toLowerCase()}`).join(', ')}`;
-          const tick =
-            index % tickEvery === 0 || index === bars.length - 1
+          // The last bar is always labelled, right-aligned so it is not cut; a regular tick too close to it is dropped.
+          const last = index === bars.length - 1;
+          const tick = last
+            ? html`<text x="${WIDTH - RIGHT}" y="${HEIGHT - 10}" text-anchor="end">${bar.tick}</text>`
+            : index % tickEvery === 0 && bars.length - 1 - index > tickEvery / 2
               ? html`<text x="${round(LEFT + index * slot + slot / 2)}" y="${HEIGHT - 10}" text-anchor="middle">${bar.tick}</text>`
               : '';
           return html`<g

@@ -63,16 +63,16 @@ function filterForm(tenantId: string, filter: EventFilterValues, connections: Co
       <p class="hint" id="f-q-hint">Event, Stripe event or object id; or an invoice, subscription, payment request or customer id.</p>
     </div>
     <div class="field">
-      <label for="f-type">Type starts with</label>
-      <input id="f-type" name="type" list="event-types" value="${filter.type ?? ''}" placeholder="payment_intent" spellcheck="false" />
-      <datalist id="event-types">${[...FAMILIES, ...ALL_EVENT_TYPES].map((type) => html`<option value="${type}"></option>`)}</datalist>
-    </div>
-    <div class="field">
       <label for="f-status">Status</label>
       <select id="f-status" name="status">
         <option value="">Any status</option>
         ${EVENT_STATUSES.map((status) => html`<option value="${status}" ${filter.status === status ? html` selected` : ''}>${status}</option>`)}
       </select>
+    </div>
+    <div class="field">
+      <label for="f-type">Type starts with</label>
+      <input id="f-type" name="type" list="event-types" value="${filter.type ?? ''}" placeholder="payment_intent" spellcheck="false" />
+      <datalist id="event-types">${[...FAMILIES, ...ALL_EVENT_TYPES].map((type) => html`<option value="${type}"></option>`)}</datalist>
     </div>
     <div class="field">
       <label for="f-connection">Connection</label>
