@@ -1,7 +1,14 @@
 import { Hono } from 'hono';
 import type { Principal } from '../src/auth/principal';
 import { diagnoseInvoice } from '../src/billing/diagnosis';
-import { customerEmails, finalizeInvoice, listInvoicePage, requireInvoice, viewInvoice, voidInvoice } from '../src/billing/invoice-service';
+import {
+  customerEmails,
+  finalizeInvoice,
+  requireInvoice,
+  searchInvoicePage,
+  viewInvoice,
+  voidInvoice,
+} from '../src/billing/invoice-service';
 import type { AppContext } from '../src/context';
 import { AppError, notFound } from '../src/errors';
 import { pageOf, readCursor } from '../src/http/cursor';
@@ -12,6 +19,7 @@ import type { Tenant } from '../src/store/schema';
 import type { Html } from './layout';
 import { INVOICE_STATUSES, invoiceDetailPage, invoicesPage, mailDetailPage, mailListPage } from './pages/invoices';
 import type { DashContext, DashboardEnv } from './session';
+import { readDateRange, readPosition, twoWayPage } from './list-query';
 
 const PAGE_SIZE = 50;
 
@@ -43,18 +51,32 @@ export function invoiceRoutes(ctx: AppContext, helpers: Helpers): Hono<Dashboard
     const tenant = c.get('tenant');
     const requested = c.req.query('status');
     const status = INVOICE_STATUSES.includes(requested as InvoiceStatus) ? (requested as InvoiceStatus) : undefined;
-    const cursor = c.req.query('cursor');
-    const result = page(await listInvoicePage(ctx, { tenantId: tenant.id, status }, { limit: PAGE_SIZE + 1, before: before(cursor) }));
+    const rawQ = c.req.query('q')?.trim();
+    const q = rawQ && rawQ.length <= 254 ? rawQ : undefined;
+    const range = readDateRange(c.req.query('from'), c.req.query('to'));
+    const position = readPosition((name) => c.req.query(name));
+    const { rows, total } = await searchInvoicePage(
+      ctx,
+      { tenantId: tenant.id, status, q, createdFrom: range.start, createdBefore: range.end },
+      { limit: PAGE_SIZE + 1, before: position.older, after: position.newer },
+    );
+    const result = twoWayPage(rows, PAGE_SIZE, position.newer ? 'newer' : 'older', position.paged, (row) => ({
+      at: new Date(row.created_at),
+      id: row.id,
+    }));
     const customerIds = [...new Set(result.rows.map((row) => row.customer_id))];
     const emails = await customerEmails(ctx, tenant.id, customerIds);
+    const error =
+      rawQ && !q ? 'Search takes an id, an external id or an email of up to 254 characters. The list below ignores it.' : range.error;
     return helpers.render(
       c,
       invoicesPage({
         ...helpers.shared(c),
-        status,
+        filter: { status, q, from: range.from, to: range.to },
         invoices: result.rows.map((row) => ({ ...row, customer_email: emails.get(row.customer_id) ?? null })),
-        nextCursor: result.nextCursor,
-        firstPage: !cursor,
+        page: result,
+        total,
+        notice: error ? { kind: 'error', text: error } : undefined,
       }),
     );
   });

@@ -6,7 +6,18 @@ import type { Tenant } from '../src/store/schema';
 /** What every template returns: escaped HTML (interpolations are escaped unless they are `html` themselves). */
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-export type Section = 'tenants' | 'integrations' | 'events' | 'invoices' | 'mail' | 'customers' | 'plans' | 'payment_requests' | 'webhooks';
+export type Section =
+  | 'admin_overview'
+  | 'overview'
+  | 'tenants'
+  | 'integrations'
+  | 'events'
+  | 'invoices'
+  | 'mail'
+  | 'customers'
+  | 'plans'
+  | 'payment_requests'
+  | 'webhooks';
 
 /** Extra per-tenant sections, listed in the navigation only once their pages exist. */
 const TENANT_SECTIONS: [Section, string, string][] = [
@@ -51,10 +62,10 @@ export function layout(shell: Shell, body: Html): Html {
             shell.principal
               ? html`<nav aria-label="Main">
                     <ul>
-                      ${shell.principal.kind === 'admin' ? navLink('tenants', '/dashboard/tenants', 'Tenants') : ''}
+                      ${shell.principal.kind === 'admin' ? html`${navLink('admin_overview', '/dashboard/overview', 'Overview')}${navLink('tenants', '/dashboard/tenants', 'Tenants')}` : ''}
                       ${
                         tenantBase
-                          ? html`${navLink('integrations', tenantBase, 'Integrations')}${navLink('events', `${tenantBase}/events`, 'Webhook events')}${TENANT_SECTIONS.map(([section, path, label]) => navLink(section, `${tenantBase}/${path}`, label))}`
+                          ? html`${navLink('overview', `${tenantBase}/overview`, 'Tenant overview')}${navLink('integrations', tenantBase, 'Integrations')}${navLink('events', `${tenantBase}/events`, 'Webhook events')}${TENANT_SECTIONS.map(([section, path, label]) => navLink(section, `${tenantBase}/${path}`, label))}`
                           : ''
                       }
                     </ul>
@@ -130,12 +141,17 @@ export function modeBadge(mode: 'test' | 'live'): Html {
   return badge(mode === 'live' ? 'Live' : 'Test', mode);
 }
 
-/** Times in UTC with a machine-readable datetime, so the page reads the same on every machine. */
+/**
+ * Times are rendered in UTC with a machine-readable datetime, so the page reads the same without
+ * script; app.js rewrites the text into the viewer's time zone with a relative time, and the title
+ * keeps the exact UTC for hover.
+ */
 export function time(value: Date | string | null | undefined, empty = 'never'): Html {
   if (value === null || value === undefined) return html`<span class="muted">${empty}</span>`;
   const date = typeof value === 'string' ? new Date(value) : value;
   const iso = date.toISOString();
-  return html`<time datetime="${iso}">${iso.slice(0, 19).replace('T', ' ')} UTC</time>`;
+  const utc = `${iso.slice(0, 19).replace('T', ' ')} UTC`;
+  return html`<time datetime="${iso}" title="${utc}">${utc}</time>`;
 }
 
 /** Next-page link that keeps the current filters; pages never load more than one page of rows. */

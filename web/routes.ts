@@ -42,6 +42,7 @@ import { clientAddressResolver, signInThrottle } from './sign-in-throttle';
 import { connectionActions } from './connection-actions';
 import { eventRoutes, eventCountsFor } from './events';
 import { invoiceRoutes } from './invoices';
+import { overviewRoutes } from './overview';
 import { creditPages } from '../src/modules/credits/page';
 import { customerPages } from '../src/modules/customers/page';
 import { planPages } from '../src/modules/plans/page';
@@ -457,6 +458,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
     );
   });
 
+  app.route('/', overviewRoutes(ctx, { render, shared }));
   app.route('/', eventRoutes(ctx, { render, shared }));
   app.route('/', invoiceRoutes(ctx, { render, shared }));
   app.route('/', creditPages(ctx, { render, shared }));

@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { countInvoices, searchInvoices, type InvoiceSearch } from '../store/invoice-search';
 import { inUnitOfWork } from '../domain/unit-of-work';
 import { recordInvoiceEvent } from '../modules/invoices/invoice-events';
 import { AppError, invalidField, notFound } from '../errors';
@@ -66,6 +67,17 @@ export async function listInvoicePage(
   page: { limit: number; before?: { createdAt: Date; id: string } },
 ): Promise<InvoiceRow[]> {
   return listTenantInvoices(ctx.store.db, filter, page);
+}
+
+/** The dashboard's invoice list: a page of matches and how many there are (up to `cap`). */
+export async function searchInvoicePage(
+  ctx: AppContext,
+  search: InvoiceSearch,
+  page: { limit: number; before?: { at: Date; id: string }; after?: { at: Date; id: string } },
+  cap = 10_000,
+) {
+  const [rows, total] = await Promise.all([searchInvoices(ctx.store.db, search, page), countInvoices(ctx.store.db, search, cap)]);
+  return { rows, total };
 }
 
 /** The email of each of these customers of the tenant, by customer id (for lists that show who pays). */

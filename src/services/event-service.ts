@@ -1,8 +1,10 @@
 import type { AppContext } from '../context';
 import { announce } from '../domain/unit-of-work';
 import {
+  countEvents,
   countEventsByStatus,
   findTenantEvent,
+  listChangedObjects,
   listEventAttempts,
   listEvents,
   requeueEvents,
@@ -26,9 +28,29 @@ export async function replayEvents(ctx: AppContext, filter: EventFilter & { ids?
 export async function listEventPage(
   ctx: AppContext,
   filter: EventFilter,
-  page: { limit: number; before?: { receivedAt: Date; id: string } },
+  page: { limit: number; before?: { receivedAt: Date; id: string }; after?: { receivedAt: Date; id: string } },
 ): Promise<EventSummary[]> {
   return listEvents(ctx.store.db, filter, page);
+}
+
+/** How many events match the filter, up to `cap` (the dashboard says "more than 10,000" past it). */
+export async function countMatchingEvents(ctx: AppContext, filter: EventFilter, cap = 10_000) {
+  return countEvents(ctx.store.db, filter, cap);
+}
+
+/** Paybridge's objects each event changed (from the domain events it caused), by `connection_id/stripe_event_id`. */
+export async function changedObjectsOf(
+  ctx: AppContext,
+  tenantId: string,
+  events: readonly { connection_id: string; stripe_event_id: string }[],
+): Promise<Map<string, { type: string; id: string }[]>> {
+  const rows = await listChangedObjects(ctx.store.db, tenantId, events);
+  const byEvent = new Map<string, { type: string; id: string }[]>();
+  for (const row of rows) {
+    const key = `${row.connection_id}/${row.stripe_event_id}`;
+    byEvent.set(key, [...(byEvent.get(key) ?? []), { type: row.object_type, id: row.object_id }]);
+  }
+  return byEvent;
 }
 
 /** A tenant's event with its processing attempts, oldest first; undefined when it is not this tenant's. */

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { newId } from '../ids';
 import type { Db } from './database';
-import type { EventRow, EventStatus, NewEvent } from './schema';
+import type { Database, EventRow, EventStatus, NewEvent } from './schema';
 
 export type IncomingEvent = Omit<NewEvent, 'id' | 'status' | 'attempts' | 'status_reason' | 'last_error' | 'processed_at'> & {
   status: 'received' | 'paused';
@@ -74,18 +74,62 @@ export async function insertEvents(db: Db, events: IncomingEvent[]): Promise<Set
 export interface EventFilter {
   tenantId: string;
   status?: EventStatus;
+  /** Exact type (the API). */
   type?: string;
+  /** Type prefix (the dashboard): `payment_intent` finds `payment_intent.succeeded`, `payment_intent.created`… */
+  typePrefix?: string;
   connectionId?: string;
   objectId?: string;
+  /** Received at or after / before these times. */
+  receivedFrom?: Date;
+  receivedBefore?: Date;
+  /**
+   * One id typed into the search box: the event's own id, its Stripe event id or its object id, or a
+   * Paybridge object (invoice, subscription, payment request, customer) whose changes it caused.
+   * `connectionIds` are the tenant's, so the (connection_id, …) indexes serve the lookup.
+   */
+  search?: { term: string; connectionIds: readonly string[]; changedObjectType?: string };
+}
+
+/** `like` pattern matching values that start with `prefix` (its own % and _ taken literally). */
+export function prefixPattern(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+function conditions(eb: ExpressionBuilder<Database, 'events'>, filter: EventFilter): Expression<SqlBool>[] {
+  const list: Expression<SqlBool>[] = [eb('events.tenant_id', '=', filter.tenantId)];
+  if (filter.status) list.push(eb('events.status', '=', filter.status));
+  if (filter.type) list.push(eb('events.type', '=', filter.type));
+  if (filter.typePrefix) list.push(eb('events.type', 'like', prefixPattern(filter.typePrefix)));
+  if (filter.connectionId) list.push(eb('events.connection_id', '=', filter.connectionId));
+  if (filter.objectId) list.push(eb('events.object_id', '=', filter.objectId));
+  if (filter.receivedFrom) list.push(eb('events.received_at', '>=', filter.receivedFrom));
+  if (filter.receivedBefore) list.push(eb('events.received_at', '<', filter.receivedBefore));
+  if (filter.search) {
+    const { term, connectionIds, changedObjectType } = filter.search;
+    if (connectionIds.length === 0) list.push(sql<SqlBool>`false`);
+    else {
+      const ids = [...connectionIds];
+      const matches: Expression<SqlBool>[] = [
+        eb('events.id', '=', term),
+        eb.and([eb('events.connection_id', 'in', ids), eb('events.stripe_event_id', '=', term)]),
+        eb.and([eb('events.connection_id', 'in', ids), eb('events.object_id', '=', term)]),
+      ];
+      if (changedObjectType)
+        matches.push(
+          sql<SqlBool>`(events.connection_id, events.stripe_event_id) in (
+            select d.connection_id, d.stripe_event_id from domain_events d
+            where d.tenant_id = ${filter.tenantId} and d.object_type = ${changedObjectType} and d.object_id = ${term}
+              and d.stripe_event_id is not null)`,
+        );
+      list.push(eb.or(matches));
+    }
+  }
+  return list;
 }
 
 function filtered(db: Db, filter: EventFilter) {
-  let query = db.selectFrom('events').where('tenant_id', '=', filter.tenantId);
-  if (filter.status) query = query.where('status', '=', filter.status);
-  if (filter.type) query = query.where('type', '=', filter.type);
-  if (filter.connectionId) query = query.where('connection_id', '=', filter.connectionId);
-  if (filter.objectId) query = query.where('object_id', '=', filter.objectId);
-  return query;
+  return db.selectFrom('events').where((eb) => eb.and(conditions(eb, filter)));
 }
 
 export type EventSummary = Omit<EventRow, 'payload' | 'locked_by' | 'locked_until'>;
@@ -111,20 +155,59 @@ const summaryColumns = [
   'processed_at',
 ] as const;
 
-/** Newest first, keyset-paginated on (received_at, id). */
+/**
+ * Newest first, keyset-paginated on (received_at, id): `before` reads older rows, `after` newer ones
+ * (fetched oldest first from the position, then returned newest first, for a "newer" link).
+ */
 export async function listEvents(
   db: Db,
   filter: EventFilter,
-  page: { limit: number; before?: { receivedAt: Date; id: string } },
+  page: { limit: number; before?: { receivedAt: Date; id: string }; after?: { receivedAt: Date; id: string } },
 ): Promise<EventSummary[]> {
   let query = filtered(db, filter).select(summaryColumns);
-  if (page.before) {
-    const { receivedAt, id } = page.before;
-    query = query.where((eb) =>
-      eb.or([eb('received_at', '<', receivedAt), eb.and([eb('received_at', '=', receivedAt), eb('id', '<', id)])]),
-    );
+  if (page.before) query = query.where(sql<SqlBool>`(received_at, id) < (${page.before.receivedAt}, ${page.before.id})`);
+  if (page.after) {
+    const rows = await query
+      .where(sql<SqlBool>`(received_at, id) > (${page.after.receivedAt}, ${page.after.id})`)
+      .orderBy('received_at', 'asc')
+      .orderBy('id', 'asc')
+      .limit(page.limit)
+      .execute();
+    return rows.reverse();
   }
   return query.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+}
+
+/** How many events match, counting at most `cap` + 1 rows so a huge log costs no more than that. */
+export async function countEvents(db: Db, filter: EventFilter, cap: number): Promise<{ count: number; capped: boolean }> {
+  const row = await db
+    .selectFrom(
+      filtered(db, filter)
+        .select(sql`1`.as('one'))
+        .limit(cap + 1)
+        .as('matching'),
+    )
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .executeTakeFirstOrThrow();
+  const count = Number(row.count);
+  return count > cap ? { count: cap, capped: true } : { count, capped: false };
+}
+
+/** What each of these events changed, among Paybridge's own objects (invoice, subscription, payment request…). */
+export async function listChangedObjects(
+  db: Db,
+  tenantId: string,
+  events: readonly { connection_id: string; stripe_event_id: string }[],
+): Promise<{ connection_id: string; stripe_event_id: string; object_type: string; object_id: string }[]> {
+  if (events.length === 0) return [];
+  const rows = await sql<{ connection_id: string; stripe_event_id: string; object_type: string; object_id: string }>`
+    select distinct d.connection_id, d.stripe_event_id, d.object_type, d.object_id
+    from domain_events d
+    join unnest(${events.map((e) => e.connection_id)}::text[], ${events.map((e) => e.stripe_event_id)}::text[]) as wanted(connection_id, stripe_event_id)
+      on d.connection_id = wanted.connection_id and d.stripe_event_id = wanted.stripe_event_id
+    where d.tenant_id = ${tenantId}
+    order by d.object_type, d.object_id`.execute(db);
+  return rows.rows;
 }
 
 export async function findTenantEvent(db: Db, tenantId: string, id: string): Promise<EventRow | undefined> {
@@ -140,12 +223,9 @@ export async function requeueEvents(db: Db, filter: EventFilter & { ids?: string
   let query = db
     .updateTable('events')
     .set({ status: 'received', status_reason: null, next_attempt_at: now })
-    .where('tenant_id', '=', filter.tenantId)
+    .where((eb) => eb.and(conditions(eb, filter)))
     .where('status', '!=', 'paused');
   if (filter.ids) query = query.where('id', 'in', filter.ids);
-  if (filter.status) query = query.where('status', '=', filter.status);
-  if (filter.type) query = query.where('type', '=', filter.type);
-  if (filter.connectionId) query = query.where('connection_id', '=', filter.connectionId);
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -3,25 +3,65 @@ import type { Principal } from '../../src/auth/principal';
 import type { EventSummary } from '../../src/store/events';
 import type { ConnectionRow, EventRow, EventStatus, Tenant } from '../../src/store/schema';
 import { ALL_FEATURES, eventsForFeatures } from '../../src/stripe/features';
-import { actionButton, csrfField, layout, modeBadge, pager, statusBadge, time, type Html } from '../layout';
+import { actionButton, csrfField, layout, modeBadge, statusBadge, time, type Html } from '../layout';
+import { resultSummary, twoWayPager, type DateRange } from '../list-query';
 import { EVENT_STATUSES } from './integrations';
 
 export interface EventFilterValues {
   status?: EventStatus;
+  /** A type prefix: `payment_intent` finds every `payment_intent.*`. */
   type?: string;
   connectionId?: string;
+  /** One id: event, Stripe event, object, or a Paybridge invoice/subscription/payment request/customer. */
+  q?: string;
+  from?: string;
+  to?: string;
+  range: DateRange;
+  /** Why part of the query was ignored (shown as the page's notice). */
+  error?: string;
 }
 
 const ALL_EVENT_TYPES = eventsForFeatures(ALL_FEATURES);
+const FAMILIES = [...new Set(ALL_EVENT_TYPES.map((type) => type.split('.')[0]!))];
+
+export function filterParams(filter: EventFilterValues): Record<string, string | undefined> {
+  return { q: filter.q, status: filter.status, type: filter.type, connection_id: filter.connectionId, from: filter.from, to: filter.to };
+}
+
+export function isFiltered(filter: EventFilterValues): boolean {
+  return Object.values(filterParams(filter)).some(Boolean);
+}
+
+const OBJECT_PAGES: Record<string, [string, string]> = {
+  invoice: ['invoices', 'Invoice'],
+  subscription: ['subscriptions', 'Subscription'],
+  payment_request: ['payment-requests', 'Payment request'],
+  customer: ['customers', 'Customer'],
+};
+
+/** Links to the Paybridge objects an event changed; objects without a page are named, not linked. */
+export function changedLinks(tenantId: string, changed: readonly { type: string; id: string }[]): Html {
+  const shown = changed.filter((object) => OBJECT_PAGES[object.type]);
+  if (shown.length === 0) return html``;
+  return html`<span class="small changed"
+    >Changed
+    ${shown.map((object, index) => {
+      const [path, label] = OBJECT_PAGES[object.type]!;
+      return html`${index > 0 ? ', ' : ''}<a href="/dashboard/tenants/${tenantId}/${path}/${object.id}"
+          >${label} <code>${object.id}</code></a
+        >`;
+    })}</span
+  >`;
+}
 
 function filterForm(tenantId: string, filter: EventFilterValues, connections: ConnectionRow[]): Html {
-  return html`<form
-    method="get"
-    action="/dashboard/tenants/${tenantId}/events"
-    class="card filters"
-    role="search"
-    aria-label="Filter events"
-  >
+  const base = `/dashboard/tenants/${tenantId}/events`;
+  return html`<form method="get" action="${base}" class="card filters search" role="search" aria-label="Filter events">
+    <div class="field">
+      <label for="f-q">Search by id</label>
+      <input id="f-q" name="q" value="${filter.q ?? ''}" placeholder="evt_…, pi_…, inv_…" spellcheck="false" aria-describedby="f-q-hint" />
+      <p class="hint" id="f-q-hint">Event, Stripe event or object id; or an invoice, subscription, payment request or customer id.</p>
+    </div>
     <div class="field">
       <label for="f-status">Status</label>
       <select id="f-status" name="status">
@@ -30,16 +70,9 @@ function filterForm(tenantId: string, filter: EventFilterValues, connections: Co
       </select>
     </div>
     <div class="field">
-      <label for="f-type">Type</label>
-      <input
-        id="f-type"
-        name="type"
-        list="event-types"
-        value="${filter.type ?? ''}"
-        placeholder="e.g. checkout.session.completed"
-        spellcheck="false"
-      />
-      <datalist id="event-types">${ALL_EVENT_TYPES.map((type) => html`<option value="${type}"></option>`)}</datalist>
+      <label for="f-type">Type starts with</label>
+      <input id="f-type" name="type" list="event-types" value="${filter.type ?? ''}" placeholder="payment_intent" spellcheck="false" />
+      <datalist id="event-types">${[...FAMILIES, ...ALL_EVENT_TYPES].map((type) => html`<option value="${type}"></option>`)}</datalist>
     </div>
     <div class="field">
       <label for="f-connection">Connection</label>
@@ -48,8 +81,83 @@ function filterForm(tenantId: string, filter: EventFilterValues, connections: Co
         ${connections.map((c) => html`<option value="${c.id}" ${filter.connectionId === c.id ? html` selected` : ''}>${c.name} (${c.mode})</option>`)}
       </select>
     </div>
-    <button type="submit">Filter</button>
+    <div class="field">
+      <label for="f-from">Received from (UTC day)</label>
+      <input id="f-from" name="from" type="date" value="${filter.from ?? ''}" />
+    </div>
+    <div class="field">
+      <label for="f-to">Received to (UTC day, included)</label>
+      <input id="f-to" name="to" type="date" value="${filter.to ?? ''}" />
+    </div>
+    <div class="button-row">
+      <button type="submit">Filter</button>
+      ${isFiltered(filter) ? html`<a href="${base}">Clear filters</a>` : ''}
+    </div>
   </form>`;
+}
+
+/** The count, the table and the pager: the whole page on load, and the fragment the live log swaps in. */
+export function eventResults(options: {
+  tenant: Tenant;
+  filter: EventFilterValues;
+  connections: ConnectionRow[];
+  page: { rows: EventSummary[]; olderCursor: string | null; newerCursor: string | null };
+  total: { count: number; capped: boolean };
+  changed: Map<string, { type: string; id: string }[]>;
+}): Html {
+  const { filter, tenant, page } = options;
+  const base = `/dashboard/tenants/${tenant.id}/events`;
+  const names = new Map(options.connections.map((c) => [c.id, c.name]));
+  const filtered = isFiltered(filter);
+  return html`${resultSummary({ ...options.total, noun: ['event', 'events'], filtered, clearHref: base })}
+  ${
+    page.rows.length === 0
+      ? html`<p class="empty">
+          ${filtered ? 'No event matches these filters.' : "No events received yet. Once Stripe sends one to a connection's webhook URL it appears here."}
+        </p>`
+      : html`<div class="table-wrap">
+          <table class="events stack">
+            <caption class="sr-only">
+              Events, newest first
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Type</th>
+                <th scope="col">Status</th>
+                <th scope="col">Connection</th>
+                <th scope="col">Attempts</th>
+                <th scope="col">Received</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${page.rows.map(
+                (event) =>
+                  html`<tr data-event-id="${event.id}">
+                    <td data-label="Type">
+                      <a href="${base}/${event.id}"><code>${event.type}</code></a
+                      ><br /><span class="muted small">${event.stripe_event_id}</span>
+                      ${(options.changed.get(`${event.connection_id}/${event.stripe_event_id}`) ?? []).length ? html`<br />` : ''}
+                      ${changedLinks(tenant.id, options.changed.get(`${event.connection_id}/${event.stripe_event_id}`) ?? [])}
+                    </td>
+                    <td data-label="Status">
+                      ${statusBadge(event.status)}${
+                        event.last_error
+                          ? html`<br /><span class="small error-text">${event.last_error.slice(0, 140)}</span>`
+                          : event.status_reason
+                            ? html`<br /><span class="small muted">${event.status_reason.slice(0, 140)}</span>`
+                            : ''
+                      }
+                    </td>
+                    <td data-label="Connection">${names.get(event.connection_id) ?? event.connection_id}</td>
+                    <td data-label="Attempts">${event.attempts}</td>
+                    <td data-label="Received">${time(event.received_at)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+        </div>`
+  }
+  ${twoWayPager(base, filterParams(filter), page)}`;
 }
 
 export function eventsPage(options: {
@@ -57,16 +165,20 @@ export function eventsPage(options: {
   csrf: string;
   tenant: Tenant;
   filter: EventFilterValues;
-  events: EventSummary[];
   connections: ConnectionRow[];
-  nextCursor: string | null;
-  firstPage: boolean;
+  page: { rows: EventSummary[]; olderCursor: string | null; newerCursor: string | null };
+  total: { count: number; capped: boolean };
+  changed: Map<string, { type: string; id: string }[]>;
+  paged: boolean;
   notice?: { kind: 'ok' | 'error'; text: string };
 }): Html {
   const { filter, tenant } = options;
   const base = `/dashboard/tenants/${tenant.id}/events`;
-  const names = new Map(options.connections.map((c) => [c.id, c.name]));
-  const filtered = !!(filter.status || filter.type || filter.connectionId);
+  const filtered = isFiltered(filter);
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(filterParams(filter))) if (value) query.set(name, value);
+  // Only the newest page refreshes itself: an older page keeps what the reader is looking at.
+  const live = options.paged ? '' : `${base}/live${query.size ? `?${query.toString()}` : ''}`;
   return layout(
     {
       title: `Webhook events · ${tenant.name}`,
@@ -81,61 +193,16 @@ export function eventsPage(options: {
       ${filterForm(tenant.id, filter, options.connections)}
       <section aria-labelledby="events-heading">
         <h2 id="events-heading">${filtered ? 'Matching events' : 'All events'}</h2>
-        ${
-          options.events.length === 0
-            ? html`<p class="empty">
-                ${filtered ? 'No event matches these filters.' : "No events received yet. Once Stripe sends one to a connection's webhook URL it appears here."}
-              </p>`
-            : html`<div class="table-wrap">
-                <table class="events stack">
-                  <caption class="sr-only">
-                    Events, newest first
-                  </caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Type</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Connection</th>
-                      <th scope="col">Attempts</th>
-                      <th scope="col">Received</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${options.events.map(
-                      (event) =>
-                        html`<tr>
-                          <td data-label="Type">
-                            <a href="${base}/${event.id}"><code>${event.type}</code></a
-                            ><br /><span class="muted small">${event.stripe_event_id}</span>
-                          </td>
-                          <td data-label="Status">
-                            ${statusBadge(event.status)}${
-                              event.last_error
-                                ? html`<br /><span class="small error-text">${event.last_error.slice(0, 140)}</span>`
-                                : event.status_reason
-                                  ? html`<br /><span class="small muted">${event.status_reason.slice(0, 140)}</span>`
-                                  : ''
-                            }
-                          </td>
-                          <td data-label="Connection">${names.get(event.connection_id) ?? event.connection_id}</td>
-                          <td data-label="Attempts">${event.attempts}</td>
-                          <td data-label="Received">${time(event.received_at)}</td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>`
-        }
-        ${pager(base, { status: filter.status, type: filter.type, connection_id: filter.connectionId }, options.nextCursor, options.firstPage)}
+        ${live ? html`<p class="hint live-note" data-live-note hidden>New events appear here as they arrive.</p>` : ''}
+        <div id="event-results" ${live ? html`data-live-src="${live}"` : ''}>${eventResults(options)}</div>
       </section>
       ${
         filtered
           ? html`<section aria-labelledby="replay-heading">
               <h2 id="replay-heading">Replay</h2>
               <form method="post" action="${base}/replay" class="inline">
-                ${csrfField(options.csrf)} ${filter.status ? html`<input type="hidden" name="status" value="${filter.status}" />` : ''}
-                ${filter.type ? html`<input type="hidden" name="type" value="${filter.type}" />` : ''}
-                ${filter.connectionId ? html`<input type="hidden" name="connection_id" value="${filter.connectionId}" />` : ''}
+                ${csrfField(options.csrf)}
+                ${Object.entries(filterParams(filter)).map(([name, value]) => (value ? html`<input type="hidden" name="${name}" value="${value}" />` : ''))}
                 <p class="hint">
                   Puts every event matching the filters above back in the queue, not only this page (paused events wait for their connection
                   to be enabled). Processing is idempotent: an effect already applied is not applied twice.
@@ -162,6 +229,7 @@ export function eventDetailPage(options: {
   tenant: Tenant;
   event: EventRow;
   attempts: { attempt: number; outcome: string; detail: string | null; started_at: Date; finished_at: Date }[];
+  changed: { type: string; id: string }[];
   connection: ConnectionRow | undefined;
   notice?: { kind: 'ok' | 'error'; text: string };
 }): Html {
@@ -186,6 +254,14 @@ export function eventDetailPage(options: {
             ${event.object_id ? html`<code>${event.object_id}</code> ${event.object_type ?? ''}` : html`<span class="muted">none</span>`}
           </dd>
         </div>
+        ${
+          options.changed.length > 0
+            ? html`<div>
+                <dt>Changed</dt>
+                <dd>${changedLinks(tenant.id, options.changed)}</dd>
+              </div>`
+            : ''
+        }
         <div>
           <dt>Source</dt>
           <dd>${event.source}</dd>

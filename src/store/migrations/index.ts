@@ -25,6 +25,7 @@ import * as disputes from './0202-disputes';
 import * as catalogMillisecondTimestamps from './0203-catalog-millisecond-timestamps';
 import * as paymentRequestRefunds from './0220-payment-request-refunds';
 import * as partitionedEvents from './0230-partitioned-events';
+import * as dashboardOverviewIndexes from './0250-dashboard-overview-indexes';
 import { installJobQueueSchema } from '../jobs';
 
 /**
@@ -59,6 +60,7 @@ const migrations: Record<string, Migration> = {
   '0203-catalog-millisecond-timestamps': catalogMillisecondTimestamps,
   '0220-payment-request-refunds': paymentRequestRefunds,
   '0230-partitioned-events': partitionedEvents,
+  '0250-dashboard-overview-indexes': dashboardOverviewIndexes,
 };
 
 /** graphile-worker's schema first (its own migrations, idempotent), then Paybridge's. */
