@@ -88,7 +88,42 @@ export interface EventFilter {
    * Paybridge object (invoice, subscription, payment request, customer) whose changes it caused.
    * `connectionIds` are the tenant's, so the (connection_id, …) indexes serve the lookup.
    */
-  search?: { term: string; connectionIds: readonly string[]; changedObjectType?: string };
+  search?: { term: string; connectionIds: readonly string[]; changedObjectType?: string; eventIds?: readonly string[] };
+}
+
+/**
+ * Turns the Stripe event ids and changed objects a search term names into Paybridge event ids, read
+ * from event_keys (every stored event keeps its key there) and domain_events. Since events is
+ * partitioned (migration 0230) it has no index on the Stripe event id, but every partition has one on
+ * id, so the list query then finds the rows through that index instead of scanning every month.
+ */
+async function resolveSearch(db: Db, filter: EventFilter): Promise<EventFilter> {
+  const search = filter.search;
+  if (!search || search.eventIds || search.connectionIds.length === 0) return filter;
+  const byStripeId = db
+    .selectFrom('event_keys')
+    .select('event_id')
+    .where('tenant_id', '=', filter.tenantId)
+    .where('connection_id', 'in', [...search.connectionIds])
+    .where('stripe_event_id', '=', search.term);
+  const query = search.changedObjectType
+    ? byStripeId.union(
+        db
+          .selectFrom('domain_events as d')
+          .innerJoin('event_keys as k', (join) =>
+            join
+              .onRef('k.tenant_id', '=', 'd.tenant_id')
+              .onRef('k.connection_id', '=', 'd.connection_id')
+              .onRef('k.stripe_event_id', '=', 'd.stripe_event_id'),
+          )
+          .select('k.event_id')
+          .where('d.tenant_id', '=', filter.tenantId)
+          .where('d.object_type', '=', search.changedObjectType)
+          .where('d.object_id', '=', search.term),
+      )
+    : byStripeId;
+  const rows = await query.limit(1_000).execute();
+  return { ...filter, search: { ...search, eventIds: rows.map((row) => row.event_id) } };
 }
 
 /** `like` pattern matching values that start with `prefix` (its own % and _ taken literally). */
@@ -106,22 +141,15 @@ function conditions(eb: ExpressionBuilder<Database, 'events'>, filter: EventFilt
   if (filter.receivedFrom) list.push(eb('events.received_at', '>=', filter.receivedFrom));
   if (filter.receivedBefore) list.push(eb('events.received_at', '<', filter.receivedBefore));
   if (filter.search) {
-    const { term, connectionIds, changedObjectType } = filter.search;
+    const { term, connectionIds } = filter.search;
     if (connectionIds.length === 0) list.push(sql<SqlBool>`false`);
     else {
       const ids = [...connectionIds];
+      if (!filter.search.eventIds) throw new Error('an event search must be resolved (resolveSearch) before it is queried');
       const matches: Expression<SqlBool>[] = [
-        eb('events.id', '=', term),
-        eb.and([eb('events.connection_id', 'in', ids), eb('events.stripe_event_id', '=', term)]),
+        eb('events.id', 'in', [term, ...filter.search.eventIds]),
         eb.and([eb('events.connection_id', 'in', ids), eb('events.object_id', '=', term)]),
       ];
-      if (changedObjectType)
-        matches.push(
-          sql<SqlBool>`(events.connection_id, events.stripe_event_id) in (
-            select d.connection_id, d.stripe_event_id from domain_events d
-            where d.tenant_id = ${filter.tenantId} and d.object_type = ${changedObjectType} and d.object_id = ${term}
-              and d.stripe_event_id is not null)`,
-        );
       list.push(eb.or(matches));
     }
   }
@@ -164,7 +192,7 @@ export async function listEvents(
   filter: EventFilter,
   page: { limit: number; before?: { receivedAt: Date; id: string }; after?: { receivedAt: Date; id: string } },
 ): Promise<EventSummary[]> {
-  let query = filtered(db, filter).select(summaryColumns);
+  let query = filtered(db, await resolveSearch(db, filter)).select(summaryColumns);
   if (page.before) query = query.where(sql<SqlBool>`(received_at, id) < (${page.before.receivedAt}, ${page.before.id})`);
   if (page.after) {
     const rows = await query
@@ -182,7 +210,7 @@ export async function listEvents(
 export async function countEvents(db: Db, filter: EventFilter, cap: number): Promise<{ count: number; capped: boolean }> {
   const row = await db
     .selectFrom(
-      filtered(db, filter)
+      filtered(db, await resolveSearch(db, filter))
         .select(sql`1`.as('one'))
         .limit(cap + 1)
         .as('matching'),

@@ -66,7 +66,7 @@ describeEachStore('the OpenAPI document', (h) => {
     expect(id('post', `${tenant}/invoices`)).toBe('createInvoice');
     expect(id('get', `${tenant}/invoices/{invoice_id}`)).toBe('getInvoice');
     expect(id('post', `${tenant}/invoices/{invoice_id}/finalize`)).toBe('finalizeInvoice');
-    expect(id('post', `${tenant}/invoices/{invoice_id}/refunds`)).toBe('createRefund');
+    expect(id('post', `${tenant}/invoices/{invoice_id}/refunds`)).toBe('createInvoiceRefund');
     expect(id('patch', `${tenant}/connections/{connection_id}`)).toBe('updateConnection');
     expect(id('post', `${tenant}/events/replay`)).toBe('replayEvents');
     expect(id('post', `${tenant}/webhook-endpoints/{endpoint_id}/rotate-secret`)).toBe('rotateWebhookEndpointSecret');

@@ -220,17 +220,21 @@ describeEachStore('dashboard overview pages and lists', (h) => {
     const activity = await plan(sql`
       select date_trunc('hour', received_at at time zone 'UTC'), count(*), count(*) filter (where status in ('processed','ignored'))
       from events where tenant_id = ${tenantId} and received_at >= now() - interval '24 hours' group by 1`);
-    expect(activity).toMatch(/events_tenant_log_idx/);
-    expect(activity).not.toMatch(/Seq Scan on events/);
+    // events is partitioned by month (migration 0230): the 58,000 older rows sit in earlier months (here
+    // the default partition); a partition index, never a scan of that large partition, must serve them.
+    const largePartitionScanned = /Seq Scan on events_default/;
+    expect(activity).toMatch(/events_default_tenant_id_received_at\S*_idx/);
+    expect(activity).not.toMatch(largePartitionScanned);
     const trouble = await plan(sql`select tenant_id, count(*) from events where status in ('failed', 'dead') group by tenant_id`);
-    expect(trouble).toMatch(/events_trouble_idx/);
+    expect(trouble).toMatch(/events_default_tenant_id_status\S*_idx/);
+    expect(trouble).not.toMatch(largePartitionScanned);
     const links = await plan(
       sql`select object_id from domain_events where connection_id = ${seeded.connectionId} and stripe_event_id = ${seeded.payingEvent}`,
     );
     expect(links).toMatch(/domain_events_cause_idx|Seq Scan on domain_events/);
     const search = await plan(sql`
       select id from events where tenant_id = ${seeded.tenantId}
-        and (id = 'x' or (connection_id in (${seeded.connectionId}) and stripe_event_id = 'x') or (connection_id in (${seeded.connectionId}) and object_id = 'x'))`);
-    expect(search).not.toMatch(/Seq Scan on events/);
+        and (id in ('x', 'ev_resolved_from_event_keys') or (connection_id in (${seeded.connectionId}) and object_id = 'x'))`);
+    expect(search).not.toMatch(largePartitionScanned);
   });
 });

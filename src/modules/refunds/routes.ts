@@ -26,6 +26,7 @@ const refundList = z.object({ data: z.array(refundView) }).openapi('RefundList')
 
 const routes = {
   create: createRoute({
+    operationId: 'createInvoiceRefund',
     method: 'post',
     path,
     summary: 'Refund a paid invoice through Stripe (everything left by default); safe to retry',
@@ -33,6 +34,7 @@ const routes = {
     responses: { 201: jsonResponse(refundView, 'The refund as Stripe answered it.'), ...errorResponses, ...conflict },
   }),
   list: createRoute({
+    operationId: 'listInvoiceRefunds',
     method: 'get',
     path,
     summary: "The invoice's refunds, made through Paybridge or in Stripe directly, newest first",
@@ -40,6 +42,7 @@ const routes = {
     responses: { 200: jsonResponse(refundList, 'Refunds.'), ...errorResponses },
   }),
   createForRequest: createRoute({
+    operationId: 'createPaymentRequestRefund',
     method: 'post',
     path: requestPath,
     summary: 'Refund a paid payment request through Stripe (everything left by default); safe to retry',
@@ -47,6 +50,7 @@ const routes = {
     responses: { 201: jsonResponse(refundView, 'The refund as Stripe answered it.'), ...errorResponses, ...conflict },
   }),
   listForRequest: createRoute({
+    operationId: 'listPaymentRequestRefunds',
     method: 'get',
     path: requestPath,
     summary: "The payment request's refunds, made through Paybridge or in Stripe directly, newest first",
