@@ -15,9 +15,11 @@ import {
   findEvent,
   findEventWithAttempts,
   listEventPage,
+  countReplayable,
   rejectionReport,
   replayEvents,
 } from '../src/services/event-service';
+import { replayConfirmPage } from './pages/replay-confirm';
 
 const PAGE_SIZE = 50;
 
@@ -98,11 +100,18 @@ export function eventRoutes(ctx: AppContext, helpers: Helpers): Hono<DashboardEn
         message: 'Filter the log by status, type or connection before replaying several events; replaying everything is rarely meant.',
       });
     }
+    const params: Record<string, string> = {};
+    if (filter.status) params.status = filter.status;
+    if (filter.type) params.type = filter.type;
+    if (filter.connectionId) params.connection_id = filter.connectionId;
+    // The first POST only counts and asks; the confirmation page posts again with confirm=yes.
+    if (body.confirm !== 'yes') {
+      const count = await countReplayable(ctx, storeFilter(tenant.id, filter));
+      const labels = Object.entries(params).map(([name, value]) => `${name.replace('_id', '')} ${value}`);
+      return helpers.render(c, replayConfirmPage({ ...helpers.shared(c), count, params, labels }));
+    }
     const count = await replayEvents(ctx, storeFilter(tenant.id, filter));
-    const query = new URLSearchParams();
-    if (filter.status) query.set('status', filter.status);
-    if (filter.type) query.set('type', filter.type);
-    if (filter.connectionId) query.set('connection_id', filter.connectionId);
+    const query = new URLSearchParams(params);
     query.set('replayed', String(count));
     return c.redirect(`/dashboard/tenants/${tenant.id}/events?${query.toString()}`, 303);
   });

@@ -137,6 +137,22 @@ export async function requeueEvents(db: Db, filter: EventFilter & { ids?: string
   return Number(result.numUpdatedRows);
 }
 
+/**
+ * How many events requeueEvents would put back in the queue for this filter now (the dashboard says
+ * it before asking to confirm). Same conditions as requeueEvents: keep the two in step.
+ */
+export async function countRequeueable(db: Db, filter: EventFilter): Promise<number> {
+  let query = db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('tenant_id', '=', filter.tenantId)
+    .where('status', '!=', 'paused');
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.type) query = query.where('type', '=', filter.type);
+  if (filter.connectionId) query = query.where('connection_id', '=', filter.connectionId);
+  return Number((await query.executeTakeFirstOrThrow()).count);
+}
+
 /** A re-enabled connection's paused events join the queue in their original order. */
 export async function resumePausedEvents(db: Db, connectionId: string, now: Date): Promise<number> {
   const result = await db

@@ -29,6 +29,7 @@ export function invoicesPage(
       section: 'invoices',
     },
     html`<h1>Invoices</h1>
+      <p><a class="button" href="${base}/new">New invoice</a></p>
       <form method="get" action="${base}" class="card filters" role="search" aria-label="Filter invoices">
         <div class="field">
           <label for="i-status">Status</label>
@@ -216,6 +217,14 @@ export function invoiceDetailPage(
           <dt>Created</dt>
           <dd>${time(i.created_at)}</dd>
         </div>
+        ${
+          i.due_date
+            ? html`<div>
+                <dt>Due</dt>
+                <dd>${i.due_date}</dd>
+              </div>`
+            : ''
+        }
         <div>
           <dt>Finalized</dt>
           <dd>${time(i.finalized_at, 'not yet')}</dd>
@@ -237,7 +246,7 @@ export function invoiceDetailPage(
         i.status === 'draft' || i.status === 'open'
           ? html`<div class="button-row">
               ${i.status === 'draft' ? actionButton({ action: `${base}/invoices/${i.id}/finalize`, csrf: options.csrf, label: 'Finalize and send the payment link' }) : ''}
-              ${actionButton({ action: `${base}/invoices/${i.id}/void`, csrf: options.csrf, label: 'Void', kind: 'danger' })}
+              <a class="button danger" href="${base}/invoices/${i.id}/void">Void…</a>
             </div>`
           : ''
       }

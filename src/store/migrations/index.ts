@@ -23,6 +23,9 @@ import * as catalog from './0200-catalog';
 import * as refunds from './0201-refunds';
 import * as disputes from './0202-disputes';
 import * as catalogMillisecondTimestamps from './0203-catalog-millisecond-timestamps';
+import * as tenantDeletion from './0255-tenant-deletion';
+import * as invoiceDueDate from './0256-invoice-due-date';
+import * as mailHtmlAndReceipts from './0257-mail-html-and-receipts';
 import { installJobQueueSchema } from '../jobs';
 
 /**
@@ -55,6 +58,9 @@ const migrations: Record<string, Migration> = {
   '0201-refunds': refunds,
   '0202-disputes': disputes,
   '0203-catalog-millisecond-timestamps': catalogMillisecondTimestamps,
+  '0255-tenant-deletion': tenantDeletion,
+  '0256-invoice-due-date': invoiceDueDate,
+  '0257-mail-html-and-receipts': mailHtmlAndReceipts,
 };
 
 /** graphile-worker's schema first (its own migrations, idempotent), then Paybridge's. */
