@@ -7,7 +7,7 @@ import { startWorkers, type RunningWorkers } from '../../src/workers';
 import { connectAuto, startSmtp, type RunningSmtp } from '../invoices/support';
 import { freePort } from '../support/free-port';
 import { ADMIN_TOKEN, createHarness, type TestHarness } from '../support/test-context';
-import { launchBrowser, reloadUntil, screenshot } from './browser-support';
+import { launchBrowser, screenshot } from './browser-support';
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
