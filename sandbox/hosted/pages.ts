@@ -25,7 +25,7 @@ input:focus,button:focus{outline:3px solid #a5a0ff;outline-offset:1px}
 button{font:inherit;font-weight:600;width:100%;margin:1rem 0 .25rem;padding:.7rem;border:0;border-radius:6px;background:var(--accent);color:#fff;cursor:pointer}
 button.secondary{background:#fff;color:var(--ink);border:1px solid #c4cbd6;margin-top:.25rem}
 .error{color:var(--bad);font-weight:600}.muted{color:var(--muted);font-size:.9rem}
-table{width:100%;border-collapse:collapse;font-size:.9rem}th,td{text-align:left;padding:.35rem .25rem;border-bottom:1px solid var(--line)}code{font-size:.9em;word-break:break-all}`;
+table{width:100%;border-collapse:collapse;font-size:.9rem}th,td{text-align:left;padding:.35rem .25rem;border-bottom:1px solid var(--line)}code{font-size:.9em;word-break:break-all}td code{white-space:nowrap;word-break:normal}`;
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
