@@ -25,9 +25,11 @@ import {
   findEvent,
   findEventWithAttempts,
   listEventPage,
+  countReplayable,
   rejectionReport,
   replayEvents,
 } from '../src/services/event-service';
+import { replayConfirmPage } from './pages/replay-confirm';
 
 const PAGE_SIZE = 50;
 
@@ -160,9 +162,17 @@ export function eventRoutes(ctx: AppContext, helpers: Helpers): Hono<DashboardEn
       });
     }
     const connections = await listConnections(ctx, tenant.id, { includeDisconnected: true });
-    const count = await replayEvents(ctx, storeFilter(tenant.id, filter, connections));
-    const query = new URLSearchParams();
-    for (const [name, value] of Object.entries(filterParams(filter))) if (value) query.set(name, value);
+    const where = storeFilter(tenant.id, filter, connections);
+    const params: Record<string, string> = {};
+    for (const [name, value] of Object.entries(filterParams(filter))) if (value) params[name] = value;
+    // The first POST only counts and asks; the confirmation page posts again with confirm=yes.
+    if (body.confirm !== 'yes') {
+      const count = await countReplayable(ctx, where);
+      const labels = Object.entries(params).map(([name, value]) => `${name.replace('_id', '')} ${value}`);
+      return helpers.render(c, replayConfirmPage({ ...helpers.shared(c), count, params, labels }));
+    }
+    const count = await replayEvents(ctx, where);
+    const query = new URLSearchParams(params);
     query.set('replayed', String(count));
     return c.redirect(`/dashboard/tenants/${tenant.id}/events?${query.toString()}`, 303);
   });

@@ -29,6 +29,7 @@ interface Helpers {
 }
 
 const NOTICES: Record<string, string> = {
+  created: 'Draft created. Finalize it to create the payment link and mail it to the customer.',
   finalized: 'Finalized: the payment link is created and mailed to the customer.',
   voided: 'Voided; its payment link no longer takes payments.',
 };

@@ -79,7 +79,7 @@ export function layout(shell: Shell, body: Html): Html {
           }
         </header>
         <main id="main">
-          ${shell.tenant ? html`<p class="crumb">Tenant <a href="${tenantBase}">${shell.tenant.name}</a> <code>${shell.tenant.id}</code></p>` : ''}
+          ${shell.tenant ? html`<p class="crumb">Tenant <a href="${tenantBase}">${shell.tenant.name}</a> <code>${shell.tenant.id}</code>${shell.principal?.kind === 'admin' ? html` · <a href="${tenantBase}/settings">Settings</a>` : ''}</p>` : ''}
           ${shell.notice ? html`<p class="notice ${shell.notice.kind}" role="${shell.notice.kind === 'error' ? 'alert' : 'status'}">${shell.notice.text}</p>` : ''}
           ${body}
         </main>

@@ -52,6 +52,8 @@ import { outboundWebhookPages } from '../src/modules/outbound-webhooks/page';
 import { createTenant, findTenantById, listTenantPage } from '../src/services/tenant-service';
 import { catalogPages } from '../src/modules/catalog/page';
 import { openDisputesSection } from '../src/modules/disputes/page';
+import { tenantSettingsRoutes } from './tenant-settings';
+import { invoiceActionRoutes } from './invoice-actions';
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
 const STYLE = asset('style.css');
@@ -71,6 +73,7 @@ const NOTICES: Record<string, string> = {
   reconnected: 'This account was already connected in this mode and environment: that connection was updated (same webhook URL).',
   replayed: 'Queued for processing again.',
   tenant_created: 'Tenant created.',
+  tenant_deleted: 'Tenant deleted: its API keys are revoked; its invoices, payments and events are kept as history.',
   key_revoked: 'API key revoked: it stopped working at once, and its dashboard sessions ended.',
 };
 
@@ -460,6 +463,8 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
 
   app.route('/', overviewRoutes(ctx, { render, shared }));
   app.route('/', eventRoutes(ctx, { render, shared }));
+  // Before invoiceRoutes: its /invoices/:iid would otherwise take /invoices/new.
+  app.route('/', invoiceActionRoutes(ctx, { render, shared }));
   app.route('/', invoiceRoutes(ctx, { render, shared }));
   app.route('/', creditPages(ctx, { render, shared }));
   app.route('/', customerPages(ctx, { render, shared }));
@@ -468,6 +473,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
   app.route('/', paymentRequestPages(ctx, { render, shared }));
   app.route('/', catalogPages(ctx, { render, shared }));
   app.route('/', outboundWebhookPages(ctx, { render, shared }));
+  app.route('/', tenantSettingsRoutes(ctx, { render, shared }));
 
   app.all('/dashboard/*', (c) => problemPage(c, 404, 'Page not found', 'There is no such page here, or it belongs to another tenant.'));
 

@@ -5,6 +5,13 @@ import { isStripeCurrency } from '../stripe/currencies';
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const noControl = (value: string) => !/[\u0000-\u001f\u007f]/.test(value);
 
+/** A real day written YYYY-MM-DD (2026-02-30 is refused). */
+export function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
 export const createInvoiceInput = z
   .object({
     connection_id: z.string().min(1).max(100),
@@ -41,6 +48,11 @@ export const createInvoiceInput = z
       .min(1, 'an invoice needs at least one line')
       .max(250, 'at most 250 lines'),
     external_id: z.string().min(1).max(200).optional().openapi({ description: "the platform's own reference, unique per tenant" }),
+    due_date: z
+      .string()
+      .refine(isCalendarDate, 'must be a date written YYYY-MM-DD, such as 2026-12-31')
+      .optional()
+      .openapi({ description: 'the day payment is due (YYYY-MM-DD), shown on the invoice and in the mail' }),
   })
   .strict()
   .openapi('CreateInvoice');

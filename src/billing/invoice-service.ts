@@ -140,6 +140,8 @@ export async function createInvoice(ctx: AppContext, tenantId: string, input: Cr
   });
   const totalProblem = totalAmountProblem(total, currency);
   if (totalProblem) throw invalidField('lines', 'invalid_amount', `The invoice cannot be paid through Stripe: ${totalProblem}.`);
+  if (input.due_date && input.due_date < ctx.now().toISOString().slice(0, 10))
+    throw invalidField('due_date', 'validation_failed', `due_date: ${input.due_date} is in the past; use today or a later day (UTC).`);
   if (input.external_id) {
     const existing = await findInvoiceByExternalId(ctx.store.db, tenantId, input.external_id);
     if (existing) throw externalIdTaken(input.external_id, existing.id);
@@ -163,6 +165,7 @@ export async function createInvoice(ctx: AppContext, tenantId: string, input: Cr
           connection_id: connection.id,
           customer_id: customer.id,
           external_id: input.external_id ?? null,
+          due_date: input.due_date ?? null,
           currency,
           amount_due: Number(total),
           status: 'draft',
@@ -250,6 +253,8 @@ export async function finalizeInvoice(ctx: AppContext, tenantId: string, invoice
         to_address: customer!.email,
         subject: mail.subject,
         text_body: mail.text,
+        html_body: mail.html,
+        kind: 'payment_link',
         created_at: now,
       });
       await effects.enqueue('mail.send', { mail_id: mailRow.id }, { dedupeKey: `mail.send:${mailRow.id}` });

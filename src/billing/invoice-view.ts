@@ -48,6 +48,7 @@ export const invoiceView = z
     amount_refunded_display: z.string().openapi({ example: '0.00' }),
     needs_refund_review: z.boolean(),
     review_reason: z.string().nullable(),
+    due_date: z.string().nullable().openapi({ description: 'YYYY-MM-DD', example: '2026-12-31' }),
     timeline: z.array(z.object({ kind: z.string(), message: z.string(), stripe_event_id: z.string().nullable(), at: z.string() })),
     finalized_at: z.string().nullable(),
     paid_at: z.string().nullable(),
@@ -106,6 +107,7 @@ export function toInvoiceView({ invoice, customer, lines, payments, timeline }: 
     amount_refunded_display: formatMinorUnits(BigInt(invoice.amount_refunded), invoice.currency),
     needs_refund_review: invoice.needs_refund_review,
     review_reason: invoice.review_reason,
+    due_date: invoice.due_date ?? null,
     timeline: timeline.map((entry) => ({
       kind: entry.kind,
       message: entry.message,

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
+import { AppError } from '../errors';
 import { createApiKey, listApiKeys, revokeTenantApiKey } from '../services/api-key-service';
-import { listTenantPage } from '../services/tenant-service';
+import { deleteTenant, listTenantPage, planTenantDeletion, renameTenant } from '../services/tenant-service';
 import { printJson, printTable, withContext } from './with-context';
 import { createTenant } from '../services/tenant-service';
 
 export function registerTenantCommands(program: Command): void {
-  const tenants = program.command('tenants').description('create and list tenants');
+  const tenants = program.command('tenants').description('create, list, rename and delete tenants');
   tenants
     .command('create')
     .description('create a tenant')
@@ -36,6 +37,40 @@ export function registerTenantCommands(program: Command): void {
             rows.map((row) => ({ ...row, created_at: row.created_at.toISOString() })),
             ['id', 'name', 'created_at'],
           );
+      }),
+    );
+  tenants
+    .command('rename')
+    .description('rename a tenant')
+    .requiredOption('--tenant <tenant_id>', 'the tenant id (ten_…)')
+    .requiredOption('--name <name>', 'the new display name (1 to 200 characters)')
+    .option('--json', 'print JSON')
+    .action((options: { tenant: string; name: string; json?: boolean }) =>
+      withContext(async (ctx) => {
+        const tenant = await renameTenant(ctx, options.tenant, options.name);
+        if (options.json) printJson(tenant);
+        else process.stdout.write(`renamed tenant ${tenant.id} to ${tenant.name}\n`);
+      }),
+    );
+  tenants
+    .command('delete')
+    .description('delete a tenant: refused while it has connected connections or open invoices; its history is kept')
+    .requiredOption('--tenant <tenant_id>', 'the tenant id (ten_…)')
+    .option('--yes', 'confirm; without it, only say what deleting would do')
+    .action((options: { tenant: string; yes?: boolean }) =>
+      withContext(async (ctx) => {
+        if (!options.yes) {
+          // A dry run first, so a mistyped id or a busy tenant is seen before anything changes.
+          const plan = await planTenantDeletion(ctx, options.tenant);
+          if (plan.blocker) throw new AppError({ code: 'tenant_in_use', status: 409, message: plan.blocker });
+          process.stdout.write(
+            `Deleting ${options.tenant} revokes its API keys and hides it everywhere; its invoices, payments and events stay as history.\n` +
+              'Run again with --yes to delete it.\n',
+          );
+          return;
+        }
+        const { tenant, revokedApiKeys } = await deleteTenant(ctx, options.tenant);
+        process.stdout.write(`deleted tenant ${tenant.id} (${tenant.name}); ${revokedApiKeys} API key(s) revoked; its history is kept\n`);
       }),
     );
 

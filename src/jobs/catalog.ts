@@ -7,6 +7,8 @@ import type { AppContext } from '../context';
 export interface JobCatalog {
   /** Send (or, without SMTP, capture) one message from the mail outbox. */
   'mail.send': { mail_id: string };
+  /** Write a paid invoice's receipt into the outbox (once per invoice) and send it. */
+  'mail.receipt': { invoice_id: string };
   /** Set `active: false` on an invoice's payment link (after payment, or on void). */
   'payment_link.deactivate': { invoice_id: string };
   /** Records the revoke of a source's entitlements whose access ended on its own (grace over, cancel at period end, license over). */
@@ -44,6 +46,7 @@ interface JobRetry {
  */
 export const JOB_RETRY: { [K in JobKind]: JobRetry } = {
   'mail.send': { maxAttempts: 10 },
+  'mail.receipt': { maxAttempts: 10 },
   'payment_link.deactivate': { maxAttempts: 10 },
   'entitlements.expire': { maxAttempts: 10 },
   'subscriptions.check_period': { maxAttempts: 10 },

@@ -1,7 +1,9 @@
 import { deactivateInvoiceLink } from '../billing/link-deactivation';
 import type { AppContext } from '../context';
 import { createMailer, markMailFailed } from '../notify/mailer';
+import { sendInvoiceReceipt } from '../notify/invoice-receipt';
 import type { JobHandlers } from './catalog';
+import { findReceipt } from '../store/mail-messages';
 import { expireSourceEntitlements } from '../modules/entitlements/expiry-service';
 import { checkSubscriptionPeriod } from '../modules/subscriptions/period-check-service';
 import { runCatalogImport } from '../modules/catalog/catalog-import-service';
@@ -16,6 +18,17 @@ export function buildJobHandlers(ctx: AppContext): JobHandlers & { close(): Prom
       } catch (error) {
         // The last attempt: show the message as failed in the outbox instead of forever pending.
         if (job.attempts >= job.max_attempts) await markMailFailed(ctx, mail_id, error instanceof Error ? error.message : String(error));
+        throw error;
+      }
+    },
+    'mail.receipt': async ({ invoice_id }, job) => {
+      try {
+        await sendInvoiceReceipt(ctx, mailer, invoice_id);
+      } catch (error) {
+        if (job.attempts >= job.max_attempts) {
+          const receipt = await findReceipt(ctx.store.db, invoice_id);
+          if (receipt) await markMailFailed(ctx, receipt.id, error instanceof Error ? error.message : String(error));
+        }
         throw error;
       }
     },

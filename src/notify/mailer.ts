@@ -42,6 +42,8 @@ export function createMailer(ctx: AppContext): Mailer {
           to: mail.to_address,
           subject: mail.subject,
           text: mail.text_body,
+          // Both parts: clients that show HTML pick it, the rest (and filters) read the text.
+          ...(mail.html_body ? { html: mail.html_body } : {}),
         });
         await markMail(ctx.store.db, mail.id, {
           status: 'sent',

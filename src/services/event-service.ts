@@ -3,6 +3,7 @@ import { announce } from '../domain/unit-of-work';
 import {
   countEvents,
   countEventsByStatus,
+  countRequeueable,
   findTenantEvent,
   listChangedObjects,
   listEventAttempts,
@@ -22,6 +23,11 @@ export async function replayEvents(ctx: AppContext, filter: EventFilter & { ids?
   const count = await requeueEvents(ctx.store.db, filter, ctx.now());
   if (count > 0) await announce(ctx, [{ kind: 'events' }]);
   return count;
+}
+
+/** How many events a replay with this filter would queue again right now (paused ones wait for their connection). */
+export async function countReplayable(ctx: AppContext, filter: EventFilter): Promise<number> {
+  return countRequeueable(ctx.store.db, filter);
 }
 
 /** One page of a tenant's event log, newest first. */

@@ -248,14 +248,27 @@ export async function listEventAttempts(db: Db, eventId: string) {
 
 /** Puts events back in the queue; a replay goes through the same idempotent pipeline as a first delivery. */
 export async function requeueEvents(db: Db, filter: EventFilter & { ids?: string[] }, now: Date): Promise<number> {
+  const resolved = await resolveSearch(db, filter);
   let query = db
     .updateTable('events')
     .set({ status: 'received', status_reason: null, next_attempt_at: now })
-    .where((eb) => eb.and(conditions(eb, filter)))
+    .where((eb) => eb.and(conditions(eb, resolved)))
     .where('status', '!=', 'paused');
   if (filter.ids) query = query.where('id', 'in', filter.ids);
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/**
+ * How many events requeueEvents would put back in the queue for this filter now (the dashboard says
+ * it before asking to confirm). Same conditions as requeueEvents: keep the two in step.
+ */
+export async function countRequeueable(db: Db, filter: EventFilter): Promise<number> {
+  const row = await filtered(db, await resolveSearch(db, filter))
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('status', '!=', 'paused')
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }
 
 /** A re-enabled connection's paused events join the queue in their original order. */

@@ -37,6 +37,8 @@ export interface InvoicesTable {
   /** Minor units refunded across the invoice's payments (issue 17). */
   amount_refunded: ColumnType<number | string, number | undefined, number>;
   review_reason: string | null;
+  /** The calendar date the invoice is due, YYYY-MM-DD, or null (migration 0256). */
+  due_date: ColumnType<string | null, string | null | undefined, string | null>;
   finalized_at: Timestamp | null;
   paid_at: Timestamp | null;
   voided_at: Timestamp | null;
@@ -87,6 +89,10 @@ export interface MailMessagesTable {
   to_address: string;
   subject: string;
   text_body: string;
+  /** The HTML alternative, or null for mail written before migration 0257 (sent as text only). */
+  html_body: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 'payment_link' or 'receipt'; null before migration 0257. At most one receipt per invoice. */
+  kind: ColumnType<string | null, string | null | undefined, string | null>;
   status: MailStatus;
   transport: string | null;
   attempts: Counter;

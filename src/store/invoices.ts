@@ -49,9 +49,13 @@ export async function insertInvoice(
   db: Db,
   // Pass created_at from the caller's clock (milliseconds): list cursors carry milliseconds, and the
   // column default's microseconds would make rows of one millisecond skip or repeat across pages.
-  invoice: Omit<InvoiceRow, 'amount_due' | 'created_at' | 'payment_link_active' | 'needs_refund_review' | 'amount_refunded'> & {
+  invoice: Omit<
+    InvoiceRow,
+    'amount_due' | 'created_at' | 'payment_link_active' | 'needs_refund_review' | 'amount_refunded' | 'due_date'
+  > & {
     amount_due: number;
     created_at?: Date;
+    due_date?: string | null;
   },
   lines: { description: string; quantity: number; unit_amount: number; amount: number }[],
 ): Promise<InvoiceRow> {

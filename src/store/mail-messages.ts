@@ -11,6 +11,8 @@ export async function insertMail(
     to_address: string;
     subject: string;
     text_body: string;
+    html_body?: string | null;
+    kind?: 'payment_link' | 'receipt';
     created_at?: Date;
   },
 ): Promise<MailRow> {
@@ -19,6 +21,32 @@ export async function insertMail(
     .values({ ...values, status: 'pending' })
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** Inserts the invoice's receipt unless it already has one; returns the receipt either way. */
+export async function insertReceiptOnce(
+  db: Db,
+  values: {
+    id: string;
+    tenant_id: string;
+    invoice_id: string;
+    to_address: string;
+    subject: string;
+    text_body: string;
+    html_body: string;
+    created_at: Date;
+  },
+): Promise<MailRow> {
+  await db
+    .insertInto('mail_messages')
+    .values({ ...values, kind: 'receipt', status: 'pending' })
+    .onConflict((oc) => oc.column('invoice_id').where('kind', '=', 'receipt').doNothing())
+    .execute();
+  return (await findReceipt(db, values.invoice_id))!;
+}
+
+export async function findReceipt(db: Db, invoiceId: string): Promise<MailRow | undefined> {
+  return db.selectFrom('mail_messages').selectAll().where('invoice_id', '=', invoiceId).where('kind', '=', 'receipt').executeTakeFirst();
 }
 
 export async function findMail(db: Db, id: string): Promise<MailRow | undefined> {

@@ -25,6 +25,8 @@ export interface TenantsTable {
   id: string;
   name: string;
   created_at: CreatedAt;
+  /** Set when the tenant was deleted; its rows stay as history and every lookup skips it (migration 0255). */
+  deleted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface ApiKeysTable {

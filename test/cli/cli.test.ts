@@ -86,6 +86,8 @@ describe('paybridge CLI', () => {
       expect.arrayContaining([
         'tenants create',
         'tenants list',
+        'tenants rename',
+        'tenants delete',
         'connections add',
         'connections show',
         'connections disable',
@@ -212,6 +214,24 @@ describe('paybridge CLI', () => {
     expect(removed.code, show(removed)).toBe(0);
     expect(JSON.parse(removed.stdout)).toMatchObject({ status: 'disconnected', is_active: false });
   }, 300_000); // ten sequential processes: ~1.5 s each when idle, over 10 s each on a loaded 2-core machine
+
+  it('renames a tenant and deletes it only with --yes, after saying what deleting does', async () => {
+    const created = await paybridge(['tenants', 'create', '--name', 'Short Lived']);
+    expect(created.code, show(created)).toBe(0);
+    const tenantId = /ten_[0-9A-Za-z]+/.exec(created.stdout)![0];
+    const renamed = await paybridge(['tenants', 'rename', '--tenant', tenantId, '--name', 'Shorter Lived']);
+    expect(renamed.code, show(renamed)).toBe(0);
+    expect(renamed.stdout).toContain(`renamed tenant ${tenantId} to Shorter Lived`);
+    const dryRun = await paybridge(['tenants', 'delete', '--tenant', tenantId]);
+    expect(dryRun.code, show(dryRun)).toBe(0);
+    expect(dryRun.stdout).toMatch(/stay as history[\s\S]*Run again with --yes/);
+    const deleted = await paybridge(['tenants', 'delete', '--tenant', tenantId, '--yes']);
+    expect(deleted.code, show(deleted)).toBe(0);
+    expect(deleted.stdout).toContain(`deleted tenant ${tenantId} (Shorter Lived)`);
+    const again = await paybridge(['tenants', 'rename', '--tenant', tenantId, '--name', 'Back']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/error \(not_found\)/);
+  }, 300_000); // five sequential processes
 
   it('exits 2 naming the variable when the configuration is bad', async () => {
     const run = await paybridge(['tenants', 'list'], { PAYBRIDGE_PORT: 'eighty' });

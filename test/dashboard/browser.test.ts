@@ -214,8 +214,10 @@ describe('dashboard in a browser', () => {
     expect(await page.locator('table.events tbody tr', { hasText: 'processed' }).count()).toBeGreaterThanOrEqual(1);
 
     await page.goto(`${server.url}/dashboard/tenants/${tenantId}/mail`);
-    await reloadUntil(page, async () => (await page.locator('main tbody tr', { hasText: 'ada@example.com' }).count()) === 1);
-    await page.locator('main tbody tr a').first().click();
+    // The payment-link mail and, once paid, the receipt (issue 20).
+    await reloadUntil(page, async () => (await page.locator('main tbody tr', { hasText: 'ada@example.com' }).count()) === 2);
+    expect(await page.locator('main tbody tr', { hasText: 'Receipt for invoice INV-1001' }).count()).toBe(1);
+    await page.getByRole('link', { name: /^Invoice INV-1001 from/ }).click();
     expect(await page.locator('pre.mail-body').textContent()).toContain(finalized.body.payment_link_url);
     await screenshot(page, '11-mail');
   }, 60_000);

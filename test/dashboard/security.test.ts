@@ -189,7 +189,7 @@ describeEachStore('dashboard security', (h) => {
     expect((await tenant.post(`/dashboard/tenants/${tenantA}/events/${eventB}/replay`, {}, { csrf })).status).toBe(404);
     expect((await tenant.post(`/dashboard/tenants/${tenantA}/invoices/${invoiceB}/void`, {}, { csrf })).status).toBe(404);
     // A bulk replay names this tenant in the path; another tenant's events are never in its filter.
-    const bulk = await tenant.post(`/dashboard/tenants/${tenantA}/events/replay`, { connection_id: connectionB }, { csrf });
+    const bulk = await tenant.post(`/dashboard/tenants/${tenantA}/events/replay`, { connection_id: connectionB, confirm: 'yes' }, { csrf });
     expect(bulk.location).toContain('replayed=0');
     expect((await ownPagesText(tenant)).includes('Globex')).toBe(false);
     const b = await findConnection(h().ctx.store.db, connectionB);

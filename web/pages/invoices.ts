@@ -42,6 +42,7 @@ export function invoicesPage(
       notice: options.notice,
     },
     html`<h1>Invoices</h1>
+      <p><a class="button" href="${base}/new">New invoice</a></p>
       <form method="get" action="${base}" class="card filters search" role="search" aria-label="Filter invoices">
         <div class="field">
           <label for="i-q">Search</label>
@@ -253,6 +254,14 @@ export function invoiceDetailPage(
           <dt>Created</dt>
           <dd>${time(i.created_at)}</dd>
         </div>
+        ${
+          i.due_date
+            ? html`<div>
+                <dt>Due</dt>
+                <dd>${i.due_date}</dd>
+              </div>`
+            : ''
+        }
         <div>
           <dt>Finalized</dt>
           <dd>${time(i.finalized_at, 'not yet')}</dd>
@@ -274,7 +283,7 @@ export function invoiceDetailPage(
         i.status === 'draft' || i.status === 'open'
           ? html`<div class="button-row">
               ${i.status === 'draft' ? actionButton({ action: `${base}/invoices/${i.id}/finalize`, csrf: options.csrf, label: 'Finalize and send the payment link' }) : ''}
-              ${actionButton({ action: `${base}/invoices/${i.id}/void`, csrf: options.csrf, label: 'Void', kind: 'danger' })}
+              <a class="button danger" href="${base}/invoices/${i.id}/void">Void…</a>
             </div>`
           : ''
       }

@@ -6,7 +6,14 @@ import { requireAdmin } from '../auth-middleware';
 import { pageOf, readCursor } from '../cursor';
 import { newRouter } from '../router';
 import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../schemas';
-import { createTenant as createTenantRecord, findTenantById, listTenantPage, requireTenant } from '../../services/tenant-service';
+import {
+  createTenant as createTenantRecord,
+  deleteTenant,
+  findTenantById,
+  listTenantPage,
+  renameTenant,
+  requireTenant,
+} from '../../services/tenant-service';
 
 const tenantView = z.object({ id: z.string(), name: z.string(), created_at: z.string() }).openapi('Tenant');
 const toTenantView = (tenant: Tenant) => ({ id: tenant.id, name: tenant.name, created_at: tenant.created_at.toISOString() });
@@ -33,6 +40,33 @@ const getTenant = createRoute({
   summary: 'One tenant',
   request: { params: tenantIdParam },
   responses: { 200: jsonResponse(tenantView, 'The tenant.'), ...errorResponses },
+});
+
+const renameTenantRoute = createRoute({
+  method: 'patch',
+  path: '/api/v1/tenants/{tenant_id}',
+  summary: 'Rename a tenant (admin only)',
+  request: {
+    params: tenantIdParam,
+    ...jsonBody(z.object({ name: z.string().trim().min(1, "name the tenant, such as the customer's company name").max(200) }).strict()),
+  },
+  responses: { 200: jsonResponse(tenantView, 'The renamed tenant.'), ...errorResponses },
+});
+
+const deleteTenantRoute = createRoute({
+  method: 'delete',
+  path: '/api/v1/tenants/{tenant_id}',
+  summary: 'Delete a tenant (admin only): refused with 409 while it has connected connections or open invoices',
+  description:
+    'A soft delete: the tenant answers 404 from then on and its API keys are revoked, while its invoices, payments, events and mail stay in the database as history. Disconnect its connections and void or settle its open invoices first.',
+  request: { params: tenantIdParam },
+  responses: {
+    200: jsonResponse(
+      z.object({ id: z.string(), deleted: z.literal(true), revoked_api_keys: z.number().int() }).openapi('TenantDeleted'),
+      'The tenant is deleted; its history is kept.',
+    ),
+    ...errorResponses,
+  },
 });
 
 const apiKeyView = z
@@ -109,6 +143,19 @@ export function tenantRoutes(ctx: AppContext) {
   router.openapi(getTenant, async (c) => {
     const { tenant_id } = c.req.valid('param');
     return c.json(toTenantView(await requireTenant(ctx, tenant_id)), 200);
+  });
+
+  router.patch('/api/v1/tenants/:tenant_id', requireAdmin());
+  router.openapi(renameTenantRoute, async (c) => {
+    const { tenant_id } = c.req.valid('param');
+    return c.json(toTenantView(await renameTenant(ctx, tenant_id, c.req.valid('json').name)), 200);
+  });
+
+  router.delete('/api/v1/tenants/:tenant_id', requireAdmin());
+  router.openapi(deleteTenantRoute, async (c) => {
+    const { tenant_id } = c.req.valid('param');
+    const { tenant, revokedApiKeys } = await deleteTenant(ctx, tenant_id);
+    return c.json({ id: tenant.id, deleted: true as const, revoked_api_keys: revokedApiKeys }, 200);
   });
 
   // Only the admin mints keys: a leaked tenant key could otherwise mint replacements that outlive

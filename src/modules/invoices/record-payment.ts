@@ -50,6 +50,9 @@ export async function recordInvoicePayment(effects: Effects, fact: FactOf<'payme
       dedupeKey: `paid:${fact.providerPaymentId}`,
     });
     if (invoice.payment_link_active) await deactivateLink(effects, invoice);
+    // Only the open → paid change queues it, in this transaction: a duplicated event finds the
+    // invoice paid and queues nothing, and the receipt row itself is unique per invoice.
+    await effects.enqueue('mail.receipt', { invoice_id: invoice.id }, { dedupeKey: `mail.receipt:${invoice.id}` });
     await recordInvoiceEvent(effects, 'invoice.paid', paid);
     return { status: 'processed', note: `invoice ${invoice.id} paid by ${fact.providerPaymentId}` };
   }

@@ -26,6 +26,9 @@ import * as catalogMillisecondTimestamps from './0203-catalog-millisecond-timest
 import * as paymentRequestRefunds from './0220-payment-request-refunds';
 import * as partitionedEvents from './0230-partitioned-events';
 import * as dashboardOverviewIndexes from './0250-dashboard-overview-indexes';
+import * as tenantDeletion from './0255-tenant-deletion';
+import * as invoiceDueDate from './0256-invoice-due-date';
+import * as mailHtmlAndReceipts from './0257-mail-html-and-receipts';
 import { installJobQueueSchema } from '../jobs';
 
 /**
@@ -61,6 +64,9 @@ const migrations: Record<string, Migration> = {
   '0220-payment-request-refunds': paymentRequestRefunds,
   '0230-partitioned-events': partitionedEvents,
   '0250-dashboard-overview-indexes': dashboardOverviewIndexes,
+  '0255-tenant-deletion': tenantDeletion,
+  '0256-invoice-due-date': invoiceDueDate,
+  '0257-mail-html-and-receipts': mailHtmlAndReceipts,
 };
 
 /** graphile-worker's schema first (its own migrations, idempotent), then Paybridge's. */
