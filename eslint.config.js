@@ -89,7 +89,7 @@ export default tseslint.config(
   { files: ['web/assets/*.js'], languageOptions: { globals: globals.browser } },
   // Later blocks override earlier ones for the same rule, so they go from the widest folder to the narrowest,
   // and each repeats the restrictions of the wider ones it replaces (`boundary` builds them).
-  boundary(['src/**/*.ts', 'web/**/*.ts'], [NO_SANDBOX], [SQL_IN_STORE], ['src/cli/sandbox-actions.ts']),
+  boundary(['src/**/*.ts', 'web/**/*.ts'], [NO_SANDBOX], [SQL_IN_STORE], ['src/cli/sandbox-actions.ts', 'src/cli/demo-actions.ts']),
   boundary(
     DOMAIN_FOLDERS.map((folder) => `src/${folder}/**/*.ts`),
     [NO_SANDBOX, DELIVERY_LAYERS],

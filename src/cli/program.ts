@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerConnectionCommands } from './connections-command';
+import { registerDemoCommand } from './demo-command';
 import { registerEventCommands } from './events-command';
 import { registerKeysCommands } from './keys-command';
 import { registerMigrateCommand } from './migrate-command';
@@ -24,6 +25,7 @@ export function buildCli(): Command {
   registerMigrateCommand(program);
   registerMigrateEmbeddedCommand(program);
   registerSandboxCommand(program);
+  registerDemoCommand(program);
   registerTenantCommands(program);
   registerConnectionCommands(program);
   registerEventCommands(program);

@@ -1,4 +1,4 @@
-// The dashboard's only script: copy buttons. Pages work without it (the fields are selectable).
+// The dashboard's only script: copy buttons and sign-in links. Pages work without it (the fields are selectable).
 (() => {
   const live = document.createElement('p');
   live.className = 'sr-only';
@@ -26,5 +26,19 @@
     setTimeout(() => {
       button.textContent = label;
     }, 2000);
+  });
+})();
+
+// A sign-in link (`paybridge demo` prints one): /dashboard/sign-in#token=… fills the form and sends it.
+// The token rides in the fragment, which browsers never send, so it reaches no server log.
+(() => {
+  const token = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (location.pathname !== '/dashboard/sign-in' || !token) return;
+  history.replaceState(null, '', location.pathname + location.search);
+  document.addEventListener('DOMContentLoaded', () => {
+    const field = document.getElementById('token');
+    if (!field || !field.form) return;
+    field.value = token;
+    field.form.submit();
   });
 })();
