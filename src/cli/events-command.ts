@@ -7,7 +7,7 @@ const run = (name: keyof typeof import('./events-actions')) => lazyAction(() => 
 export const STATUSES: EventStatus[] = ['received', 'processed', 'ignored', 'failed', 'dead', 'paused'];
 
 export function registerEventCommands(program: Command): void {
-  const events = program.command('events').description('replay stored events or backfill missed ones from Stripe');
+  const events = program.command('events').description('list, show and replay stored events, or backfill missed ones from Stripe');
 
   events
     .command('replay')
@@ -23,6 +23,29 @@ export function registerEventCommands(program: Command): void {
     .command('backfill')
     .description('fetch events Stripe could not deliver (last 30 days) and process them through the normal pipeline')
     .requiredOption('--connection <connection_id>', 'the connection to backfill')
-    .option('--since <epoch_seconds>', 'start here instead of after the newest stored event')
+    .option(
+      '--since <date>',
+      'start here (ISO date such as 2026-11-30T08:00:00Z, or Unix seconds) instead of after the newest stored event',
+    )
     .action(run('backfill'));
+
+  events
+    .command('list')
+    .description("a tenant's event log, newest first")
+    .requiredOption('--tenant <tenant_id>', 'the tenant id (ten_…)')
+    .option('--status <status>', `only events in this status (${STATUSES.join(', ')})`)
+    .option('--type <type>', 'only events of this type, e.g. invoice.paid')
+    .option('--connection <connection_id>', 'only events of this connection')
+    .option('--object <object_id>', 'only events about this Stripe object, e.g. pi_…')
+    .option('--limit <n>', 'how many (1–100)', '25')
+    .option('--cursor <cursor>', 'next_cursor printed by the previous page')
+    .option('--json', 'print JSON')
+    .action(run('list'));
+
+  events
+    .command('show <event_id>')
+    .description('one event: its status, processing attempts and payload')
+    .requiredOption('--tenant <tenant_id>', 'the tenant id (ten_…)')
+    .option('--json', 'print JSON')
+    .action(run('show'));
 }

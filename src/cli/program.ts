@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerConnectionCommands } from './connections-command';
 import { registerDemoCommand } from './demo-command';
 import { registerEventCommands } from './events-command';
+import { registerInvoiceCommands } from './invoices-command';
 import { registerKeysCommands } from './keys-command';
 import { registerMigrateCommand } from './migrate-command';
 import { registerMigrateEmbeddedCommand } from './migrate-embedded-command';
@@ -29,6 +30,7 @@ export function buildCli(): Command {
   registerTenantCommands(program);
   registerConnectionCommands(program);
   registerEventCommands(program);
+  registerInvoiceCommands(program);
   registerKeysCommands(program);
   registerCreditCommands(program);
   registerCustomerCommands(program);
