@@ -2,6 +2,7 @@ import { benchBare, benchIngest } from './scenarios/ingest';
 import { benchBackfill } from './scenarios/backfill';
 import { benchBackfillRounds } from './scenarios/backfill-rounds';
 import { benchCatalog } from './scenarios/catalog';
+import { benchCli } from './scenarios/cli';
 import { benchEmbeddedStartup } from './scenarios/embedded-startup';
 import { benchEndToEnd } from './scenarios/end-to-end';
 import { benchCorrectness } from './scenarios/correctness';
@@ -13,7 +14,7 @@ import { benchVersusPeer, ensurePeer } from './scenarios/peer';
 import { failures, log, table } from './lib/report';
 import { startBenchSandbox } from './lib/sandbox';
 
-// `npm run bench` runs everything; `-- --quick` a short version; `-- --only=bare,postgres,embedded,startup,peer,backfill-rounds,entitlements,longpoll,outbound,catalog`
+// `npm run bench` runs everything; `-- --quick` a short version; `-- --only=bare,postgres,embedded,startup,peer,backfill-rounds,entitlements,longpoll,outbound,catalog,cli`
 // a subset; `-- --cpu-prof` writes V8 profiles of the Paybridge processes into bench/.profiles.
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -34,6 +35,7 @@ try {
   if (want('postgres')) checkoutPerSecond = (await benchIngest('postgres', sandbox, settings)).perSecond;
   if (want('embedded')) await benchIngest('embedded', sandbox, settings);
   if (want('startup')) await benchEmbeddedStartup();
+  if (want('cli')) await benchCli();
   if (want('peer')) {
     const version = ensurePeer();
     await benchVersusPeer('checkout', sandbox, settings, version, checkoutPerSecond);

@@ -14,6 +14,19 @@ const optionalUrl = (hint: string) =>
     .url({ message: `must be a URL, ${hint}` })
     .optional();
 
+/** A master key as base64 text (PAYBRIDGE_MASTER_KEY, and the next one for `keys rotate-master`). */
+const masterKey = z
+  .string()
+  // Node's base64 decoder skips characters outside the alphabet, so "32 bytes after decoding" let
+  // typos and pasted junk through: the text itself must be canonical base64 of 32 bytes.
+  .regex(/^[A-Za-z0-9+/]{43}=$/, {
+    message: 'must be 32 random bytes in base64 (44 characters ending in =); create one with: openssl rand -base64 32',
+    abort: true,
+  })
+  .refine((value) => new Set(Buffer.from(value, 'base64')).size >= 12, {
+    message: 'is not random (too few distinct bytes, such as 32 zero bytes); create one with: openssl rand -base64 32',
+  });
+
 /**
  * Every setting Paybridge reads, in one schema. Nothing else in the code reads `process.env`:
  * the parsed result is frozen and handed down, so a test can build any configuration it needs.
@@ -31,18 +44,9 @@ const configSchema = z.object({
     .url({ message: 'must be the public base URL Stripe can reach, such as https://pay.example.com' })
     .default('http://localhost:8080')
     .transform((url) => url.replace(/\/+$/, '')),
-  PAYBRIDGE_MASTER_KEY: z
-    .string()
-    // Node's base64 decoder skips characters outside the alphabet, so "32 bytes after decoding" let
-    // typos and pasted junk through: the text itself must be canonical base64 of 32 bytes.
-    .regex(/^[A-Za-z0-9+/]{43}=$/, {
-      message: 'must be 32 random bytes in base64 (44 characters ending in =); create one with: openssl rand -base64 32',
-      abort: true,
-    })
-    .refine((value) => new Set(Buffer.from(value, 'base64')).size >= 12, {
-      message: 'is not random (too few distinct bytes, such as 32 zero bytes); create one with: openssl rand -base64 32',
-    })
-    .optional(),
+  PAYBRIDGE_MASTER_KEY: masterKey.optional(),
+  /** The key `keys rotate-master` moves to; read from the environment so it never sits on a command line. */
+  PAYBRIDGE_NEW_MASTER_KEY: masterKey.optional(),
   PAYBRIDGE_ADMIN_TOKEN: z
     .string()
     .min(24, { message: 'must be at least 24 characters; create one with: openssl rand -hex 24', abort: true })
@@ -112,6 +116,8 @@ export interface Config {
   readonly port: number;
   readonly publicUrl: string;
   readonly masterKey: string | undefined;
+  /** The key `keys rotate-master` moves to, when given in the environment. */
+  readonly newMasterKey: string | undefined;
   readonly adminToken: string | undefined;
   readonly stripeApiBase: string | undefined;
   readonly smtpUrl: string | undefined;
@@ -165,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: raw.PAYBRIDGE_PORT,
     publicUrl: raw.PAYBRIDGE_PUBLIC_URL,
     masterKey: raw.PAYBRIDGE_MASTER_KEY,
+    newMasterKey: raw.PAYBRIDGE_NEW_MASTER_KEY,
     adminToken: raw.PAYBRIDGE_ADMIN_TOKEN,
     stripeApiBase: raw.PAYBRIDGE_STRIPE_API_BASE?.replace(/\/+$/, ''),
     smtpUrl: raw.PAYBRIDGE_SMTP_URL,

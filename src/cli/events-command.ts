@@ -1,15 +1,13 @@
 import type { Command } from 'commander';
 import type { EventStatus } from '../store/schema';
-import { notFound } from '../errors';
-import { backfillConnection } from '../webhooks/backfill';
-import { withContext } from './with-context';
-import { replayEvents } from '../services/event-service';
-import { requireConnectionById } from '../connections/connection-service';
+import { lazyAction } from './lazy-action';
 
-const STATUSES: EventStatus[] = ['received', 'processed', 'ignored', 'failed', 'dead', 'paused'];
+const run = (name: keyof typeof import('./events-actions')) => lazyAction(() => import('./events-actions'), name);
+
+export const STATUSES: EventStatus[] = ['received', 'processed', 'ignored', 'failed', 'dead', 'paused'];
 
 export function registerEventCommands(program: Command): void {
-  const events = program.command('events').description('replay stored events or backfill missed ones from Stripe');
+  const events = program.command('events').description('list, show and replay stored events, or backfill missed ones from Stripe');
 
   events
     .command('replay')
@@ -19,47 +17,35 @@ export function registerEventCommands(program: Command): void {
     .option('--status <status>', `only events in this status (${STATUSES.join(', ')})`)
     .option('--type <type>', 'only events of this type, e.g. checkout.session.completed')
     .option('--connection <connection_id>', 'only events of this connection')
-    .action((options: { tenant: string; id?: string[]; status?: string; type?: string; connection?: string }) =>
-      withContext(async (ctx) => {
-        if (options.status && !STATUSES.includes(options.status as EventStatus)) {
-          throw new Error(`--status must be one of ${STATUSES.join(', ')}`);
-        }
-        if (!options.id && !options.status && !options.type && !options.connection) {
-          throw new Error('name the events to replay: --id, --status, --type or --connection (replaying everything is rarely meant)');
-        }
-        const requeued = await replayEvents(ctx, {
-          tenantId: options.tenant,
-          ids: options.id,
-          status: options.status as EventStatus | undefined,
-          type: options.type,
-          connectionId: options.connection,
-        });
-        process.stdout.write(`requeued ${requeued} event(s)\n`);
-      }),
-    );
+    .action(run('replay'));
 
   events
     .command('backfill')
     .description('fetch events Stripe could not deliver (last 30 days) and process them through the normal pipeline')
     .requiredOption('--connection <connection_id>', 'the connection to backfill')
-    .option('--since <epoch_seconds>', 'start here instead of after the newest stored event')
-    .action((options: { connection: string; since?: string }) =>
-      withContext(async (ctx) => {
-        const connection = await requireConnectionById(ctx, options.connection);
-        if (connection.disconnected_at) throw notFound('connection', options.connection);
-        const since = options.since === undefined ? undefined : Number(options.since);
-        if (since !== undefined && (!Number.isInteger(since) || since < 0)) throw new Error('--since must be a Unix timestamp in seconds');
-        const result = await backfillConnection(ctx, connection, {
-          since,
-          onProgress: (fetched) => {
-            if (fetched % 100 === 0) process.stderr.write(`\rfetched ${fetched} event(s)…`);
-          },
-        });
-        process.stderr.write('\n');
-        process.stdout.write(
-          `fetched ${result.fetched}, stored ${result.stored} new, ${result.duplicates} already stored, ${result.skipped} skipped (other types or mode)\n`,
-        );
-        if (result.error) throw new Error(`backfill stopped early: ${result.error}`);
-      }),
-    );
+    .option(
+      '--since <date>',
+      'start here (ISO date such as 2026-11-30T08:00:00Z, or Unix seconds) instead of after the newest stored event',
+    )
+    .action(run('backfill'));
+
+  events
+    .command('list')
+    .description("a tenant's event log, newest first")
+    .requiredOption('--tenant <tenant_id>', 'the tenant id (ten_…)')
+    .option('--status <status>', `only events in this status (${STATUSES.join(', ')})`)
+    .option('--type <type>', 'only events of this type, e.g. invoice.paid')
+    .option('--connection <connection_id>', 'only events of this connection')
+    .option('--object <object_id>', 'only events about this Stripe object, e.g. pi_…')
+    .option('--limit <n>', 'how many (1–100)', '25')
+    .option('--cursor <cursor>', 'next_cursor printed by the previous page')
+    .option('--json', 'print JSON')
+    .action(run('list'));
+
+  events
+    .command('show <event_id>')
+    .description('one event: its status, processing attempts and payload')
+    .requiredOption('--tenant <tenant_id>', 'the tenant id (ten_…)')
+    .option('--json', 'print JSON')
+    .action(run('show'));
 }

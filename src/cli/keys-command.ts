@@ -1,11 +1,7 @@
-import type { Command } from 'commander';
-import { writeMasterKeyFile } from '../crypto/master-key';
-import { rotateMasterKey } from '../crypto/rotate-master-key';
-import { createSecretBox, generateMasterKey } from '../crypto/secret-box';
-import { buildContext } from '../bootstrap';
-import { loadConfig } from '../config';
-import { createLogger } from '../logger';
-import { reportCliError } from './with-context';
+import { Option, type Command } from 'commander';
+import { lazyAction } from './lazy-action';
+
+const run = (name: keyof typeof import('./keys-actions')) => lazyAction(() => import('./keys-actions'), name);
 
 export function registerKeysCommands(program: Command): void {
   program
@@ -13,30 +9,8 @@ export function registerKeysCommands(program: Command): void {
     .description('master key management')
     .command('rotate-master')
     .description('re-encrypt every stored secret under a new master key, in one transaction')
-    .option('--new-key <base64>', 'the new key (32 bytes, base64); generated when omitted')
-    .action(async (options: { newKey?: string }) => {
-      try {
-        const config = loadConfig();
-        const ctx = await buildContext(config, { logger: createLogger({ level: 'warn', destination: process.stderr as never }) });
-        try {
-          const newKey = options.newKey ?? generateMasterKey();
-          const next = createSecretBox(newKey);
-          const result = await rotateMasterKey(ctx.store.db, ctx.secrets, next, (done) => process.stderr.write(`\rre-encrypted ${done}`));
-          process.stderr.write('\n');
-          process.stdout.write(`re-encrypted ${result.total} secret(s): ${JSON.stringify(result.reencrypted)}\n`);
-          if (ctx.masterKeySource === 'file') {
-            writeMasterKeyFile(config.dataDir, newKey);
-            process.stdout.write(`the new master key replaced the key file in ${config.dataDir}\n`);
-          } else if (!options.newKey) {
-            process.stdout.write(`set PAYBRIDGE_MASTER_KEY to this new key before the next start (shown once):\n${newKey}\n`);
-          } else {
-            process.stdout.write('set PAYBRIDGE_MASTER_KEY to the new key before the next start\n');
-          }
-        } finally {
-          await ctx.store.close();
-        }
-      } catch (error) {
-        reportCliError(error);
-      }
-    });
+    .option('--new-key-stdin', 'read the new key (32 bytes, base64) from stdin; or set PAYBRIDGE_NEW_MASTER_KEY; generated when neither')
+    // Kept only to refuse it with directions: a key on the command line leaks through history and ps.
+    .addOption(new Option('--new-key <base64>').hideHelp())
+    .action(run('rotateMaster'));
 }

@@ -1,25 +1,8 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config';
-import { openStore } from '../store/database';
-import { migrateOrThrow } from '../store/migrations';
-import { reportCliError } from './with-context';
+import { lazyAction } from './lazy-action';
+
+const run = (name: keyof typeof import('./migrate-actions')) => lazyAction(() => import('./migrate-actions'), name);
 
 export function registerMigrateCommand(program: Command): void {
-  program
-    .command('migrate')
-    .description('apply pending database migrations (serve also does this at start)')
-    .action(async () => {
-      try {
-        const config = loadConfig();
-        const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-        try {
-          const applied = await migrateOrThrow(store.db);
-          process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'already up to date\n');
-        } finally {
-          await store.close();
-        }
-      } catch (error) {
-        reportCliError(error);
-      }
-    });
+  program.command('migrate').description('apply pending database migrations (serve also does this at start)').action(run('migrate'));
 }

@@ -1,28 +1,11 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config';
-import { openStore } from '../store/database';
-import { copyFromPglite } from '../store/embedded/copy-from-pglite';
-import { reportCliError } from './with-context';
+import { lazyAction } from './lazy-action';
+
+const run = (name: keyof typeof import('./migrate-embedded-actions')) => lazyAction(() => import('./migrate-embedded-actions'), name);
 
 export function registerMigrateEmbeddedCommand(program: Command): void {
   program
     .command('migrate-embedded')
     .description('copy the data of an earlier version (data/pglite) into the embedded PostgreSQL, once')
-    .action(async () => {
-      try {
-        const config = loadConfig();
-        if (config.databaseUrl)
-          throw new Error('PAYBRIDGE_DATABASE_URL is set: migrate-embedded copies into the embedded store only; unset it');
-        const store = await openStore({ dataDir: config.dataDir, role: 'migrate-embedded' });
-        try {
-          const result = await copyFromPglite(config.dataDir, store, (table, rows) => process.stdout.write(`  ${table}: ${rows} row(s)\n`));
-          const total = Object.values(result.tables).reduce((sum, rows) => sum + rows, 0);
-          process.stdout.write(`copied ${total} row(s) into the embedded PostgreSQL; the old directory is kept at ${result.keptAt}\n`);
-        } finally {
-          await store.close();
-        }
-      } catch (error) {
-        reportCliError(error);
-      }
-    });
+    .action(run('migrateEmbedded'));
 }

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { registerConnectionCommands } from './connections-command';
+import { registerDemoCommand } from './demo-command';
 import { registerEventCommands } from './events-command';
+import { registerInvoiceCommands } from './invoices-command';
 import { registerKeysCommands } from './keys-command';
 import { registerMigrateCommand } from './migrate-command';
 import { registerMigrateEmbeddedCommand } from './migrate-embedded-command';
@@ -24,9 +26,11 @@ export function buildCli(): Command {
   registerMigrateCommand(program);
   registerMigrateEmbeddedCommand(program);
   registerSandboxCommand(program);
+  registerDemoCommand(program);
   registerTenantCommands(program);
   registerConnectionCommands(program);
   registerEventCommands(program);
+  registerInvoiceCommands(program);
   registerKeysCommands(program);
   registerCreditCommands(program);
   registerCustomerCommands(program);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { startSandbox } from '../../sandbox/index';
-import { reportCliError } from './with-context';
+import { lazyAction } from './lazy-action';
+
+const run = (name: keyof typeof import('./sandbox-actions')) => lazyAction(() => import('./sandbox-actions'), name);
 
 export function registerSandboxCommand(program: Command): void {
   program
@@ -8,27 +9,5 @@ export function registerSandboxCommand(program: Command): void {
     .description('run the local Stripe stand-in (API under /v1, control API under /_sandbox) for tests, demos and offline work')
     .option('--port <port>', 'port to listen on', '12111')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .action(async (options: { port: string; host: string }) => {
-      try {
-        const port = Number(options.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a whole number from 0 to 65535');
-        const sandbox = await startSandbox({ port, host: options.host });
-        process.stdout.write(
-          [
-            `Stripe sandbox listening at ${sandbox.url}`,
-            `  point Paybridge at it:  PAYBRIDGE_STRIPE_API_BASE=${sandbox.url}`,
-            `  create an account:      curl -X POST ${sandbox.url}/_sandbox/accounts`,
-            '',
-          ].join('\n'),
-        );
-        const stop = async () => {
-          await sandbox.close();
-          process.exit(0);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      } catch (error) {
-        reportCliError(error);
-      }
-    });
+    .action(run('sandbox'));
 }

@@ -1,71 +1,11 @@
 import type { Command } from 'commander';
-import { announceAdminToken } from '../auth/admin-token-notice';
-import { buildContext } from '../bootstrap';
-import { loadConfig } from '../config';
-import { checkMasterKey } from '../crypto/master-key-check';
-import type { AppContext } from '../context';
-import { SHUTDOWN_DEADLINE_MS, startServer, type RunningServer } from '../server';
-import { onShutdown, shutdown } from '../shutdown';
-import { startSignalRelay, stopSignalRelay } from '../domain/signal-relay';
-import { startWorkers } from '../workers';
-import { reportCliError } from './with-context';
+import { lazyAction } from './lazy-action';
+
+const run = (name: keyof typeof import('./serve-actions')) => lazyAction(() => import('./serve-actions'), name);
 
 export function registerServeCommand(program: Command): void {
   program
     .command('serve', { isDefault: true })
     .description('run Paybridge: API, webhook receiver, dashboard and workers (per PAYBRIDGE_ROLE)')
-    .action(async () => {
-      let ctx: AppContext | undefined;
-      let server: RunningServer | undefined;
-      try {
-        const config = loadConfig();
-        ctx = await buildContext(config, { collectDefaultMetrics: true, processRole: config.role });
-        // A key that does not open the stored secrets would refuse every webhook: refuse to start instead.
-        const key = await checkMasterKey(ctx);
-        if (!key.ok) throw new Error(key.message);
-        // Every check that can refuse this start runs before the admin token is generated: a second
-        // server on the same data directory, then the port.
-        if (config.role !== 'worker') {
-          await ctx.store.embedded?.claimServer();
-          server = await startServer(ctx, { host: config.host, port: config.port });
-        }
-        // Other processes' commits (jobs queued, connections changed) reach this one through LISTEN.
-        // Only once nothing can refuse the start: its open connection would keep a refused process alive.
-        const listening = ctx;
-        startSignalRelay(listening);
-        onShutdown(listening, () => stopSignalRelay(listening));
-        await announceAdminToken(ctx, { stdout: process.stdout, stderr: process.stderr });
-        const storage = config.databaseUrl ? 'PostgreSQL' : `embedded PostgreSQL in ${config.dataDir}/postgres`;
-        const workers = config.role === 'web' ? undefined : startWorkers(ctx);
-        ctx.logger.info({ url: server?.url, storage, role: config.role }, 'Paybridge is running');
-        process.stdout.write(
-          server
-            ? `Paybridge is running at ${server.url} (dashboard: ${server.url}/) — storage: ${storage}, role: ${config.role}\n`
-            : `Paybridge worker is running — storage: ${storage}\n`,
-        );
-        const running = ctx;
-        const stop = async () => {
-          // The server closes every socket by SHUTDOWN_DEADLINE_MS; workers and hooks get as long
-          // again. Past that something is stuck, and a process that will not stop is worse.
-          const watchdog = setTimeout(() => {
-            running.logger.error({ deadlineMs: 3 * SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting anyway');
-            process.exit(1);
-          }, 3 * SHUTDOWN_DEADLINE_MS);
-          watchdog.unref();
-          await server?.close();
-          await workers?.stop();
-          await shutdown(running);
-          // Leaves the embedded PostgreSQL, and stops it when no other process on the data dir uses it.
-          await running.store.close();
-          process.exit(0);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      } catch (error) {
-        await server?.close().catch(() => undefined);
-        if (ctx) await stopSignalRelay(ctx);
-        await ctx?.store.close().catch(() => undefined);
-        reportCliError(error);
-      }
-    });
+    .action(run('serve'));
 }

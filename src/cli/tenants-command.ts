@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { AppError } from '../errors';
-import { createApiKey, listApiKeys, revokeTenantApiKey } from '../services/api-key-service';
-import { deleteTenant, listTenantPage, planTenantDeletion, renameTenant } from '../services/tenant-service';
-import { printJson, printTable, withContext } from './with-context';
-import { createTenant } from '../services/tenant-service';
+import { lazyAction } from './lazy-action';
+
+const run = (name: keyof typeof import('./tenants-actions')) => lazyAction(() => import('./tenants-actions'), name);
 
 export function registerTenantCommands(program: Command): void {
   const tenants = program.command('tenants').description('create, list, rename and delete tenants');
@@ -12,67 +10,26 @@ export function registerTenantCommands(program: Command): void {
     .description('create a tenant')
     .requiredOption('--name <name>', "the tenant's display name")
     .option('--json', 'print JSON')
-    .action((options: { name: string; json?: boolean }) =>
-      withContext(async (ctx) => {
-        const name = options.name.trim();
-        if (!name) throw new Error('--name must not be empty');
-        const tenant = await createTenant(ctx, name);
-        if (options.json) printJson(tenant);
-        else process.stdout.write(`created tenant ${tenant.id} (${tenant.name})\n`);
-      }),
-    );
+    .action(run('create'));
   tenants
     .command('list')
     .description('list tenants, newest first')
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'print JSON')
-    .action((options: { limit: string; json?: boolean }) =>
-      withContext(async (ctx) => {
-        const limit = Number(options.limit);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Error('--limit must be a whole number from 1 to 1000');
-        const rows = await listTenantPage(ctx, { limit });
-        if (options.json) printJson(rows);
-        else
-          printTable(
-            rows.map((row) => ({ ...row, created_at: row.created_at.toISOString() })),
-            ['id', 'name', 'created_at'],
-          );
-      }),
-    );
+    .action(run('list'));
   tenants
     .command('rename')
     .description('rename a tenant')
     .requiredOption('--tenant <tenant_id>', 'the tenant id (ten_…)')
     .requiredOption('--name <name>', 'the new display name (1 to 200 characters)')
     .option('--json', 'print JSON')
-    .action((options: { tenant: string; name: string; json?: boolean }) =>
-      withContext(async (ctx) => {
-        const tenant = await renameTenant(ctx, options.tenant, options.name);
-        if (options.json) printJson(tenant);
-        else process.stdout.write(`renamed tenant ${tenant.id} to ${tenant.name}\n`);
-      }),
-    );
+    .action(run('rename'));
   tenants
     .command('delete')
     .description('delete a tenant: refused while it has connected connections or open invoices; its history is kept')
     .requiredOption('--tenant <tenant_id>', 'the tenant id (ten_…)')
     .option('--yes', 'confirm; without it, only say what deleting would do')
-    .action((options: { tenant: string; yes?: boolean }) =>
-      withContext(async (ctx) => {
-        if (!options.yes) {
-          // A dry run first, so a mistyped id or a busy tenant is seen before anything changes.
-          const plan = await planTenantDeletion(ctx, options.tenant);
-          if (plan.blocker) throw new AppError({ code: 'tenant_in_use', status: 409, message: plan.blocker });
-          process.stdout.write(
-            `Deleting ${options.tenant} revokes its API keys and hides it everywhere; its invoices, payments and events stay as history.\n` +
-              'Run again with --yes to delete it.\n',
-          );
-          return;
-        }
-        const { tenant, revokedApiKeys } = await deleteTenant(ctx, options.tenant);
-        process.stdout.write(`deleted tenant ${tenant.id} (${tenant.name}); ${revokedApiKeys} API key(s) revoked; its history is kept\n`);
-      }),
-    );
+    .action(run('delete'));
 
   const apiKeys = program.command('api-keys').description('tenant-scoped API keys: create, list, revoke');
   apiKeys
@@ -80,44 +37,17 @@ export function registerTenantCommands(program: Command): void {
     .description('create an API key for a tenant; the key is printed once')
     .requiredOption('--tenant <tenant_id>', 'the tenant id (ten_…)')
     .option('--name <name>', 'a name to tell the key apart, such as "billing backend"')
-    .action((options: { tenant: string; name?: string }) =>
-      withContext(async (ctx) => {
-        const name = options.name?.trim();
-        if (name !== undefined && (name.length === 0 || name.length > 100)) throw new Error('--name must be 1 to 100 characters');
-        const { key, view } = await createApiKey(ctx, options.tenant, name);
-        process.stdout.write(`created API key ${view.id} for ${options.tenant}; it is shown once:\n${key}\n`);
-      }),
-    );
+    .action(run('createKey'));
   apiKeys
     .command('list')
     .description("list a tenant's API keys (never the keys themselves)")
     .requiredOption('--tenant <tenant_id>', 'the tenant id (ten_…)')
     .option('--json', 'print JSON')
-    .action((options: { tenant: string; json?: boolean }) =>
-      withContext(async (ctx) => {
-        const keys = await listApiKeys(ctx, options.tenant);
-        if (options.json) printJson(keys);
-        else
-          printTable(
-            keys.map((key) => ({
-              ...key,
-              name: key.name ?? '',
-              last_used_at: key.last_used_at ?? 'never',
-              revoked_at: key.revoked_at ?? '',
-            })),
-            ['id', 'name', 'hint', 'created_at', 'last_used_at', 'revoked_at'],
-          );
-      }),
-    );
+    .action(run('listKeys'));
   apiKeys
     .command('revoke')
     .description('revoke an API key at once (its dashboard sessions end too)')
     .requiredOption('--tenant <tenant_id>', 'the tenant id (ten_…)')
     .requiredOption('--key <key_id>', 'the key id (key_…), from api-keys list')
-    .action((options: { tenant: string; key: string }) =>
-      withContext(async (ctx) => {
-        const view = await revokeTenantApiKey(ctx, options.tenant, options.key);
-        process.stdout.write(`revoked API key ${view.id} (${view.hint}) at ${view.revoked_at}\n`);
-      }),
-    );
+    .action(run('revokeKey'));
 }

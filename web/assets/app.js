@@ -1,5 +1,5 @@
-// The dashboard's only script: copy buttons, local times and the live event log. Pages work without it
-// (fields are selectable, times read in UTC, the log refreshes on reload).
+// The dashboard's only script: copy buttons, local times, the live event log and sign-in links. Pages work
+// without it (fields are selectable, times read in UTC, the log refreshes on reload).
 (() => {
   const live = document.createElement('p');
   live.className = 'sr-only';
@@ -95,5 +95,19 @@
     if (container) startLive(container);
     // Relative times drift: refresh them every minute.
     setInterval(() => localiseTimes(document), 60_000);
+  });
+})();
+
+// A sign-in link (`paybridge demo` prints one): /dashboard/sign-in#token=… fills the form and sends it.
+// The token rides in the fragment, which browsers never send, so it reaches no server log.
+(() => {
+  const token = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (location.pathname !== '/dashboard/sign-in' || !token) return;
+  history.replaceState(null, '', location.pathname + location.search);
+  document.addEventListener('DOMContentLoaded', () => {
+    const field = document.getElementById('token');
+    if (!field || !field.form) return;
+    field.value = token;
+    field.form.submit();
   });
 })();

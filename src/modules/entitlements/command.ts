@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { printJson, withContext } from '../../cli/with-context';
-import { checkEntitlement } from './entitlements-service';
+import { lazyAction } from '../../cli/lazy-action';
+
+const run = (name: keyof typeof import('./command-actions')) => lazyAction(() => import('./command-actions'), name);
 
 /** `paybridge entitlements check`: the same answer as the API's check; exit code 0 when granted, 3 when not. */
 export function registerEntitlementCommands(program: Command): void {
@@ -12,16 +13,5 @@ export function registerEntitlementCommands(program: Command): void {
     .requiredOption('--customer <customer>', 'cust_… or ext:{external_id}')
     .requiredOption('--key <key>', 'the entitlement key, such as pro or jobs.post')
     .option('--json', 'print JSON')
-    .action((options: { tenant: string; customer: string; key: string; json?: boolean }) =>
-      withContext(async (ctx) => {
-        const answer = await checkEntitlement(ctx.store.db, options.tenant, options.customer, options.key, ctx.now());
-        if (options.json) printJson(answer);
-        else
-          process.stdout.write(
-            `${answer.key}: ${answer.granted ? `granted (value ${String(answer.value)}${answer.until ? `, until ${answer.until}` : ''})` : 'not granted'}\n` +
-              `reason: ${answer.reason}\nas of: ${answer.as_of ?? 'no Stripe event yet'}\n`,
-          );
-        if (!answer.granted) process.exitCode = 3;
-      }),
-    );
+    .action(run('check'));
 }

@@ -5,7 +5,7 @@ import { isStripeCurrency } from '../../stripe/currencies';
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const noControl = (value: string) => !/[\u0000-\u001f\u007f]/.test(value);
 
-export const PAYMENT_REQUEST_STATUSES = ['pending', 'requires_action', 'processing', 'succeeded', 'failed', 'canceled', 'expired'] as const;
+export { PAYMENT_REQUEST_STATUSES } from './payment-request-statuses';
 
 export const createPaymentRequestInput = z
   .object({

@@ -1,5 +1,5 @@
 import { afterEach, expect, it, vi } from 'vitest';
-import { debitFromCli, showCredits } from '../../../src/modules/credits/command';
+import { debitFromCli, showCredits } from '../../../src/modules/credits/command-actions';
 import { describeEachStore } from '../../support/test-context';
 import { balanceOf, creditsFixture, grant } from './support';
 
