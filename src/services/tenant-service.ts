@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { announce } from '../domain/unit-of-work';
 import { AppError, invalidField, notFound } from '../errors';
 import { findTenant, insertTenant, listTenants, lockTenant, markTenantDeleted, renameTenantRow, tenantActivity } from '../store/tenants';
 import type { Tenant } from '../store/schema';
@@ -73,7 +74,7 @@ export async function planTenantDeletion(ctx: AppContext, tenantId: string): Pro
  * history, never removed. Returns how many API keys were revoked.
  */
 export async function deleteTenant(ctx: AppContext, tenantId: string): Promise<{ tenant: Tenant; revokedApiKeys: number }> {
-  return ctx.store.db.transaction().execute(async (trx) => {
+  const deleted = await ctx.store.db.transaction().execute(async (trx) => {
     const tenant = await lockTenant(trx, tenantId);
     if (!tenant) throw notFound('tenant', tenantId);
     const blocker = blockerOf(await tenantActivity(trx, tenantId));
@@ -82,4 +83,7 @@ export async function deleteTenant(ctx: AppContext, tenantId: string): Promise<{
     const revokedApiKeys = await markTenantDeleted(trx, tenantId, now);
     return { tenant: { ...tenant, deleted_at: now }, revokedApiKeys };
   });
+  // Its keys were revoked: every process's principal cache forgets them now, as on a single revoke.
+  await announce(ctx, [{ kind: 'credentials' }]);
+  return deleted;
 }
