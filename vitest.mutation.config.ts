@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: [
       'src/money.test.ts',
+      'src/webhooks/object-versions.test.ts',
       'test/webhooks/receive.test.ts',
       'test/webhooks/out-of-order.test.ts',
       'test/webhooks/object-store.test.ts',
