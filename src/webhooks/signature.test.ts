@@ -18,6 +18,20 @@ describe('parseSignatureHeader', () => {
     expect(parseSignatureHeader(`t=1700000000,v1=${'a'.repeat(66)}`)).toEqual({ timestamp: 1700000000, signatures: [] });
     expect(parseSignatureHeader(`t=1700000000,v1=x${'a'.repeat(64)}`)).toEqual({ timestamp: 1700000000, signatures: [] });
   });
+  it('refuses a part without a key or without "="', () => {
+    const v1 = `v1=${'a'.repeat(64)}`;
+    expect(parseSignatureHeader(`t=1700000000,${v1},junk`)).toBeUndefined();
+    expect(parseSignatureHeader(`t=1700000000,${v1},=x`)).toBeUndefined();
+  });
+
+  it('trims spaces around keys and values', () => {
+    expect(parseSignatureHeader(`t=1700000000 , v1= ${'a'.repeat(64)}`)).toEqual({ timestamp: 1700000000, signatures: ['a'.repeat(64)] });
+  });
+
+  it('refuses a timestamp that is not 1 to 12 digits', () => {
+    const v1 = `v1=${'a'.repeat(64)}`;
+    for (const t of ['abc', '12a', 'a12', '1234567890123', '']) expect(parseSignatureHeader(`t=${t},${v1}`)).toBeUndefined();
+  });
 });
 
 describe('verifyStripeSignature', () => {
