@@ -6,6 +6,9 @@ export default defineConfig({
   test: {
     include: [
       'src/money.test.ts',
+      'src/webhooks/object-versions.test.ts',
+      'src/webhooks/signature.test.ts',
+      'web/session.test.ts',
       'test/webhooks/receive.test.ts',
       'test/webhooks/out-of-order.test.ts',
       'test/webhooks/object-store.test.ts',

@@ -7,6 +7,7 @@ import {
   checkAmountForStripe,
   currencyExponent,
   formatMinorUnits,
+  isValidCurrencyCode,
   parseMajorUnits,
 } from './money';
 
@@ -51,5 +52,51 @@ describe('money', () => {
     expect(checkAmountForStripe(5125, 'KWD')).toMatch(/end in 0/);
     expect(checkAmountForStripe(5120, 'KWD')).toBeNull();
     expect(checkAmountForStripe(1.5, 'USD')).toMatch(/whole number/);
+  });
+
+  it('accepts exactly three letters as a currency code', () => {
+    expect(isValidCurrencyCode('usd')).toBe(true);
+    expect(isValidCurrencyCode('EUR')).toBe(true);
+    expect(isValidCurrencyCode('USDX')).toBe(false);
+    expect(isValidCurrencyCode('XUSD')).toBe(false);
+    expect(isValidCurrencyCode('US')).toBe(false);
+    expect(isValidCurrencyCode('U1D')).toBe(false);
+  });
+
+  it('formats zero without a sign', () => {
+    expect(formatMinorUnits(0, 'USD')).toBe('0.00');
+    expect(formatMinorUnits(0n, 'JPY')).toBe('0');
+  });
+
+  it('parses ISK as a whole-unit currency sent ×100, in any letter case', () => {
+    expect(parseMajorUnits('500', 'ISK')).toBe(50000);
+    expect(parseMajorUnits('-3', 'isk')).toBe(-300);
+    expect(() => parseMajorUnits('5.5', 'isk')).toThrow('ISK has 0 decimal places; "5.5" has 1');
+  });
+
+  it('names the currency in upper case in its errors', () => {
+    expect(() => parseMajorUnits('20.005', 'usd')).toThrow('USD has 2 decimal places; "20.005" has 3');
+    expect(checkAmountForStripe(5125, 'kwd')).toBe('KWD amounts must end in 0 (Stripe settles three-decimal currencies in hundredths)');
+  });
+
+  it('parses whole amounts and ignores surrounding spaces, but nothing else around the number', () => {
+    expect(parseMajorUnits('20', 'USD')).toBe(2000);
+    expect(parseMajorUnits('  20.50 ', 'USD')).toBe(2050);
+    expect(parseMajorUnits('7', 'JPY')).toBe(7);
+    expect(() => parseMajorUnits('20.00x', 'USD')).toThrow('"20.00x" is not an amount; write it like 20.00');
+    expect(() => parseMajorUnits('x20.00', 'USD')).toThrow(/not an amount/);
+    expect(() => parseMajorUnits('', 'USD')).toThrow(/not an amount/);
+  });
+
+  it('accepts amounts up to the largest safe integer of minor units and refuses one more, either sign', () => {
+    expect(parseMajorUnits('90071992547409.91', 'USD')).toBe(Number.MAX_SAFE_INTEGER);
+    expect(parseMajorUnits('-90071992547409.91', 'USD')).toBe(-Number.MAX_SAFE_INTEGER);
+    expect(() => parseMajorUnits('90071992547409.92', 'USD')).toThrow('"90071992547409.92" is too large');
+    expect(() => parseMajorUnits('-90071992547409.92', 'USD')).toThrow('"-90071992547409.92" is too large');
+  });
+
+  it('only asks three-decimal currencies to end in zero', () => {
+    expect(checkAmountForStripe(5125, 'USD')).toBeNull();
+    expect(checkAmountForStripe(7, 'JPY')).toBeNull();
   });
 });
