@@ -1,3 +1,4 @@
+import type Stripe from 'stripe';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startSandbox, type AccountCredentials, type RunningSandbox } from '../../sandbox/index';
@@ -209,4 +210,49 @@ export async function settle(world: BillingWorld, sandbox: RunningSandbox): Prom
   expect(await sandbox.waitForDeliveries(15_000)).toBe(true);
   await world.worker.drain();
   await world.jobs.drain();
+}
+
+/** One tenant connected to one sandbox account, with its Stripe client: what module tests start from. */
+export interface ConnectedWorld {
+  world: BillingWorld;
+  account: AccountCredentials;
+  stripe: Stripe;
+  tenantId: string;
+  connectionId: string;
+  /** A request to `/api/v1/tenants/{tenantId}{path}` with the admin token. */
+  api: (method: string, path: string, body?: unknown) => ReturnType<TestHarness['api']>;
+}
+
+/**
+ * Registers beforeAll/afterAll for a billing world with one connected tenant and the sandbox's chaos
+ * settings on (`chaos`, e.g. every delivery twice and shuffled); afterwards the chaos is switched off
+ * so the next file starts from ordered delivery. Read the world through the returned getter inside tests.
+ */
+export function useConnectedWorld(sandbox: () => RunningSandbox, chaos: Record<string, unknown>): () => ConnectedWorld {
+  let connected: ConnectedWorld | undefined;
+  let world: BillingWorld | undefined;
+  beforeAll(async () => {
+    world = await startBillingWorld('postgres', sandbox(), { PAYBRIDGE_LOG_LEVEL: 'warn' });
+    const h = world.h;
+    const account = await createAccount(sandbox());
+    const tenantId = await createTenant(h);
+    const connectionId = (await connectAuto(h, tenantId, account)).id;
+    await sandboxControl(sandbox(), '/chaos', chaos);
+    connected = {
+      world,
+      account,
+      stripe: sandbox().stripe(account.secret_key),
+      tenantId,
+      connectionId,
+      api: (method, path, body) => h.api(method, `/api/v1/tenants/${tenantId}${path}`, body),
+    };
+  });
+  afterAll(async () => {
+    await sandboxControl(sandbox(), '/chaos', { shuffle: false, duplicate_rate: 0, drop_rate: 0, delay_ms: 0 });
+    await world?.close();
+  });
+  return () => {
+    if (!connected) throw new Error('useConnectedWorld: read the world inside a test, after beforeAll');
+    return connected;
+  };
 }

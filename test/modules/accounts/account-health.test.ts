@@ -1,42 +1,23 @@
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AccountCredentials } from '../../../sandbox/index';
 import { DashboardClient } from '../../dashboard/dashboard-client';
 import { ADMIN_TOKEN } from '../../support/test-context';
-import {
-  connectAuto,
-  createAccount,
-  createTenant,
-  sandboxControl,
-  settle,
-  startBillingWorld,
-  useSandbox,
-  type BillingWorld,
-} from '../../invoices/support';
+import { createTenant, sandboxControl, settle, useConnectedWorld, useSandbox, type BillingWorld } from '../../invoices/support';
 
 const sandbox = useSandbox();
 
 describe('account health from account.updated; issuing and payment method updates kept for the record', () => {
+  // Every delivery arrives twice.
+  const connected = useConnectedWorld(sandbox, { duplicate_rate: 1 });
   let world: BillingWorld;
   let account: AccountCredentials;
   let stripe: Stripe;
   let tenantId: string;
   let connectionId: string;
+  beforeAll(() => ({ world, account, stripe, tenantId, connectionId } = connected()));
 
-  beforeAll(async () => {
-    world = await startBillingWorld('postgres', sandbox(), { PAYBRIDGE_LOG_LEVEL: 'warn' });
-    account = await createAccount(sandbox());
-    stripe = sandbox().stripe(account.secret_key);
-    tenantId = await createTenant(world.h);
-    connectionId = (await connectAuto(world.h, tenantId, account)).id;
-    await sandboxControl(sandbox(), '/chaos', { duplicate_rate: 1 });
-  });
-  afterAll(async () => {
-    await sandboxControl(sandbox(), '/chaos', { shuffle: false, duplicate_rate: 0, drop_rate: 0, delay_ms: 0 });
-    await world?.close();
-  });
-
-  const api = (method: string, path: string) => world.h.api(method, `/api/v1/tenants/${tenantId}${path}`);
+  const api = (method: string, path: string) => connected().api(method, path);
   const attentionEvents = () =>
     world.h.ctx.store.db
       .selectFrom('domain_events')

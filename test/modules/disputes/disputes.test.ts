@@ -1,17 +1,14 @@
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountCredentials } from '../../../sandbox/index';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DashboardClient } from '../../dashboard/dashboard-client';
 import { ADMIN_TOKEN } from '../../support/test-context';
 import {
-  connectAuto,
-  createAccount,
   createTenant,
   invoiceBody,
   payLink,
   sandboxControl,
   settle,
-  startBillingWorld,
+  useConnectedWorld,
   useSandbox,
   type BillingWorld,
 } from '../../invoices/support';
@@ -19,24 +16,13 @@ import {
 const sandbox = useSandbox();
 
 describe('disputes opened by the sandbox dispute test card, won and lost', () => {
+  // Every delivery arrives twice and in shuffled order.
+  const connected = useConnectedWorld(sandbox, { shuffle: true, duplicate_rate: 1 });
   let world: BillingWorld;
-  let account: AccountCredentials;
   let stripe: Stripe;
   let tenantId: string;
   let connectionId: string;
-
-  beforeAll(async () => {
-    world = await startBillingWorld('postgres', sandbox(), { PAYBRIDGE_LOG_LEVEL: 'warn' });
-    account = await createAccount(sandbox());
-    stripe = sandbox().stripe(account.secret_key);
-    tenantId = await createTenant(world.h);
-    connectionId = (await connectAuto(world.h, tenantId, account)).id;
-    await sandboxControl(sandbox(), '/chaos', { shuffle: true, duplicate_rate: 1 });
-  });
-  afterAll(async () => {
-    await sandboxControl(sandbox(), '/chaos', { shuffle: false, duplicate_rate: 0, drop_rate: 0, delay_ms: 0 });
-    await world?.close();
-  });
+  beforeAll(() => ({ world, stripe, tenantId, connectionId } = connected()));
 
   const api = (path: string) => world.h.api('GET', `/api/v1/tenants/${tenantId}${path}`);
 

@@ -1,16 +1,6 @@
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountCredentials } from '../../../sandbox/index';
-import {
-  connectAuto,
-  createAccount,
-  createTenant,
-  sandboxControl,
-  settle,
-  startBillingWorld,
-  useSandbox,
-  type BillingWorld,
-} from '../../invoices/support';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTenant, sandboxControl, settle, useConnectedWorld, useSandbox, type BillingWorld } from '../../invoices/support';
 import { DashboardClient } from '../../dashboard/dashboard-client';
 import { ADMIN_TOKEN } from '../../support/test-context';
 import { expectStatus, requestBody } from '../payment-requests/support';
@@ -18,27 +8,15 @@ import { expectStatus, requestBody } from '../payment-requests/support';
 const sandbox = useSandbox();
 
 describe('refunds of a paid payment request: through Paybridge, in Stripe directly, failing later', () => {
+  // Every delivery arrives twice and in shuffled order.
+  const connected = useConnectedWorld(sandbox, { shuffle: true, duplicate_rate: 1 });
   let world: BillingWorld;
-  let account: AccountCredentials;
   let stripe: Stripe;
   let tenantId: string;
   let connectionId: string;
+  beforeAll(() => ({ world, stripe, tenantId, connectionId } = connected()));
 
-  beforeAll(async () => {
-    world = await startBillingWorld('postgres', sandbox(), { PAYBRIDGE_LOG_LEVEL: 'warn' });
-    account = await createAccount(sandbox());
-    stripe = sandbox().stripe(account.secret_key);
-    tenantId = await createTenant(world.h);
-    connectionId = (await connectAuto(world.h, tenantId, account)).id;
-    // Every delivery arrives twice and in shuffled order.
-    await sandboxControl(sandbox(), '/chaos', { shuffle: true, duplicate_rate: 1 });
-  });
-  afterAll(async () => {
-    await sandboxControl(sandbox(), '/chaos', { shuffle: false, duplicate_rate: 0, drop_rate: 0, delay_ms: 0 });
-    await world?.close();
-  });
-
-  const api = (method: string, path: string, body?: unknown) => world.h.api(method, `/api/v1/tenants/${tenantId}${path}`, body);
+  const api = (method: string, path: string, body?: unknown) => connected().api(method, path, body);
 
   async function paidRequest() {
     const created = await api('POST', '/payment-requests', requestBody(connectionId));
