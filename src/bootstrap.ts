@@ -3,7 +3,7 @@ import type { Config } from './config';
 import type { AppContext } from './context';
 import { resolveMasterKey } from './crypto/master-key';
 import { createSecretBox } from './crypto/secret-box';
-import { createLogger, type Logger } from './logger';
+import { createLogger, resolveLogFormat, type Logger } from './logger';
 import { createMetrics } from './metrics';
 import { openStore, type Store } from './store/database';
 import { legacyPgliteNotice } from './store/embedded/pglite-legacy';
@@ -18,7 +18,8 @@ export async function buildContext(
   config: Config,
   options: { logger?: Logger; store?: Store; collectDefaultMetrics?: boolean; processRole?: string } = {},
 ): Promise<AppContext & { masterKeySource: 'environment' | 'file' }> {
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const logger =
+    options.logger ?? createLogger({ level: config.logLevel, format: resolveLogFormat(config.logFormat, process.stdout.isTTY === true) });
   // Data of an earlier version waits in data/pglite: starting on an empty database would look like it
   // vanished, so every process on that data directory stops here and names the command that copies it.
   const legacy = options.store || config.databaseUrl ? undefined : legacyPgliteNotice(config.dataDir);

@@ -29,6 +29,7 @@ describe('configuration', () => {
       mailFrom: expect.any(String),
       role: 'all',
       logLevel: 'info',
+      logFormat: 'auto',
       secretOverlapMs: 24 * 3_600_000,
       webhookBodyLimitBytes: expect.any(Number),
       databasePoolSize: 10,

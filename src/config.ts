@@ -59,6 +59,7 @@ const configSchema = z.object({
   PAYBRIDGE_MAIL_FROM: z.string().min(3).default('Paybridge <billing@localhost>'),
   PAYBRIDGE_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   PAYBRIDGE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PAYBRIDGE_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   PAYBRIDGE_SECRET_OVERLAP_HOURS: z.coerce
     .number()
     .positive()
@@ -124,6 +125,7 @@ export interface Config {
   readonly mailFrom: string;
   readonly role: 'all' | 'web' | 'worker';
   readonly logLevel: RawConfig['PAYBRIDGE_LOG_LEVEL'];
+  readonly logFormat: RawConfig['PAYBRIDGE_LOG_FORMAT'];
   readonly secretOverlapMs: number;
   readonly webhookBodyLimitBytes: number;
   readonly databasePoolSize: number;
@@ -178,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailFrom: raw.PAYBRIDGE_MAIL_FROM,
     role: raw.PAYBRIDGE_ROLE,
     logLevel: raw.PAYBRIDGE_LOG_LEVEL,
+    logFormat: raw.PAYBRIDGE_LOG_FORMAT,
     secretOverlapMs: raw.PAYBRIDGE_SECRET_OVERLAP_HOURS * 3_600_000,
     webhookBodyLimitBytes: raw.PAYBRIDGE_WEBHOOK_BODY_LIMIT_BYTES,
     databasePoolSize: raw.PAYBRIDGE_DATABASE_POOL_SIZE,

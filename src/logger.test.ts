@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, scrubSecrets } from './logger';
+import { createLogger, resolveLogFormat, scrubSecrets } from './logger';
 
 const liveKey = 'sk_live_51HabcdefghijklmnopqrstuvWXYZ';
 const restricted = 'rk_test_51Habcdefghijklmnopqrstuv0000';
@@ -46,5 +46,31 @@ describe('log redaction', () => {
     expect(second.msg).toBe('Stripe refused sk_[redacted] for conn_123');
     expect(third.err.message).toBe('bad signature with whsec_[redacted]');
     expect(third.token).toBe('[redacted]');
+  });
+});
+
+describe('log formats', () => {
+  it('pretty writes readable lines, not JSON, and still redacts secrets', () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'info', destination, format: 'pretty' });
+    logger.warn({ connection_id: 'conn_123', secret_key: liveKey }, `Stripe refused ${liveKey}`);
+    const text = lines.join('');
+    expect(() => JSON.parse(text)).toThrow();
+    expect(text).toMatch(/WARN.*Stripe refused sk_\[redacted\]/);
+    expect(text).toContain('connection_id: "conn_123"');
+    expect(text).not.toContain(liveKey);
+  });
+
+  it('auto is pretty on a terminal and JSON elsewhere; json and pretty are taken as set', () => {
+    expect(resolveLogFormat('auto', true)).toBe('pretty');
+    expect(resolveLogFormat('auto', false)).toBe('json');
+    expect(resolveLogFormat('json', true)).toBe('json');
+    expect(resolveLogFormat('pretty', false)).toBe('pretty');
   });
 });

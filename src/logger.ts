@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 /**
  * Secrets that must never reach a log line, recognised by shape. Field redaction below catches the
@@ -32,7 +33,26 @@ const REDACTED_PATHS = [
   '*.key',
 ];
 
-export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
+/** `auto`: readable lines on a terminal, JSON lines otherwise (files, log collectors, pipes). */
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
+export function resolveLogFormat(format: LogFormat, stdoutIsTerminal: boolean): 'json' | 'pretty' {
+  if (format === 'auto') return stdoutIsTerminal ? 'pretty' : 'json';
+  return format;
+}
+
+export function createLogger(options: { level?: string; destination?: pino.DestinationStream; format?: 'json' | 'pretty' } = {}): Logger {
+  // Pretty lines are made from the JSON line after the scrub below, so redaction holds in both formats.
+  const destination =
+    options.format === 'pretty'
+      ? pretty({
+          destination: options.destination ?? 1,
+          sync: true,
+          colorize: false,
+          translateTime: 'SYS:HH:MM:ss',
+          ignore: 'pid,hostname',
+        })
+      : options.destination;
   return pino(
     {
       level: options.level ?? 'info',
@@ -41,7 +61,7 @@ export function createLogger(options: { level?: string; destination?: pino.Desti
         streamWrite: scrubSecrets,
       },
     },
-    options.destination,
+    destination,
   );
 }
 

@@ -7,6 +7,7 @@ import { SHUTDOWN_DEADLINE_MS, startServer, type RunningServer } from '../server
 import { onShutdown, shutdown } from '../shutdown';
 import { startSignalRelay, stopSignalRelay } from '../domain/signal-relay';
 import { startWorkers } from '../workers';
+import { resolveLogFormat } from '../logger';
 import { reportCliError } from './with-context';
 
 export const serve = async () => {
@@ -31,13 +32,17 @@ export const serve = async () => {
     onShutdown(listening, () => stopSignalRelay(listening));
     await announceAdminToken(ctx, { stdout: process.stdout, stderr: process.stderr });
     const storage = config.databaseUrl ? 'PostgreSQL' : `embedded PostgreSQL in ${config.dataDir}/postgres`;
+    const stripeApi = config.stripeApiBase ? `the sandbox at ${config.stripeApiBase}` : 'Stripe (api.stripe.com)';
     const workers = config.role === 'web' ? undefined : startWorkers(ctx);
-    ctx.logger.info({ url: server?.url, storage, role: config.role }, 'Paybridge is running');
-    process.stdout.write(
-      server
-        ? `Paybridge is running at ${server.url} (dashboard: ${server.url}/) — storage: ${storage}, role: ${config.role}\n`
-        : `Paybridge worker is running — storage: ${storage}\n`,
-    );
+    // The banner, once: a readable line on a terminal, the same facts as one JSON log line otherwise.
+    const banner = server ? `Paybridge is running at ${server.url} (dashboard: ${server.url}/)` : 'Paybridge worker is running';
+    const facts = { url: server?.url, storage, stripe_api: stripeApi, data_dir: config.dataDir, role: config.role };
+    if (resolveLogFormat(config.logFormat, process.stdout.isTTY === true) === 'pretty')
+      process.stdout.write(
+        `${banner}\n  storage: ${storage}\n  Stripe API: ${stripeApi}\n  data directory: ${config.dataDir}\n  role: ${config.role}\n`,
+      );
+    // At info whatever PAYBRIDGE_LOG_LEVEL says: the operator (and a supervisor waiting for it) must see it.
+    else ctx.logger.child({}, { level: 'info' }).info(facts, banner);
     const running = ctx;
     const stop = async () => {
       // The server closes every socket by SHUTDOWN_DEADLINE_MS; workers and hooks get as long

@@ -81,6 +81,19 @@ describe('subscriptions and packages under sandbox chaos with two worker process
       PAYBRIDGE_PUBLIC_URL: world.h.ctx.config.publicUrl,
     };
     workers.push(...(await Promise.all([startWorkerProcess(env), startWorkerProcess(env)])));
+    // Each process says once, as one JSON line (stdout is a pipe) even at log level warn, what it runs on.
+    for (const worker of workers) {
+      const banners = worker
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('Paybridge worker is running'));
+      expect(banners).toHaveLength(1);
+      expect(JSON.parse(banners[0]!)).toMatchObject({
+        role: 'worker',
+        storage: 'PostgreSQL',
+        stripe_api: `the sandbox at ${sandbox().url}`,
+      });
+    }
     await sandboxControl(sandbox(), '/chaos', { shuffle: true, duplicate_rate: 0.5, delay_ms: 30 });
     let shuffled: Awaited<ReturnType<typeof buyAll>>;
     try {
