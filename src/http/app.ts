@@ -1,6 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type { AppContext } from '../context';
 import { requireTenantAccess, requireToken } from './auth-middleware';
 import { errorBody } from '../errors';
@@ -9,6 +8,7 @@ import type { HonoEnv } from './hono-env';
 import { limitBody } from './body-limit';
 import { limitPerKey } from './key-limits';
 import { rejectNulCharacters } from './reject-nul';
+import { requestHeader } from './request-header';
 import { connectionRoutes } from './routes/connections';
 import { eventRoutes } from './routes/events';
 import { invoiceRoutes } from './routes/invoices';
@@ -46,10 +46,7 @@ export function createApp(ctx: AppContext): OpenAPIHono<HonoEnv> {
 
   app.use('*', async (c, next) => {
     const started = performance.now();
-    // Node's own header object when served by @hono/node-server: no WHATWG Headers built per request.
-    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-    const given = incoming ? incoming.headers['x-request-id'] : c.req.header('x-request-id');
-    const requestId = (Array.isArray(given) ? given.join(', ') : given) ?? randomUUID();
+    const requestId = requestHeader(c, 'x-request-id') ?? randomUUID();
     c.set('requestId', requestId);
     // Set before the handler, so the response is built with it; setting a header on a finished
     // response makes Hono copy the whole response, a cost every webhook delivery paid.

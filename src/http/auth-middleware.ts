@@ -3,10 +3,11 @@ import { canAccessTenant, resolvePrincipal } from '../auth/principal';
 import type { AppContext } from '../context';
 import { AppError, notFound } from '../errors';
 import type { HonoEnv } from './hono-env';
+import { requestHeader } from './request-header';
 
 /** The token of an `Authorization: Bearer …` header, or undefined. */
 export function bearerToken(c: Context): string | undefined {
-  return /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+  return /^Bearer\s+(\S+)$/i.exec(requestHeader(c, 'authorization') ?? '')?.[1];
 }
 
 /** Requires `Authorization: Bearer <admin token or tenant API key>` and records who is calling. */

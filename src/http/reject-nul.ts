@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { AppError } from '../errors';
 import type { HonoEnv } from './hono-env';
+import { requestHeader } from './request-header';
 
 const NUL_MESSAGE = 'contains the NUL character (\\u0000), which cannot be stored. Remove it and send the request again.';
 
@@ -46,7 +47,7 @@ export function rejectNulCharacters(): MiddlewareHandler<HonoEnv> {
     if (/%00/i.test(c.req.url)) {
       throw new AppError({ code: 'invalid_character', status: 400, message: `The URL ${NUL_MESSAGE}` });
     }
-    if (/json/i.test(c.req.header('content-type') ?? '')) {
+    if (/json/i.test(requestHeader(c, 'content-type') ?? '')) {
       // Malformed JSON is left for the route's validator to report; the parsed body is cached for it.
       const body: unknown = await c.req.json().catch(() => undefined);
       const problem = findProblem(body);

@@ -1,6 +1,6 @@
-import { CompiledQuery } from 'kysely';
 import { newId } from '../ids';
 import type { Db } from './database';
+import { EntitlementCheckReader, type CustomerRef, type EntitlementCheckRead } from './entitlement-check-reader';
 import type { EntitlementHistoryRow, EntitlementRow, EntitlementSourceType } from './subscriptions-schema';
 
 export type EntitlementWrite = Omit<EntitlementRow, 'value'> & { value: EntitlementRow['value'] };
@@ -43,41 +43,19 @@ export async function insertEntitlementHistory(db: Db, row: Omit<EntitlementHist
     .execute();
 }
 
-export interface EntitlementCheckRead {
-  /** Undefined when the tenant has no such customer. */
-  readonly customerId: string | undefined;
-  readonly rows: EntitlementRow[];
-}
+const readers = new WeakMap<Db, EntitlementCheckReader>();
 
 /**
  * The entitlement check's one read: the customer (by Paybridge id or external id, within the tenant)
- * joined to its rows for one key, through the customers' primary key or (tenant, external_id) index
- * and the entitlements' primary key (customer_id, key, …).
+ * with its rows for one key. Concurrent checks share a statement (entitlement-check-reader.ts).
  */
-// The check's statement, written once: platforms call it on every request, and building and compiling
-// the same query tree each time cost more CPU than the rest of the read (bench profile, issue 15).
-const CHECK_SELECT = `select c.id as cid, e.customer_id, e.key, e.source_type, e.source_id, e.tenant_id, e.value, e.status,
-  e.expires_at, e.period_end, e.reason, e.as_of, e.as_of_event_id, e.updated_at
-  from customers c left join entitlements e on e.customer_id = c.id and e.key = $3
-  where c.tenant_id = $1`;
-const CHECK_BY_ID = `${CHECK_SELECT} and c.id = $2`;
-const CHECK_BY_EXTERNAL_ID = `${CHECK_SELECT} and c.external_id = $2`;
-
-type CheckRow = { cid: string } & { [K in keyof EntitlementRow]: EntitlementRow[K] | null };
-
-export async function readEntitlementCheck(
-  db: Db,
-  tenantId: string,
-  customer: { id: string } | { externalId: string },
-  key: string,
-): Promise<EntitlementCheckRead> {
-  const statement =
-    'id' in customer
-      ? CompiledQuery.raw(CHECK_BY_ID, [tenantId, customer.id, key])
-      : CompiledQuery.raw(CHECK_BY_EXTERNAL_ID, [tenantId, customer.externalId, key]);
-  const found = (await db.executeQuery<CheckRow>(statement)).rows;
-  const rows = found.filter((row) => row.source_id !== null).map(({ cid: _cid, ...row }) => row as EntitlementRow);
-  return { customerId: found[0]?.cid, rows };
+export function readEntitlementCheck(db: Db, tenantId: string, customer: CustomerRef, key: string): Promise<EntitlementCheckRead> {
+  let reader = readers.get(db);
+  if (!reader) {
+    reader = new EntitlementCheckReader(db);
+    readers.set(db, reader);
+  }
+  return reader.read(tenantId, customer, key);
 }
 
 export async function listCustomerEntitlements(db: Db, customerId: string): Promise<EntitlementRow[]> {
