@@ -31,6 +31,10 @@ export function isFutureDated(createdSeconds: number, nowSeconds: number): boole
  * MAX_JSON_DEPTH (the processing code walks objects recursively). One linear scan, no recursion.
  */
 export function payloadProblem(text: string): string | null {
+  // Fast path, taken by every real Stripe event: no NUL, no \u0000 escape, and too few brackets to
+  // nest past the limit at all (the 86 sample events hold at most 42). indexOf runs natively, several
+  // times faster than the character loop below, which was the costliest step before the insert.
+  if (!text.includes('\u0000') && !text.includes('\\u0000') && !hasMoreBracketsThan(text, MAX_JSON_DEPTH)) return null;
   const nul =
     'The event contains a NUL character (\\u0000), which cannot be stored. Stripe never sends one; check what produced this event.';
   let depth = 0;
@@ -52,6 +56,18 @@ export function payloadProblem(text: string): string | null {
     } else if (code === 125 || code === 93) depth -= 1;
   }
   return null;
+}
+
+/** Whether the text holds more than `limit` opening brackets, counted anywhere (strings included): an upper bound on its depth. */
+function hasMoreBracketsThan(text: string, limit: number): boolean {
+  let count = 0;
+  for (const bracket of ['{', '[']) {
+    for (let at = text.indexOf(bracket); at !== -1; at = text.indexOf(bracket, at + 1)) {
+      count += 1;
+      if (count > limit) return true;
+    }
+  }
+  return false;
 }
 
 export function parseEventBody(text: string, nowSeconds: number): ParseResult {
