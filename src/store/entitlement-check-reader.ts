@@ -1,4 +1,5 @@
 import { CompiledQuery } from 'kysely';
+import { CallBatcher } from '../call-batcher';
 import type { Db } from './database';
 import type { EntitlementRow } from './subscriptions-schema';
 
@@ -24,7 +25,7 @@ interface PendingCheck {
  * second most of the cost was per statement, not per row: PostgreSQL parsing and planning the same
  * join each time, pg building a result per query, and one socket write each way (the largest single
  * item in the check's CPU profile). Grouping them pays that once per batch, like the ingest's group
- * commit (src/webhooks/event-writer.ts). Each check still reads the customer by its primary key or
+ * commit (src/webhooks/event-writer.ts, both through src/call-batcher.ts). Each check still reads the customer by its primary key or
  * (tenant_id, external_id) index and its rows by the entitlements' (customer_id, key) key: the
  * LATERAL subqueries keep every lookup an index probe whatever the batch size.
  *
@@ -49,34 +50,16 @@ const MAX_BATCH = 128;
 const MAX_IN_FLIGHT = 4;
 
 export class EntitlementCheckReader {
-  private queue: PendingCheck[] = [];
-  private inFlight = 0;
-  private scheduled = false;
+  private readonly batcher = new CallBatcher<PendingCheck>({
+    maxBatch: MAX_BATCH,
+    maxInFlight: MAX_IN_FLIGHT,
+    run: (batch) => this.run(batch),
+  });
 
   constructor(private readonly db: Db) {}
 
   read(tenantId: string, customer: CustomerRef, key: string): Promise<EntitlementCheckRead> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ tenantId, customer, key, resolve, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      // setImmediate lets every check parsed in this turn of the event loop join the statement.
-      setImmediate(() => {
-        this.scheduled = false;
-        this.drain();
-      });
-    });
-  }
-
-  private drain(): void {
-    while (this.queue.length > 0 && this.inFlight < MAX_IN_FLIGHT) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      this.inFlight += 1;
-      void this.run(batch).finally(() => {
-        this.inFlight -= 1;
-        this.drain();
-      });
-    }
+    return new Promise((resolve, reject) => this.batcher.add({ tenantId, customer, key, resolve, reject }));
   }
 
   private async run(batch: PendingCheck[]): Promise<void> {

@@ -1,3 +1,4 @@
+import { CallBatcher } from '../call-batcher';
 import type { Db } from '../store/database';
 import { insertEvents, type IncomingEvent } from '../store/events';
 
@@ -18,41 +19,17 @@ interface Pending {
  * row is committed.
  */
 export class EventWriter {
-  private queue: Pending[] = [];
-  private inFlight = 0;
-  private scheduled = false;
+  private readonly batcher: CallBatcher<Pending>;
 
   constructor(
     private readonly db: Db,
     private readonly options: { maxBatch: number; maxInFlight: number; onStored?: (events: IncomingEvent[]) => void },
-  ) {}
+  ) {
+    this.batcher = new CallBatcher({ maxBatch: options.maxBatch, maxInFlight: options.maxInFlight, run: (batch) => this.flush(batch) });
+  }
 
   write(event: IncomingEvent): Promise<WriteOutcome> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ event, resolve, reject });
-      this.schedule();
-    });
-  }
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    // setImmediate lets every request already parsed in this turn of the event loop join the batch.
-    setImmediate(() => {
-      this.scheduled = false;
-      this.drain();
-    });
-  }
-
-  private drain(): void {
-    while (this.queue.length > 0 && this.inFlight < this.options.maxInFlight) {
-      const batch = this.queue.splice(0, this.options.maxBatch);
-      this.inFlight += 1;
-      void this.flush(batch).finally(() => {
-        this.inFlight -= 1;
-        if (this.queue.length > 0) this.schedule();
-      });
-    }
+    return new Promise((resolve, reject) => this.batcher.add({ event, resolve, reject }));
   }
 
   private async flush(batch: Pending[]): Promise<void> {
