@@ -89,7 +89,7 @@ async function convert(db: Db, table: 'events' | 'event_attempts', column: 'rece
     await sql`insert into ${sql.table(target)} select * from events`.execute(db);
     return;
   }
-  // Attempts gain their tenant (every table keys by tenant, ARCHITECTURE.md), taken from their event.
+  // Attempts gain their tenant (every table keys by tenant, SCALING.md), taken from their event.
   await sql`alter table ${sql.table(target)} add column tenant_id text`.execute(db);
   await sql`insert into ${sql.table(target)} select a.*, e.tenant_id from event_attempts a join events e on e.id = a.event_id`.execute(db);
 }
