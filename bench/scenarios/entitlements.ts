@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { cpuBudget } from '../lib/cpu';
 import { startPaybridge } from '../lib/paybridge';
 import { failures, log, rows } from '../lib/report';
 import type { SandboxInfo } from '../lib/sandbox';
@@ -49,6 +50,7 @@ export async function benchEntitlements(
     const keys = ['pro', 'seats', 'admin'];
     let n = 0;
     let wrong = 0;
+    const measure = cpuBudget(paybridge.child);
     const result = await autocannon({
       url: paybridge.child.url,
       connections: options.connections,
@@ -64,9 +66,13 @@ export async function benchEntitlements(
             const customer = ((n * 7919) % options.customers) + 1;
             return { ...request, path: `/api/v1/tenants/${tenantId}/customers/ext:user_${customer}/entitlements/${keys[n % keys.length]}` };
           },
+          // Every customer has `pro` (true) and `seats` (5), none has `admin`: an answer that does not
+          // match its own key is wrong (a batched read handing one check another's rows, say).
           onResponse: (status: number, body: string) => {
-            if (status !== 200) wrong += 1;
-            else if (!body.includes('"granted"')) wrong += 1;
+            if (status !== 200) return void (wrong += 1);
+            const answer = JSON.parse(body) as { key: string; granted: boolean; value: unknown };
+            const expected = { pro: [true, true], seats: [true, 5], admin: [false, false] }[answer.key];
+            if (!expected || answer.granted !== expected[0] || answer.value !== expected[1]) wrong += 1;
           },
         },
       ],
@@ -75,7 +81,8 @@ export async function benchEntitlements(
     const p50 = result.latency.p50;
     const p99 = result.latency.p99;
     const errors = result.errors + result.timeouts + result.non2xx;
-    const detail = `${result.requests.total.toLocaleString('en-US')} checks over ${options.customers.toLocaleString('en-US')} customers, ${options.connections} connections, ${errors} errors/non-2xx, ${wrong} wrong answers`;
+    const cpu = measure(result.requests.total);
+    const detail = `${result.requests.total.toLocaleString('en-US')} checks over ${options.customers.toLocaleString('en-US')} customers, ${options.connections} connections, ${errors} errors/non-2xx, ${wrong} wrong answers; ${cpu.summary.replace('per event', 'per check')}`;
     log(`entitlements: ${perSecond.toFixed(0)}/s p50 ${p50} p99 ${p99} ms — ${detail}`);
     if (errors > 0 || wrong > 0) failures.push(`entitlements: ${detail}`);
     rows.push({
