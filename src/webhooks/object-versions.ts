@@ -6,6 +6,11 @@ import { isDeepStrictEqual } from 'node:util';
  * event whose `previous_attributes` describe the other's values; then the larger event id. The
  * result depends only on the two versions, never on arrival order, so every permutation of a
  * sequence ends in the same state.
+ *
+ * Subscriptions are the exception within one second (issue 15): their statuses go back and forth
+ * (active → past_due → active when a platform pays right after a failed renewal), so no rank orders
+ * them. There `orderVersions` says when the versions alone cannot settle it; the caller re-reads
+ * the object from Stripe, and that read (`readVersionId`) wins the tie.
  */
 export interface ObjectVersion {
   created: number;
@@ -76,19 +81,70 @@ function describes(previous: Record<string, unknown> | null, object: Record<stri
   return keys.length > 0 && keys.every((key) => isDeepStrictEqual(previous[key], object[key] === undefined ? null : object[key]));
 }
 
-/** Whether `incoming` should replace `stored`. */
+/** How `incoming` compares with `stored`. */
+export interface VersionOrder {
+  readonly newer: boolean;
+  /**
+   * False when the versions share their `created` second and nothing in them says which came
+   * first. `newer` is then a provisional answer (rank, then event id: deterministic, so every arrival
+   * order gives the same one) until Stripe is asked.
+   */
+  readonly settled: boolean;
+}
+
+/** Object types whose non-terminal statuses go back and forth, so their rank is no order within a second. */
+const CYCLING = new Set(['subscription']);
+/** Statuses an object never returns to once it left them: within a second, older than any other non-terminal one. */
+const ENTRY_STATUSES: Record<string, ReadonlySet<string>> = { subscription: new Set(['incomplete']) };
+
+const READ_PREFIX = 'read_';
+
+/** The version id of an object read from Stripe directly (no event), at `at`: later reads sort later. */
+export function readVersionId(at: Date): string {
+  return `${READ_PREFIX}${at.getTime()}`;
+}
+
+const isRead = (version: ObjectVersion) => version.eventId.startsWith(READ_PREFIX);
+const typeOf = (object: Record<string, unknown>) => (typeof object.object === 'string' ? object.object : '');
+const isEntry = (object: Record<string, unknown>) => ENTRY_STATUSES[typeOf(object)]?.has(String(object.status)) === true;
+const settled = (newer: boolean): VersionOrder => ({ newer, settled: true });
+
+/** Whether `incoming` should replace `stored` (the provisional answer when unsettled; see `orderVersions`). */
 export function isNewerVersion(incoming: ObjectVersion, stored: ObjectVersion): boolean {
-  if (stored.deleted) return false; // a deleted object never comes back from a late update
-  if (incoming.deleted) return true;
+  return orderVersions(incoming, stored).newer;
+}
+
+export function orderVersions(incoming: ObjectVersion, stored: ObjectVersion): VersionOrder {
+  if (stored.deleted) return settled(false); // a deleted object never comes back from a late update
+  if (incoming.deleted) return settled(true);
   // A terminal state never regresses to an earlier one, whatever the timestamps say.
-  if (isTerminal(stored.object) && lifecycleRank(incoming.object) < lifecycleRank(stored.object)) return false;
+  if (isTerminal(stored.object) && lifecycleRank(incoming.object) < lifecycleRank(stored.object)) return settled(false);
   // And the mirror case, so the outcome does not depend on arrival order: a terminal version that
   // arrives after a non-terminal one with a later `created` still replaces it.
-  if (isTerminal(incoming.object) && lifecycleRank(stored.object) < lifecycleRank(incoming.object)) return true;
-  if (incoming.created !== stored.created) return incoming.created > stored.created;
+  if (isTerminal(incoming.object) && lifecycleRank(stored.object) < lifecycleRank(incoming.object)) return settled(true);
+  if (incoming.created !== stored.created) return settled(incoming.created > stored.created);
+  if (CYCLING.has(typeOf(incoming.object)) && !isTerminal(incoming.object) && !isTerminal(stored.object))
+    return cyclingTie(incoming, stored);
   const rankDelta = lifecycleRank(incoming.object) - lifecycleRank(stored.object);
-  if (rankDelta !== 0) return rankDelta > 0;
-  if (describes(incoming.previous, stored.object)) return true;
-  if (describes(stored.previous, incoming.object)) return false;
-  return incoming.eventId > stored.eventId;
+  if (rankDelta !== 0) return settled(rankDelta > 0);
+  if (describes(incoming.previous, stored.object)) return settled(true);
+  if (describes(stored.previous, incoming.object)) return settled(false);
+  return settled(incoming.eventId > stored.eventId);
+}
+
+/** Two non-terminal versions of a cycling object (a subscription) made in the same second. */
+function cyclingTie(incoming: ObjectVersion, stored: ObjectVersion): VersionOrder {
+  if (isEntry(incoming.object) !== isEntry(stored.object)) return settled(isEntry(stored.object));
+  // A read is taken after the events it was asked about were stored, so it is the newer state;
+  // two reads are ordered by when they were taken.
+  if (isRead(incoming) !== isRead(stored)) return settled(isRead(incoming));
+  if (isRead(incoming)) return settled(incoming.eventId > stored.eventId);
+  const forward = describes(incoming.previous, stored.object);
+  const backward = describes(stored.previous, incoming.object);
+  // Each describing the other is a round trip (A → B → A): that says nothing about which came last.
+  if (forward !== backward) return settled(forward);
+  // Two events with the same object (two event types for one change): the order changes nothing.
+  if (isDeepStrictEqual(incoming.object, stored.object)) return settled(incoming.eventId > stored.eventId);
+  const rankDelta = lifecycleRank(incoming.object) - lifecycleRank(stored.object);
+  return { newer: rankDelta !== 0 ? rankDelta > 0 : incoming.eventId > stored.eventId, settled: false };
 }
