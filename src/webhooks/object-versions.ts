@@ -9,8 +9,8 @@ import { isDeepStrictEqual } from 'node:util';
  *
  * Subscriptions are the exception within one second (issue 15): their statuses go back and forth
  * (active → past_due → active when a platform pays right after a failed renewal), so no rank orders
- * them. There `orderVersions` says when the versions alone cannot settle it; the caller re-reads
- * the object from Stripe, and that read (`readVersionId`) wins the tie.
+ * them. There `orderVersions` says when the versions alone cannot settle it: the stored version
+ * stays, the caller re-reads the object from Stripe, and that read (`readVersionId`) wins the tie.
  */
 export interface ObjectVersion {
   created: number;
@@ -86,8 +86,8 @@ export interface VersionOrder {
   readonly newer: boolean;
   /**
    * False when the versions share their `created` second and nothing in them says which came
-   * first. `newer` is then a provisional answer (rank, then event id: deterministic, so every arrival
-   * order gives the same one) until Stripe is asked.
+   * first. `newer` is then false: the stored version stays until Stripe is asked, so no state moves
+   * on a guess (a paying customer is not revoked because `past_due` outranks `active`).
    */
   readonly settled: boolean;
 }
@@ -109,7 +109,7 @@ const typeOf = (object: Record<string, unknown>) => (typeof object.object === 's
 const isEntry = (object: Record<string, unknown>) => ENTRY_STATUSES[typeOf(object)]?.has(String(object.status)) === true;
 const settled = (newer: boolean): VersionOrder => ({ newer, settled: true });
 
-/** Whether `incoming` should replace `stored` (the provisional answer when unsettled; see `orderVersions`). */
+/** Whether `incoming` should replace `stored` (no, while unsettled; see `orderVersions`). */
 export function isNewerVersion(incoming: ObjectVersion, stored: ObjectVersion): boolean {
   return orderVersions(incoming, stored).newer;
 }
@@ -145,6 +145,5 @@ function cyclingTie(incoming: ObjectVersion, stored: ObjectVersion): VersionOrde
   if (forward !== backward) return settled(forward);
   // Two events with the same object (two event types for one change): the order changes nothing.
   if (isDeepStrictEqual(incoming.object, stored.object)) return settled(incoming.eventId > stored.eventId);
-  const rankDelta = lifecycleRank(incoming.object) - lifecycleRank(stored.object);
-  return { newer: rankDelta !== 0 ? rankDelta > 0 : incoming.eventId > stored.eventId, settled: false };
+  return { newer: false, settled: false };
 }
