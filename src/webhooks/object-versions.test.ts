@@ -185,11 +185,26 @@ describe('orderVersions for subscriptions in one second', () => {
     expect(orderVersions(a, b)).toEqual({ newer: false, settled: true });
   });
 
-  it('settles against incomplete, a status a subscription never returns to', () => {
+  it('settles across the stages a subscription only moves forward through: incomplete, trialing, then the rest', () => {
     const incomplete = version(subscription('incomplete'), { eventId: 'evt_z' });
-    const trialing = version(subscription('trialing'), { eventId: 'evt_a' });
+    const trialing = version(subscription('trialing', { latest_invoice: null }), { eventId: 'evt_y' });
+    // The trial's end: its previous_attributes name an invoice the trialing version did not show yet.
+    const trialOver = version(subscription('active', { latest_invoice: 'in_2' }), {
+      eventId: 'evt_a',
+      previous: { status: 'trialing', latest_invoice: 'in_1' },
+    });
     expect(orderVersions(trialing, incomplete)).toEqual({ newer: true, settled: true });
     expect(orderVersions(incomplete, trialing)).toEqual({ newer: false, settled: true });
+    expect(orderVersions(trialOver, trialing)).toEqual({ newer: true, settled: true });
+    expect(orderVersions(trialing, trialOver)).toEqual({ newer: false, settled: true });
+    expect(orderVersions(version(subscription('paused'), { eventId: 'evt_a' }), trialing)).toEqual({ newer: true, settled: true });
+  });
+
+  it('leaves active and paused, like active and past_due, to Stripe', () => {
+    const paused = version(subscription('paused'), { eventId: 'evt_b', previous: { status: 'active' } });
+    const resumed = version(subscription('active'), { eventId: 'evt_a', previous: { status: 'paused' } });
+    expect(orderVersions(resumed, paused)).toEqual({ newer: false, settled: false });
+    expect(orderVersions(paused, resumed)).toEqual({ newer: false, settled: false });
   });
 
   it('settles when either version is terminal: canceled ends it in both arrival orders', () => {

@@ -92,10 +92,14 @@ export interface VersionOrder {
   readonly settled: boolean;
 }
 
-/** Object types whose non-terminal statuses go back and forth, so their rank is no order within a second. */
-const CYCLING = new Set(['subscription']);
-/** Statuses an object never returns to once it left them: within a second, older than any other non-terminal one. */
-const ENTRY_STATUSES: Record<string, ReadonlySet<string>> = { subscription: new Set(['incomplete']) };
+/**
+ * For object types whose statuses go back and forth, the stages their non-terminal statuses only
+ * move forward through. Statuses sharing a stage (a subscription's active ↔ past_due ↔ unpaid,
+ * active ↔ paused) have no order, so within one second only Stripe can say which came last.
+ */
+const CYCLING_STAGES: Record<string, Record<string, number>> = {
+  subscription: { incomplete: 1, trialing: 2, active: 3, past_due: 3, unpaid: 3, paused: 3 },
+};
 
 const READ_PREFIX = 'read_';
 
@@ -106,7 +110,7 @@ export function readVersionId(at: Date): string {
 
 const isRead = (version: ObjectVersion) => version.eventId.startsWith(READ_PREFIX);
 const typeOf = (object: Record<string, unknown>) => (typeof object.object === 'string' ? object.object : '');
-const isEntry = (object: Record<string, unknown>) => ENTRY_STATUSES[typeOf(object)]?.has(String(object.status)) === true;
+const stageOf = (object: Record<string, unknown>) => CYCLING_STAGES[typeOf(object)]?.[String(object.status)] ?? 0;
 const settled = (newer: boolean): VersionOrder => ({ newer, settled: true });
 
 /** Whether `incoming` should replace `stored` (no, while unsettled; see `orderVersions`). */
@@ -123,7 +127,7 @@ export function orderVersions(incoming: ObjectVersion, stored: ObjectVersion): V
   // arrives after a non-terminal one with a later `created` still replaces it.
   if (isTerminal(incoming.object) && lifecycleRank(stored.object) < lifecycleRank(incoming.object)) return settled(true);
   if (incoming.created !== stored.created) return settled(incoming.created > stored.created);
-  if (CYCLING.has(typeOf(incoming.object)) && !isTerminal(incoming.object) && !isTerminal(stored.object))
+  if (CYCLING_STAGES[typeOf(incoming.object)] && !isTerminal(incoming.object) && !isTerminal(stored.object))
     return cyclingTie(incoming, stored);
   const rankDelta = lifecycleRank(incoming.object) - lifecycleRank(stored.object);
   if (rankDelta !== 0) return settled(rankDelta > 0);
@@ -134,7 +138,8 @@ export function orderVersions(incoming: ObjectVersion, stored: ObjectVersion): V
 
 /** Two non-terminal versions of a cycling object (a subscription) made in the same second. */
 function cyclingTie(incoming: ObjectVersion, stored: ObjectVersion): VersionOrder {
-  if (isEntry(incoming.object) !== isEntry(stored.object)) return settled(isEntry(stored.object));
+  const stageDelta = stageOf(incoming.object) - stageOf(stored.object);
+  if (stageDelta !== 0) return settled(stageDelta > 0);
   // A read is taken after the events it was asked about were stored, so it is the newer state;
   // two reads are ordered by when they were taken.
   if (isRead(incoming) !== isRead(stored)) return settled(isRead(incoming));
