@@ -31,7 +31,7 @@ export function registerSubscriptionHandlers(registry: HandlerRegistry): void {
             versionEventId: input.object?.current.version_event_id ?? input.event.id,
             object: subscription,
           });
-        // Said whether this version won the tie or not: either way the stored state is a guess.
+        // The stored version stayed, but nothing says it is newer than this one: Stripe must be asked.
         const tie = input.object?.unsettledTie;
         if (tie)
           facts.push({

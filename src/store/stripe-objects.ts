@@ -12,7 +12,8 @@ export interface AppliedObject {
   current: StripeObjectRow;
   /**
    * Set when this version and the stored one share their `created` second and the versions alone
-   * cannot order them (object-versions.ts): `outcome` is provisional until the object is re-read.
+   * cannot order them (object-versions.ts): the stored one stays, as uncertain as this one, until
+   * the object is read from Stripe again.
    */
   unsettledTie?: { created: number; eventIds: [string, string] };
 }
@@ -87,9 +88,9 @@ export class ObjectVersions {
     if (!this.locked.has(key)) throw new Error(`${incoming.stripeId} was not locked before its version was applied`);
     const stored = this.rows.get(key);
     if (stored && stored.version_event_id === version.eventId) return { outcome: 'same_version', current: stored };
-    const order = stored ? orderVersions(version, versionOf(stored)) : { newer: true, settled: true };
-    const tie = stored && !order.settled ? { unsettledTie: tieOf(stored, version) } : {};
-    if (stored && !order.newer) return { outcome: 'superseded', current: stored, ...tie };
+    const order = stored ? orderVersions(version, versionOf(stored)) : undefined;
+    if (stored && order && !order.newer)
+      return { outcome: 'superseded', current: stored, ...(order.settled ? {} : { unsettledTie: tieOf(stored, version) }) };
     const current: StripeObjectRow = {
       connection_id: incoming.connectionId,
       stripe_id: incoming.stripeId,
@@ -105,10 +106,10 @@ export class ObjectVersions {
     this.rows.set(key, current);
     if (stored && !this.created.has(key)) {
       this.updated.add(key);
-      return { outcome: 'updated', current, ...tie };
+      return { outcome: 'updated', current };
     }
     this.created.add(key);
-    return { outcome: stored ? 'updated' : 'created', current, ...tie };
+    return { outcome: stored ? 'updated' : 'created', current };
   }
 
   async write(trx: Db): Promise<void> {
