@@ -220,6 +220,28 @@ describe('subscription versions tied in one second', () => {
     });
   });
 
+  it("a re-read while Paybridge's clock is behind Stripe's is still dated no earlier than the tie, so it applies", async () => {
+    const sub = await subscribe('clock_behind');
+    const { failed, paid, second } = await failThenPayInOneSecond(sub);
+    for (const event of [failed, paid]) await send([event]);
+    const job = await findJobByKey(db(), rereadJobKey(sub.id));
+    const wait = new Date(job!.run_at).getTime() - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 50));
+    world.h.setNow(new Date((second - 60) * 1000));
+    try {
+      await world.jobs.drain();
+    } finally {
+      world.h.setNow(null);
+    }
+    expect(await findStoredObject(db(), connectionId, sub.stripeSubscriptionId)).toMatchObject({
+      version_created: second,
+      version_event_id: expect.stringMatching(/^read_/),
+      status: 'active',
+    });
+    expect((await api('GET', `/subscriptions/${sub.id}`)).body.status).toBe('active');
+    expect(await check('clock_behind')).toMatchObject({ granted: true });
+  });
+
   it('a tie the versions settle (canceled is terminal) is decided at once: no read is queued and Stripe is not asked', async () => {
     const sub = await subscribe('canceled_tie');
     const mark = await lastSequence(world, tenantId);
