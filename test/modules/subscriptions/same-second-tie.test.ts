@@ -1,11 +1,14 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import type { AccountCredentials } from '../../../sandbox/index';
 import { payingCustomer } from '../../../sandbox/testing/billing-fixture';
+import { rereadSubscription } from '../../../src/modules/subscriptions/reread-service';
 import { rereadJobKey } from '../../../src/modules/subscriptions/schedule-reread';
 import { insertStripeCustomerLink } from '../../../src/store/customers';
 import { findJobByKey, listQueuedJobs } from '../../../src/store/jobs';
 import { findStoredObject } from '../../../src/store/object-lookup';
+import { ObjectVersions } from '../../../src/store/stripe-objects';
 import { createAccount, createTenant, sandboxControl, startBillingWorld, useSandbox, type BillingWorld } from '../../invoices/support';
 import { deliver } from '../../support/webhook-delivery';
 import { domainEvents, lastSequence, payCheckout, recurringPrice } from './support';
@@ -69,7 +72,7 @@ describe('subscription versions tied in one second', () => {
     await world.worker.drain();
   }
 
-  /** The subscription's events in Stripe after `after` (an event id), oldest first. */
+  /** The subscription's events of these types in Stripe, oldest first. */
   async function eventsOf(stripeSubscriptionId: string, types: string[]): Promise<Stripe.Event[]> {
     const events: Stripe.Event[] = [];
     for await (const event of stripe.events.list({ limit: 100 })) {
@@ -139,12 +142,24 @@ describe('subscription versions tied in one second', () => {
     return { failed: { ...failed, created: second }, paid: { ...paid, created: second }, second };
   }
 
-  /** Runs the queued re-read once it is due (a second or two after the tied second, so it sees all of it). */
-  async function runReread(subscriptionId: string) {
+  /** Connections of this test's database waiting for a lock (a job blocked on a row the test holds). */
+  async function lockWaiters(): Promise<number> {
+    const query = sql<{
+      n: number;
+    }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
+    return (await query.execute(db())).rows[0]!.n;
+  }
+
+  /** Waits until the queued re-read is due (a second or two after the tied second, so it sees all of it). */
+  async function rereadDue(subscriptionId: string) {
     const job = await findJobByKey(db(), rereadJobKey(subscriptionId));
     expect(job).toMatchObject({ kind: 'subscriptions.reread', payload: { subscription_id: subscriptionId } });
     const wait = new Date(job!.run_at).getTime() - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 50));
+  }
+
+  async function runReread(subscriptionId: string) {
+    await rereadDue(subscriptionId);
     await world.jobs.drain();
     expect(await findJobByKey(db(), rereadJobKey(subscriptionId))).toBeUndefined();
   }
@@ -224,9 +239,7 @@ describe('subscription versions tied in one second', () => {
     const sub = await subscribe('clock_behind');
     const { failed, paid, second } = await failThenPayInOneSecond(sub);
     for (const event of [failed, paid]) await send([event]);
-    const job = await findJobByKey(db(), rereadJobKey(sub.id));
-    const wait = new Date(job!.run_at).getTime() - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 50));
+    await rereadDue(sub.id);
     world.h.setNow(new Date((second - 60) * 1000));
     try {
       await world.jobs.drain();
@@ -240,6 +253,43 @@ describe('subscription versions tied in one second', () => {
     });
     expect((await api('GET', `/subscriptions/${sub.id}`)).body.status).toBe('active');
     expect(await check('clock_behind')).toMatchObject({ granted: true });
+  });
+
+  it('a version stored while Stripe answers the re-read, dated in its second or later, makes the job read again', async () => {
+    const sub = await subscribe('changed_while_read');
+    const key = { connectionId, stripeId: sub.stripeSubscriptionId };
+    const current = (await stripe.subscriptions.retrieve(sub.stripeSubscriptionId)) as unknown as Record<string, unknown>;
+    // Hold the object's row as a processing transaction would, so the job reads Stripe and then waits for it.
+    const trx = await db().startTransaction().execute();
+    let reread: Promise<unknown> | undefined;
+    try {
+      const versions = await ObjectVersions.lock(trx, [key]);
+      reread = rereadSubscription(world.h.ctx, { subscription_id: sub.id }).catch((error: unknown) => error);
+      for (let round = 0; round < 200; round += 1) {
+        if ((await lockWaiters()) > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      const meanwhile = Math.floor(Date.now() / 1000) + 1;
+      expect(
+        versions.apply({
+          ...key,
+          objectType: 'subscription',
+          version: { created: meanwhile, eventId: 'evt_meanwhile', object: current, previous: { metadata: {} }, deleted: false },
+        }).outcome,
+      ).toBe('updated');
+      await versions.write(trx);
+      await trx.commit().execute();
+    } catch (error) {
+      await trx.rollback().execute();
+      throw error;
+    }
+    expect(await reread).toMatchObject({ code: 'subscription_changed_while_read', retryable: true });
+    expect(await findStoredObject(db(), key.connectionId, key.stripeId)).toMatchObject({ version_event_id: 'evt_meanwhile' });
+    // Read again with nothing in between: the read is at least as new as what it saw, and applies.
+    expect(await rereadSubscription(world.h.ctx, { subscription_id: sub.id })).toBe('applied');
+    expect(await findStoredObject(db(), key.connectionId, key.stripeId)).toMatchObject({
+      version_event_id: expect.stringMatching(/^read_/),
+    });
   });
 
   it('a tie the versions settle (canceled is terminal) is decided at once: no read is queued and Stripe is not asked', async () => {
