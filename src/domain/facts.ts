@@ -16,6 +16,7 @@ export type Fact =
   | PaymentCanceled
   | CheckoutExpired
   | SubscriptionChanged
+  | SubscriptionOrderUnsettled
   | SubscriptionInvoicePaid
   | SubscriptionInvoiceFailed
   | RefundChanged
@@ -111,6 +112,20 @@ export interface SubscriptionChanged {
   readonly versionCreated: number;
   readonly versionEventId: string;
   readonly object: Record<string, unknown>;
+}
+
+/**
+ * Two versions of a subscription share their event `created` second and nothing in them says which
+ * came last (active → past_due → active in one second): the stored state is provisional until the
+ * subscription is read from Stripe again.
+ */
+export interface SubscriptionOrderUnsettled {
+  readonly kind: 'subscription.order_unsettled';
+  readonly payable: PayableRef;
+  readonly subscriptionId: string;
+  /** The shared second (epoch seconds) and the two events. */
+  readonly created: number;
+  readonly eventIds: readonly [string, string];
 }
 
 /** An invoice of a subscription (its first or a renewal) is paid: exactly once per invoice, whichever event said so. */

@@ -19,9 +19,10 @@ export function registerSubscriptionHandlers(registry: HandlerRegistry): void {
       input,
       (subscription, superseded) => {
         const { payable } = readPaybridgeMetadata(subscription);
-        if (!payable || superseded) return [];
-        return [
-          {
+        if (!payable) return [];
+        const facts: Fact[] = [];
+        if (!superseded)
+          facts.push({
             kind: 'subscription.changed',
             payable,
             subscriptionId: String(subscription.id),
@@ -29,8 +30,18 @@ export function registerSubscriptionHandlers(registry: HandlerRegistry): void {
             versionCreated: input.object?.current.version_created ?? input.event.created,
             versionEventId: input.object?.current.version_event_id ?? input.event.id,
             object: subscription,
-          },
-        ];
+          });
+        // The stored version stayed, but nothing says it is newer than this one: Stripe must be asked.
+        const tie = input.object?.unsettledTie;
+        if (tie)
+          facts.push({
+            kind: 'subscription.order_unsettled',
+            payable,
+            subscriptionId: String(subscription.id),
+            created: tie.created,
+            eventIds: tie.eventIds,
+          });
+        return facts;
       },
       (subscription) => `subscription ${typeof subscription.status === 'string' ? subscription.status : ''} recorded`,
     ),

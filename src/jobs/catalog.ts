@@ -15,6 +15,8 @@ export interface JobCatalog {
   'entitlements.expire': { source_type: 'subscription' | 'package'; source_id: string };
   /** A subscription's period ended: re-read it from Stripe if no event moved it on (a missed webhook). */
   'subscriptions.check_period': { subscription_id: string; period_end: string };
+  /** Two versions of a subscription tied in one second and could not be ordered: read it from Stripe and apply that. */
+  'subscriptions.reread': { subscription_id: string };
   /** Import (or resume importing) a connection's products and prices from Stripe. */
   'catalog.import': { import_id: string };
 }
@@ -50,5 +52,6 @@ export const JOB_RETRY: { [K in JobKind]: JobRetry } = {
   'payment_link.deactivate': { maxAttempts: 10 },
   'entitlements.expire': { maxAttempts: 10 },
   'subscriptions.check_period': { maxAttempts: 10 },
+  'subscriptions.reread': { maxAttempts: 10 },
   'catalog.import': { maxAttempts: 10 },
 };

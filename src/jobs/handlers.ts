@@ -6,6 +6,7 @@ import type { JobHandlers } from './catalog';
 import { findReceipt } from '../store/mail-messages';
 import { expireSourceEntitlements } from '../modules/entitlements/expiry-service';
 import { checkSubscriptionPeriod } from '../modules/subscriptions/period-check-service';
+import { rereadSubscription } from '../modules/subscriptions/reread-service';
 import { runCatalogImport } from '../modules/catalog/catalog-import-service';
 
 /** The handler for every job kind (the JobHandlers type makes a missing one a compile error). */
@@ -36,6 +37,9 @@ export function buildJobHandlers(ctx: AppContext): JobHandlers & { close(): Prom
     'entitlements.expire': async (payload) => expireSourceEntitlements(ctx, payload),
     'subscriptions.check_period': async (payload) => {
       await checkSubscriptionPeriod(ctx, payload);
+    },
+    'subscriptions.reread': async (payload) => {
+      await rereadSubscription(ctx, payload);
     },
     'catalog.import': async ({ import_id }, job) => runCatalogImport(ctx, import_id, job),
     close: () => mailer.close(),

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { AppError } from '../errors';
 import type { Db } from './database';
 import type { StripeObjectRow } from './schema';
-import { isNewerVersion, type ObjectVersion } from '../webhooks/object-versions';
+import { orderVersions, type ObjectVersion } from '../webhooks/object-versions';
 
 export type ApplyOutcome = 'created' | 'updated' | 'same_version' | 'superseded';
 
@@ -10,6 +10,12 @@ export interface AppliedObject {
   outcome: ApplyOutcome;
   /** The newest known version after this event (the incoming one unless it was superseded). */
   current: StripeObjectRow;
+  /**
+   * Set when this version and the stored one share their `created` second and the versions alone
+   * cannot order them (object-versions.ts): the stored one stays, as uncertain as this one, until
+   * the object is read from Stripe again.
+   */
+  unsettledTie?: { created: number; eventIds: [string, string] };
 }
 
 export interface ObjectKey {
@@ -82,7 +88,9 @@ export class ObjectVersions {
     if (!this.locked.has(key)) throw new Error(`${incoming.stripeId} was not locked before its version was applied`);
     const stored = this.rows.get(key);
     if (stored && stored.version_event_id === version.eventId) return { outcome: 'same_version', current: stored };
-    if (stored && !isNewerVersion(version, versionOf(stored))) return { outcome: 'superseded', current: stored };
+    const order = stored ? orderVersions(version, versionOf(stored)) : undefined;
+    if (stored && order && !order.newer)
+      return { outcome: 'superseded', current: stored, ...(order.settled ? {} : { unsettledTie: tieOf(stored, version) }) };
     const current: StripeObjectRow = {
       connection_id: incoming.connectionId,
       stripe_id: incoming.stripeId,
@@ -134,6 +142,10 @@ export class ObjectVersions {
     this.created.clear();
     this.updated.clear();
   }
+}
+
+function tieOf(stored: StripeObjectRow, incoming: ObjectVersion): NonNullable<AppliedObject['unsettledTie']> {
+  return { created: incoming.created, eventIds: [stored.version_event_id, incoming.eventId] };
 }
 
 function versionOf(row: StripeObjectRow): ObjectVersion {

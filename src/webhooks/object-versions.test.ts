@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isNewerVersion, isTerminal, lifecycleRank, type ObjectVersion } from './object-versions';
+import { isNewerVersion, isTerminal, lifecycleRank, orderVersions, readVersionId, type ObjectVersion } from './object-versions';
 
 // Pure-function tests for the version ordering the webhook store relies on (issue 18: each case
 // pins a rule a mutant of object-versions.ts would break).
@@ -9,6 +9,7 @@ function version(object: Record<string, unknown>, overrides: Partial<ObjectVersi
 
 const intent = (status: string, extra: Record<string, unknown> = {}) => ({ object: 'payment_intent', status, ...extra });
 const refund = (status: string, extra: Record<string, unknown> = {}) => ({ object: 'refund', status, ...extra });
+const subscription = (status: string, extra: Record<string, unknown> = {}) => ({ object: 'subscription', status, ...extra });
 
 describe('lifecycleRank', () => {
   it('ranks by object type and status, and unknown types or statuses as 0', () => {
@@ -145,5 +146,97 @@ describe('isNewerVersion', () => {
     expect(isNewerVersion(version({ object: 'customer' }, { eventId: 'evt_c' }), stored)).toBe(true);
     expect(isNewerVersion(version({ object: 'customer' }, { eventId: 'evt_a' }), stored)).toBe(false);
     expect(isNewerVersion(version({ object: 'customer' }, { eventId: 'evt_b' }), stored)).toBe(false);
+  });
+});
+
+// Issue 15: a subscription's statuses go back and forth, so within one second no rank orders them.
+describe('orderVersions for subscriptions in one second', () => {
+  const pastDue = version(subscription('past_due', { latest_invoice: 'in_2' }), { eventId: 'evt_p', previous: { status: 'active' } });
+  const active = version(subscription('active', { latest_invoice: 'in_2' }), { eventId: 'evt_a', previous: { status: 'past_due' } });
+
+  it('leaves a round trip (each previous_attributes describing the other) unsettled, keeping the stored version in both orders', () => {
+    expect(orderVersions(active, pastDue)).toEqual({ newer: false, settled: false });
+    expect(orderVersions(pastDue, active)).toEqual({ newer: false, settled: false });
+    expect(isNewerVersion(pastDue, active)).toBe(false);
+  });
+
+  it('settles by previous_attributes when only one version describes the other, even against the rank', () => {
+    // The failed renewal changed the latest invoice too, so its previous_attributes do not describe the paid version.
+    const before = version(subscription('past_due', { latest_invoice: 'in_2' }), {
+      eventId: 'evt_z',
+      previous: { status: 'active', latest_invoice: 'in_1' },
+    });
+    const after = version(subscription('active', { latest_invoice: 'in_2' }), { eventId: 'evt_a', previous: { status: 'past_due' } });
+    expect(orderVersions(after, before)).toEqual({ newer: true, settled: true });
+    expect(orderVersions(before, after)).toEqual({ newer: false, settled: true });
+  });
+
+  it('leaves two different versions that say nothing about each other unsettled, also with the same status', () => {
+    const a = version(subscription('active', { cancel_at_period_end: true }), { eventId: 'evt_a' });
+    const b = version(subscription('active', { cancel_at_period_end: false }), { eventId: 'evt_b' });
+    expect(orderVersions(a, b)).toEqual({ newer: false, settled: false });
+    expect(orderVersions(b, a)).toEqual({ newer: false, settled: false });
+  });
+
+  it('settles two events carrying the same object by event id: their order changes nothing', () => {
+    const a = version(subscription('active'), { eventId: 'evt_a' });
+    const b = version(subscription('active'), { eventId: 'evt_b' });
+    expect(orderVersions(b, a)).toEqual({ newer: true, settled: true });
+    expect(orderVersions(a, b)).toEqual({ newer: false, settled: true });
+  });
+
+  it('settles across the stages a subscription only moves forward through: incomplete, trialing, then the rest', () => {
+    const incomplete = version(subscription('incomplete'), { eventId: 'evt_z' });
+    const trialing = version(subscription('trialing', { latest_invoice: null }), { eventId: 'evt_y' });
+    // The trial's end: its previous_attributes name an invoice the trialing version did not show yet.
+    const trialOver = version(subscription('active', { latest_invoice: 'in_2' }), {
+      eventId: 'evt_a',
+      previous: { status: 'trialing', latest_invoice: 'in_1' },
+    });
+    expect(orderVersions(trialing, incomplete)).toEqual({ newer: true, settled: true });
+    expect(orderVersions(incomplete, trialing)).toEqual({ newer: false, settled: true });
+    expect(orderVersions(trialOver, trialing)).toEqual({ newer: true, settled: true });
+    expect(orderVersions(trialing, trialOver)).toEqual({ newer: false, settled: true });
+    expect(orderVersions(version(subscription('paused'), { eventId: 'evt_a' }), trialing)).toEqual({ newer: true, settled: true });
+  });
+
+  it('leaves active and paused, like active and past_due, to Stripe', () => {
+    const paused = version(subscription('paused'), { eventId: 'evt_b', previous: { status: 'active' } });
+    const resumed = version(subscription('active'), { eventId: 'evt_a', previous: { status: 'paused' } });
+    expect(orderVersions(resumed, paused)).toEqual({ newer: false, settled: false });
+    expect(orderVersions(paused, resumed)).toEqual({ newer: false, settled: false });
+  });
+
+  it('settles when either version is terminal: canceled ends it in both arrival orders', () => {
+    const canceled = version(subscription('canceled'), { eventId: 'evt_a', previous: { status: 'active' } });
+    expect(orderVersions(canceled, pastDue)).toEqual({ newer: true, settled: true });
+    expect(orderVersions(pastDue, canceled)).toEqual({ newer: false, settled: true });
+  });
+
+  it('lets a read from Stripe win a tie against an event, in both orders, and orders two reads by when they were taken', () => {
+    const read = version(subscription('active'), { eventId: readVersionId(new Date(100_500)) });
+    expect(orderVersions(read, pastDue)).toEqual({ newer: true, settled: true });
+    expect(orderVersions(pastDue, read)).toEqual({ newer: false, settled: true });
+    const later = version(subscription('past_due'), { eventId: readVersionId(new Date(100_900)) });
+    expect(orderVersions(later, read)).toEqual({ newer: true, settled: true });
+    expect(orderVersions(read, later)).toEqual({ newer: false, settled: true });
+  });
+
+  it('still orders different seconds by created, settled', () => {
+    expect(orderVersions({ ...active, created: 101 }, pastDue)).toEqual({ newer: true, settled: true });
+    expect(orderVersions({ ...pastDue, created: 99 }, active)).toEqual({ newer: false, settled: true });
+  });
+
+  it('keeps rank-ordered objects (payment intents, invoices, refunds) settled within a second', () => {
+    expect(orderVersions(version(intent('processing'), { eventId: 'evt_a' }), version(intent('requires_action')))).toEqual({
+      newer: true,
+      settled: true,
+    });
+    expect(
+      orderVersions(version({ object: 'invoice', status: 'open' }, { eventId: 'evt_z' }), version({ object: 'invoice', status: 'draft' })),
+    ).toEqual({
+      newer: true,
+      settled: true,
+    });
   });
 });

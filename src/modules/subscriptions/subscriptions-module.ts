@@ -3,6 +3,7 @@ import { mirrorSubscription } from './mirror-subscription';
 import { recordSubscriptionCheckout, recordSubscriptionCheckoutExpired } from './record-checkout';
 import { recordInvoiceFailed, recordInvoicePaid } from './record-invoice';
 import { SUBSCRIPTION_PAYABLE } from './locate-subscription';
+import { scheduleSubscriptionReread } from './schedule-reread';
 
 /**
  * Subscriptions sold through Paybridge's Checkout Sessions (SPEC C5): the session and the Stripe
@@ -17,6 +18,7 @@ export const subscriptionsModule: BusinessModule = {
   describes: 'mirroring subscriptions and their entitlements',
   handles: {
     'subscription.changed': mirrorSubscription,
+    'subscription.order_unsettled': scheduleSubscriptionReread,
     'payment.succeeded': recordSubscriptionCheckout,
     'payment.pending': recordSubscriptionCheckout,
     'checkout.expired': recordSubscriptionCheckoutExpired,
