@@ -248,7 +248,7 @@ export function useConnectedWorld(sandbox: () => RunningSandbox, chaos: Record<s
     };
   });
   afterAll(async () => {
-    await sandboxControl(sandbox(), '/chaos', { shuffle: false, duplicate_rate: 0, drop_rate: 0, delay_ms: 0 });
+    await sandboxControl(sandbox(), '/chaos', { shuffle: false, duplicate_rate: 0, drop_rate: 0, delay_ms: 0, hold: [] });
     await world?.close();
   });
   return () => {
