@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './database';
 import type { DisputeRow, NewDispute } from './disputes-schema';
 
@@ -9,6 +10,51 @@ export async function lockDispute(db: Db, connectionId: string, stripeDisputeId:
     .where('stripe_dispute_id', '=', stripeDisputeId)
     .forUpdate()
     .executeTakeFirst();
+}
+
+/** Advisory lock class of the dispute ↔ payment link ("PBDP"); other classes never collide with it. */
+const DISPUTE_LINK_LOCK = 0x50424450;
+
+/**
+ * Serialises, until commit, the two sides that link a dispute to the payment it contests: the
+ * dispute event (which looks for the payment) and the payment (which looks for disputes). Whichever
+ * takes it second sees the other's committed rows, so a dispute and its payment processed at once
+ * by two transactions still end linked. Take it before locking any dispute row.
+ */
+export async function lockDisputeLink(db: Db, connectionId: string, paymentIntentId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${DISPUTE_LINK_LOCK}, hashtext(${`${connectionId}/${paymentIntentId}`}))`.execute(db);
+}
+
+/** The tenant's disputes on one payment intent of the connection, locked until commit. */
+export async function lockDisputesOnPaymentIntent(
+  db: Db,
+  owner: { tenantId: string; connectionId: string },
+  paymentIntentId: string,
+): Promise<DisputeRow[]> {
+  return db
+    .selectFrom('disputes')
+    .selectAll()
+    .where('connection_id', '=', owner.connectionId)
+    .where('payment_intent_id', '=', paymentIntentId)
+    .where('tenant_id', '=', owner.tenantId)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+/** Stores which payable (and invoice payment) a dispute contests. */
+export async function linkDispute(
+  db: Db,
+  dispute: { connectionId: string; stripeDisputeId: string },
+  link: Pick<NewDispute, 'payable_type' | 'payable_id' | 'payment_id' | 'updated_at'>,
+): Promise<DisputeRow> {
+  return db
+    .updateTable('disputes')
+    .set(link)
+    .where('connection_id', '=', dispute.connectionId)
+    .where('stripe_dispute_id', '=', dispute.stripeDisputeId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function saveDispute(db: Db, values: NewDispute): Promise<DisputeRow> {

@@ -29,6 +29,7 @@ import * as dashboardOverviewIndexes from './0250-dashboard-overview-indexes';
 import * as tenantDeletion from './0255-tenant-deletion';
 import * as invoiceDueDate from './0256-invoice-due-date';
 import * as mailHtmlAndReceipts from './0257-mail-html-and-receipts';
+import * as disputePaymentIntentIndex from './0265-dispute-payment-intent-index';
 import { installJobQueueSchema } from '../jobs';
 
 /**
@@ -67,6 +68,7 @@ const migrations: Record<string, Migration> = {
   '0255-tenant-deletion': tenantDeletion,
   '0256-invoice-due-date': invoiceDueDate,
   '0257-mail-html-and-receipts': mailHtmlAndReceipts,
+  '0265-dispute-payment-intent-index': disputePaymentIntentIndex,
 };
 
 /** graphile-worker's schema first (its own migrations, idempotent), then Paybridge's. */
