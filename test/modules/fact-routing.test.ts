@@ -3,10 +3,11 @@ import type { FactOf } from '../../src/domain/facts';
 import type { BusinessModule } from '../../src/domain/module';
 import { buildModuleRegistry } from '../../src/modules';
 import { listDomainEventsAfter } from '../../src/store/domain-events';
-import { findInvoice, updateInvoice } from '../../src/store/invoices';
+import { findInvoice } from '../../src/store/invoices';
 import type { Feature } from '../../src/stripe/features';
 import { EventWorker } from '../../src/webhooks/worker';
 import { describeEachStore, type TestHarness } from '../support/test-context';
+import { openInvoice } from '../support/open-invoice';
 import { insertTestConnection } from '../support/test-connections';
 import { deliver, stripeEvent } from '../support/webhook-delivery';
 
@@ -47,19 +48,6 @@ async function setUp(h: TestHarness, features?: Feature[]) {
 
 async function eventRow(h: TestHarness, stripeEventId: string) {
   return h.ctx.store.db.selectFrom('events').selectAll().where('stripe_event_id', '=', stripeEventId).executeTakeFirstOrThrow();
-}
-
-/** An open invoice of 20.00 USD on the connection, as finalize leaves it (without calling Stripe). */
-async function openInvoice(h: TestHarness, tenantId: string, connectionId: string): Promise<string> {
-  const created = await h.api('POST', `/api/v1/tenants/${tenantId}/invoices`, {
-    connection_id: connectionId,
-    customer: { email: 'ada@example.com', name: 'Ada' },
-    currency: 'usd',
-    lines: [{ description: 'Consulting', quantity: 1, unit_amount: 2000 }],
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  await updateInvoice(h.ctx.store.db, created.body.id, { status: 'open', finalized_at: new Date(), updated_at: new Date() });
-  return created.body.id as string;
 }
 
 describeEachStore('facts routed to modules by Paybridge metadata', (h) => {

@@ -1,17 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { replayEvents } from '../../../src/services/event-service';
 import { invoiceBody, payLink, sandboxControl, settle, useConnectedWorld, useSandbox, type ConnectedWorld } from '../../invoices/support';
+import { disputeEvents } from './support';
 
 const sandbox = useSandbox();
 
 /** Every event that tells Paybridge the invoice's payment happened (the dispute events are `charge.dispute.*`). */
 const PAYMENT_EVENTS = ['charge.succeeded', 'payment_intent.*', 'checkout.session.*'];
-
-interface DisputeSnapshot {
-  status: string;
-  invoice_id: string | null;
-  payment_id: string | null;
-}
 
 describe('a dispute and the invoice payment it contests, processed in either order', () => {
   // Every delivery arrives twice; `hold` decides which side arrives first.
@@ -34,16 +29,7 @@ describe('a dispute and the invoice payment it contests, processed in either ord
     return { invoiceId: created.body.id as string, disputeId: dispute!.id };
   }
 
-  const eventsOf = async (disputeId: string) =>
-    (
-      await c.world.h.ctx.store.db
-        .selectFrom('domain_events')
-        .select(['type', 'snapshot'])
-        .where('object_type', '=', 'dispute')
-        .where('object_id', '=', disputeId)
-        .orderBy('sequence')
-        .execute()
-    ).map((row) => ({ type: row.type, snapshot: row.snapshot as DisputeSnapshot }));
+  const eventsOf = (disputeId: string) => disputeEvents(c.world.h.ctx.store.db, disputeId);
 
   /** The stored row, not the view: GET could link it on the fly, the row must hold the link itself. */
   const storedLink = (disputeId: string) =>

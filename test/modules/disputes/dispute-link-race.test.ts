@@ -3,24 +3,11 @@ import { expect, it } from 'vitest';
 import { Effects } from '../../../src/domain/effects';
 import type { Fact } from '../../../src/domain/facts';
 import { buildModuleRegistry } from '../../../src/modules';
-import { updateInvoice } from '../../../src/store/invoices';
 import { describeEachStore, type TestHarness } from '../../support/test-context';
+import { openInvoice } from '../../support/open-invoice';
 import { insertTestConnection } from '../../support/test-connections';
 
 const FEATURES = ['payments', 'invoicing', 'disputes'];
-
-/** An open invoice of 20.00 USD on the connection, as finalize leaves it (without calling Stripe). */
-async function openInvoice(h: TestHarness, tenantId: string, connectionId: string): Promise<string> {
-  const created = await h.api('POST', `/api/v1/tenants/${tenantId}/invoices`, {
-    connection_id: connectionId,
-    customer: { email: 'ada@example.com', name: 'Ada' },
-    currency: 'usd',
-    lines: [{ description: 'Consulting', quantity: 1, unit_amount: 2000 }],
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  await updateInvoice(h.ctx.store.db, created.body.id, { status: 'open', finalized_at: new Date(), updated_at: new Date() });
-  return created.body.id as string;
-}
 
 /**
  * Resolves once a session of this database waits for a lock: the payment side, queued behind the

@@ -12,6 +12,7 @@ import {
   useSandbox,
   type BillingWorld,
 } from '../../invoices/support';
+import { disputeEvents } from './support';
 
 const sandbox = useSandbox();
 
@@ -37,19 +38,7 @@ describe('disputes opened by the sandbox dispute test card, won and lost', () =>
     return { invoiceId: created.body.id as string, disputeId: dispute!.id, paymentIntent: session.payment_intent as string };
   }
 
-  const eventsOf = async (disputeId: string) =>
-    (
-      await world.h.ctx.store.db
-        .selectFrom('domain_events')
-        .select(['type', 'snapshot'])
-        .where('object_type', '=', 'dispute')
-        .where('object_id', '=', disputeId)
-        .orderBy('sequence')
-        .execute()
-    ).map((row) => ({
-      type: row.type,
-      snapshot: row.snapshot as { status: string; outcome: string | null; invoice_id: string | null; payment_id: string | null },
-    }));
+  const eventsOf = (disputeId: string) => disputeEvents(world.h.ctx.store.db, disputeId);
 
   it('opened: linked to its invoice and payment, with amount, reason and due date; listed on the overview', async () => {
     const { invoiceId, disputeId, paymentIntent } = await disputedInvoice();
