@@ -12,34 +12,30 @@ export async function lockDispute(db: Db, connectionId: string, stripeDisputeId:
     .executeTakeFirst();
 }
 
-/** Advisory lock class of the dispute ↔ payment link ("PBDP"); other classes never collide with it. */
-const DISPUTE_LINK_LOCK = 0x50424450;
-
 /**
  * Serialises, until commit, the two sides that link a dispute to the payment it contests: the
  * dispute event (which looks for the payment) and the payment (which looks for disputes). Whichever
  * takes it second sees the other's committed rows, so a dispute and its payment processed at once
- * by two transactions still end linked. Take it before locking any dispute row.
+ * by two transactions still end linked. Take it before locking any dispute row. (Migration 0265.)
  */
 export async function lockDisputeLink(db: Db, connectionId: string, paymentIntentId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${DISPUTE_LINK_LOCK}, hashtext(${`${connectionId}/${paymentIntentId}`}))`.execute(db);
+  await sql`select lock_dispute_link(${connectionId}, ${paymentIntentId})`.execute(db);
 }
 
-/** The tenant's disputes on one payment intent of the connection, locked until commit. */
+/**
+ * Takes the same link lock, then reads the tenant's disputes on one payment intent of the connection,
+ * locked until commit: one round trip, since every recorded payment asks (migration 0265).
+ */
 export async function lockDisputesOnPaymentIntent(
   db: Db,
   owner: { tenantId: string; connectionId: string },
   paymentIntentId: string,
 ): Promise<DisputeRow[]> {
-  return db
-    .selectFrom('disputes')
-    .selectAll()
-    .where('connection_id', '=', owner.connectionId)
-    .where('payment_intent_id', '=', paymentIntentId)
-    .where('tenant_id', '=', owner.tenantId)
-    .orderBy('id')
-    .forUpdate()
-    .execute();
+  const { rows } = await sql<DisputeRow>`
+    select * from lock_disputes_on_payment_intent(${owner.connectionId}, ${paymentIntentId}) where tenant_id = ${owner.tenantId}`.execute(
+    db,
+  );
+  return rows;
 }
 
 /** Stores which payable (and invoice payment) a dispute contests. */

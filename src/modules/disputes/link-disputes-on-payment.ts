@@ -1,7 +1,7 @@
 import type { Effects } from '../../domain/effects';
 import type { FactOf } from '../../domain/facts';
 import type { FactOutcome } from '../../domain/module';
-import { linkDispute, lockDisputeLink, lockDisputesOnPaymentIntent } from '../../store/disputes';
+import { linkDispute, lockDisputesOnPaymentIntent } from '../../store/disputes';
 import { findDisputedPayable } from './disputed-payable';
 import { linkChanged, recordDisputeEvent } from './dispute-events';
 
@@ -15,7 +15,6 @@ import { linkChanged, recordDisputeEvent } from './dispute-events';
 export async function linkDisputesOnPayment(effects: Effects, fact: FactOf<'payment.succeeded'>): Promise<FactOutcome | undefined> {
   const cause = effects.cause!;
   const paymentIntentId = fact.providerPaymentId;
-  await lockDisputeLink(effects.trx, cause.connectionId, paymentIntentId);
   const disputes = await lockDisputesOnPaymentIntent(effects.trx, cause, paymentIntentId);
   if (disputes.length === 0) return undefined;
   const linked: string[] = [];

@@ -29,7 +29,7 @@ import * as dashboardOverviewIndexes from './0250-dashboard-overview-indexes';
 import * as tenantDeletion from './0255-tenant-deletion';
 import * as invoiceDueDate from './0256-invoice-due-date';
 import * as mailHtmlAndReceipts from './0257-mail-html-and-receipts';
-import * as disputePaymentIntentIndex from './0265-dispute-payment-intent-index';
+import * as disputePaymentLinks from './0265-dispute-payment-links';
 import { installJobQueueSchema } from '../jobs';
 
 /**
@@ -68,7 +68,7 @@ const migrations: Record<string, Migration> = {
   '0255-tenant-deletion': tenantDeletion,
   '0256-invoice-due-date': invoiceDueDate,
   '0257-mail-html-and-receipts': mailHtmlAndReceipts,
-  '0265-dispute-payment-intent-index': disputePaymentIntentIndex,
+  '0265-dispute-payment-links': disputePaymentLinks,
 };
 
 /** graphile-worker's schema first (its own migrations, idempotent), then Paybridge's. */
