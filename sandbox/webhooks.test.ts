@@ -202,6 +202,26 @@ describe('delivery', () => {
     await stripe.webhookEndpoints.del(endpoint.id);
   });
 
+  it('chaos: hold keeps the deliveries of the named event types back until the hold is lifted, then sends them in order', async () => {
+    const { stripe } = await freshAccount();
+    const endpoint = await stripe.webhookEndpoints.create({ url: receiver.url, enabled_events: ['product.created', 'customer.created'] });
+    const bad = await controlPost<{ error: { message: string } }>(t.sb.url, '/_sandbox/chaos', { hold: ['product created'] });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('charge.succeeded');
+    expect((await controlPost(t.sb.url, '/_sandbox/chaos', { hold: ['product.*'] })).body).toMatchObject({ hold: ['product.*'] });
+    const first = await stripe.products.create({ name: 'held first' });
+    const second = await stripe.products.create({ name: 'held second' });
+    const customer = await stripe.customers.create({ name: 'not held' });
+    // Held deliveries are not outstanding: waiting for deliveries ends with only the customer sent.
+    expect(await t.sb.waitForDeliveries(5000)).toBe(true);
+    expect(receiver.received.map((r) => JSON.parse(r.body).data.object.id)).toEqual([customer.id]);
+
+    await controlPost(t.sb.url, '/_sandbox/chaos', { hold: [] });
+    expect(await t.sb.waitForDeliveries(5000)).toBe(true);
+    expect(receiver.received.map((r) => JSON.parse(r.body).data.object.id)).toEqual([customer.id, first.id, second.id]);
+    await stripe.webhookEndpoints.del(endpoint.id);
+  });
+
   it('a response slower than deliveryTimeoutMs counts as a failed attempt and is retried; delay_ms holds sends back', async () => {
     const slow = await startSandbox({ port: 0, retryBaseMs: 10, deliveryTimeoutMs: 100 });
     let calls = 0;

@@ -30,8 +30,7 @@ export function registerOperationRoutes(app: Hono, sandbox: Sandbox): void {
   app.post(
     '/_sandbox/chaos',
     control((_c, body) => {
-      sandbox.dispatcher.chaos = { ...sandbox.dispatcher.chaos, ...chaosUpdateSchema.parse(body) };
-      return { ...sandbox.dispatcher.chaos };
+      return { ...sandbox.dispatcher.updateChaos(chaosUpdateSchema.parse(body)) };
     }),
   );
 

@@ -6,9 +6,19 @@ export interface ChaosSettings {
   duplicate_rate: number;
   drop_rate: number;
   delay_ms: number;
+  /**
+   * Event types whose deliveries wait until the hold is lifted (`payment_intent.succeeded`, or a
+   * family as `payment_intent.*`): how a test makes one event arrive after another, as Stripe may.
+   */
+  hold: string[];
 }
 
-export const NO_CHAOS: ChaosSettings = { shuffle: false, duplicate_rate: 0, drop_rate: 0, delay_ms: 0 };
+export const NO_CHAOS: ChaosSettings = { shuffle: false, duplicate_rate: 0, drop_rate: 0, delay_ms: 0, hold: [] };
+
+/** Whether `pattern` (a type, or a prefix ending in `.*`) covers this event type. */
+export function holdCovers(pattern: string, eventType: string): boolean {
+  return pattern.endsWith('.*') ? eventType.startsWith(pattern.slice(0, -1)) : pattern === eventType;
+}
 
 const rate = z.coerce.number().min(0).max(1);
 
@@ -18,6 +28,7 @@ export const chaosUpdateSchema = z
     duplicate_rate: rate,
     drop_rate: rate,
     delay_ms: z.coerce.number().int().min(0).max(60_000),
+    hold: z.array(z.string().regex(/^[a-z_]+(\.[a-z_]+)*(\.\*)?$/, 'hold takes event types such as "charge.succeeded" or "charge.*"')),
   })
   .partial()
   .strict();

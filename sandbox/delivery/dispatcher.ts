@@ -1,6 +1,6 @@
 import { newId } from '../core/ids';
 import type { StripeObject } from '../core/json';
-import { NO_CHAOS, type ChaosSettings, type RandomSource } from './chaos';
+import { holdCovers, NO_CHAOS, type ChaosSettings, type RandomSource } from './chaos';
 import { postJson } from './http-post';
 import { signatureHeader } from './signature';
 
@@ -68,7 +68,9 @@ interface WaitingRetry {
  */
 export class Dispatcher {
   readonly records: DeliveryRecord[] = [];
-  chaos: ChaosSettings = { ...NO_CHAOS };
+  private settings: ChaosSettings = { ...NO_CHAOS };
+  /** Deliveries of held event types; not outstanding (waiting for idle does not wait for them). */
+  private held: Job[] = [];
   private readonly queues = new Map<string, Job[]>();
   private readonly busy = new Set<string>();
   private readonly waiting = new Set<WaitingRetry>();
@@ -121,8 +123,25 @@ export class Dispatcher {
     for (const retry of this.waiting) clearTimeout(retry.timer);
     this.waiting.clear();
     this.queues.clear();
+    this.held = [];
     this.outstanding = 0;
     this.notifyIdle();
+  }
+
+  get chaos(): ChaosSettings {
+    return { ...this.settings, hold: [...this.settings.hold] };
+  }
+
+  /** Changes the chaos switches; deliveries no longer held are queued again, in the order they were held. */
+  updateChaos(changes: Partial<ChaosSettings>): ChaosSettings {
+    this.settings = { ...this.settings, ...changes };
+    const released = this.held.filter((job) => !this.isHeld(job));
+    this.held = this.held.filter((job) => this.isHeld(job));
+    for (const job of released) {
+      this.outstanding += 1;
+      this.push(job);
+    }
+    return this.chaos;
   }
 
   /** Sends every retry the sandbox clock has reached (called after the clock advances). */
@@ -136,12 +155,23 @@ export class Dispatcher {
     this.waiting.clear();
     this.queues.clear();
     this.records.length = 0;
+    this.held = [];
     this.outstanding = this.busy.size;
-    this.chaos = { ...NO_CHAOS };
+    this.settings = { ...NO_CHAOS };
     this.notifyIdle();
   }
 
+  private isHeld(job: Job): boolean {
+    return this.settings.hold.some((pattern) => holdCovers(pattern, job.record.event_type));
+  }
+
   private push(job: Job): void {
+    if (this.isHeld(job)) {
+      this.held.push(job);
+      this.outstanding = Math.max(0, this.outstanding - 1);
+      if (this.outstanding === 0) this.notifyIdle();
+      return;
+    }
     const queue = this.queues.get(job.record.endpoint_id) ?? [];
     queue.push(job);
     this.queues.set(job.record.endpoint_id, queue);
@@ -154,7 +184,7 @@ export class Dispatcher {
     if (this.closed || this.busy.has(endpointId)) return;
     const queue = this.queues.get(endpointId);
     if (!queue || queue.length === 0) return;
-    const index = this.chaos.shuffle ? Math.floor(this.options.random() * queue.length) : 0;
+    const index = this.settings.shuffle ? Math.floor(this.options.random() * queue.length) : 0;
     const [job] = queue.splice(index, 1);
     if (!job) return;
     this.busy.add(endpointId);
@@ -166,7 +196,7 @@ export class Dispatcher {
 
   private async attempt(job: Job): Promise<void> {
     const { record } = job;
-    if (this.chaos.delay_ms > 0) await sleep(this.chaos.delay_ms);
+    if (this.settings.delay_ms > 0) await sleep(this.settings.delay_ms);
     if (this.closed) return;
     const target = this.options.resolveEndpoint(record.endpoint_id);
     if (!target || !target.enabled) {
@@ -174,7 +204,7 @@ export class Dispatcher {
       this.settle(record, 'failed');
       return;
     }
-    if (this.options.random() < this.chaos.drop_rate) {
+    if (this.options.random() < this.settings.drop_rate) {
       this.settle(record, 'dropped');
       return;
     }
@@ -182,7 +212,7 @@ export class Dispatcher {
     const body = JSON.stringify(payload, null, 2);
     const ok = await this.send(record, target, body, false);
     if (this.closed) return;
-    if (this.options.random() < this.chaos.duplicate_rate) await this.send(record, target, body, true);
+    if (this.options.random() < this.settings.duplicate_rate) await this.send(record, target, body, true);
     if (ok) {
       this.settle(record, 'succeeded');
       return;

@@ -1,11 +1,13 @@
 import type { Effects } from './effects';
 import { hasPayable, type Fact, type FactKind } from './facts';
 import { featureEnabled, gatedReason } from './feature-gate';
-import type { BusinessModule, FactHandler, FactOutcome } from './module';
+import type { BusinessModule, FactFollower, FactHandler, FactOutcome, PayableFactKind } from './module';
+import type { PayableRef } from './paybridge-metadata';
 
 /**
- * Routes facts to modules: by payable type to the one module owning it, otherwise to every module
- * handling the fact's kind. Registering a payable type twice throws at start.
+ * Routes facts to modules: by payable type to the one module owning it (then to the modules that
+ * follow that kind), otherwise to every module handling the fact's kind. Registering a payable type
+ * twice throws at start.
  */
 export class ModuleRegistry {
   private readonly byPayable = new Map<string, BusinessModule>();
@@ -32,15 +34,18 @@ export class ModuleRegistry {
    */
   async route(effects: Effects, fact: Fact, enabledFeatures: readonly string[]): Promise<FactOutcome | undefined> {
     if (hasPayable(fact)) {
-      const { type, id } = fact.payable;
-      const owner = this.byPayable.get(type);
-      if (!owner) return { status: 'ignored', reason: `recorded; no module handles payables of type "${type}" (${id})` };
-      const handler = handlerFor(owner, fact.kind);
-      // The owner does not act on this kind (yet): the version is kept, and the handler's note stands.
-      if (!handler) return undefined;
-      if (!featureEnabled(enabledFeatures, owner.feature))
-        return { status: 'ignored', reason: gatedReason(owner.feature, owner.describes) };
-      return handler(effects, fact);
+      const owned = await this.routeToOwner(effects, fact, enabledFeatures);
+      const notes: string[] = [];
+      for (const module of this.modules) {
+        const follower = followerFor(module, fact.kind);
+        if (!follower || !featureEnabled(enabledFeatures, module.feature)) continue;
+        const followed = await follower(effects, fact);
+        if (followed?.status === 'processed') notes.push(followed.note);
+      }
+      // Followers add to what the owner did; they never turn an ignored event (a gated feature, an
+      // unknown invoice) into a processed one, so its reason stays for the person who must act.
+      if (owned?.status !== 'processed' || notes.length === 0) return owned;
+      return { status: 'processed', note: [owned.note, ...notes].join('; ') };
     }
     const outcomes: FactOutcome[] = [];
     for (const module of this.modules) {
@@ -49,10 +54,27 @@ export class ModuleRegistry {
     }
     return mergeOutcomes(outcomes);
   }
+
+  private async routeToOwner(effects: Effects, fact: PayableFact, enabledFeatures: readonly string[]): Promise<FactOutcome | undefined> {
+    const { type, id } = fact.payable;
+    const owner = this.byPayable.get(type);
+    if (!owner) return { status: 'ignored', reason: `recorded; no module handles payables of type "${type}" (${id})` };
+    const handler = handlerFor(owner, fact.kind);
+    // The owner does not act on this kind (yet): the version is kept, and the handler's note stands.
+    if (!handler) return undefined;
+    if (!featureEnabled(enabledFeatures, owner.feature)) return { status: 'ignored', reason: gatedReason(owner.feature, owner.describes) };
+    return handler(effects, fact);
+  }
 }
+
+type PayableFact = Extract<Fact, { payable: PayableRef }>;
 
 function handlerFor(module: BusinessModule, kind: FactKind): FactHandler<FactKind> | undefined {
   return module.handles[kind] as FactHandler<FactKind> | undefined;
+}
+
+function followerFor(module: BusinessModule, kind: PayableFactKind): FactFollower<PayableFactKind> | undefined {
+  return module.follows?.[kind] as FactFollower<PayableFactKind> | undefined;
 }
 
 /** Processed when any module acted; ignored (with every reason) when all declined. */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './database';
 import type { DisputeRow, NewDispute } from './disputes-schema';
 
@@ -9,6 +10,47 @@ export async function lockDispute(db: Db, connectionId: string, stripeDisputeId:
     .where('stripe_dispute_id', '=', stripeDisputeId)
     .forUpdate()
     .executeTakeFirst();
+}
+
+/**
+ * Serialises, until commit, the two sides that link a dispute to the payment it contests: the
+ * dispute event (which looks for the payment) and the payment (which looks for disputes). Whichever
+ * takes it second sees the other's committed rows, so a dispute and its payment processed at once
+ * by two transactions still end linked. Take it before locking any dispute row. (Migration 0265.)
+ */
+export async function lockDisputeLink(db: Db, connectionId: string, paymentIntentId: string): Promise<void> {
+  await sql`select lock_dispute_link(${connectionId}, ${paymentIntentId})`.execute(db);
+}
+
+/**
+ * Takes the same link lock, then reads the tenant's disputes on one payment intent of the connection,
+ * locked until commit: one round trip, since every recorded payment asks (migration 0265).
+ */
+export async function lockDisputesOnPaymentIntent(
+  db: Db,
+  owner: { tenantId: string; connectionId: string },
+  paymentIntentId: string,
+): Promise<DisputeRow[]> {
+  const { rows } = await sql<DisputeRow>`
+    select * from lock_disputes_on_payment_intent(${owner.connectionId}, ${paymentIntentId}) where tenant_id = ${owner.tenantId}`.execute(
+    db,
+  );
+  return rows;
+}
+
+/** Stores which payable (and invoice payment) a dispute contests. */
+export async function linkDispute(
+  db: Db,
+  dispute: { connectionId: string; stripeDisputeId: string },
+  link: Pick<NewDispute, 'payable_type' | 'payable_id' | 'payment_id' | 'updated_at'>,
+): Promise<DisputeRow> {
+  return db
+    .updateTable('disputes')
+    .set(link)
+    .where('connection_id', '=', dispute.connectionId)
+    .where('stripe_dispute_id', '=', dispute.stripeDisputeId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function saveDispute(db: Db, values: NewDispute): Promise<DisputeRow> {

@@ -225,10 +225,11 @@ export interface ConnectedWorld {
 
 /**
  * Registers beforeAll/afterAll for a billing world with one connected tenant and the sandbox's chaos
- * settings on (`chaos`, e.g. every delivery twice and shuffled); afterwards the chaos is switched off
- * so the next file starts from ordered delivery. Read the world through the returned getter inside tests.
+ * settings on (`chaos`, e.g. every delivery twice and shuffled; none by default); afterwards the chaos
+ * is switched off, including any a test set itself, so the next file starts from ordered delivery.
+ * Read the world through the returned getter inside tests.
  */
-export function useConnectedWorld(sandbox: () => RunningSandbox, chaos: Record<string, unknown>): () => ConnectedWorld {
+export function useConnectedWorld(sandbox: () => RunningSandbox, chaos: Record<string, unknown> = {}): () => ConnectedWorld {
   let connected: ConnectedWorld | undefined;
   let world: BillingWorld | undefined;
   beforeAll(async () => {
@@ -248,7 +249,7 @@ export function useConnectedWorld(sandbox: () => RunningSandbox, chaos: Record<s
     };
   });
   afterAll(async () => {
-    await sandboxControl(sandbox(), '/chaos', { shuffle: false, duplicate_rate: 0, drop_rate: 0, delay_ms: 0 });
+    await sandboxControl(sandbox(), '/chaos', { shuffle: false, duplicate_rate: 0, drop_rate: 0, delay_ms: 0, hold: [] });
     await world?.close();
   });
   return () => {

@@ -3,10 +3,11 @@ import type { FactOf } from '../../src/domain/facts';
 import type { BusinessModule } from '../../src/domain/module';
 import { buildModuleRegistry } from '../../src/modules';
 import { listDomainEventsAfter } from '../../src/store/domain-events';
-import { findInvoice, updateInvoice } from '../../src/store/invoices';
+import { findInvoice } from '../../src/store/invoices';
 import type { Feature } from '../../src/stripe/features';
 import { EventWorker } from '../../src/webhooks/worker';
 import { describeEachStore, type TestHarness } from '../support/test-context';
+import { openInvoice } from '../support/open-invoice';
 import { insertTestConnection } from '../support/test-connections';
 import { deliver, stripeEvent } from '../support/webhook-delivery';
 
@@ -47,19 +48,6 @@ async function setUp(h: TestHarness, features?: Feature[]) {
 
 async function eventRow(h: TestHarness, stripeEventId: string) {
   return h.ctx.store.db.selectFrom('events').selectAll().where('stripe_event_id', '=', stripeEventId).executeTakeFirstOrThrow();
-}
-
-/** An open invoice of 20.00 USD on the connection, as finalize leaves it (without calling Stripe). */
-async function openInvoice(h: TestHarness, tenantId: string, connectionId: string): Promise<string> {
-  const created = await h.api('POST', `/api/v1/tenants/${tenantId}/invoices`, {
-    connection_id: connectionId,
-    customer: { email: 'ada@example.com', name: 'Ada' },
-    currency: 'usd',
-    lines: [{ description: 'Consulting', quantity: 1, unit_amount: 2000 }],
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  await updateInvoice(h.ctx.store.db, created.body.id, { status: 'open', finalized_at: new Date(), updated_at: new Date() });
-  return created.body.id as string;
 }
 
 describeEachStore('facts routed to modules by Paybridge metadata', (h) => {
@@ -136,6 +124,69 @@ describeEachStore('facts routed to modules by Paybridge metadata', (h) => {
       ]),
     );
     expect(paid).toHaveLength(2);
+  });
+});
+
+/** Follows payments of any payable and records what it saw. */
+function auditModule(seen: string[], feature: Feature): BusinessModule {
+  return {
+    name: 'payment audit (test)',
+    feature,
+    payableTypes: [],
+    describes: 'auditing payments',
+    handles: {},
+    follows: {
+      'payment.succeeded': async (_effects, fact) => {
+        seen.push(`followed ${fact.payable.type} ${fact.payable.id}`);
+        return { status: 'processed', note: `audited ${fact.providerPaymentId}` };
+      },
+    },
+  };
+}
+
+describeEachStore('modules following facts about payables they do not own', (h) => {
+  it('a follower acts after the owner, adds its note, and never turns an ignored event into a processed one', async () => {
+    const { tenantId, send } = await setUp(h(), ['payments']);
+    const order: string[] = [];
+    const owner = topUpModule([]);
+    const ownerHandler = owner.handles['payment.succeeded']!;
+    const modules = buildModuleRegistry()
+      .register({ ...owner, handles: { 'payment.succeeded': async (effects, fact) => (order.push('owner'), ownerHandler(effects, fact)) } })
+      .register(auditModule(order, 'payments'));
+    const worker = new EventWorker(h().ctx, { modules });
+    const metadata = (type: string, id: string) => ({
+      paybridge_tenant_id: tenantId,
+      paybridge_payable_type: type,
+      paybridge_payable_id: id,
+    });
+    const credited = await send(stripeEvent('payment_intent.succeeded', succeededIntent('pi_followed', metadata('top_up', 'tu_2'))));
+    // Invoicing is off on this connection: the invoice's owner is gated, the follower still sees the fact.
+    const gated = await send(stripeEvent('payment_intent.succeeded', succeededIntent('pi_gated_follow', metadata('invoice', 'inv_x'))));
+    await worker.drain();
+
+    // The two events may be processed at once in two chunks; within each, the owner comes first.
+    expect(order.filter((step) => !step.includes('inv_x'))).toEqual(['owner', 'followed top_up tu_2']);
+    expect(order).toContain('followed invoice inv_x');
+    expect(await eventRow(h(), credited)).toMatchObject({
+      status: 'processed',
+      status_reason: 'top-up tu_2 credited; audited pi_followed',
+    });
+    const ignored = await eventRow(h(), gated);
+    expect(ignored.status).toBe('ignored');
+    expect(ignored.status_reason).toContain('needs the "invoicing" feature');
+  });
+
+  it('a follower whose own feature is off on the connection is not called', async () => {
+    const { tenantId, send } = await setUp(h(), ['payments']);
+    const seen: string[] = [];
+    const worker = new EventWorker(h().ctx, {
+      modules: buildModuleRegistry().register(topUpModule([])).register(auditModule(seen, 'disputes')),
+    });
+    const metadata = { paybridge_tenant_id: tenantId, paybridge_payable_type: 'top_up', paybridge_payable_id: 'tu_3' };
+    const eventId = await send(stripeEvent('payment_intent.succeeded', succeededIntent('pi_unfollowed', metadata)));
+    await worker.drain();
+    expect(seen).toEqual([]);
+    expect(await eventRow(h(), eventId)).toMatchObject({ status: 'processed', status_reason: 'top-up tu_3 credited' });
   });
 });
 

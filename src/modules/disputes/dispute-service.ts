@@ -6,8 +6,8 @@ import { findDisputedPayable } from './disputed-payable';
 import { toDisputeView, type DisputeView } from './dispute-view';
 
 /**
- * A dispute can be processed before the payment it contests (the card is disputed at once, and
- * deliveries arrive in any order), so a row still without its payment is linked when read.
+ * The row holds its link since the payment side links disputes too (link-disputes-on-payment.ts);
+ * rows stored before that, still without their payment, are linked when read.
  */
 async function withLink(ctx: AppContext, row: DisputeRow): Promise<DisputeRow> {
   if (row.payment_id || (row.payable_id && row.payable_type !== 'invoice')) return row;

@@ -1,7 +1,8 @@
 import type { BusinessModule } from '../../domain/module';
-import { lockDispute, saveDispute } from '../../store/disputes';
-import { toDisputeView } from './dispute-view';
+import { lockDispute, lockDisputeLink, saveDispute } from '../../store/disputes';
+import { linkChanged, recordDisputeEvent } from './dispute-events';
 import { findDisputedPayable } from './disputed-payable';
+import { linkDisputesOnPayment } from './link-disputes-on-payment';
 
 const CLOSED = ['won', 'lost', 'warning_closed'];
 const text = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : null);
@@ -11,9 +12,12 @@ const idOf = (value: unknown): string | null =>
 /**
  * Disputes of the connected account (SPEC C8), tracked from the dispute object's newest status: the
  * event that told us (`funds_reinstated` among them) never decides the outcome. Each dispute is
- * linked to the payment it contests when Paybridge recorded that payment. Domain events fire on
- * transitions of the stored row — first seen (`dispute.opened`), status changed while open
- * (`dispute.updated`), closed (`dispute.closed` with its outcome) — so duplicates record nothing twice.
+ * linked to the payable and payment it contests, found from either side: the dispute looks for a
+ * recorded payment, and a payment recorded later links the disputes already stored (`follows`).
+ * Domain events fire on transitions of the stored row — first seen (`dispute.opened`), status or
+ * link changed (`dispute.updated`), closed (`dispute.closed` with its outcome) — so duplicates
+ * record nothing twice. `dispute.opened` does not wait for the payment: its evidence deadline runs
+ * from the start, and a payment that never comes (invoicing off, another tenant's) would hold it forever.
  */
 export const disputesModule: BusinessModule = {
   name: 'disputes',
@@ -24,8 +28,10 @@ export const disputesModule: BusinessModule = {
     'dispute.changed': async (effects, fact) => {
       const cause = effects.cause!;
       const dispute = fact.object;
-      const existing = await lockDispute(effects.trx, cause.connectionId, fact.disputeId);
       const paymentIntentId = idOf(dispute.payment_intent);
+      // Before the row lock, in the order the payment side takes them (link-disputes-on-payment.ts).
+      if (paymentIntentId) await lockDisputeLink(effects.trx, cause.connectionId, paymentIntentId);
+      const existing = await lockDispute(effects.trx, cause.connectionId, fact.disputeId);
       const linked = await findDisputedPayable(effects.trx, cause, { paymentIntentId, chargeId: idOf(dispute.charge) });
       const status = fact.status;
       const isOpen = !CLOSED.includes(status);
@@ -50,17 +56,17 @@ export const disputesModule: BusinessModule = {
         closed_at: isOpen ? null : (existing?.closed_at ?? effects.now),
         updated_at: effects.now,
       });
-      const record = (type: string) =>
-        effects.recordDomainEvent({
-          tenantId: cause.tenantId,
-          type,
-          object: { type: 'dispute', id: row.id },
-          snapshot: toDisputeView(row),
-        });
-      if (!existing) record('dispute.opened');
-      else if (existing.status !== status && isOpen) record('dispute.updated');
-      if (!isOpen && (!existing || existing.is_open)) record('dispute.closed');
+      const closes = !isOpen && (!existing || existing.is_open);
+      if (!existing) recordDisputeEvent(effects, 'dispute.opened', row);
+      // A link found later (the payment's objects stored meanwhile) is news too; a closing event's
+      // snapshot carries it already.
+      else if (!closes && ((isOpen && existing.status !== status) || linkChanged(existing, row)))
+        recordDisputeEvent(effects, 'dispute.updated', row);
+      if (closes) recordDisputeEvent(effects, 'dispute.closed', row);
       return { status: 'processed', note: `dispute ${row.id} ${status}${linked ? ` on ${linked.payable.type} ${linked.payable.id}` : ''}` };
     },
+  },
+  follows: {
+    'payment.succeeded': linkDisputesOnPayment,
   },
 };

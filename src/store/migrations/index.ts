@@ -30,6 +30,7 @@ import * as tenantDeletion from './0255-tenant-deletion';
 import * as invoiceDueDate from './0256-invoice-due-date';
 import * as mailHtmlAndReceipts from './0257-mail-html-and-receipts';
 import * as eventsWithoutConnectionFk from './0258-events-without-connection-fk';
+import * as disputePaymentLinks from './0265-dispute-payment-links';
 import { installJobQueueSchema } from '../jobs';
 
 /**
@@ -69,6 +70,7 @@ const migrations: Record<string, Migration> = {
   '0256-invoice-due-date': invoiceDueDate,
   '0257-mail-html-and-receipts': mailHtmlAndReceipts,
   '0258-events-without-connection-fk': eventsWithoutConnectionFk,
+  '0265-dispute-payment-links': disputePaymentLinks,
 };
 
 /** graphile-worker's schema first (its own migrations, idempotent), then Paybridge's. */

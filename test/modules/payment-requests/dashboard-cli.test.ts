@@ -1,31 +1,22 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountCredentials } from '../../../sandbox/index';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DashboardClient } from '../../dashboard/dashboard-client';
-import { connectAuto, createAccount, createTenant, settle, startBillingWorld, useSandbox, type BillingWorld } from '../../invoices/support';
+import { createTenant, settle, useSandbox, type BillingWorld, useConnectedWorld, type ConnectedWorld } from '../../invoices/support';
 import { ADMIN_TOKEN } from '../../support/test-context';
-import { control, requestBody, tenantApi } from './support';
+import { control, requestBody } from './support';
 
 const sandbox = useSandbox();
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe('payment requests in the dashboard and the CLI [postgres]', () => {
+  const connected = useConnectedWorld(sandbox);
   let world: BillingWorld;
-  let account: AccountCredentials;
   let tenantId: string;
   let connectionId: string;
-  let api: ReturnType<typeof tenantApi>;
-
-  beforeAll(async () => {
-    world = await startBillingWorld('postgres', sandbox());
-    account = await createAccount(sandbox());
-    tenantId = await createTenant(world.h);
-    connectionId = (await connectAuto(world.h, tenantId, account)).id;
-    api = tenantApi(world, tenantId);
-  });
-  afterAll(async () => world?.close());
+  let api: ConnectedWorld['api'];
+  beforeAll(() => ({ world, tenantId, connectionId, api } = connected()));
 
   it('lists requests with a status filter, shows one with its timeline, and cancels from the page', async () => {
     const paid = await api('POST', '/payment-requests', requestBody(connectionId, { method: 'payment_link', flow_id: 'chat-9' }));

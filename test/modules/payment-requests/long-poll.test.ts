@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AccountCredentials } from '../../../sandbox/index';
 import { waitersOf } from '../../../src/modules/payment-requests/long-poll';
-import { connectAuto, createAccount, createTenant, settle, startBillingWorld, useSandbox, type BillingWorld } from '../../invoices/support';
+import { settle, useSandbox, type BillingWorld, useConnectedWorld, type ConnectedWorld } from '../../invoices/support';
 import { ADMIN_TOKEN, responseBody } from '../../support/test-context';
-import { expectStatus, requestBody, tenantApi } from './support';
+import { expectStatus, requestBody } from './support';
 
 const sandbox = useSandbox();
 
@@ -17,20 +17,13 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 describe('long-poll on a payment request, in one process [postgres]', () => {
+  const connected = useConnectedWorld(sandbox);
   let world: BillingWorld;
   let account: AccountCredentials;
   let tenantId: string;
   let connectionId: string;
-  let api: ReturnType<typeof tenantApi>;
-
-  beforeAll(async () => {
-    world = await startBillingWorld('postgres', sandbox());
-    account = await createAccount(sandbox());
-    tenantId = await createTenant(world.h);
-    connectionId = (await connectAuto(world.h, tenantId, account)).id;
-    api = tenantApi(world, tenantId);
-  });
-  afterAll(async () => world?.close());
+  let api: ConnectedWorld['api'];
+  beforeAll(() => ({ world, account, tenantId, connectionId, api } = connected()));
 
   const waiters = () => waitersOf(world.h.ctx).size();
 

@@ -1,39 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AccountCredentials } from '../../../sandbox/index';
 import { reportStalledPaymentRequests } from '../../../src/modules/payment-requests/stall-check';
 import { EventWorker } from '../../../src/webhooks/worker';
 import {
-  connectAuto,
-  createAccount,
   createTenant,
   sandboxControl,
   settle,
-  startBillingWorld,
   useSandbox,
   type BillingWorld,
+  useConnectedWorld,
+  type ConnectedWorld,
 } from '../../invoices/support';
-import { control, eventTypes, expectStatus, requestBody, tenantApi, THREE_DS_CARD } from './support';
+import { control, eventTypes, expectStatus, requestBody, THREE_DS_CARD } from './support';
 
 const sandbox = useSandbox();
 
 describe('payment requests against the sandbox, through the SDK [postgres]', () => {
+  const connected = useConnectedWorld(sandbox);
   let world: BillingWorld;
   let account: AccountCredentials;
   let tenantId: string;
   let connectionId: string;
-  let api: ReturnType<typeof tenantApi>;
-
-  beforeAll(async () => {
-    world = await startBillingWorld('postgres', sandbox());
-    account = await createAccount(sandbox());
-    tenantId = await createTenant(world.h);
-    connectionId = (await connectAuto(world.h, tenantId, account)).id;
-    api = tenantApi(world, tenantId);
-  });
-  afterAll(async () => {
-    await sandboxControl(sandbox(), '/chaos', { shuffle: false, duplicate_rate: 0, drop_rate: 0, delay_ms: 0 });
-    await world?.close();
-  });
+  let api: ConnectedWorld['api'];
+  beforeAll(() => ({ world, account, tenantId, connectionId, api } = connected()));
 
   const stripe = () => sandbox().stripe(account.secret_key);
 

@@ -1,25 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AccountCredentials } from '../../../sandbox/index';
-import { connectAuto, createAccount, createTenant, settle, startBillingWorld, useSandbox, type BillingWorld } from '../../invoices/support';
-import { eventTypes, expectStatus, requestBody, tenantApi } from './support';
+import { settle, useSandbox, type BillingWorld, useConnectedWorld, type ConnectedWorld } from '../../invoices/support';
+import { eventTypes, expectStatus, requestBody } from './support';
 
 const sandbox = useSandbox();
 
 describe('a payment request whose card was declined, retried with another card on the same intent [postgres]', () => {
+  const connected = useConnectedWorld(sandbox);
   let world: BillingWorld;
   let account: AccountCredentials;
   let tenantId: string;
   let connectionId: string;
-  let api: ReturnType<typeof tenantApi>;
-
-  beforeAll(async () => {
-    world = await startBillingWorld('postgres', sandbox());
-    account = await createAccount(sandbox());
-    tenantId = await createTenant(world.h);
-    connectionId = (await connectAuto(world.h, tenantId, account)).id;
-    api = tenantApi(world, tenantId);
-  });
-  afterAll(async () => world?.close());
+  let api: ConnectedWorld['api'];
+  beforeAll(() => ({ world, account, tenantId, connectionId, api } = connected()));
 
   it('pending → failed (declined) → pending (another card) → succeeded, with the domain event of each step', async () => {
     const stripe = sandbox().stripe(account.secret_key);

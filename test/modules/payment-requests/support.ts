@@ -14,11 +14,6 @@ export async function control(sandbox: RunningSandbox, path: string, body: unkno
   return { status: response.status, body: await response.json() };
 }
 
-/** The tenant-scoped API of one world. */
-export function tenantApi(world: BillingWorld, tenantId: string) {
-  return (method: string, path: string, body?: unknown) => world.h.api(method, `/api/v1/tenants/${tenantId}${path}`, body);
-}
-
 export function requestBody(connectionId: string, overrides: Record<string, unknown> = {}) {
   return { connection_id: connectionId, amount: 2500, currency: 'usd', method: 'payment_intent', ...overrides };
 }
