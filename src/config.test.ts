@@ -155,8 +155,12 @@ describe('web processes', () => {
   });
 
   it('refuses a count that is not a whole number from 1 to 64, saying which', () => {
-    expect(problemsOf({ PAYBRIDGE_WEB_PROCESSES: '0' })).toEqual(['PAYBRIDGE_WEB_PROCESSES: must be at least 1 (1 serves from this process alone)']);
-    expect(problemsOf({ PAYBRIDGE_WEB_PROCESSES: '65' })).toEqual(['PAYBRIDGE_WEB_PROCESSES: must be at most 64 (one per core is the useful most)']);
+    expect(problemsOf({ PAYBRIDGE_WEB_PROCESSES: '0' })).toEqual([
+      'PAYBRIDGE_WEB_PROCESSES: must be at least 1 (1 serves from this process alone)',
+    ]);
+    expect(problemsOf({ PAYBRIDGE_WEB_PROCESSES: '65' })).toEqual([
+      'PAYBRIDGE_WEB_PROCESSES: must be at most 64 (one per core is the useful most)',
+    ]);
     expect(problemsOf({ PAYBRIDGE_WEB_PROCESSES: '1.5' })[0]).toMatch(/whole number of web processes/);
     expect(problemsOf({ PAYBRIDGE_WEB_PROCESSES: 'two' })[0]).toMatch(/whole number of web processes/);
   });

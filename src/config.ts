@@ -176,7 +176,9 @@ export function loadConfig(
   overrides: Record<string, string | undefined> = {},
 ): Config {
   const relevant = Object.fromEntries(
-    Object.entries({ ...env, ...overrides }).filter(([name, value]) => name.startsWith('PAYBRIDGE_') && value !== undefined && value !== ''),
+    [...Object.entries(env), ...Object.entries(overrides).filter(([, value]) => value !== undefined)].filter(
+      ([name, value]) => name.startsWith('PAYBRIDGE_') && value !== '',
+    ),
   );
   const parsed = configSchema.safeParse(relevant);
   if (!parsed.success) {

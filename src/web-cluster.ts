@@ -54,7 +54,7 @@ export function runWebCluster(config: Config, logger: Logger): Promise<number> {
     slot.worker = worker;
     worker.once('listening', () => {
       everListened = true;
-      logger.info({ pid: worker.process.pid, slot: slot.index + 1 }, `${label(slot)} is serving`);
+      logger.info({ web_process_pid: worker.process.pid, slot: slot.index + 1 }, `${label(slot)} is serving`);
     });
   };
   const live = () => slots.filter((slot) => slot.worker && !slot.worker.isDead());
@@ -80,7 +80,10 @@ export function runWebCluster(config: Config, logger: Logger): Promise<number> {
     if (!slot) return;
     slot.worker = undefined;
     if (stopping) {
-      if (live().length === 0) finish(exitCode);
+      if (live().length === 0) {
+        logger.info({ code: exitCode }, 'every web process has stopped');
+        finish(exitCode);
+      }
       return;
     }
     const how = signal ? `signal ${signal}` : `code ${code}`;

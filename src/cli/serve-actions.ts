@@ -79,5 +79,7 @@ export const serve = async (options: { webProcesses?: string } = {}) => {
     if (ctx) await stopSignalRelay(ctx);
     await ctx?.store.close().catch(() => undefined);
     reportCliError(error);
+    // A forked web process stays alive through its channel to the primary: leave, so the primary sees the failure.
+    if (cluster.isWorker) process.exit();
   }
 };
