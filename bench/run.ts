@@ -11,10 +11,11 @@ import { benchEntitlements } from './scenarios/entitlements';
 import { benchLongPoll } from './scenarios/longpoll';
 import { benchOutbound } from './scenarios/outbound';
 import { benchVersusPeer, ensurePeer } from './scenarios/peer';
+import { benchScaleOut } from './scenarios/scale-out';
 import { failures, log, table } from './lib/report';
 import { startBenchSandbox } from './lib/sandbox';
 
-// `npm run bench` runs everything; `-- --quick` a short version; `-- --only=bare,postgres,embedded,startup,peer,backfill-rounds,entitlements,longpoll,outbound,catalog,cli`
+// `npm run bench` runs everything; `-- --quick` a short version; `-- --only=bare,postgres,embedded,startup,peer,backfill-rounds,entitlements,longpoll,outbound,catalog,cli,scale-out,history`
 // a subset; `-- --cpu-prof` writes V8 profiles of the Paybridge processes into bench/.profiles.
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -49,6 +50,7 @@ try {
   if (want('longpoll')) await benchLongPoll(sandbox, { samples: quick ? 20 : 100, waits: quick ? 1_000 : 5_000 });
   if (want('catalog')) await benchCatalog(2_000, 5_000);
   if (want('outbound')) await benchOutbound(quick ? 250 : 1_000);
+  if (want('scale-out')) await benchScaleOut(sandbox, settings);
   if (want('correctness')) {
     ensurePeer();
     correctness = await benchCorrectness(sandbox);

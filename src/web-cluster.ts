@@ -36,11 +36,13 @@ interface Slot {
  *
  * A process that exits before any process ever listened is a start-up failure (a port in use, a
  * wrong master key): every process would fail the same way, so the primary stops them all and exits 1
- * instead of restarting forever. Each process prints its own error.
+ * instead of restarting forever. Each process prints its own error. `onAllServing` is called once,
+ * when every process has listened for the first time (the bench waits for it).
  */
-export function runWebCluster(config: Config, logger: Logger): Promise<number> {
+export function runWebCluster(config: Config, logger: Logger, options: { onAllServing?: (port: number) => void } = {}): Promise<number> {
   const slots: Slot[] = Array.from({ length: config.webProcesses }, (_, index) => ({ index, startedAt: 0, crashesInARow: 0 }));
   let everListened = false;
+  const listenedOnce = new Set<number>();
   let stopping = false;
   let exitCode = 0;
   let finish: (code: number) => void = () => undefined;
@@ -52,9 +54,14 @@ export function runWebCluster(config: Config, logger: Logger): Promise<number> {
     slot.startedAt = Date.now();
     const worker = cluster.fork();
     slot.worker = worker;
-    worker.once('listening', () => {
+    worker.once('listening', (address) => {
       everListened = true;
       logger.info({ web_process_pid: worker.process.pid, slot: slot.index + 1 }, `${label(slot)} is serving`);
+      listenedOnce.add(slot.index);
+      if (listenedOnce.size === slots.length && !stopping) {
+        listenedOnce.add(-1); // reported: a replacement listening later does not report again
+        options.onAllServing?.(address.port);
+      }
     });
   };
   const live = () => slots.filter((slot) => slot.worker && !slot.worker.isDead());
