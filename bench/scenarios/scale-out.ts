@@ -98,7 +98,9 @@ export async function benchScaleOut(sandbox: SandboxInfo, settings: ScaleOutSett
     [1, 1],
     [2, 2],
   ] as const) {
-    const label = `Scale-out: ${webProcesses} web (node:cluster) + ${workerProcesses} worker processes, one PostgreSQL, 3 KB checkout.session.completed, unthrottled`;
+    const webLabel = webProcesses === 1 ? '1 web process' : `${webProcesses} web processes (node:cluster)`;
+    const workerLabel = workerProcesses === 1 ? '1 worker process' : `${workerProcesses} worker processes`;
+    const label = `Scale-out: ${webLabel} + ${workerLabel}, one PostgreSQL, 3 KB checkout.session.completed, unthrottled`;
     const { load, audit, drainSeconds, wallSeconds, rss, cpu } = await runPipeline(sandbox, settings, webProcesses, workerProcesses);
     const endToEnd = audit.stored / Math.max(1e-9, audit.spanSeconds);
     const statuses = Object.entries(audit.statuses)
