@@ -92,9 +92,10 @@ export async function fillHistory(options: {
     await client.query('analyze events, event_keys, event_attempts');
     await client.query('checkpoint');
     const sizes = await client.query<{ name: 'events' | 'event_keys' | 'event_attempts'; mb: number }>(
-      `select t.name, (sum(pg_total_relation_size(p.relid)) / 1048576.0)::float8 as mb
-       from unnest(array['events', 'event_keys', 'event_attempts']) as t(name), pg_partition_tree(t.name::regclass) p
-       group by t.name`,
+      // pg_partition_tree lists nothing for a plain table (event_keys): then the table's own size.
+      `select t.name, (coalesce((select sum(pg_total_relation_size(p.relid)) from pg_partition_tree(t.name::regclass) p where p.isleaf),
+                                pg_total_relation_size(t.name::regclass)) / 1048576.0)::float8 as mb
+       from unnest(array['events', 'event_keys', 'event_attempts']) as t(name)`,
     );
     const sizesMb = Object.fromEntries(sizes.rows.map((row) => [row.name, row.mb])) as HistoryFill['sizesMb'];
     return { rows: next, months: monthsBetween(from, now) + 1, seconds, sizesMb };
