@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,27 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Established TCP connections on local `port` whose socket `pid` holds (Linux /proc), i.e. the clients it serves. */
+function connectionsHeldBy(pid: number, port: number): number {
+  const established = new Set<string>();
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 10) continue;
+    const localPort = parseInt(fields[1]!.split(':')[1]!, 16);
+    if (localPort === port && fields[3] === '01') established.add(fields[9]!);
+  }
+  let held = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
+      if (inode && established.has(inode)) held += 1;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return held;
 }
 
 /** POST through node:http, so the test chooses the connection (a fresh one per request, or a keep-alive agent's). */
@@ -166,6 +187,7 @@ describe('serve --web-processes 2 [postgres]', () => {
     const acked: string[] = [];
     let ackedAfterKill = 0;
     let killed = false;
+    let heldAtKill: number[] = [];
     const client = async () => {
       // Bounded: each client posts at most 150 events, and stops once 100 were acknowledged after the kill.
       for (let i = 0; i < 150 && ackedAfterKill < 100; i++) {
@@ -182,6 +204,7 @@ describe('serve --web-processes 2 [postgres]', () => {
         }
         if (!killed && acked.length >= 100) {
           killed = true;
+          heldAtKill = [victim!, survivor!].map((pid) => connectionsHeldBy(pid, Number(new URL(url).port)));
           process.kill(victim!, 'SIGKILL');
         }
       }
@@ -190,6 +213,11 @@ describe('serve --web-processes 2 [postgres]', () => {
     agent.destroy();
 
     expect(killed).toBe(true);
+    // The primary dealt the 8 keep-alive connections to both processes: each was serving some when one died.
+    expect(
+      heldAtKill.every((held) => held > 0),
+      `connections held: ${heldAtKill.join(', ')}`,
+    ).toBe(true);
     expect(ackedAfterKill).toBeGreaterThan(0);
     expect(alive(survivor!)).toBe(true);
     const stored = await h.ctx.store.db.selectFrom('events').select('stripe_event_id').where('stripe_event_id', 'in', acked).execute();
