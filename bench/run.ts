@@ -11,10 +11,12 @@ import { benchEntitlements } from './scenarios/entitlements';
 import { benchLongPoll } from './scenarios/longpoll';
 import { benchOutbound } from './scenarios/outbound';
 import { benchVersusPeer, ensurePeer } from './scenarios/peer';
+import { benchScaleOut } from './scenarios/scale-out';
+import { benchHistory } from './scenarios/history';
 import { failures, log, table } from './lib/report';
 import { startBenchSandbox } from './lib/sandbox';
 
-// `npm run bench` runs everything; `-- --quick` a short version; `-- --only=bare,postgres,embedded,startup,peer,backfill-rounds,entitlements,longpoll,outbound,catalog,cli`
+// `npm run bench` runs everything; `-- --quick` a short version; `-- --only=bare,postgres,embedded,startup,peer,backfill-rounds,entitlements,longpoll,outbound,catalog,cli,scale-out,history`
 // a subset; `-- --cpu-prof` writes V8 profiles of the Paybridge processes into bench/.profiles.
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -23,6 +25,13 @@ const only = process.argv
   ?.slice('--only='.length)
   .split(',');
 const cpuProfDir = args.has('--cpu-prof') ? 'bench/.profiles' : undefined;
+// `--history-rows=N`: events stored before the second load of `history` (default 5,000,000; --quick 200,000).
+const historyRowsArg = process.argv.find((arg) => arg.startsWith('--history-rows='))?.slice('--history-rows='.length);
+const historyRows = historyRowsArg === undefined ? (quick ? 200_000 : 5_000_000) : Number(historyRowsArg);
+if (!Number.isInteger(historyRows) || historyRows < 1) {
+  process.stderr.write(`--history-rows must be a whole number of events, at least 1, such as 5000000 (got ${historyRowsArg})\n`);
+  process.exit(2);
+}
 const want = (name: string) => !only || only.includes(name);
 const seconds = quick ? 3 : 15;
 const settings = { seconds, connections: 64, cpuProfDir };
@@ -49,6 +58,8 @@ try {
   if (want('longpoll')) await benchLongPoll(sandbox, { samples: quick ? 20 : 100, waits: quick ? 1_000 : 5_000 });
   if (want('catalog')) await benchCatalog(2_000, 5_000);
   if (want('outbound')) await benchOutbound(quick ? 250 : 1_000);
+  if (want('scale-out')) await benchScaleOut(sandbox, settings);
+  if (want('history')) await benchHistory(sandbox, { ...settings, historyRows });
   if (want('correctness')) {
     ensurePeer();
     correctness = await benchCorrectness(sandbox);

@@ -28,6 +28,7 @@ describe('configuration', () => {
       smtpUrl: undefined,
       mailFrom: expect.any(String),
       role: 'all',
+      webProcesses: 1,
       logLevel: 'info',
       logFormat: 'auto',
       secretOverlapMs: 24 * 3_600_000,
@@ -143,6 +144,25 @@ describe('configuration', () => {
       return undefined;
     })();
     expect(error?.message).toMatch(/^Paybridge cannot start; fix these settings:\n {2}- PAYBRIDGE_/);
+  });
+});
+
+describe('web processes', () => {
+  it('takes PAYBRIDGE_WEB_PROCESSES, and a command-line override wins over the environment', () => {
+    expect(loadConfig({ PAYBRIDGE_WEB_PROCESSES: '3' }).webProcesses).toBe(3);
+    expect(loadConfig({ PAYBRIDGE_WEB_PROCESSES: '3' }, { PAYBRIDGE_WEB_PROCESSES: '2' }).webProcesses).toBe(2);
+    expect(loadConfig({ PAYBRIDGE_WEB_PROCESSES: '3' }, { PAYBRIDGE_WEB_PROCESSES: undefined }).webProcesses).toBe(3);
+  });
+
+  it('refuses a count that is not a whole number from 1 to 64, saying which', () => {
+    expect(problemsOf({ PAYBRIDGE_WEB_PROCESSES: '0' })).toEqual([
+      'PAYBRIDGE_WEB_PROCESSES: must be at least 1 (1 serves from this process alone)',
+    ]);
+    expect(problemsOf({ PAYBRIDGE_WEB_PROCESSES: '65' })).toEqual([
+      'PAYBRIDGE_WEB_PROCESSES: must be at most 64 (one per core is the useful most)',
+    ]);
+    expect(problemsOf({ PAYBRIDGE_WEB_PROCESSES: '1.5' })[0]).toMatch(/whole number of web processes/);
+    expect(problemsOf({ PAYBRIDGE_WEB_PROCESSES: 'two' })[0]).toMatch(/whole number of web processes/);
   });
 });
 

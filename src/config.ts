@@ -58,6 +58,12 @@ const configSchema = z.object({
   PAYBRIDGE_SMTP_URL: optionalUrl('such as smtp://user:pass@127.0.0.1:2525; leave unset to capture mail in the dashboard'),
   PAYBRIDGE_MAIL_FROM: z.string().min(3).default('Paybridge <billing@localhost>'),
   PAYBRIDGE_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+  PAYBRIDGE_WEB_PROCESSES: z.coerce
+    .number({ message: 'must be a whole number of web processes from 1 to 64, such as 2' })
+    .int('must be a whole number of web processes from 1 to 64, such as 2')
+    .min(1, 'must be at least 1 (1 serves from this process alone)')
+    .max(64, 'must be at most 64 (one per core is the useful most)')
+    .default(1),
   PAYBRIDGE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PAYBRIDGE_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   PAYBRIDGE_SECRET_OVERLAP_HOURS: z.coerce
@@ -124,6 +130,8 @@ export interface Config {
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
   readonly role: 'all' | 'web' | 'worker';
+  /** Processes serving HTTP on one port (node:cluster); more than 1 needs role web or all and PAYBRIDGE_DATABASE_URL. */
+  readonly webProcesses: number;
   readonly logLevel: RawConfig['PAYBRIDGE_LOG_LEVEL'];
   readonly logFormat: RawConfig['PAYBRIDGE_LOG_FORMAT'];
   readonly secretOverlapMs: number;
@@ -158,9 +166,20 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment once; throws a ConfigError that lists every bad variable, not just the first. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const relevant = Object.fromEntries(Object.entries(env).filter(([name, value]) => name.startsWith('PAYBRIDGE_') && value !== ''));
+/**
+ * Parses the environment once; throws a ConfigError that lists every bad variable, not just the first.
+ * `overrides` are command-line options (`serve --web-processes 2`) standing in for their variable, so
+ * they go through the same checks and win over the environment.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Record<string, string | undefined> = {},
+): Config {
+  const relevant = Object.fromEntries(
+    [...Object.entries(env), ...Object.entries(overrides).filter(([, value]) => value !== undefined)].filter(
+      ([name, value]) => name.startsWith('PAYBRIDGE_') && value !== '',
+    ),
+  );
   const parsed = configSchema.safeParse(relevant);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
@@ -179,6 +198,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: raw.PAYBRIDGE_SMTP_URL,
     mailFrom: raw.PAYBRIDGE_MAIL_FROM,
     role: raw.PAYBRIDGE_ROLE,
+    webProcesses: raw.PAYBRIDGE_WEB_PROCESSES,
     logLevel: raw.PAYBRIDGE_LOG_LEVEL,
     logFormat: raw.PAYBRIDGE_LOG_FORMAT,
     secretOverlapMs: raw.PAYBRIDGE_SECRET_OVERLAP_HOURS * 3_600_000,

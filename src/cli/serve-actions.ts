@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { announceAdminToken } from '../auth/admin-token-notice';
 import { buildContext } from '../bootstrap';
 import { loadConfig } from '../config';
@@ -7,14 +8,22 @@ import { SHUTDOWN_DEADLINE_MS, startServer, type RunningServer } from '../server
 import { onShutdown, shutdown } from '../shutdown';
 import { startSignalRelay, stopSignalRelay } from '../domain/signal-relay';
 import { startWorkers } from '../workers';
-import { resolveLogFormat } from '../logger';
+import { createLogger, resolveLogFormat } from '../logger';
+import { runWebCluster, webProcessesProblem } from '../web-cluster';
 import { reportCliError } from './with-context';
 
-export const serve = async () => {
+export const serve = async (options: { webProcesses?: string } = {}) => {
   let ctx: AppContext | undefined;
   let server: RunningServer | undefined;
   try {
-    const config = loadConfig();
+    const config = loadConfig(undefined, { PAYBRIDGE_WEB_PROCESSES: options.webProcesses });
+    const problem = webProcessesProblem(config);
+    if (problem) throw new Error(problem);
+    // The primary only supervises; each forked process runs this same command and lands below.
+    if (config.webProcesses > 1 && cluster.isPrimary) {
+      const format = resolveLogFormat(config.logFormat, process.stdout.isTTY === true);
+      process.exit(await runWebCluster(config, createLogger({ level: config.logLevel, format })));
+    }
     ctx = await buildContext(config, { collectDefaultMetrics: true, processRole: config.role });
     // A key that does not open the stored secrets would refuse every webhook: refuse to start instead.
     const key = await checkMasterKey(ctx);
@@ -44,7 +53,11 @@ export const serve = async () => {
     // At info whatever PAYBRIDGE_LOG_LEVEL says: the operator (and a supervisor waiting for it) must see it.
     else ctx.logger.child({}, { level: 'info' }).info(facts, banner);
     const running = ctx;
+    let stopping = false;
     const stop = async () => {
+      // SIGINT from a terminal reaches every process of a cluster, and its primary then sends SIGTERM.
+      if (stopping) return;
+      stopping = true;
       // The server closes every socket by SHUTDOWN_DEADLINE_MS; workers and hooks get as long
       // again. Past that something is stuck, and a process that will not stop is worse.
       const watchdog = setTimeout(() => {
@@ -66,5 +79,7 @@ export const serve = async () => {
     if (ctx) await stopSignalRelay(ctx);
     await ctx?.store.close().catch(() => undefined);
     reportCliError(error);
+    // A forked web process stays alive through its channel to the primary: leave, so the primary sees the failure.
+    if (cluster.isWorker) process.exit();
   }
 };
