@@ -139,5 +139,14 @@ export function invoiceRoutes(ctx: AppContext, helpers: Helpers): Hono<Dashboard
     return helpers.render(c, mailDetailPage({ ...helpers.shared(c), message }));
   });
 
+  // The HTML part alone, for the sandboxed frame of the page above (headers: web/mail-frame.ts).
+  app.get(`${base}/mail/:mid/html`, async (c) => {
+    const tenant = c.get('tenant');
+    const message = await findTenantMail(ctx, tenant.id, c.req.param('mid'));
+    if (!message?.html_body) throw notFound('mail HTML part', c.req.param('mid'));
+    c.header('Cache-Control', 'no-store');
+    return c.html(message.html_body);
+  });
+
   return app;
 }

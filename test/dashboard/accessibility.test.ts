@@ -82,6 +82,7 @@ describe('accessibility of every dashboard page (axe-core)', () => {
       to_address: 'ada@example.com',
       subject: 'Your invoice',
       text_body: 'Pay here.',
+      html_body: '<p style="color:#1a1f36">Pay <a href="http://127.0.0.1:9/pay">here</a>.</p>',
     });
     pages = dashboardPages({ ...seeded, eventId, endpointId, mailId });
     browser = await launchBrowser();

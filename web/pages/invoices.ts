@@ -427,7 +427,21 @@ export function mailDetailPage(options: Common & { message: MailRow }): Html {
             : ''
         }
       </dl>
-      <h2>Message</h2>
+      ${
+        m.html_body
+          ? html`<h2>HTML part</h2>
+              <p class="hint">As a mail client shows it, without scripts, and without images or anything else from other sites.</p>
+              <iframe
+                class="mail-html"
+                title="HTML part of ${m.subject}"
+                src="${base}/mail/${m.id}/html"
+                sandbox=""
+                referrerpolicy="no-referrer"
+                loading="lazy"
+              ></iframe>
+              <h2>Text part</h2>`
+          : html`<h2>Message</h2>`
+      }
       <pre class="mail-body" tabindex="0">${m.text_body}</pre>
       <p><a href="${base}/mail">All mail</a></p>`,
   );
