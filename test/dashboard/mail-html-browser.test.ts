@@ -99,7 +99,7 @@ describe('mail page: the HTML part in a sandboxed frame, the text part below', (
       const greeting = page.frameLocator('iframe.mail-html').locator('#greeting');
       await greeting.waitFor();
       expect(await greeting.textContent()).toBe('Hello Ada');
-      expect(await greeting.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(99, 91, 255)');
+      expect(await greeting.evaluate('(el) => getComputedStyle(el).color')).toBe('rgb(99, 91, 255)');
       expect(await page.frameLocator('iframe.mail-html').locator('body').getAttribute('data-ran')).toBeNull();
       expect(await page.title()).toBe('Invoice INV-1001 · Mail · Paybridge');
       expect(requested.filter((url) => url.includes('127.0.0.1:9'))).toEqual([]);
