@@ -52,7 +52,7 @@ import { paymentRequestPages } from '../src/modules/payment-requests/page';
 import { outboundWebhookPages } from '../src/modules/outbound-webhooks/page';
 import { createTenant, findTenantById, listTenantPage } from '../src/services/tenant-service';
 import { catalogPages } from '../src/modules/catalog/page';
-import { openDisputesSection } from '../src/modules/disputes/page';
+import { disputePages, openDisputesSection } from '../src/modules/disputes/page';
 import { tenantSettingsRoutes } from './tenant-settings';
 import { invoiceActionRoutes } from './invoice-actions';
 
@@ -474,6 +474,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
   app.route('/', customerPages(ctx, { render, shared }));
   app.route('/', planPages(ctx, { render, shared }));
   app.route('/', subscriptionPages(ctx, { render, shared }));
+  app.route('/', disputePages(ctx, { render, shared }));
   app.route('/', paymentRequestPages(ctx, { render, shared }));
   app.route('/', catalogPages(ctx, { render, shared }));
   app.route('/', outboundWebhookPages(ctx, { render, shared }));
