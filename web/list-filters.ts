@@ -3,9 +3,10 @@ import type { Html } from './layout';
 import { readDateRange, readPosition } from './list-query';
 
 /**
- * The filters the dashboard's lists share (invoices, payment requests, subscriptions, disputes): one
- * search term, a status, a date range in UTC days, and the keyset position. Read from the query
- * string with one function and drawn with one form, so every list reads and behaves the same.
+ * The filters the dashboard's lists share (invoices, payment requests, subscriptions, disputes,
+ * customers): one search term, a status, a date range in UTC days, and the keyset position. Read
+ * from the query string with one function and drawn with one form, so every list reads and behaves
+ * the same.
  */
 export interface ListFilters<S extends string> {
   q?: string;
@@ -57,6 +58,7 @@ export function listFilterForm(options: {
   /** Keeps the field ids of two lists apart, e.g. "i" → i-q, i-status. */
   idPrefix: string;
   search: { placeholder: string; hint: string };
+  /** Empty for a list without statuses (customers): the form then has no status field. */
   statuses: readonly string[];
   /** Which date the range filters on, e.g. "Created" or "Opened". */
   dateLabel: string;
@@ -76,16 +78,22 @@ export function listFilterForm(options: {
       />
       <p class="hint" id="${p}-q-hint">${options.search.hint}</p>
     </div>
-    <div class="field">
-      <label for="${p}-status">Status</label>
-      <select id="${p}-status" name="status">
-        <option value="">Any status</option>
-        ${options.statuses.map(
-          (status) =>
-            html`<option value="${status}" ${filters.status === status ? html` selected` : ''}>${status.replaceAll('_', ' ')}</option>`,
-        )}
-      </select>
-    </div>
+    ${
+      options.statuses.length === 0
+        ? ''
+        : html`<div class="field">
+            <label for="${p}-status">Status</label>
+            <select id="${p}-status" name="status">
+              <option value="">Any status</option>
+              ${options.statuses.map(
+                (status) =>
+                  html`<option value="${status}" ${filters.status === status ? html` selected` : ''}>
+                    ${status.replaceAll('_', ' ')}
+                  </option>`,
+              )}
+            </select>
+          </div>`
+    }
     <div class="field">
       <label for="${p}-from">${options.dateLabel} from (UTC day)</label>
       <input id="${p}-from" name="from" type="date" value="${filters.from ?? ''}" />

@@ -14,11 +14,11 @@ const rows = (text: string, prefix: string) =>
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
 /**
- * The payment request, subscription and dispute lists of the dashboard (issue 20), as the invoice list
- * and the event log have them: search by id, external id or email, status, date range, a total, older
- * and newer pages, and "Clear filters".
+ * The payment request, subscription, dispute and customer lists of the dashboard (issue 20), as the
+ * invoice list and the event log have them: search by id, external id or email, status, date range, a
+ * total, older and newer pages, and "Clear filters".
  */
-describeEachStore('dashboard lists: payment requests, subscriptions, disputes', (h) => {
+describeEachStore('dashboard lists: payment requests, subscriptions, disputes, customers', (h) => {
   let admin: DashboardClient;
   let seeded: Seeded;
   const now = new Date();
@@ -202,12 +202,27 @@ describeEachStore('dashboard lists: payment requests, subscriptions, disputes', 
     expect(decode((await admin.get(`${base}?status=lost`)).text)).toContain('No dispute matches these filters.');
   });
 
+  it('customers: total, search by id, external id and the start of an email, date range, clear filters; no status field', async () => {
+    const base = `/dashboard/tenants/${seeded.tenantId}/customers`;
+    const all = decode((await admin.get(base)).text);
+    expect(count(all)).toBe('2 customers');
+    expect(all).not.toContain('name="status"');
+    for (const q of [graceId, 'CUST-9', 'GRACE@', 'grace@example.com']) {
+      const text = decode((await admin.get(`${base}?q=${encodeURIComponent(q)}`)).text);
+      expect(count(text), q).toBe('1 customer');
+      expect(text, q).toContain(`<code>${graceId}</code>`);
+      expect(text, q).toContain(`<a href="${base}">Clear filters</a>`);
+    }
+    const tomorrow = day(new Date(now.getTime() + DAY));
+    expect(decode((await admin.get(`${base}?from=${tomorrow}`)).text)).toContain('No customer matches these filters.');
+  });
+
   it("a tenant's key sees its own lists and another tenant's lists answer 404", async () => {
     const key = (await h().api('POST', `/api/v1/tenants/${seeded.tenantId}/api-keys`, {})).body.key as string;
     const other = (await h().api('POST', '/api/v1/tenants', { name: 'Other Co' })).body.id as string;
     const tenant = new DashboardClient(h());
     await tenant.signIn(key);
-    for (const list of ['payment-requests', 'subscriptions', 'disputes']) {
+    for (const list of ['payment-requests', 'subscriptions', 'disputes', 'customers']) {
       expect((await tenant.get(`/dashboard/tenants/${seeded.tenantId}/${list}`)).status, list).toBe(200);
       expect((await tenant.get(`/dashboard/tenants/${other}/${list}`)).status, list).toBe(404);
     }
