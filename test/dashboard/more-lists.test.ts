@@ -1,11 +1,9 @@
 import { expect, it } from 'vitest';
-import { newId } from '../../src/ids';
 import { upsertCustomer } from '../../src/store/invoices';
-import { insertPaymentRequest } from '../../src/store/payment-requests';
 import { saveDispute } from '../../src/store/disputes';
 import { ADMIN_TOKEN, describeEachStore } from '../support/test-context';
 import { DashboardClient } from './dashboard-client';
-import { DAY, seedTenant, type Seeded } from './dashboard-seed';
+import { DAY, seedPaymentRequest, seedSubscription, seedTenant, type Seeded } from './dashboard-seed';
 
 const decode = (text: string) => text.replaceAll('&amp;', '&').replaceAll('&#39;', "'").replaceAll('&quot;', '"');
 const count = (text: string) => /<strong>([^<]+)<\/strong>/.exec(text)?.[1];
@@ -30,32 +28,12 @@ describeEachStore('dashboard lists: payment requests, subscriptions, disputes, c
     seeded = await seedTenant(h(), 'Lists Co', now);
     const db = h().ctx.store.db;
     for (let n = 0; n < 60; n += 1) {
-      const id = newId('paymentRequest');
-      requestIds.push(id);
       const created = new Date(now.getTime() - n * DAY);
-      await insertPaymentRequest(db, {
-        id,
-        tenant_id: seeded.tenantId,
-        connection_id: seeded.connectionId,
-        method: 'payment_intent',
-        status: n % 3 === 0 ? 'succeeded' : 'pending',
-        amount: 1000 + n,
-        currency: 'EUR',
-        description: null,
-        customer: JSON.stringify(n === 7 ? { email: 'Lin@Example.com', name: 'Lin' } : null),
-        flow_id: `order-${1000 + n}`,
-        return_url: null,
-        idempotency_key: null,
-        checkout_session_id: null,
-        url: null,
-        payment_intent_id: `pi_list${n}`,
-        charge_id: null,
-        failure: null,
-        failed_attempt_id: null,
-        stalled_at: null,
-        created_at: created,
-        updated_at: created,
-      });
+      const options = {
+        status: n % 3 === 0 ? ('succeeded' as const) : ('pending' as const),
+        email: n === 7 ? 'Lin@Example.com' : undefined,
+      };
+      requestIds.push(await seedPaymentRequest(h(), seeded, n, created, options));
     }
     const grace = await upsertCustomer(db, {
       tenantId: seeded.tenantId,
@@ -70,36 +48,8 @@ describeEachStore('dashboard lists: payment requests, subscriptions, disputes, c
       [1, graceId, 'past_due'],
       [10, graceId, 'canceled'],
     ] as const) {
-      const id = newId('subscription');
-      subscriptionIds.push(id);
       const created = new Date(now.getTime() - n * DAY);
-      await db
-        .insertInto('subscriptions')
-        .values({
-          id,
-          tenant_id: seeded.tenantId,
-          connection_id: seeded.connectionId,
-          customer_id: customer,
-          plan_id: null,
-          stripe_subscription_id: `sub_list${n}`,
-          status,
-          current_period_end: new Date(now.getTime() + 20 * DAY),
-          cancel_at_period_end: false,
-          cancel_at: null,
-          trial_end: null,
-          ended_at: null,
-          past_due_since: null,
-          latest_invoice_id: null,
-          latest_invoice_status: null,
-          latest_invoice_amount_paid: null,
-          latest_invoice_currency: null,
-          latest_invoice_created: null,
-          version_created: null,
-          version_event_id: null,
-          created_at: created,
-          updated_at: created,
-        })
-        .execute();
+      subscriptionIds.push(await seedSubscription(h(), { ...seeded, customerId: customer }, n, created, status));
     }
     const opened = new Date(now.getTime() - 40 * DAY);
     await saveDispute(db, {
