@@ -11,7 +11,7 @@ import { freePort } from '../support/free-port';
 import { createHarness, type TestHarness } from '../support/test-context';
 
 /**
- * Progress of `paybridge events backfill` and `events replay` (issue 20), the real binary in a child
+ * Progress of `paybridge events backfill`, `events replay` and `catalog import` (issue 20), the real binary in a child
  * process whose stderr is a pipe, against a running server and workers on one PostgreSQL and the
  * Stripe sandbox: plain progress lines, no redrawn bar, the last one at the total, exit 0. The replay
  * progress is also polled through the API.
@@ -26,11 +26,11 @@ interface Run {
   stderr: string;
 }
 
-describe('progress of backfill and replay in the CLI and the API', () => {
+describe('progress of backfill, replay and catalog import in the CLI, and of replay in the API', () => {
   let sandbox: RunningSandbox;
   let h: TestHarness;
   let server: RunningServer;
-  let workers: RunningWorkers;
+  let workers: RunningWorkers | undefined;
   let tenantId = '';
   let connectionId = '';
   const masterKey = generateMasterKey();
@@ -128,6 +128,16 @@ describe('progress of backfill and replay in the CLI and the API', () => {
     expect(attempts.map((row) => row.attempts)).toEqual(Array(PRODUCTS).fill(2));
   });
 
+  it('catalog import: the same plain lines, the last at the total Stripe reported, then the counts; exit 0', async () => {
+    const run = await paybridge(['catalog', 'import', '--connection', connectionId]);
+    expect(run.code, show(run)).toBe(0);
+    expect(run.stderr).not.toContain('\r');
+    expect(progressLines(run.stderr).at(-1), show(run)).toMatch(
+      new RegExp(`^\\[#{30}\\] 100% ${PRODUCTS}/${PRODUCTS} .*\\(${PRODUCTS} products, 0 prices\\)$`),
+    );
+    expect(run.stdout).toContain(`imported ${PRODUCTS} products and 0 prices`);
+  });
+
   it('replay through the API answers its instant, and its progress reaches the total while the workers run', async () => {
     const replay = await h.api('POST', `/api/v1/tenants/${tenantId}/events/replay`, { type: 'product.created' });
     expect(replay.status).toBe(200);
@@ -139,5 +149,21 @@ describe('progress of backfill and replay in the CLI and the API', () => {
     const bad = await h.api('GET', `/api/v1/tenants/${tenantId}/events/replay-progress?replayed_at=yesterday&requeued=1`);
     expect(bad.status).toBe(422);
     expect(bad.body.error.field).toBe('replayed_at');
+  });
+
+  it('replay with no worker running stops waiting after --stall-seconds, says why, and leaves the events queued; exit 0', async () => {
+    await workers!.stop();
+    workers = undefined;
+    const run = await paybridge(['events', 'replay', '--tenant', tenantId, '--type', 'product.created', '--stall-seconds', '1']);
+    expect(run.code, show(run)).toBe(0);
+    expect(run.stdout).toContain(`requeued ${PRODUCTS} event(s)`);
+    expect(run.stdout).not.toContain('processed');
+    expect(progressLines(run.stderr).at(-1), show(run)).toMatch(new RegExp(`^\\[-{30}\\]   0% 0/${PRODUCTS}`));
+    expect(run.stderr).toContain('no event of this replay finished in 1 s: is a worker running (paybridge serve)?');
+    const waiting = await h.api('GET', `/api/v1/tenants/${tenantId}/events?status=received&limit=100`);
+    expect(waiting.body.data).toHaveLength(PRODUCTS);
+    const bad = await paybridge(['events', 'replay', '--tenant', tenantId, '--type', 'product.created', '--stall-seconds', 'soon']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--stall-seconds takes a whole number of seconds, 1 or more');
   });
 });
