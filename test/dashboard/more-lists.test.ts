@@ -93,7 +93,7 @@ describeEachStore('dashboard lists: payment requests, subscriptions, disputes, c
       const text = decode((await admin.get(`${base}?q=${encodeURIComponent(q)}`)).text);
       expect(rows(text, 'preq'), q).toEqual([requestIds[7]]);
       expect(count(text), q).toBe('1 payment request');
-      expect(text, q).toContain(`match the filters. <a href="${base}">Clear filters</a>`);
+      expect(text, q).toContain(`<strong>1 payment request</strong> matches the filters. <a href="${base}">Clear filters</a>`);
     }
     expect(count(decode((await admin.get(`${base}?status=succeeded`)).text))).toBe('20 payment requests');
     const lastWeek = decode((await admin.get(`${base}?from=${day(new Date(now.getTime() - 6 * DAY))}&to=${day(now)}`)).text);
