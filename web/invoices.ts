@@ -13,13 +13,13 @@ import type { AppContext } from '../src/context';
 import { AppError, notFound } from '../src/errors';
 import { pageOf, readCursor } from '../src/http/cursor';
 import { requireConnection } from '../src/connections/connection-service';
-import type { InvoiceStatus } from '../src/store/invoices-schema';
 import { findTenantMail, listMailPage } from '../src/services/mail-service';
 import type { Tenant } from '../src/store/schema';
 import type { Html } from './layout';
 import { INVOICE_STATUSES, invoiceDetailPage, invoicesPage, mailDetailPage, mailListPage } from './pages/invoices';
 import type { DashContext, DashboardEnv } from './session';
-import { readDateRange, readPosition, twoWayPage } from './list-query';
+import { readListFilters } from './list-filters';
+import { twoWayPage } from './list-query';
 
 const PAGE_SIZE = 50;
 
@@ -50,15 +50,11 @@ export function invoiceRoutes(ctx: AppContext, helpers: Helpers): Hono<Dashboard
 
   app.get(`${base}/invoices`, async (c) => {
     const tenant = c.get('tenant');
-    const requested = c.req.query('status');
-    const status = INVOICE_STATUSES.includes(requested as InvoiceStatus) ? (requested as InvoiceStatus) : undefined;
-    const rawQ = c.req.query('q')?.trim();
-    const q = rawQ && rawQ.length <= 254 ? rawQ : undefined;
-    const range = readDateRange(c.req.query('from'), c.req.query('to'));
-    const position = readPosition((name) => c.req.query(name));
+    const filters = readListFilters((name) => c.req.query(name), INVOICE_STATUSES, 'an id, an external id or an email');
+    const { position } = filters;
     const { rows, total } = await searchInvoicePage(
       ctx,
-      { tenantId: tenant.id, status, q, createdFrom: range.start, createdBefore: range.end },
+      { tenantId: tenant.id, status: filters.status, q: filters.q, createdFrom: filters.start, createdBefore: filters.end },
       { limit: PAGE_SIZE + 1, before: position.older, after: position.newer },
     );
     const result = twoWayPage(rows, PAGE_SIZE, position.newer ? 'newer' : 'older', position.paged, (row) => ({
@@ -67,17 +63,15 @@ export function invoiceRoutes(ctx: AppContext, helpers: Helpers): Hono<Dashboard
     }));
     const customerIds = [...new Set(result.rows.map((row) => row.customer_id))];
     const emails = await customerEmails(ctx, tenant.id, customerIds);
-    const error =
-      rawQ && !q ? 'Search takes an id, an external id or an email of up to 254 characters. The list below ignores it.' : range.error;
     return helpers.render(
       c,
       invoicesPage({
         ...helpers.shared(c),
-        filter: { status, q, from: range.from, to: range.to },
+        filters,
         invoices: result.rows.map((row) => ({ ...row, customer_email: emails.get(row.customer_id) ?? null })),
         page: result,
         total,
-        notice: error ? { kind: 'error', text: error } : undefined,
+        notice: filters.error ? { kind: 'error', text: filters.error } : undefined,
       }),
     );
   });
@@ -137,6 +131,15 @@ export function invoiceRoutes(ctx: AppContext, helpers: Helpers): Hono<Dashboard
     const message = await findTenantMail(ctx, tenant.id, c.req.param('mid'));
     if (!message) throw notFound('mail', c.req.param('mid'));
     return helpers.render(c, mailDetailPage({ ...helpers.shared(c), message }));
+  });
+
+  // The HTML part alone, for the sandboxed frame of the page above (headers: web/mail-frame.ts).
+  app.get(`${base}/mail/:mid/html`, async (c) => {
+    const tenant = c.get('tenant');
+    const message = await findTenantMail(ctx, tenant.id, c.req.param('mid'));
+    if (!message?.html_body) throw notFound('mail HTML part', c.req.param('mid'));
+    c.header('Cache-Control', 'no-store');
+    return c.html(message.html_body);
   });
 
   return app;

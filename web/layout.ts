@@ -17,6 +17,8 @@ export type Section =
   | 'customers'
   | 'plans'
   | 'payment_requests'
+  | 'subscriptions'
+  | 'disputes'
   | 'webhooks';
 
 /** Extra per-tenant sections, listed in the navigation only once their pages exist. */
@@ -26,6 +28,8 @@ const TENANT_SECTIONS: [Section, string, string][] = [
   ['customers', 'customers', 'Customers'],
   ['plans', 'plans', 'Plans'],
   ['payment_requests', 'payment-requests', 'Payment requests'],
+  ['subscriptions', 'subscriptions', 'Subscriptions'],
+  ['disputes', 'disputes', 'Disputes'],
   ['webhooks', 'webhook-endpoints', 'Outbound webhooks'],
 ];
 

@@ -94,7 +94,7 @@ export function twoWayPager(
   </nav>`;
 }
 
-/** "1,234 events match" / "More than 10,000 events match", with the link that clears the filters. */
+/** "1,234 events match" / "1 invoice matches" / "More than 10,000 events match", with the link that clears the filters. */
 export function resultSummary(options: {
   count: number;
   capped: boolean;
@@ -105,7 +105,7 @@ export function resultSummary(options: {
   const { count, capped, noun } = options;
   const number = count.toLocaleString('en');
   const text = capped ? `More than ${number} ${noun[1]}` : `${number} ${count === 1 ? noun[0] : noun[1]}`;
-  return html`<p class="result-count" data-result-count>
-    <strong>${text}</strong>${options.filtered ? html` match the filters. <a href="${options.clearHref}">Clear filters</a>` : ' in all.'}
-  </p>`;
+  const verb = count === 1 && !capped ? 'matches' : 'match';
+  const rest = options.filtered ? html` ${verb} the filters. <a href="${options.clearHref}">Clear filters</a>` : ' in all.';
+  return html`<p class="result-count" data-result-count><strong>${text}</strong>${rest}</p>`;
 }

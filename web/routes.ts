@@ -42,6 +42,7 @@ import { clientAddressResolver, signInThrottle } from './sign-in-throttle';
 import { connectionActions } from './connection-actions';
 import { eventRoutes, eventCountsFor } from './events';
 import { invoiceRoutes } from './invoices';
+import { MAIL_HTML_PATH, mailFrameHeaders } from './mail-frame';
 import { overviewRoutes } from './overview';
 import { creditPages } from '../src/modules/credits/page';
 import { customerPages } from '../src/modules/customers/page';
@@ -51,7 +52,7 @@ import { paymentRequestPages } from '../src/modules/payment-requests/page';
 import { outboundWebhookPages } from '../src/modules/outbound-webhooks/page';
 import { createTenant, findTenantById, listTenantPage } from '../src/services/tenant-service';
 import { catalogPages } from '../src/modules/catalog/page';
-import { openDisputesSection } from '../src/modules/disputes/page';
+import { disputePages, openDisputesSection } from '../src/modules/disputes/page';
 import { tenantSettingsRoutes } from './tenant-settings';
 import { invoiceActionRoutes } from './invoice-actions';
 
@@ -141,7 +142,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
     );
   };
 
-  // Scripts and styles come only from this server; no inline code, no frames, forms post only here.
+  // Scripts and styles come only from this server; no inline code, frames only of this server, forms post only here.
   const headers = secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'none'"],
@@ -150,6 +151,8 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
       imgSrc: ["'self'", 'data:'],
       connectSrc: ["'self'"],
       formAction: ["'self'"],
+      // Frames from this server only: the mail page shows a mail's HTML part in a sandboxed one.
+      frameSrc: ["'self'"],
       frameAncestors: ["'none'"],
       baseUri: ["'none'"],
     },
@@ -159,7 +162,8 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
     crossOriginResourcePolicy: 'same-origin',
   });
   app.use('/dashboard', headers);
-  app.use('/dashboard/*', headers);
+  // A stored mail's HTML part has headers of its own (web/mail-frame.ts); every other page these.
+  app.use('/dashboard/*', (c, next) => (MAIL_HTML_PATH.test(c.req.path) ? mailFrameHeaders(c, next) : headers(c, next)));
   app.use('/dashboard/*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.text('The form is too large.', 413) }));
 
   app.get('/', (c) => c.redirect('/dashboard', 302));
@@ -470,6 +474,7 @@ export function dashboardRoutes(ctx: AppContext): Hono<DashboardEnv> {
   app.route('/', customerPages(ctx, { render, shared }));
   app.route('/', planPages(ctx, { render, shared }));
   app.route('/', subscriptionPages(ctx, { render, shared }));
+  app.route('/', disputePages(ctx, { render, shared }));
   app.route('/', paymentRequestPages(ctx, { render, shared }));
   app.route('/', catalogPages(ctx, { render, shared }));
   app.route('/', outboundWebhookPages(ctx, { render, shared }));

@@ -1,6 +1,9 @@
 import type { EventStatus } from '../store/schema';
 import { notFound } from '../errors';
-import { backfillConnection } from '../webhooks/backfill';
+import { backfillConnection, type BackfillProgress } from '../webhooks/backfill';
+import { backfillProgressState } from './backfill-progress';
+import { ProgressReporter } from './progress-reporter';
+import { watchReplay } from './replay-watch';
 import { printJson, printTable, withContext } from './with-context';
 import { STATUSES } from './events-command';
 import { findEventWithAttempts, listEventPage, replayEvents } from '../services/event-service';
@@ -9,7 +12,15 @@ import { pageOptions, statusOption } from './list-options';
 import { parseSince } from './since-option';
 import { requireConnectionById } from '../connections/connection-service';
 
-export const replay = (options: { tenant: string; id?: string[]; status?: string; type?: string; connection?: string }) =>
+export const replay = (options: {
+  tenant: string;
+  id?: string[];
+  status?: string;
+  type?: string;
+  connection?: string;
+  wait: boolean;
+  stallSeconds: string;
+}) =>
   withContext(async (ctx) => {
     if (options.status && !STATUSES.includes(options.status as EventStatus)) {
       throw new Error(`--status must be one of ${STATUSES.join(', ')}`);
@@ -17,14 +28,27 @@ export const replay = (options: { tenant: string; id?: string[]; status?: string
     if (!options.id && !options.status && !options.type && !options.connection) {
       throw new Error('name the events to replay: --id, --status, --type or --connection (replaying everything is rarely meant)');
     }
-    const requeued = await replayEvents(ctx, {
-      tenantId: options.tenant,
-      ids: options.id,
-      status: options.status as EventStatus | undefined,
-      type: options.type,
-      connectionId: options.connection,
-    });
+    const stallSeconds = Number(options.stallSeconds);
+    if (!Number.isInteger(stallSeconds) || stallSeconds < 1) throw new Error('--stall-seconds takes a whole number of seconds, 1 or more');
+    const replayedAt = ctx.now();
+    const requeued = await replayEvents(
+      ctx,
+      {
+        tenantId: options.tenant,
+        ids: options.id,
+        status: options.status as EventStatus | undefined,
+        type: options.type,
+        connectionId: options.connection,
+      },
+      replayedAt,
+    );
     process.stdout.write(`requeued ${requeued} event(s)\n`);
+    if (!options.wait || requeued === 0) return;
+    const finished = await watchReplay(ctx, options.tenant, { replayedAt, requeued }, { stallMs: stallSeconds * 1000 });
+    if (finished)
+      process.stdout.write(
+        `processed ${requeued} replayed event(s); \`paybridge events list --tenant ${options.tenant}\` shows their outcome\n`,
+      );
   });
 
 export const backfill = (options: { connection: string; since?: string }) =>
@@ -32,13 +56,21 @@ export const backfill = (options: { connection: string; since?: string }) =>
     const connection = await requireConnectionById(ctx, options.connection);
     if (connection.disconnected_at) throw notFound('connection', options.connection);
     const since = options.since === undefined ? undefined : parseSince(options.since);
+    const reporter = new ProgressReporter();
+    let last: BackfillProgress | undefined;
     const result = await backfillConnection(ctx, connection, {
       since,
-      onProgress: (fetched) => {
-        if (fetched % 100 === 0) process.stderr.write(`\rfetched ${fetched} event(s)…`);
+      onProgress: (progress) => {
+        last = progress;
+        reporter.update(backfillProgressState(progress));
       },
     });
-    process.stderr.write('\n');
+    // The list ran to its end: the whole window is read, also when it held no event at all.
+    if (!result.error) {
+      const until = last?.until ?? Math.floor(ctx.now().getTime() / 1000);
+      reporter.update(backfillProgressState({ fetched: result.fetched, since: result.since, until, reached: result.since }, true));
+    }
+    reporter.finish();
     process.stdout.write(
       `fetched ${result.fetched}, stored ${result.stored} new, ${result.duplicates} already stored, ${result.skipped} skipped (other types or mode)\n`,
     );

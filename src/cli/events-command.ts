@@ -11,17 +11,21 @@ export function registerEventCommands(program: Command): void {
 
   events
     .command('replay')
-    .description('queue events again for processing (idempotent); a running worker picks them up')
+    .description('queue events again for processing (idempotent) and show progress while a running worker (paybridge serve) processes them')
     .requiredOption('--tenant <tenant_id>', 'the tenant whose events to replay')
     .option('--id <event_id...>', 'one or more event ids (ev_…)')
     .option('--status <status>', `only events in this status (${STATUSES.join(', ')})`)
     .option('--type <type>', 'only events of this type, e.g. checkout.session.completed')
     .option('--connection <connection_id>', 'only events of this connection')
+    .option('--no-wait', 'return once the events are queued instead of showing their progress until a worker has processed them')
+    .option('--stall-seconds <n>', 'stop waiting when no replayed event has finished for this long (they stay queued)', '30')
     .action(run('replay'));
 
   events
     .command('backfill')
-    .description('fetch events Stripe could not deliver (last 30 days) and process them through the normal pipeline')
+    .description(
+      'fetch events Stripe could not deliver (last 30 days), showing how much of the window is read, and queue them for the normal pipeline',
+    )
     .requiredOption('--connection <connection_id>', 'the connection to backfill')
     .option(
       '--since <date>',

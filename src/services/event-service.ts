@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import { announce } from '../domain/unit-of-work';
 import {
+  countAwaitingReplay,
   countEvents,
   countEventsByStatus,
   countRequeueable,
@@ -19,10 +20,30 @@ import type { EventRow } from '../store/schema';
  * Puts stored events back in the queue and wakes the workers of every process now, instead of at
  * their next poll (the CLI runs in a process of its own, so only a notification reaches them).
  */
-export async function replayEvents(ctx: AppContext, filter: EventFilter & { ids?: string[] }): Promise<number> {
-  const count = await requeueEvents(ctx.store.db, filter, ctx.now());
+export async function replayEvents(ctx: AppContext, filter: EventFilter & { ids?: string[] }, at: Date = ctx.now()): Promise<number> {
+  const count = await requeueEvents(ctx.store.db, filter, at);
   if (count > 0) await announce(ctx, [{ kind: 'events' }]);
   return count;
+}
+
+/** How far the workers got with a replay: `requeued` events put back at `replayedAt`, `done` of them processed (or failed and rescheduled). */
+export interface ReplayProgress {
+  readonly replayedAt: Date;
+  readonly total: number;
+  readonly done: number;
+}
+
+/**
+ * A replay's progress, from the instant it was made and how many it requeued (both in its answer).
+ * An event that arrives at the very same millisecond counts until a worker takes it, which it soon does.
+ */
+export async function replayProgress(
+  ctx: AppContext,
+  tenantId: string,
+  replay: { replayedAt: Date; requeued: number },
+): Promise<ReplayProgress> {
+  const waiting = await countAwaitingReplay(ctx.store.db, tenantId, replay.replayedAt);
+  return { replayedAt: replay.replayedAt, total: replay.requeued, done: Math.max(0, replay.requeued - waiting) };
 }
 
 /** How many events a replay with this filter would queue again right now (paused ones wait for their connection). */

@@ -260,6 +260,23 @@ export async function requeueEvents(db: Db, filter: EventFilter & { ids?: string
 }
 
 /**
+ * How many events of the replay made at `replayedAt` still wait for a worker. requeueEvents stamps
+ * each one's next_attempt_at with that instant; processing it changes its status, and a failure moves
+ * next_attempt_at to its retry time, so what is left with both is what no worker has finished yet.
+ * Served by the queue index (events_queue_idx), which holds only waiting events.
+ */
+export async function countAwaitingReplay(db: Db, tenantId: string, replayedAt: Date): Promise<number> {
+  const row = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('tenant_id', '=', tenantId)
+    .where('status', '=', 'received')
+    .where('next_attempt_at', '=', replayedAt)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/**
  * How many events requeueEvents would put back in the queue for this filter now (the dashboard says
  * it before asking to confirm). Same conditions as requeueEvents: keep the two in step.
  */

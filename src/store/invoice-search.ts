@@ -1,5 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Db } from './database';
+import { cappedCount, newestFirstPage, type KeysetPage } from './keyset-page';
 import type { InvoiceRow, InvoiceStatus } from './invoices-schema';
 import type { Database } from './schema';
 
@@ -35,41 +36,18 @@ function conditions(eb: ExpressionBuilder<Database, 'invoices'>, search: Invoice
   return list;
 }
 
-/** Newest first; `before` reads older rows, `after` newer ones (returned newest first too). */
-export async function searchInvoices(
-  db: Db,
-  search: InvoiceSearch,
-  page: { limit: number; before?: { at: Date; id: string }; after?: { at: Date; id: string } },
-): Promise<InvoiceRow[]> {
-  let query = db
+function matching(db: Db, search: InvoiceSearch) {
+  return db
     .selectFrom('invoices')
     .selectAll()
     .where((eb) => eb.and(conditions(eb, search)));
-  if (page.before) query = query.where(sql<SqlBool>`(created_at, id) < (${page.before.at}, ${page.before.id})`);
-  if (page.after) {
-    const rows = await query
-      .where(sql<SqlBool>`(created_at, id) > (${page.after.at}, ${page.after.id})`)
-      .orderBy('created_at', 'asc')
-      .orderBy('id', 'asc')
-      .limit(page.limit)
-      .execute();
-    return rows.reverse();
-  }
-  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+}
+
+/** Newest first; `before` reads older rows, `after` newer ones (returned newest first too). */
+export async function searchInvoices(db: Db, search: InvoiceSearch, page: KeysetPage): Promise<InvoiceRow[]> {
+  return newestFirstPage(matching(db, search), 'created_at', page);
 }
 
 export async function countInvoices(db: Db, search: InvoiceSearch, cap: number): Promise<{ count: number; capped: boolean }> {
-  const row = await db
-    .selectFrom(
-      db
-        .selectFrom('invoices')
-        .select(sql`1`.as('one'))
-        .where((eb) => eb.and(conditions(eb, search)))
-        .limit(cap + 1)
-        .as('matching'),
-    )
-    .select((eb) => eb.fn.countAll<number | string>().as('count'))
-    .executeTakeFirstOrThrow();
-  const count = Number(row.count);
-  return count > cap ? { count: cap, capped: true } : { count, capped: false };
+  return cappedCount(db, matching(db, search), cap);
 }

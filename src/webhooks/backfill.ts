@@ -19,6 +19,18 @@ export const EVENT_RETENTION_SECONDS = 30 * 24 * 3600;
 export const BACKFILL_OVERLAP_SECONDS = 10 * 60;
 const INSERT_BATCH = 500;
 
+/**
+ * How far a backfill has read. Stripe's list gives no total, but it runs newest first over a known
+ * window (`since` to the run's start), so the time it has gone back through is the share done.
+ */
+export interface BackfillProgress {
+  readonly fetched: number;
+  /** Epoch seconds: the window's start, its end (the run's start), and the oldest `created` read so far. */
+  readonly since: number;
+  readonly until: number;
+  readonly reached: number;
+}
+
 export interface BackfillResult {
   readonly connectionId: string;
   readonly since: number;
@@ -39,7 +51,7 @@ export interface BackfillResult {
 export async function backfillConnection(
   ctx: AppContext,
   connection: ConnectionRow,
-  options: { since?: number; onProgress?: (fetched: number) => void } = {},
+  options: { since?: number; onProgress?: (progress: BackfillProgress) => void } = {},
 ): Promise<BackfillResult> {
   const startedAt = ctx.now();
   const nowSeconds = Math.floor(startedAt.getTime() / 1000);
@@ -51,6 +63,7 @@ export async function backfillConnection(
   const counts = { fetched: 0, stored: 0, duplicates: 0, skipped: 0 };
   let error: string | null = null;
   let batch: IncomingEvent[] = [];
+  let reached = nowSeconds;
 
   const flush = async () => {
     if (batch.length === 0) return;
@@ -66,7 +79,8 @@ export async function backfillConnection(
     const stripe = ctx.stripe(secretKey);
     for await (const event of stripe.events.list({ created: { gte: since }, limit: 100 })) {
       counts.fetched += 1;
-      options.onProgress?.(counts.fetched);
+      reached = Math.max(since, Math.min(reached, event.created));
+      options.onProgress?.({ fetched: counts.fetched, since, until: nowSeconds, reached });
       if (!wanted.has(event.type) || event.livemode !== (connection.mode === 'live')) {
         counts.skipped += 1;
         continue;

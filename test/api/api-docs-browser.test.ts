@@ -89,8 +89,9 @@ describe('API reference at /api/docs', () => {
     expect(policy).toContain("default-src 'none'");
     expect(policy).toContain("frame-ancestors 'none'");
     const dashboard = await fetch(`${server.url}/dashboard/sign-in`);
+    // frame-src 'self': the mail page frames a mail's HTML part, served by this server under its own policy.
     expect(dashboard.headers.get('content-security-policy')).toBe(
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'",
     );
     const bundle = await fetch(`${server.url}/api/docs/assets/swagger-ui-bundle.js`);
     expect(bundle.status).toBe(200);

@@ -3,6 +3,8 @@ import { appendDomainEvents } from '../../src/store/domain-events';
 import { insertEvents, type IncomingEvent } from '../../src/store/events';
 import { insertInvoice, insertPaymentOnce, upsertCustomer } from '../../src/store/invoices';
 import { insertEndpoint } from '../../src/store/outbound-webhooks';
+import { insertPaymentRequest } from '../../src/store/payment-requests';
+import type { PaymentRequestStatus } from '../../src/store/payment-requests-schema';
 import { saveDispute } from '../../src/store/disputes';
 import { addRejectionCounts } from '../../src/store/rejections';
 import type { EventStatus } from '../../src/store/schema';
@@ -149,4 +151,78 @@ export async function seedTenant(h: TestHarness, name: string, now: Date): Promi
     .execute();
   await addRejectionCounts(db, [{ connectionId, reason: 'no_matching_signature', count: 7, lastAt: now }]);
   return { tenantId, connectionId, invoiceId, payingEvent: rows[0]!.stripe_event_id, customerId: customer.id };
+}
+
+/** A payment request written straight to the store: flow id `order-{1000 + n}`, payment intent `pi_list{n}`. */
+export async function seedPaymentRequest(
+  h: TestHarness,
+  at: { tenantId: string; connectionId: string },
+  n: number,
+  created: Date,
+  options: { status?: PaymentRequestStatus; email?: string } = {},
+): Promise<string> {
+  const id = newId('paymentRequest');
+  await insertPaymentRequest(h.ctx.store.db, {
+    id,
+    tenant_id: at.tenantId,
+    connection_id: at.connectionId,
+    method: 'payment_intent',
+    status: options.status ?? 'pending',
+    amount: 1000 + n,
+    currency: 'EUR',
+    description: null,
+    customer: JSON.stringify(options.email ? { email: options.email } : null),
+    flow_id: `order-${1000 + n}`,
+    return_url: null,
+    idempotency_key: null,
+    checkout_session_id: null,
+    url: null,
+    payment_intent_id: `pi_list${n}`,
+    charge_id: null,
+    failure: null,
+    failed_attempt_id: null,
+    stalled_at: null,
+    created_at: created,
+    updated_at: created,
+  });
+  return id;
+}
+
+/** A subscription written straight to the store, as the subscriptions module keeps it: Stripe id `sub_list{n}`. */
+export async function seedSubscription(
+  h: TestHarness,
+  at: { tenantId: string; connectionId: string; customerId: string },
+  n: number,
+  created: Date,
+  status: string,
+): Promise<string> {
+  const id = newId('subscription');
+  await h.ctx.store.db
+    .insertInto('subscriptions')
+    .values({
+      id,
+      tenant_id: at.tenantId,
+      connection_id: at.connectionId,
+      customer_id: at.customerId,
+      plan_id: null,
+      stripe_subscription_id: `sub_list${n}`,
+      status,
+      current_period_end: new Date(created.getTime() + 30 * DAY),
+      cancel_at_period_end: false,
+      cancel_at: null,
+      trial_end: null,
+      ended_at: null,
+      past_due_since: null,
+      latest_invoice_id: null,
+      latest_invoice_status: null,
+      latest_invoice_amount_paid: null,
+      latest_invoice_currency: null,
+      latest_invoice_created: null,
+      version_created: null,
+      version_event_id: null,
+      created_at: created,
+      updated_at: created,
+    })
+    .execute();
+  return id;
 }

@@ -192,7 +192,7 @@ describeEachStore('dashboard overview pages and lists', (h) => {
     const base = `/dashboard/tenants/${seeded.tenantId}/invoices`;
     for (const q of ['ADA@example.com', 'INV-1001', 'CUST-7', seeded.invoiceId, seeded.customerId]) {
       const text = decode((await admin.get(`${base}?q=${encodeURIComponent(q)}`)).text);
-      expect(text, q).toContain('<strong>1 invoice</strong> match the filters.');
+      expect(text, q).toContain('<strong>1 invoice</strong> matches the filters.');
       expect(text, q).toContain('INV-1001');
     }
     const none = decode((await admin.get(`${base}?q=nobody%40example.com`)).text);

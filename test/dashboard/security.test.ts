@@ -151,6 +151,7 @@ describeEachStore('dashboard security', (h) => {
       to_address: 'ceo@globex.example',
       subject: 'Globex invoice',
       text_body: 'Globex',
+      html_body: '<p>Globex</p>',
     });
 
     const tenant = new DashboardClient(h());
@@ -173,6 +174,8 @@ describeEachStore('dashboard security', (h) => {
       `/dashboard/tenants/${tenantA}/invoices/${invoiceB}`,
       `/dashboard/tenants/${tenantB}/invoices`,
       `/dashboard/tenants/${tenantA}/mail/${mailB}`,
+      `/dashboard/tenants/${tenantA}/mail/${mailB}/html`,
+      `/dashboard/tenants/${tenantB}/mail/${mailB}/html`,
       `/dashboard/tenants/${tenantB}/mail`,
       '/dashboard/tenants',
     ]) {

@@ -6,22 +6,16 @@ import type { ConnectionRow, Tenant } from '../../src/store/schema';
 import type { InvoiceRow, InvoiceStatus, MailRow } from '../../src/store/invoices-schema';
 import { formatMinorUnits } from '../../src/money';
 import { actionButton, badge, layout, pager, statusBadge, time, type Html } from '../layout';
+import { listFilterForm, type ListFilters } from '../list-filters';
 import { resultSummary, twoWayPager } from '../list-query';
 
 export const INVOICE_STATUSES: InvoiceStatus[] = ['draft', 'open', 'paid', 'void', 'refunded'];
 
 type Common = { principal: Principal; csrf: string; tenant: Tenant };
 
-export interface InvoiceFilterValues {
-  status?: InvoiceStatus;
-  q?: string;
-  from?: string;
-  to?: string;
-}
-
 export function invoicesPage(
   options: Common & {
-    filter: InvoiceFilterValues;
+    filters: ListFilters<InvoiceStatus>;
     invoices: (InvoiceRow & { customer_email: string | null })[];
     page: { olderCursor: string | null; newerCursor: string | null };
     total: { count: number; capped: boolean };
@@ -29,9 +23,8 @@ export function invoicesPage(
   },
 ): Html {
   const base = `/dashboard/tenants/${options.tenant.id}/invoices`;
-  const { filter } = options;
-  const params = { q: filter.q, status: filter.status, from: filter.from, to: filter.to };
-  const filtered = Object.values(params).some(Boolean);
+  const { filters } = options;
+  const { params, filtered } = filters;
   return layout(
     {
       title: `Invoices · ${options.tenant.name}`,
@@ -43,39 +36,18 @@ export function invoicesPage(
     },
     html`<h1>Invoices</h1>
       <p><a class="button" href="${base}/new">New invoice</a></p>
-      <form method="get" action="${base}" class="card filters search" role="search" aria-label="Filter invoices">
-        <div class="field">
-          <label for="i-q">Search</label>
-          <input
-            id="i-q"
-            name="q"
-            value="${filter.q ?? ''}"
-            placeholder="inv_…, INV-1001, ada@example.com"
-            spellcheck="false"
-            aria-describedby="i-q-hint"
-          />
-          <p class="hint" id="i-q-hint">Invoice id or external id, customer id or external id, or the customer's email.</p>
-        </div>
-        <div class="field">
-          <label for="i-status">Status</label>
-          <select id="i-status" name="status">
-            <option value="">Any status</option>
-            ${INVOICE_STATUSES.map((status) => html`<option value="${status}" ${filter.status === status ? html` selected` : ''}>${status}</option>`)}
-          </select>
-        </div>
-        <div class="field">
-          <label for="i-from">Created from (UTC day)</label>
-          <input id="i-from" name="from" type="date" value="${filter.from ?? ''}" />
-        </div>
-        <div class="field">
-          <label for="i-to">Created to (UTC day, included)</label>
-          <input id="i-to" name="to" type="date" value="${filter.to ?? ''}" />
-        </div>
-        <div class="button-row">
-          <button type="submit">Filter</button>
-          ${filtered ? html`<a href="${base}">Clear filters</a>` : ''}
-        </div>
-      </form>
+      ${listFilterForm({
+        action: base,
+        label: 'Filter invoices',
+        idPrefix: 'i',
+        search: {
+          placeholder: 'inv_…, INV-1001, ada@example.com',
+          hint: "Invoice id or external id, customer id or external id, or the customer's email.",
+        },
+        statuses: INVOICE_STATUSES,
+        dateLabel: 'Created',
+        filters,
+      })}
       <section aria-labelledby="invoices-heading">
         <h2 id="invoices-heading">${filtered ? 'Matching invoices' : 'All invoices'}</h2>
         ${resultSummary({ ...options.total, noun: ['invoice', 'invoices'], filtered, clearHref: base })}
@@ -427,7 +399,21 @@ export function mailDetailPage(options: Common & { message: MailRow }): Html {
             : ''
         }
       </dl>
-      <h2>Message</h2>
+      ${
+        m.html_body
+          ? html`<h2>HTML part</h2>
+              <p class="hint">As a mail client shows it, without scripts, and without images or anything else from other sites.</p>
+              <iframe
+                class="mail-html"
+                title="HTML part of ${m.subject}"
+                src="${base}/mail/${m.id}/html"
+                sandbox=""
+                referrerpolicy="no-referrer"
+                loading="lazy"
+              ></iframe>
+              <h2>Text part</h2>`
+          : html`<h2>Message</h2>`
+      }
       <pre class="mail-body" tabindex="0">${m.text_body}</pre>
       <p><a href="${base}/mail">All mail</a></p>`,
   );

@@ -7,7 +7,14 @@ import { backfillConnection } from '../../webhooks/backfill';
 import { pageOf, readCursor } from '../cursor';
 import { newRouter } from '../router';
 import { errorResponses, jsonBody, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../schemas';
-import { findEvent, findEventWithAttempts, listEventPage, rejectionReport, replayEvents } from '../../services/event-service';
+import {
+  findEvent,
+  findEventWithAttempts,
+  listEventPage,
+  rejectionReport,
+  replayEvents,
+  replayProgress,
+} from '../../services/event-service';
 
 const eventStatus = z.enum(['received', 'processed', 'ignored', 'failed', 'dead', 'paused']);
 
@@ -121,7 +128,37 @@ const routes = {
       ),
     },
     responses: {
-      200: jsonResponse(z.object({ requeued: z.number() }).openapi('ReplayResult'), 'How many events were requeued.'),
+      200: jsonResponse(
+        z
+          .object({
+            requeued: z.number(),
+            replayed_at: z
+              .string()
+              .openapi({ description: 'The instant of the replay: pass it, with `requeued`, to the replay progress.' }),
+          })
+          .openapi('ReplayResult'),
+        'How many events were requeued, and when.',
+      ),
+      ...errorResponses,
+    },
+  }),
+  replayProgress: createRoute({
+    method: 'get',
+    path: `${base}/replay-progress`,
+    operationId: 'getReplayProgress',
+    summary: 'How many events of a replay the workers have processed so far (poll until done equals total)',
+    request: {
+      params: tenantIdParam,
+      query: z.object({
+        replayed_at: z.iso.datetime().openapi({ description: '`replayed_at` from the replay' }),
+        requeued: z.coerce.number().int().min(0).openapi({ description: '`requeued` from the replay' }),
+      }),
+    },
+    responses: {
+      200: jsonResponse(
+        z.object({ replayed_at: z.string(), total: z.number(), done: z.number() }).openapi('ReplayProgress'),
+        'Processed (or failed and rescheduled) events of the replay, of its total.',
+      ),
       ...errorResponses,
     },
   }),
@@ -185,6 +222,14 @@ export function eventRoutes(ctx: AppContext) {
     return c.json({ data: page.rows.map(toEventView), next_cursor: page.nextCursor }, 200);
   });
 
+  // Before routes.get, whose {event_id} would otherwise take "replay-progress".
+  router.openapi(routes.replayProgress, async (c) => {
+    const { tenant_id } = c.req.valid('param');
+    const { replayed_at, requeued } = c.req.valid('query');
+    const progress = await replayProgress(ctx, tenant_id, { replayedAt: new Date(replayed_at), requeued });
+    return c.json({ replayed_at: progress.replayedAt.toISOString(), total: progress.total, done: progress.done }, 200);
+  });
+
   router.openapi(routes.get, async (c) => {
     const { tenant_id, event_id } = c.req.valid('param');
     const found = await findEventWithAttempts(ctx, tenant_id, event_id);
@@ -218,13 +263,13 @@ export function eventRoutes(ctx: AppContext) {
   router.openapi(routes.replayMany, async (c) => {
     const { tenant_id } = c.req.valid('param');
     const filter = c.req.valid('json');
-    const requeued = await replayEvents(ctx, {
-      tenantId: tenant_id,
-      status: filter.status,
-      type: filter.type,
-      connectionId: filter.connection_id,
-    });
-    return c.json({ requeued }, 200);
+    const replayedAt = ctx.now();
+    const requeued = await replayEvents(
+      ctx,
+      { tenantId: tenant_id, status: filter.status, type: filter.type, connectionId: filter.connection_id },
+      replayedAt,
+    );
+    return c.json({ requeued, replayed_at: replayedAt.toISOString() }, 200);
   });
 
   router.openapi(routes.backfill, async (c) => {

@@ -13,7 +13,9 @@ import {
   listStripeCustomerLinksFor,
   listTenantCustomers,
 } from '../../store/customers';
+import { countCustomers, searchCustomers, type CustomerSearch } from '../../store/customer-search';
 import type { Db } from '../../store/database';
+import type { KeysetPage } from '../../store/keyset-page';
 import type { CustomerRow } from '../../store/invoices-schema';
 import type { ConnectionRow } from '../../store/schema';
 import { findTenant } from '../../store/tenants';
@@ -130,4 +132,10 @@ export async function ensureStripeCustomer(ctx: AppContext, connection: Connecti
     now: ctx.now(),
   });
   return link.stripe_customer_id;
+}
+
+/** The dashboard's list: one page of the customers matching a search, with the total (up to `cap`). */
+export async function searchCustomerPage(ctx: AppContext, search: CustomerSearch, page: KeysetPage, cap = 10_000) {
+  const [rows, total] = await Promise.all([searchCustomers(ctx.store.db, search, page), countCustomers(ctx.store.db, search, cap)]);
+  return { rows, total };
 }

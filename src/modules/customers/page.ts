@@ -2,14 +2,15 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Principal } from '../../auth/principal';
 import type { AppContext } from '../../context';
-import { pageOf, readCursor } from '../../http/cursor';
 import type { Tenant } from '../../store/schema';
-import { layout, pager, statusBadge, time, type Html } from '../../../web/layout';
+import { layout, statusBadge, time, type Html } from '../../../web/layout';
+import { listFilterForm, readListFilters } from '../../../web/list-filters';
+import { resultSummary, twoWayPage, twoWayPager } from '../../../web/list-query';
 import type { DashContext, DashboardEnv } from '../../../web/session';
 import { entitlementHistory, listActiveEntitlements } from '../entitlements/entitlements-service';
 import { customerCheckouts } from '../checkout/checkout-service';
 import { listSubscriptions } from '../subscriptions/subscriptions-service';
-import { listCustomers, resolveCustomer, viewCustomer } from './customers-service';
+import { resolveCustomer, searchCustomerPage, viewCustomer } from './customers-service';
 
 interface Helpers {
   render: (c: DashContext, page: Html, status?: 200 | 409 | 422) => Response | Promise<Response>;
@@ -25,62 +26,78 @@ export function customerPages(ctx: AppContext, helpers: Helpers): Hono<Dashboard
 
   app.get(base, async (c) => {
     const { tenant, principal, csrf } = helpers.shared(c);
-    const search = c.req.query('q')?.trim().slice(0, 254) || undefined;
-    const cursor = readCursor(c.req.query('cursor'));
-    const rows = await listCustomers(ctx.store.db, tenant.id, {
-      search,
-      limit: PAGE_SIZE + 1,
-      before: cursor && { createdAt: cursor.at, id: cursor.id },
-    });
-    const page = pageOf(rows, PAGE_SIZE, (row) => ({ at: new Date(row.created_at), id: row.id }));
+    const filters = readListFilters((name) => c.req.query(name), [], 'an id, an external id or the start of an email');
+    const { position } = filters;
+    const { rows, total } = await searchCustomerPage(
+      ctx,
+      { tenantId: tenant.id, q: filters.q, createdFrom: filters.start, createdBefore: filters.end },
+      { limit: PAGE_SIZE + 1, before: position.older, after: position.newer },
+    );
+    const page = twoWayPage(rows, PAGE_SIZE, position.newer ? 'newer' : 'older', position.paged, (row) => ({
+      at: new Date(row.created_at),
+      id: row.id,
+    }));
     const path = `/dashboard/tenants/${tenant.id}/customers`;
     return helpers.render(
       c,
       layout(
-        { title: `Customers · ${tenant.name}`, principal, csrf, tenant, section: 'customers' },
+        {
+          title: `Customers · ${tenant.name}`,
+          principal,
+          csrf,
+          tenant,
+          section: 'customers',
+          notice: filters.error ? { kind: 'error', text: filters.error } : undefined,
+        },
         html`<h1>Customers</h1>
-          <form method="get" action="${path}" class="card filters" role="search" aria-label="Search customers">
-            <div class="field">
-              <label for="c-q">Email (start) or external id</label>
-              <input id="c-q" name="q" value="${search ?? ''}" />
-            </div>
-            <button type="submit">Search</button>
-          </form>
-          ${
-            page.rows.length === 0
-              ? html`<p class="empty">
-                  No customers${search ? ' match this search' : ' yet; your platform creates them through the API'}.
-                </p>`
-              : html`<div class="table-wrap">
-                  <table class="stack">
-                    <caption class="sr-only">
-                      Customers, newest first
-                    </caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Customer</th>
-                        <th scope="col">Email</th>
-                        <th scope="col">External id</th>
-                        <th scope="col">Created</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      ${page.rows.map(
-                        (row) =>
-                          html`<tr>
-                            <td>
-                              <a href="${path}/${row.id}"><code>${row.id}</code></a>
-                            </td>
-                            <td>${row.email}</td>
-                            <td>${row.external_id ?? '—'}</td>
-                            <td>${time(row.created_at)}</td>
-                          </tr>`,
-                      )}
-                    </tbody>
-                  </table>
-                </div>`
-          }
-          ${pager(path, { q: search }, page.nextCursor, !cursor)}`,
+          ${listFilterForm({
+            action: path,
+            label: 'Filter customers',
+            idPrefix: 'c',
+            search: { placeholder: 'CUST-7, ada@', hint: "The customer's id or external id, or the start of its email." },
+            statuses: [],
+            dateLabel: 'Created',
+            filters,
+          })}
+          <section aria-labelledby="customers-heading">
+            <h2 id="customers-heading">${filters.filtered ? 'Matching customers' : 'All customers'}</h2>
+            ${resultSummary({ ...total, noun: ['customer', 'customers'], filtered: filters.filtered, clearHref: path })}
+            ${
+              page.rows.length === 0
+                ? html`<p class="empty">
+                    ${filters.filtered ? 'No customer matches these filters.' : 'No customers yet; your platform creates them through the API.'}
+                  </p>`
+                : html`<div class="table-wrap">
+                    <table class="stack">
+                      <caption class="sr-only">
+                        Customers, newest first
+                      </caption>
+                      <thead>
+                        <tr>
+                          <th scope="col">Customer</th>
+                          <th scope="col">Email</th>
+                          <th scope="col">External id</th>
+                          <th scope="col">Created</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        ${page.rows.map(
+                          (row) =>
+                            html`<tr>
+                              <td data-label="Customer">
+                                <a href="${path}/${row.id}"><code>${row.id}</code></a>
+                              </td>
+                              <td data-label="Email">${row.email}</td>
+                              <td data-label="External id">${row.external_id ?? '—'}</td>
+                              <td data-label="Created">${time(row.created_at)}</td>
+                            </tr>`,
+                        )}
+                      </tbody>
+                    </table>
+                  </div>`
+            }
+            ${twoWayPager(path, filters.params, page)}
+          </section>`,
       ),
     );
   });

@@ -2,6 +2,8 @@ import type { AppContext } from '../../context';
 import { notFound } from '../../errors';
 import { findTenantDispute, listOpenDisputesByUrgency, listTenantDisputes } from '../../store/disputes';
 import type { DisputeRow } from '../../store/disputes-schema';
+import { countDisputes, searchDisputes, type DisputeSearch } from '../../store/dispute-search';
+import type { KeysetPage } from '../../store/keyset-page';
 import { findDisputedPayable } from './disputed-payable';
 import { toDisputeView, type DisputeView } from './dispute-view';
 
@@ -40,4 +42,10 @@ export async function listDisputes(
 export async function openDisputesByUrgency(ctx: AppContext, tenantId: string, limit = 20): Promise<DisputeView[]> {
   const rows = await listOpenDisputesByUrgency(ctx.store.db, tenantId, limit);
   return (await Promise.all(rows.map((row) => withLink(ctx, row)))).map(toDisputeView);
+}
+
+/** The dashboard's list: one page of the disputes matching a search, linked, with the total (up to `cap`). */
+export async function searchDisputePage(ctx: AppContext, search: DisputeSearch, page: KeysetPage, cap = 10_000) {
+  const [rows, total] = await Promise.all([searchDisputes(ctx.store.db, search, page), countDisputes(ctx.store.db, search, cap)]);
+  return { rows: await Promise.all(rows.map((row) => withLink(ctx, row))), total };
 }

@@ -3,17 +3,18 @@ import { html } from 'hono/html';
 import type { Principal } from '../../auth/principal';
 import type { AppContext } from '../../context';
 import { AppError } from '../../errors';
-import { pageOf, readCursor } from '../../http/cursor';
 import { formatMinorUnits } from '../../money';
 import type { PaymentRequestStatus } from '../../store/payment-requests-schema';
 import type { Tenant } from '../../store/schema';
-import { actionButton, badge, layout, pager, statusBadge, time, type Html } from '../../../web/layout';
+import { actionButton, badge, layout, statusBadge, time, type Html } from '../../../web/layout';
+import { listFilterForm, readListFilters, type ListFilters } from '../../../web/list-filters';
+import { resultSummary, twoWayPage, twoWayPager } from '../../../web/list-query';
 import type { DashContext, DashboardEnv } from '../../../web/session';
 import { PAYMENT_REQUEST_STATUSES } from './payment-request-input';
 import {
   cancelPaymentRequest,
-  listPaymentRequests,
   paymentRequestDetail,
+  searchPaymentRequestPage,
   viewPaymentRequest,
   type PaymentRequestDetail,
 } from './payment-request-service';
@@ -36,30 +37,40 @@ function shell(common: Common, title: string) {
 const money = (request: PaymentRequestView) => `${request.currency} ${formatMinorUnits(request.amount, request.currency)}`;
 
 function listPage(
-  options: Common & { status?: PaymentRequestStatus; requests: PaymentRequestView[]; nextCursor: string | null; firstPage: boolean },
+  options: Common & {
+    filters: ListFilters<PaymentRequestStatus>;
+    requests: PaymentRequestView[];
+    page: { olderCursor: string | null; newerCursor: string | null };
+    total: { count: number; capped: boolean };
+  },
 ): Html {
   const base = `/dashboard/tenants/${options.tenant.id}/payment-requests`;
+  const { filters } = options;
   return layout(
-    shell(options, `Payment requests · ${options.tenant.name}`),
+    {
+      ...shell(options, `Payment requests · ${options.tenant.name}`),
+      notice: filters.error ? { kind: 'error', text: filters.error } : undefined,
+    },
     html`<h1>Payment requests</h1>
-      <form method="get" action="${base}" class="card filters" role="search" aria-label="Filter payment requests">
-        <div class="field">
-          <label for="pr-status">Status</label>
-          <select id="pr-status" name="status">
-            <option value="">Any status</option>
-            ${PAYMENT_REQUEST_STATUSES.map((status) => html`<option value="${status}" ${options.status === status ? html` selected` : ''}>${status.replaceAll('_', ' ')}</option>`)}
-          </select>
-        </div>
-        <button type="submit">Filter</button>
-      </form>
+      ${listFilterForm({
+        action: base,
+        label: 'Filter payment requests',
+        idPrefix: 'pr',
+        search: {
+          placeholder: 'pr_…, order-1001, pi_…, ada@example.com',
+          hint: "The request's id, its flow id, its payment intent or Checkout Session, or the customer's email.",
+        },
+        statuses: PAYMENT_REQUEST_STATUSES,
+        dateLabel: 'Created',
+        filters,
+      })}
       <section aria-labelledby="pr-heading">
-        <h2 id="pr-heading">
-          ${options.status ? `Payment requests with status ${options.status.replaceAll('_', ' ')}` : 'All payment requests'}
-        </h2>
+        <h2 id="pr-heading">${filters.filtered ? 'Matching payment requests' : 'All payment requests'}</h2>
+        ${resultSummary({ ...options.total, noun: ['payment request', 'payment requests'], filtered: filters.filtered, clearHref: base })}
         ${
           options.requests.length === 0
             ? html`<p class="empty">
-                No payment requests${options.status ? ' with this status' : ' yet; your platform creates them through the API'}.
+                ${filters.filtered ? 'No payment request matches these filters.' : 'No payment requests yet; your platform creates them through the API.'}
               </p>`
             : html`<div class="table-wrap">
                 <table class="stack">
@@ -70,6 +81,7 @@ function listPage(
                     <tr>
                       <th scope="col">Request</th>
                       <th scope="col">Flow</th>
+                      <th scope="col">Customer</th>
                       <th scope="col">Amount</th>
                       <th scope="col">Status</th>
                       <th scope="col">Created</th>
@@ -83,6 +95,7 @@ function listPage(
                             <a href="${base}/${request.id}"><code>${request.id}</code></a>
                           </td>
                           <td data-label="Flow">${request.flow_id ?? ''}</td>
+                          <td data-label="Customer">${request.customer?.email ?? ''}</td>
                           <td data-label="Amount">${money(request)}</td>
                           <td data-label="Status">
                             ${statusBadge(request.status)}${request.overpaid ? html` ${badge('overpaid', 'warn')}` : ''}${request.stalled ? html` ${badge('stalled', 'warn')}` : ''}
@@ -94,7 +107,7 @@ function listPage(
                 </table>
               </div>`
         }
-        ${pager(base, { status: options.status }, options.nextCursor, options.firstPage)}
+        ${twoWayPager(base, filters.params, options.page)}
       </section>`,
   );
 }
@@ -227,26 +240,18 @@ export function paymentRequestPages(ctx: AppContext, helpers: Helpers): Hono<Das
 
   app.get(base, async (c) => {
     const tenant = c.get('tenant');
-    const requested = c.req.query('status');
-    const status = PAYMENT_REQUEST_STATUSES.includes(requested as PaymentRequestStatus) ? (requested as PaymentRequestStatus) : undefined;
-    const cursor = c.req.query('cursor');
-    const position = readCursor(cursor);
-    const rows = await listPaymentRequests(
+    const filters = readListFilters((name) => c.req.query(name), PAYMENT_REQUEST_STATUSES, 'an id, a flow id or an email');
+    const { position } = filters;
+    const { rows, total } = await searchPaymentRequestPage(
       ctx,
-      { tenantId: tenant.id, status },
-      { limit: PAGE_SIZE + 1, before: position && { createdAt: position.at, id: position.id } },
+      { tenantId: tenant.id, status: filters.status, q: filters.q, createdFrom: filters.start, createdBefore: filters.end },
+      { limit: PAGE_SIZE + 1, before: position.older, after: position.newer },
     );
-    const page = pageOf(rows, PAGE_SIZE, (row) => ({ at: new Date(row.created_at), id: row.id }));
-    return helpers.render(
-      c,
-      listPage({
-        ...helpers.shared(c),
-        status,
-        requests: page.rows.map(viewPaymentRequest),
-        nextCursor: page.nextCursor,
-        firstPage: !cursor,
-      }),
-    );
+    const page = twoWayPage(rows, PAGE_SIZE, position.newer ? 'newer' : 'older', position.paged, (row) => ({
+      at: new Date(row.created_at),
+      id: row.id,
+    }));
+    return helpers.render(c, listPage({ ...helpers.shared(c), filters, requests: page.rows.map(viewPaymentRequest), page, total }));
   });
 
   const show = async (c: DashContext, notice?: { kind: 'ok' | 'error'; text: string }, status: 200 | 409 | 422 = 200) => {

@@ -1,4 +1,6 @@
 import type { AppContext } from '../../context';
+import type { KeysetPage } from '../../store/keyset-page';
+import { countPaymentRequests, searchPaymentRequests, type PaymentRequestSearch } from '../../store/payment-request-search';
 import type { Effects } from '../../domain/effects';
 import { inUnitOfWork } from '../../domain/unit-of-work';
 import { AppError, invalidField, notFound } from '../../errors';
@@ -290,4 +292,13 @@ export async function paymentRequestDetail(ctx: AppContext, tenantId: string, id
       status: String((event.snapshot as { status?: unknown }).status ?? ''),
     })),
   };
+}
+
+/** The dashboard's list: one page of the requests matching a search, with the total (up to `cap`). */
+export async function searchPaymentRequestPage(ctx: AppContext, search: PaymentRequestSearch, page: KeysetPage, cap = 10_000) {
+  const [rows, total] = await Promise.all([
+    searchPaymentRequests(ctx.store.db, search, page),
+    countPaymentRequests(ctx.store.db, search, cap),
+  ]);
+  return { rows, total };
 }

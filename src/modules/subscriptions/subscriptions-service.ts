@@ -1,8 +1,11 @@
 import type Stripe from 'stripe';
 import type { AppContext } from '../../context';
+import type { KeysetPage } from '../../store/keyset-page';
+import { countSubscriptions, searchSubscriptions, type SubscriptionSearch } from '../../store/subscription-search';
 import { stripeFor } from '../../billing/payment-link';
 import { AppError, invalidField, notFound } from '../../errors';
 import { listStripeCustomerLinks } from '../../store/customers';
+import { findCustomerEmails } from '../../store/invoices';
 import { findTenantPlan } from '../../store/plans';
 import {
   findTenantSubscription,
@@ -154,4 +157,11 @@ export async function createPortalSession(
   } catch (error) {
     throw fromStripeError(error, 'creating the customer portal session');
   }
+}
+
+/** The dashboard's list: one page of the subscriptions matching a search, each with its customer's email, and the total (up to `cap`). */
+export async function searchSubscriptionPage(ctx: AppContext, search: SubscriptionSearch, page: KeysetPage, cap = 10_000) {
+  const [rows, total] = await Promise.all([searchSubscriptions(ctx.store.db, search, page), countSubscriptions(ctx.store.db, search, cap)]);
+  const emails = await findCustomerEmails(ctx.store.db, search.tenantId, [...new Set(rows.map((row) => row.customer_id))]);
+  return { rows: rows.map((row) => ({ ...row, customer_email: emails.get(row.customer_id) ?? null })), total };
 }
