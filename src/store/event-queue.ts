@@ -11,17 +11,23 @@ import type { EventRow, EventStatus } from './schema';
  * writes nothing (the caller then rolls back the effects it wrote in the same transaction).
  */
 
+/**
+ * `id = any(array(…))`, not `id in (…)`: with `events` partitioned by month, PostgreSQL planned the
+ * `in` form as a hash semi-join over a sequential scan of every partition, so each claim read the
+ * whole month and the worker slowed as the month filled (end-to-end p99 at 1,000 events/s went from
+ * 114 ms to 795 ms). The array form probes each partition's primary key with the claimed ids.
+ */
 export async function claimDueEvents(db: Db, claim: { workerId: string; now: Date; leaseUntil: Date; limit: number }): Promise<EventRow[]> {
   const result = await sql<EventRow>`
     update events set locked_by = ${claim.workerId}, locked_until = ${claim.leaseUntil}, attempts = attempts + 1
-    where id in (
+    where id = any(array(
       select id from events
       where status in ('received', 'failed') and next_attempt_at <= ${claim.now}
         and (locked_until is null or locked_until < ${claim.now})
       order by next_attempt_at, stripe_created, id
       limit ${claim.limit}
       for update skip locked
-    )
+    ))
     returning *`.execute(db);
   // Oldest first, so in the common case effects are applied in Stripe's order.
   return result.rows
