@@ -89,7 +89,7 @@ export async function benchEndToEnd(
       else late += 1;
     }
     const load = await background;
-    if (process.env.BENCH_E2E_TRACE) log(`latencies in order: ${latencies.map((l) => l.toFixed(0)).join(" ")}`);
+    if (process.env.BENCH_E2E_TRACE) log(`latencies in order: ${latencies.map((l) => l.toFixed(0)).join(' ')}`);
     const sorted = latencies.sort((a, b) => a - b);
     const p50 = percentile(sorted, 50);
     const p99 = percentile(sorted, 99);
