@@ -1,4 +1,4 @@
-import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Db } from './database';
 import type { CustomerRow } from './invoices-schema';
 import { cappedCount, newestFirstPage, type KeysetPage } from './keyset-page';
@@ -39,4 +39,14 @@ export async function searchCustomers(db: Db, search: CustomerSearch, page: Keys
 
 export async function countCustomers(db: Db, search: CustomerSearch, cap: number) {
   return cappedCount(db, matching(db, search), cap);
+}
+
+/**
+ * The ids of the tenant's customers a search term names, as a subquery for other lists (invoices,
+ * subscriptions): a customer's email (any case) when the term has an `@`, else its id or external id.
+ */
+export function customerIdsNamedBy(tenantId: string, term: string) {
+  return term.includes('@')
+    ? sql<string>`(select id from customers where tenant_id = ${tenantId} and lower(email) = lower(${term}))`
+    : sql<string>`(select id from customers where tenant_id = ${tenantId} and (id = ${term} or external_id = ${term}))`;
 }

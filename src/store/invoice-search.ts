@@ -1,5 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Db } from './database';
+import { customerIdsNamedBy } from './customer-search';
 import { cappedCount, newestFirstPage, type KeysetPage } from './keyset-page';
 import type { InvoiceRow, InvoiceStatus } from './invoices-schema';
 import type { Database } from './schema';
@@ -24,9 +25,7 @@ function conditions(eb: ExpressionBuilder<Database, 'invoices'>, search: Invoice
   if (search.createdBefore) list.push(eb('invoices.created_at', '<', search.createdBefore));
   const q = search.q;
   if (q) {
-    const customers = q.includes('@')
-      ? sql<string>`(select id from customers where tenant_id = ${search.tenantId} and lower(email) = lower(${q}))`
-      : sql<string>`(select id from customers where tenant_id = ${search.tenantId} and (id = ${q} or external_id = ${q}))`;
+    const customers = customerIdsNamedBy(search.tenantId, q);
     list.push(
       q.includes('@')
         ? sql<SqlBool>`invoices.customer_id in ${customers}`

@@ -1,5 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Db } from './database';
+import { customerIdsNamedBy } from './customer-search';
 import { cappedCount, newestFirstPage, type KeysetPage } from './keyset-page';
 import type { Database } from './schema';
 import type { SubscriptionRow } from './subscriptions-schema';
@@ -21,9 +22,7 @@ function conditions(eb: ExpressionBuilder<Database, 'subscriptions'>, search: Su
   if (search.createdBefore) list.push(eb('subscriptions.created_at', '<', search.createdBefore));
   const q = search.q;
   if (q) {
-    const customers = q.includes('@')
-      ? sql<string>`(select id from customers where tenant_id = ${search.tenantId} and lower(email) = lower(${q}))`
-      : sql<string>`(select id from customers where tenant_id = ${search.tenantId} and (id = ${q} or external_id = ${q}))`;
+    const customers = customerIdsNamedBy(search.tenantId, q);
     list.push(
       q.includes('@')
         ? sql<SqlBool>`subscriptions.customer_id in ${customers}`
