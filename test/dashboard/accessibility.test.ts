@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src/server';
 import { freePort } from '../support/free-port';
-import { ADMIN_TOKEN, createHarness, type TestHarness } from '../support/test-context';
-import { launchBrowser, screenshot } from './browser-support';
+import { createHarness, type TestHarness } from '../support/test-context';
+import { launchBrowser, screenshot, signInAsAdmin } from './browser-support';
 import { seedTenant, type Seeded } from './dashboard-seed';
 
 // axe-core's own bundle, injected into each page as a script (it loads nothing from outside). Read as a
@@ -150,10 +150,7 @@ describe('accessibility of every dashboard page (axe-core)', () => {
   }, 60_000);
 
   it('every page an admin can open has no serious or critical violation, at 1280 px and 360 px', async () => {
-    await page.goto(`${server.url}/dashboard/sign-in`);
-    await page.getByLabel('Admin token or API key').fill(ADMIN_TOKEN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Tenants' }).waitFor();
+    await signInAsAdmin(page, server.url);
     const found: string[] = [];
     const opened: string[] = [];
     for (const width of [1280, 360]) {

@@ -6,8 +6,8 @@ import { startServer, type RunningServer } from '../../src/server';
 import { startWorkers, type RunningWorkers } from '../../src/workers';
 import { connectAuto, startSmtp, type RunningSmtp } from '../invoices/support';
 import { freePort } from '../support/free-port';
-import { ADMIN_TOKEN, createHarness, type TestHarness } from '../support/test-context';
-import { launchBrowser, screenshot } from './browser-support';
+import { createHarness, type TestHarness } from '../support/test-context';
+import { launchBrowser, screenshot, signInAsAdmin } from './browser-support';
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -78,10 +78,7 @@ describe('dashboard actions in a browser', () => {
       if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) consoleErrors.push(message.text());
     });
     page.on('pageerror', (error) => consoleErrors.push(error.message));
-    await page.goto(`${server.url}/dashboard/sign-in`);
-    await page.getByLabel('Admin token or API key').fill(ADMIN_TOKEN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Tenants' }).waitFor();
+    await signInAsAdmin(page, server.url);
   }, 60_000);
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ADMIN_TOKEN } from '../support/test-context';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOT_DIR = join(process.cwd(), 'test-output', 'screenshots');
@@ -47,4 +48,12 @@ export async function reloadUntil(page: Page, predicate: () => Promise<boolean>,
     await new Promise((resolve) => setTimeout(resolve, 250));
     await page.reload();
   }
+}
+
+/** Signs the page in with the admin token through the sign-in form, as a person would. */
+export async function signInAsAdmin(page: Page, baseUrl: string): Promise<void> {
+  await page.goto(`${baseUrl}/dashboard/sign-in`);
+  await page.getByLabel('Admin token or API key').fill(ADMIN_TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Tenants' }).waitFor();
 }

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src/server';
 import { freePort } from '../support/free-port';
-import { ADMIN_TOKEN, createHarness, type TestHarness } from '../support/test-context';
-import { launchBrowser, screenshot } from './browser-support';
+import { createHarness, type TestHarness } from '../support/test-context';
+import { launchBrowser, screenshot, signInAsAdmin } from './browser-support';
 import { DAY, seedPaymentRequest, seedSubscription, seedTenant, type Seeded } from './dashboard-seed';
 
 /**
@@ -42,10 +42,7 @@ describe('dashboard lists in a browser', () => {
     page.on('response', (response) => {
       if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) problems.push(`${response.status()} ${response.url()}`);
     });
-    await page.goto(`${server.url}/dashboard/sign-in`);
-    await page.getByLabel('Admin token or API key').fill(ADMIN_TOKEN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Tenants' }).waitFor();
+    await signInAsAdmin(page, server.url);
   }, 60_000);
 
   afterAll(async () => {

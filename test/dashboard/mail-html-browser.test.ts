@@ -4,8 +4,8 @@ import { newId } from '../../src/ids';
 import { startServer, type RunningServer } from '../../src/server';
 import { insertMail } from '../../src/store/mail-messages';
 import { freePort } from '../support/free-port';
-import { ADMIN_TOKEN, createHarness, type TestHarness } from '../support/test-context';
-import { launchBrowser, screenshot } from './browser-support';
+import { createHarness, type TestHarness } from '../support/test-context';
+import { launchBrowser, screenshot, signInAsAdmin } from './browser-support';
 import { seedTenant } from './dashboard-seed';
 
 /**
@@ -61,10 +61,7 @@ describe('mail page: the HTML part in a sandboxed frame, the text part below', (
     page.setDefaultTimeout(10_000);
     page.on('requestfinished', (request) => requested.push(request.url()));
     page.on('requestfailed', (request) => blocked.push(`${request.url()} ${request.failure()?.errorText ?? ''}`));
-    await page.goto(`${server.url}/dashboard/sign-in`);
-    await page.getByLabel('Admin token or API key').fill(ADMIN_TOKEN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Tenants' }).waitFor();
+    await signInAsAdmin(page, server.url);
   }, 60_000);
 
   afterAll(async () => {
@@ -99,7 +96,11 @@ describe('mail page: the HTML part in a sandboxed frame, the text part below', (
       const greeting = page.frameLocator('iframe.mail-html').locator('#greeting');
       await greeting.waitFor();
       expect(await greeting.textContent()).toBe('Hello Ada');
-      expect(await greeting.evaluate('(el) => getComputedStyle(el).color')).toBe('rgb(99, 91, 255)');
+      expect(
+        await greeting.evaluate(
+          (el) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color,
+        ),
+      ).toBe('rgb(99, 91, 255)');
       expect(await page.frameLocator('iframe.mail-html').locator('body').getAttribute('data-ran')).toBeNull();
       expect(await page.title()).toBe('Invoice INV-1001 · Mail · Paybridge');
       expect(requested.filter((url) => url.includes('127.0.0.1:9'))).toEqual([]);

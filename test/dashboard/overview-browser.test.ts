@@ -3,8 +3,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src/server';
 import { insertEvents } from '../../src/store/events';
 import { freePort } from '../support/free-port';
-import { ADMIN_TOKEN, createHarness, type TestHarness } from '../support/test-context';
-import { launchBrowser, screenshot } from './browser-support';
+import { createHarness, type TestHarness } from '../support/test-context';
+import { launchBrowser, screenshot, signInAsAdmin } from './browser-support';
 import { seedTenant, type Seeded } from './dashboard-seed';
 
 // The overview pages and the lists in Chromium, in Tokyo time, at 1280 px and 360 px, under the dashboard's CSP.
@@ -37,10 +37,7 @@ describe('dashboard overviews and lists in a browser', () => {
     page.on('request', (request) => {
       if (!request.url().startsWith(server.url) && !request.url().startsWith('data:')) problems.push(`outside request ${request.url()}`);
     });
-    await page.goto(`${server.url}/dashboard/sign-in`);
-    await page.getByLabel('Admin token or API key').fill(ADMIN_TOKEN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Tenants' }).waitFor();
+    await signInAsAdmin(page, server.url);
   }, 60_000);
 
   afterAll(async () => {
