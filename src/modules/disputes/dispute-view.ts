@@ -2,6 +2,18 @@ import { z } from '@hono/zod-openapi';
 import { formatMinorUnits } from '../../money';
 import type { DisputeRow } from '../../store/disputes-schema';
 
+/** Stripe's dispute statuses: what the API's and the dashboard's status filters accept. */
+export const DISPUTE_STATUSES = [
+  'warning_needs_response',
+  'warning_under_review',
+  'warning_closed',
+  'needs_response',
+  'under_review',
+  'won',
+  'lost',
+  'prevented',
+] as const;
+
 export const disputeView = z
   .object({
     id: z.string().openapi({ example: 'dp_…' }),

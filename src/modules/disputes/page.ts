@@ -8,21 +8,10 @@ import { listFilterForm, readListFilters } from '../../../web/list-filters';
 import { resultSummary, twoWayPage, twoWayPager } from '../../../web/list-query';
 import type { DashContext, DashboardEnv } from '../../../web/session';
 import { openDisputesByUrgency, searchDisputePage } from './dispute-service';
-import { toDisputeView, type DisputeView } from './dispute-view';
+import { DISPUTE_STATUSES, toDisputeView, type DisputeView } from './dispute-view';
 
 const SHOWN = 20;
 const PAGE_SIZE = 50;
-
-/** Stripe's dispute statuses, for the list's status filter. */
-export const DISPUTE_STATUSES = [
-  'warning_needs_response',
-  'warning_under_review',
-  'warning_closed',
-  'needs_response',
-  'under_review',
-  'won',
-  'lost',
-] as const;
 
 interface Helpers {
   render: (c: DashContext, page: Html, status?: 200 | 409 | 422) => Response | Promise<Response>;

@@ -4,18 +4,8 @@ import { pageOf, readCursor } from '../../http/cursor';
 import { newRouter } from '../../http/router';
 import { errorResponses, jsonResponse, listOf, paginationQuery, tenantIdParam } from '../../http/schemas';
 import { listDisputes, requireDispute } from './dispute-service';
-import { disputeView, toDisputeView } from './dispute-view';
+import { DISPUTE_STATUSES, disputeView, toDisputeView } from './dispute-view';
 
-const STATUSES = [
-  'warning_needs_response',
-  'warning_under_review',
-  'warning_closed',
-  'needs_response',
-  'under_review',
-  'won',
-  'lost',
-  'prevented',
-] as const;
 const base = '/api/v1/tenants/{tenant_id}/disputes';
 
 const routes = {
@@ -26,7 +16,7 @@ const routes = {
     request: {
       params: tenantIdParam,
       query: paginationQuery.extend({
-        status: z.enum(STATUSES, { message: `status must be one of ${STATUSES.join(', ')}` }).optional(),
+        status: z.enum(DISPUTE_STATUSES, { message: `status must be one of ${DISPUTE_STATUSES.join(', ')}` }).optional(),
         open: z
           .enum(['true', 'false'], { message: 'open must be true or false' })
           .transform((value) => value === 'true')
