@@ -1,49 +1,26 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type AccountCredentials, type RunningSandbox } from '../../sandbox/index';
+import { runPaybridge, type CliRun } from '../support/run-cli';
 
 /**
  * The real `paybridge` binary in child processes (embedded store in a temporary data dir, Stripe calls
  * to an in-process sandbox): the invoice and event commands, `--since` dates, and the master key kept
  * off the command line.
  */
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(root, 'bin', 'paybridge.js');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 let dataDir = '';
 let sandbox: RunningSandbox | undefined;
 let account: AccountCredentials;
 
 function paybridge(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<Run> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('PAYBRIDGE_')) env[name] = value;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: root,
-      env: { ...env, PAYBRIDGE_DATA_DIR: dataDir, PAYBRIDGE_STRIPE_API_BASE: sandbox!.url, ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
+  return runPaybridge(args, {
+    input: options.input,
+    env: { PAYBRIDGE_DATA_DIR: dataDir, PAYBRIDGE_STRIPE_API_BASE: sandbox!.url, ...options.env },
   });
 }
 

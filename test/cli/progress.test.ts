@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index';
@@ -8,6 +5,7 @@ import { generateMasterKey } from '../../src/crypto/secret-box';
 import { startServer, type RunningServer } from '../../src/server';
 import { startWorkers, type RunningWorkers } from '../../src/workers';
 import { freePort } from '../support/free-port';
+import { runPaybridge, type CliRun } from '../support/run-cli';
 import { createHarness, type TestHarness } from '../support/test-context';
 
 /**
@@ -16,15 +14,9 @@ import { createHarness, type TestHarness } from '../support/test-context';
  * Stripe sandbox: plain progress lines, no redrawn bar, the last one at the total, exit 0. The replay
  * progress is also polled through the API.
  */
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(root, 'bin', 'paybridge.js');
 const PRODUCTS = 40;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 describe('progress of backfill, replay and catalog import in the CLI, and of replay in the API', () => {
   let sandbox: RunningSandbox;
@@ -35,33 +27,15 @@ describe('progress of backfill, replay and catalog import in the CLI, and of rep
   let connectionId = '';
   const masterKey = generateMasterKey();
 
-  const paybridge = (args: string[]): Promise<Run> => {
-    const env: NodeJS.ProcessEnv = {};
-    for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('PAYBRIDGE_')) env[name] = value;
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, ...args], {
-        cwd: root,
-        env: {
-          ...env,
-          PAYBRIDGE_DATABASE_URL: h.store.url!,
-          PAYBRIDGE_MASTER_KEY: masterKey,
-          PAYBRIDGE_STRIPE_API_BASE: sandbox.url,
-          PAYBRIDGE_LOG_LEVEL: 'warn',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-      child.once('error', reject);
-      child.once('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
+  const paybridge = (args: string[]): Promise<Run> =>
+    runPaybridge(args, {
+      env: {
+        PAYBRIDGE_DATABASE_URL: h.store.url!,
+        PAYBRIDGE_MASTER_KEY: masterKey,
+        PAYBRIDGE_STRIPE_API_BASE: sandbox.url,
+        PAYBRIDGE_LOG_LEVEL: 'warn',
+      },
     });
-  };
   const show = (run: Run) => `exit ${run.code}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
   const progressLines = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('['));
 
