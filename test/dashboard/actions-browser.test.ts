@@ -7,7 +7,7 @@ import { startWorkers, type RunningWorkers } from '../../src/workers';
 import { connectAuto, startSmtp, type RunningSmtp } from '../invoices/support';
 import { freePort } from '../support/free-port';
 import { createHarness, type TestHarness } from '../support/test-context';
-import { launchBrowser, screenshot, signInAsAdmin } from './browser-support';
+import { launchBrowser, recordPageProblems, screenshot, signInAsAdmin } from './browser-support';
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -74,10 +74,7 @@ describe('dashboard actions in a browser', () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    recordPageProblems(page, consoleErrors);
     await signInAsAdmin(page, server.url);
   }, 60_000);
 

@@ -57,3 +57,19 @@ export async function signInAsAdmin(page: Page, baseUrl: string): Promise<void> 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { level: 1, name: 'Tenants' }).waitFor();
 }
+
+/**
+ * Collects what should never happen on a dashboard page into `problems`: console errors (other than
+ * the resource failures the responses already report), uncaught page errors and, with
+ * `failedResponses`, any answer of 400 or more (Chromium's own /favicon.ico request excepted).
+ */
+export function recordPageProblems(page: Page, problems: string[], options: { failedResponses?: boolean } = {}): void {
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  if (!options.failedResponses) return;
+  page.on('response', (response) => {
+    if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) problems.push(`${response.status()} ${response.url()}`);
+  });
+}

@@ -6,7 +6,7 @@ import { startServer, type RunningServer } from '../../src/server';
 import { startWorkers, type RunningWorkers } from '../../src/workers';
 import { freePort } from '../support/free-port';
 import { ADMIN_TOKEN, createHarness, type TestHarness } from '../support/test-context';
-import { launchBrowser, reloadUntil, screenshot } from './browser-support';
+import { launchBrowser, recordPageProblems, reloadUntil, screenshot } from './browser-support';
 
 // The dashboard in a real browser against a real server, real workers and the Stripe sandbox.
 describe('dashboard in a browser', () => {
@@ -44,10 +44,7 @@ describe('dashboard in a browser', () => {
       if (!url.startsWith(server.url) && !url.startsWith(sandbox.url) && !url.startsWith('data:')) foreignRequests.push(url);
     });
     // A CSP violation or a script error shows up here (4xx answers to refused forms are expected).
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    recordPageProblems(page, consoleErrors);
   }, 60_000);
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src/server';
 import { freePort } from '../support/free-port';
 import { createHarness, type TestHarness } from '../support/test-context';
-import { launchBrowser, screenshot, signInAsAdmin } from './browser-support';
+import { launchBrowser, recordPageProblems, screenshot, signInAsAdmin } from './browser-support';
 import { DAY, seedPaymentRequest, seedSubscription, seedTenant, type Seeded } from './dashboard-seed';
 
 /**
@@ -35,13 +35,7 @@ describe('dashboard lists in a browser', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Asia/Tokyo', locale: 'en-GB' });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('response', (response) => {
-      if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) problems.push(`${response.status()} ${response.url()}`);
-    });
+    recordPageProblems(page, problems, { failedResponses: true });
     await signInAsAdmin(page, server.url);
   }, 60_000);
 

@@ -4,7 +4,7 @@ import { startServer, type RunningServer } from '../../src/server';
 import { insertEvents } from '../../src/store/events';
 import { freePort } from '../support/free-port';
 import { createHarness, type TestHarness } from '../support/test-context';
-import { launchBrowser, screenshot, signInAsAdmin } from './browser-support';
+import { launchBrowser, recordPageProblems, screenshot, signInAsAdmin } from './browser-support';
 import { seedTenant, type Seeded } from './dashboard-seed';
 
 // The overview pages and the lists in Chromium, in Tokyo time, at 1280 px and 360 px, under the dashboard's CSP.
@@ -26,14 +26,7 @@ describe('dashboard overviews and lists in a browser', () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Asia/Tokyo', locale: 'en-GB' });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    // Chromium asks for /favicon.ico on its own; every other answer must be a success or a redirect.
-    page.on('response', (response) => {
-      if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) problems.push(`${response.status()} ${response.url()}`);
-    });
+    recordPageProblems(page, problems, { failedResponses: true });
     page.on('request', (request) => {
       if (!request.url().startsWith(server.url) && !request.url().startsWith('data:')) problems.push(`outside request ${request.url()}`);
     });
