@@ -14,12 +14,11 @@ import {
   useSandbox,
   type BillingWorld,
 } from '../../invoices/support';
-import { domainEvents, oneTimePrice, payCheckout, recurringPrice } from './support';
+import { domainEvents, oneTimePrice, payCheckout, recurringPrice, CHECKOUT_URLS } from './support';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const sandbox = useSandbox();
 const BUYERS = ['c1', 'c2', 'c3', 'c4'];
-const URLS = { success_url: 'https://platform.example/ok', cancel_url: 'https://platform.example/cancel' };
 // Counted and compared; `subscription.updated` is not, since a version skipped as older fires none.
 const TRACKED = ['subscription.created', 'entitlement.granted', 'credits.granted', 'license.granted'];
 
@@ -154,8 +153,8 @@ async function buyAll(world: BillingWorld, sb: RunningSandbox): Promise<{ tenant
   });
   for (const buyer of BUYERS) {
     await api('POST', '/customers', { external_id: buyer, email: `${buyer}@example.com` });
-    const forPlan = await api('POST', '/checkout-sessions', { customer: `ext:${buyer}`, plan_id: plan.id, ...URLS });
-    const forPackage = await api('POST', '/checkout-sessions', { customer: `ext:${buyer}`, package_id: pkg.id, ...URLS });
+    const forPlan = await api('POST', '/checkout-sessions', { customer: `ext:${buyer}`, plan_id: plan.id, ...CHECKOUT_URLS });
+    const forPackage = await api('POST', '/checkout-sessions', { customer: `ext:${buyer}`, package_id: pkg.id, ...CHECKOUT_URLS });
     await payCheckout(sb, forPlan.stripe_session_id);
     await payCheckout(sb, forPackage.stripe_session_id);
   }

@@ -11,7 +11,7 @@ import {
   useSandbox,
   type BillingWorld,
 } from '../../invoices/support';
-import { domainEvents, oneTimePrice, payCheckout, recurringPrice } from './support';
+import { domainEvents, oneTimePrice, payCheckout, recurringPrice, CHECKOUT_URLS } from './support';
 
 const sandbox = useSandbox();
 
@@ -56,14 +56,13 @@ describe('subscriptions and packages under sandbox chaos with two workers', () =
         grants: { credits: { unit: 'job_credits', amount: 5 }, entitlements: ['jobs.featured'] },
       })
     ).body;
-    const urls = { success_url: 'https://platform.example/ok', cancel_url: 'https://platform.example/cancel' };
     const buyers = ['c1', 'c2', 'c3', 'c4'];
     const checkouts: { plan: any; pkg: any }[] = [];
     for (const buyer of buyers) {
       await api('POST', '/customers', { external_id: buyer, email: `${buyer}@example.com` });
       checkouts.push({
-        plan: (await api('POST', '/checkout-sessions', { customer: `ext:${buyer}`, plan_id: plan.id, ...urls })).body,
-        pkg: (await api('POST', '/checkout-sessions', { customer: `ext:${buyer}`, package_id: pkg.id, ...urls })).body,
+        plan: (await api('POST', '/checkout-sessions', { customer: `ext:${buyer}`, plan_id: plan.id, ...CHECKOUT_URLS })).body,
+        pkg: (await api('POST', '/checkout-sessions', { customer: `ext:${buyer}`, package_id: pkg.id, ...CHECKOUT_URLS })).body,
       });
     }
     await sandboxControl(sandbox(), '/chaos', { shuffle: true, duplicate_rate: 0.5, delay_ms: 30 });

@@ -5,7 +5,7 @@ import { connectAuto, createAccount, createTenant, settle, startBillingWorld, us
 import { buildCli } from '../../../src/cli/program';
 import { DashboardClient } from '../../dashboard/dashboard-client';
 import { ADMIN_TOKEN } from '../../support/test-context';
-import { domainEvents, oneTimePrice, payCheckout, recurringPrice } from './support';
+import { domainEvents, oneTimePrice, payCheckout, recurringPrice, CHECKOUT_URLS } from './support';
 
 /** Runs a `paybridge` command in this process against the world's database; returns what it printed and the exit code. */
 async function cli(databaseUrl: string, masterKey: string, args: string[]): Promise<{ out: string; code: number }> {
@@ -76,8 +76,7 @@ describe('plans, packages and checkout, end to end on the sandbox', () => {
     const checkout = await api('POST', '/checkout-sessions', {
       customer: 'ext:u1',
       plan_id: plan.body.id,
-      success_url: 'https://platform.example/ok',
-      cancel_url: 'https://platform.example/cancel',
+      ...CHECKOUT_URLS,
     });
     expect(checkout.status, JSON.stringify(checkout.body)).toBe(201);
     expect(checkout.body).toMatchObject({ mode: 'subscription', status: 'open', url: expect.stringMatching(/^http/) });
@@ -148,8 +147,7 @@ describe('plans, packages and checkout, end to end on the sandbox', () => {
       customer: 'ext:u2',
       package_id: pkg.body.id,
       quantity: 2,
-      success_url: 'https://platform.example/ok',
-      cancel_url: 'https://platform.example/cancel',
+      ...CHECKOUT_URLS,
     });
     expect(checkout.status, JSON.stringify(checkout.body)).toBe(201);
     expect(checkout.body.mode).toBe('payment');
@@ -230,7 +228,6 @@ describe('plans, packages and checkout, end to end on the sandbox', () => {
       await api('POST', '/packages', { connection_id: connectionId, name: 'Pack', price_id: oneTime.id, grants: { entitlements: ['x'] } })
     ).body;
     await api('POST', '/customers', { external_id: 'u3', email: 'u3@example.com' });
-    const urls = { success_url: 'https://platform.example/ok', cancel_url: 'https://platform.example/cancel' };
 
     const cases: [string, string, unknown, number, string, string][] = [
       [
@@ -292,7 +289,7 @@ describe('plans, packages and checkout, end to end on the sandbox', () => {
       [
         'checkout with plan and package',
         '/checkout-sessions',
-        { customer: 'ext:u3', plan_id: plan.id, package_id: pkg.id, ...urls },
+        { customer: 'ext:u3', plan_id: plan.id, package_id: pkg.id, ...CHECKOUT_URLS },
         422,
         'package_id',
         'validation_failed',
@@ -300,7 +297,7 @@ describe('plans, packages and checkout, end to end on the sandbox', () => {
       [
         'checkout with an unknown plan',
         '/checkout-sessions',
-        { customer: 'ext:u3', plan_id: 'plan_nope', ...urls },
+        { customer: 'ext:u3', plan_id: 'plan_nope', ...CHECKOUT_URLS },
         422,
         'plan_id',
         'unknown_plan',
@@ -308,7 +305,7 @@ describe('plans, packages and checkout, end to end on the sandbox', () => {
       [
         'checkout for an unknown customer',
         '/checkout-sessions',
-        { customer: 'ext:nobody', plan_id: plan.id, ...urls },
+        { customer: 'ext:nobody', plan_id: plan.id, ...CHECKOUT_URLS },
         422,
         'customer',
         'unknown_customer',
@@ -316,7 +313,7 @@ describe('plans, packages and checkout, end to end on the sandbox', () => {
       [
         'checkout with a price not in the plan',
         '/checkout-sessions',
-        { customer: 'ext:u3', plan_id: plan.id, price_id: foreignPrice.id, ...urls },
+        { customer: 'ext:u3', plan_id: plan.id, price_id: foreignPrice.id, ...CHECKOUT_URLS },
         422,
         'price_id',
         'price_not_in_plan',
@@ -324,7 +321,7 @@ describe('plans, packages and checkout, end to end on the sandbox', () => {
       [
         'checkout with a non-http url',
         '/checkout-sessions',
-        { customer: 'ext:u3', plan_id: plan.id, success_url: 'javascript:alert(1)', cancel_url: urls.cancel_url },
+        { customer: 'ext:u3', plan_id: plan.id, success_url: 'javascript:alert(1)', cancel_url: CHECKOUT_URLS.cancel_url },
         422,
         'success_url',
         'validation_failed',

@@ -14,7 +14,7 @@ import {
   useSandbox,
   type BillingWorld,
 } from '../../invoices/support';
-import { domainEvents, lastSequence, payCheckout, recurringPrice } from './support';
+import { domainEvents, lastSequence, payCheckout, recurringPrice, CHECKOUT_URLS } from './support';
 
 const sandbox = useSandbox();
 const DAY = 24 * 3600;
@@ -81,8 +81,7 @@ describe('subscription lifecycle on a test clock, with entitlements and domain e
       customer: 'ext:member',
       plan_id: plan.body.id,
       trial_days: 7,
-      success_url: 'https://platform.example/ok',
-      cancel_url: 'https://platform.example/cancel',
+      ...CHECKOUT_URLS,
     });
     expect(checkout.status, JSON.stringify(checkout.body)).toBe(201);
     await payCheckout(sandbox(), checkout.body.stripe_session_id, {});

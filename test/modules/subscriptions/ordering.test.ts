@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import type { AccountCredentials } from '../../../sandbox/index';
 import { createAccount, createTenant, startBillingWorld, useSandbox, type BillingWorld } from '../../invoices/support';
 import { deliver, stripeEvent } from '../../support/webhook-delivery';
-import { domainEvents, payCheckout, recurringPrice } from './support';
+import { domainEvents, payCheckout, recurringPrice, CHECKOUT_URLS } from './support';
 
 const sandbox = useSandbox();
 const SECRET = 'whsec_orderingtestsecret0123456789abcdef';
@@ -59,8 +59,7 @@ describe('subscription events in any order, duplicated, stale, or for another te
     const checkout = await api('POST', '/checkout-sessions', {
       customer: `ext:${externalId}`,
       plan_id: planId,
-      success_url: 'https://platform.example/ok',
-      cancel_url: 'https://platform.example/cancel',
+      ...CHECKOUT_URLS,
     });
     expect(checkout.status, JSON.stringify(checkout.body)).toBe(201);
     const paid = await payCheckout(sandbox(), checkout.body.stripe_session_id);
@@ -166,8 +165,7 @@ describe('subscription events in any order, duplicated, stale, or for another te
     const refused = await api('POST', '/checkout-sessions', {
       customer: 'ext:late',
       plan_id: plan.id,
-      success_url: 'https://platform.example/ok',
-      cancel_url: 'https://platform.example/cancel',
+      ...CHECKOUT_URLS,
     });
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('plan_needs_attention');

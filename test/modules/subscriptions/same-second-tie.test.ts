@@ -11,7 +11,7 @@ import { findStoredObject } from '../../../src/store/object-lookup';
 import { ObjectVersions } from '../../../src/store/stripe-objects';
 import { createAccount, createTenant, sandboxControl, startBillingWorld, useSandbox, type BillingWorld } from '../../invoices/support';
 import { deliver } from '../../support/webhook-delivery';
-import { domainEvents, lastSequence, payCheckout, recurringPrice } from './support';
+import { domainEvents, lastSequence, payCheckout, recurringPrice, CHECKOUT_URLS } from './support';
 
 const sandbox = useSandbox();
 const SECRET = 'whsec_samesecondtiesecret0123456789abcd';
@@ -93,8 +93,7 @@ describe('subscription versions tied in one second', () => {
     const checkout = await api('POST', '/checkout-sessions', {
       customer: `ext:${externalId}`,
       plan_id: planId,
-      success_url: 'https://platform.example/ok',
-      cancel_url: 'https://platform.example/cancel',
+      ...CHECKOUT_URLS,
     });
     expect(checkout.status, JSON.stringify(checkout.body)).toBe(201);
     const paid = await payCheckout(sandbox(), checkout.body.stripe_session_id);

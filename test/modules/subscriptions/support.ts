@@ -5,6 +5,9 @@ import { listDomainEventsAfter } from '../../../src/store/domain-events';
 import type { BillingWorld } from '../../invoices/support';
 
 /** The tenant's domain events of these types after `after`, oldest first. */
+/** Where Checkout sends the buyer back: any https URL will do for the sandbox. */
+export const CHECKOUT_URLS = { success_url: 'https://platform.example/ok', cancel_url: 'https://platform.example/cancel' };
+
 export async function domainEvents(world: BillingWorld, tenantId: string, types: string[], after = 0) {
   return listDomainEventsAfter(world.h.ctx.store.db, tenantId, after, { limit: 1000, types });
 }
