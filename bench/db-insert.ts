@@ -6,6 +6,7 @@ import { openStore } from '../src/store/database';
 import { migrateOrThrow } from '../src/store/migrations';
 import { insertEvents, type IncomingEvent } from '../src/store/events';
 import { scratchDatabase } from './lib/postgres';
+import { cpuSecondsOf } from './lib/cpu';
 import { manualConnectionRow } from '../test/support/test-connections';
 
 // The database-side bound, without HTTP: how many ~3 KB events per second one PostgreSQL commits
@@ -49,6 +50,7 @@ try {
     let rows = 0;
     const started = performance.now();
     const cpu = process.cpuUsage();
+    const postgresCpu = cpuSecondsOf('postgres');
     const lane = async () => {
       while (performance.now() - started < seconds * 1000) {
         rows += (await insertEvents(store.db, Array.from({ length: batch }, event))).size;
@@ -57,10 +59,13 @@ try {
     await Promise.all(Array.from({ length: inFlight }, lane));
     const elapsed = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
+    const postgresUs = ((cpuSecondsOf('postgres') - postgresCpu) * 1e6) / rows;
     console.log(
       `batch ${String(batch).padStart(3)} × ${String(inFlight).padStart(2)} in flight: ${Math.round(rows / elapsed)
         .toLocaleString('en-US')
-        .padStart(7)} rows/s, node CPU ${((used.user + used.system) / rows).toFixed(0)} µs/row`,
+        .padStart(
+          7,
+        )} rows/s, CPU per row: node ${((used.user + used.system) / rows).toFixed(0)} µs (system ${(used.system / rows).toFixed(0)}), PostgreSQL ${postgresUs.toFixed(0)} µs`,
     );
   }
 } finally {

@@ -31,6 +31,7 @@ import * as invoiceDueDate from './0256-invoice-due-date';
 import * as mailHtmlAndReceipts from './0257-mail-html-and-receipts';
 import * as eventsWithoutConnectionFk from './0258-events-without-connection-fk';
 import * as disputePaymentLinks from './0265-dispute-payment-links';
+import * as insertEventsFunction from './0280-insert-events-function';
 import { installJobQueueSchema } from '../jobs';
 
 /**
@@ -71,6 +72,7 @@ const migrations: Record<string, Migration> = {
   '0257-mail-html-and-receipts': mailHtmlAndReceipts,
   '0258-events-without-connection-fk': eventsWithoutConnectionFk,
   '0265-dispute-payment-links': disputePaymentLinks,
+  '0280-insert-events-function': insertEventsFunction,
 };
 
 /** graphile-worker's schema first (its own migrations, idempotent), then Paybridge's. */
