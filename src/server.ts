@@ -1,7 +1,9 @@
-import type { Server } from 'node:http';
-import { serve, type ServerType } from '@hono/node-server';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener, type ServerType } from '@hono/node-server';
 import type { AppContext } from './context';
 import { createApp } from './http/app';
+import { webhookListener } from './http/webhook-listener';
 
 export interface RunningServer {
   readonly url: string;
@@ -28,18 +30,24 @@ const HEADERS_TIMEOUT_MS = 10_000;
 /** Serves the app for this context; `port: 0` picks a free port (tests). */
 export async function startServer(ctx: AppContext, options: { host: string; port: number }): Promise<RunningServer> {
   const app = createApp(ctx);
+  const webhook = webhookListener(ctx);
+  const honoListener = getRequestListener(app.fetch, { hostname: options.host });
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info) => {
-      const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${info.port}`;
-      resolve({ url, port: info.port, server, close: (deadlineMs = SHUTDOWN_DEADLINE_MS) => closeWithDeadline(http, deadlineMs) });
+    // Stripe's deliveries skip Hono (src/http/webhook-listener.ts); every other request reaches the app.
+    const server = createServer((request, response) => {
+      if (!webhook(request, response)) void honoListener(request, response);
     });
-    const http = server as Server;
+    server.listen(options.port, options.host, () => {
+      const port = (server.address() as AddressInfo).port;
+      const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+      resolve({ url, port, server, close: (deadlineMs = SHUTDOWN_DEADLINE_MS) => closeWithDeadline(server, deadlineMs) });
+    });
     // Idle keep-alive sockets stay open longer than clients' and load balancers' idle timeouts
     // (undici 4 s, typical LBs 60 s), so the server is never the side that closes a socket a client
     // is about to reuse.
-    http.keepAliveTimeout = 65_000;
-    http.requestTimeout = REQUEST_TIMEOUT_MS;
-    http.headersTimeout = HEADERS_TIMEOUT_MS;
+    server.keepAliveTimeout = 65_000;
+    server.requestTimeout = REQUEST_TIMEOUT_MS;
+    server.headersTimeout = HEADERS_TIMEOUT_MS;
     server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? portInUse(options) : error));
   });
 }

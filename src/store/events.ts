@@ -48,25 +48,22 @@ const PAYLOAD_SEPARATOR = '\x1e';
  */
 export async function insertEvents(db: Db, events: IncomingEvent[]): Promise<Set<string>> {
   if (events.length === 0) return new Set();
-  const columns = INSERT_COLUMNS.map(() => new Array<unknown>(events.length));
-  events.forEach((event, row) => {
-    const values: Record<string, unknown> = { ...event, id: newId('event') };
-    INSERT_COLUMNS.forEach(([name], column) => {
-      const value = values[name];
-      columns[column]![row] = value instanceof Date ? value.toISOString() : (value ?? null);
-    });
-  });
-  const payloadColumn = INSERT_COLUMNS.findIndex(([name]) => name === 'payload');
-  const payloads = columns[payloadColumn] as string[];
+  const payloads = events.map((event) => event.payload);
   if (payloads.some((payload) => payload.includes(PAYLOAD_SEPARATOR))) {
     throw new Error('An event payload holds a raw U+001E character, which JSON cannot; the events were not stored.');
   }
-  const args = INSERT_COLUMNS.map(([name, type], column) =>
-    name === 'payload' ? sql`${payloads.join(PAYLOAD_SEPARATOR)}` : sql`${columns[column]}::${sql.raw(type)}[]`,
-  );
+  const args = INSERT_COLUMNS.map(([name, type]) => {
+    if (name === 'payload') return sql`${payloads.join(PAYLOAD_SEPARATOR)}`;
+    const cells = name === 'id' ? events.map(() => newId('event')) : events.map((event) => cell(event[name]));
+    return sql`${cells}::${sql.raw(type)}[]`;
+  });
   const inserted = await sql<{ connection_id: string; stripe_event_id: string }>`
     select connection_id, stripe_event_id from insert_events(${sql.join(args)})`.execute(db);
   return new Set(inserted.rows.map((row) => `${row.connection_id}/${row.stripe_event_id}`));
+}
+
+function cell(value: unknown): unknown {
+  return value instanceof Date ? value.toISOString() : (value ?? null);
 }
 
 export interface EventFilter {

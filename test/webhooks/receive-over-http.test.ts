@@ -1,18 +1,17 @@
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src/server';
 import { signStripePayload } from '../../src/webhooks/signature';
 import { createHarness, type TestHarness } from '../support/test-context';
 import { insertTestConnection } from '../support/test-connections';
 import { stripeEvent } from '../support/webhook-delivery';
 
-// The receive route reads the body and headers straight from Node's request when served by
-// @hono/node-server (app.request() in the other tests takes the WHATWG path), so this file sends
-// real HTTP: chunked bodies, the size limit without a Content-Length, and the request id header.
+// A listening server answers deliveries from Node's request, ahead of Hono (src/http/webhook-listener.ts);
+// app.request() in the other tests takes the Hono route. So this file sends real HTTP to the server
+// `paybridge serve` runs: chunked bodies, the size limit without a Content-Length, the request id.
 function post(
   url: string,
-  options: { body: string; headers: Record<string, string>; chunked?: boolean },
+  options: { body: string; headers: Record<string, string>; chunked?: boolean; method?: string },
 ): Promise<{
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -31,7 +30,7 @@ function post(
         host: target.hostname,
         port: target.port,
         path: target.pathname,
-        method: 'POST',
+        method: options.method ?? 'POST',
         headers,
       },
       (res) => {
@@ -64,20 +63,17 @@ function post(
 describe('webhook receiver over HTTP [postgres]', () => {
   let harness: TestHarness | undefined;
   const h = () => harness!;
-  // The harness's own app behind a real node:http server, served the way @hono/node-server serves it.
-  let server: Server | undefined;
+  let server: RunningServer | undefined;
   let base = '';
   beforeAll(async () => {
     harness = await createHarness('postgres', {
       PAYBRIDGE_WEBHOOK_BODY_LIMIT_BYTES: '4096',
     });
-    server = createServer(getRequestListener(h().app.fetch));
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startServer(h().ctx, { host: '127.0.0.1', port: 0 });
+    base = server.url;
   });
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
+    await server?.close(0);
     await harness?.close();
   });
   const signedHeaders = (body: string, secret: string) => ({
@@ -163,5 +159,22 @@ describe('webhook receiver over HTTP [postgres]', () => {
     }
     const rows = await h().ctx.store.db.selectFrom('events').select(['id']).where('connection_id', '=', connection.id).execute();
     expect(rows).toHaveLength(0);
+  });
+
+  it('answers an unknown or undecodable connection id with 404, and leaves other methods on the path to the app', async () => {
+    const body = JSON.stringify(stripeEvent('customer.created', { id: 'cus_http4', object: 'customer', metadata: {} }));
+    for (const id of ['conn_doesnotexist', 'conn%ZZbad', 'conn%00nul']) {
+      const response = await post(`${base}/webhooks/stripe/${id}`, { body, headers: { 'content-type': 'application/json' } });
+      expect(response.status, id).toBe(404);
+      expect(response.body.error.code, id).toBe('unknown_connection');
+      expect(response.headers['content-type']).toBe('application/json');
+    }
+    const { connection } = await insertTestConnection(h());
+    const wrongMethod = await post(`${base}/webhooks/stripe/${connection.id}`, { body: '', headers: {}, method: 'PUT' });
+    expect(wrongMethod.status).not.toBe(200);
+    expect(wrongMethod.body.error.code).toMatch(/^(route_not_found|method_not_allowed)$/);
+    const trailingSlash = await post(`${base}/webhooks/stripe/`, { body, headers: { 'content-type': 'application/json' } });
+    expect(trailingSlash.status).toBe(404);
+    expect(trailingSlash.body.error.code).toBe('route_not_found');
   });
 });

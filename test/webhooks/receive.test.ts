@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { changeConnection } from '../../src/connections/connection-service';
 import { findConnection } from '../../src/store/connections';
-import { flushWebhookRejections } from '../../src/webhooks/receive-route';
+import { flushWebhookRejections } from '../../src/webhooks/webhook-receiver';
 import { EventWorker } from '../../src/webhooks/worker';
 import { describeEachStore } from '../support/test-context';
 import { insertTestConnection, randomSigningSecret } from '../support/test-connections';

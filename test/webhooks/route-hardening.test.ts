@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { newId } from '../../src/ids';
 import { insertEvents } from '../../src/store/events';
-import { flushWebhookRejections } from '../../src/webhooks/receive-route';
+import { flushWebhookRejections } from '../../src/webhooks/webhook-receiver';
 import { pruneOldRejections } from '../../src/webhooks/rejections';
 import { EventWorker } from '../../src/webhooks/worker';
 import { describeEachStore } from '../support/test-context';
