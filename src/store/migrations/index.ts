@@ -32,6 +32,7 @@ import * as mailHtmlAndReceipts from './0257-mail-html-and-receipts';
 import * as eventsWithoutConnectionFk from './0258-events-without-connection-fk';
 import * as disputePaymentLinks from './0265-dispute-payment-links';
 import * as insertEventsFunction from './0280-insert-events-function';
+import * as dropEventsConnectionCreatedIndex from './0281-drop-events-connection-created-index';
 import { installJobQueueSchema } from '../jobs';
 
 /**
@@ -73,6 +74,7 @@ const migrations: Record<string, Migration> = {
   '0258-events-without-connection-fk': eventsWithoutConnectionFk,
   '0265-dispute-payment-links': disputePaymentLinks,
   '0280-insert-events-function': insertEventsFunction,
+  '0281-drop-events-connection-created-index': dropEventsConnectionCreatedIndex,
 };
 
 /** graphile-worker's schema first (its own migrations, idempotent), then Paybridge's. */
