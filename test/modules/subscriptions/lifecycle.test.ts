@@ -14,7 +14,7 @@ import {
   useSandbox,
   type BillingWorld,
 } from '../../invoices/support';
-import { domainEvents, lastSequence, payCheckout, recurringPrice, CHECKOUT_URLS } from './support';
+import { buyThroughCheckout, domainEvents, lastSequence, recurringPrice } from './support';
 
 const sandbox = useSandbox();
 const DAY = 24 * 3600;
@@ -77,16 +77,9 @@ describe('subscription lifecycle on a test clock, with entitlements and domain e
 
     // 1. Trial: granted while trialing.
     let mark = await lastSequence(world, tenantId);
-    const checkout = await api('POST', '/checkout-sessions', {
-      customer: 'ext:member',
-      plan_id: plan.body.id,
-      trial_days: 7,
-      ...CHECKOUT_URLS,
-    });
-    expect(checkout.status, JSON.stringify(checkout.body)).toBe(201);
-    await payCheckout(sandbox(), checkout.body.stripe_session_id, {});
+    const { checkout } = await buyThroughCheckout(api, sandbox(), { customer: 'ext:member', plan_id: plan.body.id, trial_days: 7 }, {});
     await settle(world, sandbox());
-    const subId: string = checkout.body.subscription_id;
+    const subId: string = checkout.subscription_id;
     expect((await api('GET', `/subscriptions/${subId}`)).body).toMatchObject({
       status: 'trialing',
       trial_end: new Date((start + 7 * DAY) * 1000).toISOString(),

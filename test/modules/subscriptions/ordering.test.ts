@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import type { AccountCredentials } from '../../../sandbox/index';
 import { createAccount, createTenant, startBillingWorld, useSandbox, type BillingWorld } from '../../invoices/support';
 import { deliver, stripeEvent } from '../../support/webhook-delivery';
-import { domainEvents, payCheckout, recurringPrice, CHECKOUT_URLS } from './support';
+import { buyThroughCheckout, domainEvents, recurringPrice, CHECKOUT_URLS } from './support';
 
 const sandbox = useSandbox();
 const SECRET = 'whsec_orderingtestsecret0123456789abcdef';
@@ -56,13 +56,7 @@ describe('subscription events in any order, duplicated, stale, or for another te
   /** Buys the plan for a new customer; returns the purchase's events from Stripe, oldest first. */
   async function purchase(externalId: string): Promise<{ subscriptionId: string; events: Stripe.Event[] }> {
     await api('POST', '/customers', { external_id: externalId, email: `${externalId}@example.com` });
-    const checkout = await api('POST', '/checkout-sessions', {
-      customer: `ext:${externalId}`,
-      plan_id: planId,
-      ...CHECKOUT_URLS,
-    });
-    expect(checkout.status, JSON.stringify(checkout.body)).toBe(201);
-    const paid = await payCheckout(sandbox(), checkout.body.stripe_session_id);
+    const { checkout, paid } = await buyThroughCheckout(api, sandbox(), { customer: `ext:${externalId}`, plan_id: planId });
     const wanted = new Set([
       'checkout.session.completed',
       'customer.subscription.created',
@@ -77,7 +71,7 @@ describe('subscription events in any order, duplicated, stale, or for another te
         object.id === paid.id || object.id === paid.subscription || object.parent?.subscription_details?.subscription === paid.subscription;
       if (wanted.has(event.type) && ours) events.push(event);
     }
-    return { subscriptionId: checkout.body.subscription_id, events: events.reverse() };
+    return { subscriptionId: checkout.subscription_id, events: events.reverse() };
   }
 
   async function send(events: Stripe.Event[], connection = connectionId, secret = SECRET) {

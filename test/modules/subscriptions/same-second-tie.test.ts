@@ -11,7 +11,7 @@ import { findStoredObject } from '../../../src/store/object-lookup';
 import { ObjectVersions } from '../../../src/store/stripe-objects';
 import { createAccount, createTenant, sandboxControl, startBillingWorld, useSandbox, type BillingWorld } from '../../invoices/support';
 import { deliver } from '../../support/webhook-delivery';
-import { domainEvents, lastSequence, payCheckout, recurringPrice, CHECKOUT_URLS } from './support';
+import { buyThroughCheckout, domainEvents, lastSequence, recurringPrice } from './support';
 
 const sandbox = useSandbox();
 const SECRET = 'whsec_samesecondtiesecret0123456789abcd';
@@ -90,13 +90,7 @@ describe('subscription versions tied in one second', () => {
     const customer = (await api('POST', '/customers', { external_id: externalId, email: `${externalId}@example.com` })).body;
     const { customer: stripeCustomer } = await payingCustomer(stripe, clock.id);
     await insertStripeCustomerLink(db(), { customerId: customer.id, connectionId, stripeCustomerId: stripeCustomer.id, now: new Date() });
-    const checkout = await api('POST', '/checkout-sessions', {
-      customer: `ext:${externalId}`,
-      plan_id: planId,
-      ...CHECKOUT_URLS,
-    });
-    expect(checkout.status, JSON.stringify(checkout.body)).toBe(201);
-    const paid = await payCheckout(sandbox(), checkout.body.stripe_session_id);
+    const { checkout, paid } = await buyThroughCheckout(api, sandbox(), { customer: `ext:${externalId}`, plan_id: planId });
     const stripeSubscriptionId = String(paid.subscription);
     const purchase = [
       ...(await eventsOf(stripeSubscriptionId, ['customer.subscription.created', 'customer.subscription.updated'])),
@@ -105,7 +99,7 @@ describe('subscription versions tied in one second', () => {
       ),
     ];
     await send(purchase);
-    const id: string = checkout.body.subscription_id;
+    const id: string = checkout.subscription_id;
     expect((await api('GET', `/subscriptions/${id}`)).body.status).toBe('active');
     expect(await check(externalId)).toMatchObject({ granted: true });
     return { id, stripeSubscriptionId, clock: clock.id, purchasedAt: Math.max(...purchase.map((e) => e.created)) };

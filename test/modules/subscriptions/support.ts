@@ -4,10 +4,10 @@ import type { RunningSandbox } from '../../../sandbox/index';
 import { listDomainEventsAfter } from '../../../src/store/domain-events';
 import type { BillingWorld } from '../../invoices/support';
 
-/** The tenant's domain events of these types after `after`, oldest first. */
 /** Where Checkout sends the buyer back: any https URL will do for the sandbox. */
 export const CHECKOUT_URLS = { success_url: 'https://platform.example/ok', cancel_url: 'https://platform.example/cancel' };
 
+/** The tenant's domain events of these types after `after`, oldest first. */
 export async function domainEvents(world: BillingWorld, tenantId: string, types: string[], after = 0) {
   return listDomainEventsAfter(world.h.ctx.store.db, tenantId, after, { limit: 1000, types });
 }
@@ -41,4 +41,22 @@ export async function payCheckout(
   const json = await response.json();
   expect(response.status, JSON.stringify(json)).toBe(200);
   return json as Record<string, any>;
+}
+
+type TenantApi = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
+
+/**
+ * Opens a Checkout Session through the tenant's API (`session`: customer, plan or package, options)
+ * and pays it on the sandbox's hosted page; returns the API's session and the paid Stripe session.
+ */
+export async function buyThroughCheckout(
+  api: TenantApi,
+  sandbox: RunningSandbox,
+  session: Record<string, unknown>,
+  payment?: Record<string, unknown>,
+) {
+  const checkout = await api('POST', '/checkout-sessions', { ...session, ...CHECKOUT_URLS });
+  expect(checkout.status, JSON.stringify(checkout.body)).toBe(201);
+  const paid = await payCheckout(sandbox, checkout.body.stripe_session_id, payment);
+  return { checkout: checkout.body as Record<string, any>, paid };
 }
