@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { bundled } from './bundle';
 
 export interface ChildServer {
   readonly url: string;
@@ -23,7 +24,7 @@ export interface SpawnOptions {
   env?: Record<string, string | undefined>;
   /** Write a V8 CPU profile into this directory when the process exits. */
   cpuProfDir?: string;
-  /** Run the script through tsx (TypeScript); false for plain .cjs/.js. */
+  /** The script is TypeScript (the default); false for plain .cjs/.js. */
   typescript?: boolean;
   readyTimeoutMs?: number;
   label: string;
@@ -34,10 +35,14 @@ export interface SpawnOptions {
  * loop, and waits for the `BENCH_READY {json}` line the script prints once it listens.
  */
 export async function spawnServer(script: string, options: SpawnOptions): Promise<ChildServer> {
+  // TypeScript runs bundled (bundle.ts), as `npm start` runs dist/; under --cpu-prof it runs through
+  // tsx instead, so the profile names the source files bench/profile.ts groups by.
+  const throughTsx = options.typescript !== false && options.cpuProfDir !== undefined;
+  const runnable = options.typescript === false || throughTsx ? script : await bundled(script);
   const args = [
-    ...(options.typescript === false ? [] : ['--import', 'tsx']),
+    ...(throughTsx ? ['--import', 'tsx'] : []),
     ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
-    script,
+    runnable,
   ];
   const child: ChildProcess = spawn(process.execPath, args, {
     env: { ...process.env, ...options.env },

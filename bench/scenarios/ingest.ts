@@ -17,12 +17,13 @@ function describe(result: LoadResult): string {
   return `${result.acked.toLocaleString('en-US')} acked in ${result.seconds.toFixed(1)} s, ${result.non2xx} non-2xx, ${result.errors} errors`;
 }
 
-/** The bound: a node:http server that only verifies the signature. */
-export async function benchBare(sandbox: SandboxInfo, settings: IngestSettings): Promise<number> {
+/** The bound: a node:http server that only verifies the signature, on the bodies of `mix`. */
+export async function benchBare(sandbox: SandboxInfo, settings: IngestSettings, mix: Mix = 'checkout'): Promise<number> {
   const secret = 'whsec_benchbare0123456789abcdef0';
-  const child = await spawnServer('bench/servers/bare.ts', { label: 'bare server', env: { BENCH_SIGNING_SECRET: secret } });
+  const label = mix === 'checkout' ? 'bare server' : 'bare server, customer.created/updated';
+  const child = await spawnServer('bench/servers/bare.ts', { label, env: { BENCH_SIGNING_SECRET: secret } });
   try {
-    const feed = checkoutFeed({ template: sandbox.template, secret, sessionPrefix: sandbox.sessionPrefix, sessions: sandbox.sessions });
+    const feed = feedFor(mix, sandbox, secret);
     await runLoad({
       url: child.url,
       path: '/webhooks/stripe/bare',
@@ -39,12 +40,12 @@ export async function benchBare(sandbox: SandboxInfo, settings: IngestSettings):
       next: feed,
     });
     const cpu = measure(result.acked);
-    log(`bare server: ${result.perSecond.toFixed(0)}/s p99 ${result.p99} ms — ${describe(result)}; ${cpu.summary}`);
+    log(`${label}: ${result.perSecond.toFixed(0)}/s p99 ${result.p99} ms — ${describe(result)}; ${cpu.summary}`);
     if (result.non2xx + result.errors > 0)
-      failures.push(`bare server: ${result.non2xx} non-2xx, ${result.errors} errors ${result.samples.join(' | ')}`);
+      failures.push(`${label}: ${result.non2xx} non-2xx, ${result.errors} errors ${result.samples.join(' | ')}`);
     rows.push({
-      benchmark: 'Bare bound: node:http + signature check only',
-      target: '(bound, SPEC: ~27,000/s)',
+      benchmark: `Bare bound: node:http + signature check only${mix === 'checkout' ? '' : ', customer.created/updated'}`,
+      target: mix === 'checkout' ? '(bound, SPEC: ~27,000/s)' : '(bound for the peer comparison)',
       perSecond: result.perSecond,
       p50: result.p50,
       p99: result.p99,

@@ -6,7 +6,7 @@ import { runLoad } from '../lib/load';
 import { adminQuery, scratchDatabase } from '../lib/postgres';
 import { failures, log, rows } from '../lib/report';
 import type { SandboxInfo } from '../lib/sandbox';
-import { benchIngest, feedFor, type IngestSettings, type Mix } from './ingest';
+import { benchBare, benchIngest, feedFor, type IngestSettings, type Mix } from './ingest';
 
 const PEER_PACKAGE = 'bench/.peer/node_modules/@supabase/stripe-sync-engine/package.json';
 
@@ -103,11 +103,21 @@ export async function benchVersusPeer(
 ): Promise<void> {
   const peer = await benchPeer(mix, sandbox, settings, version);
   const ours = paybridgePerSecond ?? (await benchIngest('postgres', sandbox, settings, { mix })).perSecond;
+  // What 4× the peer asks of the machine: its share of what a server doing nothing but node:http and
+  // the signature check carries on the same bodies, in the same run, on the same 2 cores as the load
+  // generator. A design that also commits each event durably pays the bound's CPU and PostgreSQL's.
+  const bound = mix === 'checkout' ? undefined : await benchBare(sandbox, settings, mix);
+  const fourTimes = 4 * peer.perSecond;
   const ratio = ours / Math.max(peer.perSecond, 1e-9);
+  const fmt = (perSecond: number) => Math.round(perSecond).toLocaleString('en-US');
   rows.push({
     benchmark: `Ratio Paybridge / peer, ${mix === 'checkout' ? 'checkout.session.completed' : 'customer.created/updated'}`,
     target: '≥ 4×',
-    detail: `${ratio.toFixed(1)}× (${Math.round(ours).toLocaleString('en-US')} vs ${Math.round(peer.perSecond).toLocaleString('en-US')} events/s)`,
+    detail:
+      `${ratio.toFixed(1)}× (${fmt(ours)} vs ${fmt(peer.perSecond)} events/s)` +
+      (bound
+        ? `; 4× the peer is ${fmt(fourTimes)}/s, ${(fourTimes / bound).toFixed(2)} of the bare bound on the same bodies (${fmt(bound)}/s); Paybridge reached ${(ours / bound).toFixed(2)} of it`
+        : ''),
     met: ratio >= 4,
   });
 }

@@ -70,9 +70,11 @@ function createReceiver(ctx: AppContext, rejections: RejectionTracker): ReceiveW
   const signalWorkers = storedEventsSignal(ctx);
   const writer = new EventWriter(ctx.store.ingestDb, {
     maxBatch: 500,
-    // Four batches in flight beat eight on the 2-core bench (7,809 against 7,316-7,558 events/s):
-    // fewer, larger commits cost PostgreSQL less CPU per event.
-    maxInFlight: ctx.store.kind === 'postgres' ? 4 : 1,
+    // One batch in flight: concurrent inserts into the same tables cost PostgreSQL far more CPU per
+    // row on the 2-core bench (bench/db-insert.ts: 60 µs a row one batch at a time, 110 two at a time,
+    // 209-254 four at a time). Against four, the ingest bench measured PostgreSQL 43-59 against 75-83
+    // µs per event and the server 8 % less (2026-12-03). Batches queued meanwhile grow instead.
+    maxInFlight: 1,
     onStored: (events) => {
       ctx.metrics.webhooksReceived.inc(events.length);
       ctx.bus.emit('events-stored', events.length);
