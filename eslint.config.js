@@ -50,7 +50,17 @@ function boundary(files, patterns, paths, ignores = []) {
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'dist/**', 'data/**', 'test-output/**', 'bench/.peer/**', 'coverage/**', 'reports/**', '.stryker-tmp/**'],
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'data/**',
+      'test-output/**',
+      'bench/.peer/**',
+      'bench/.build/**',
+      'coverage/**',
+      'reports/**',
+      '.stryker-tmp/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

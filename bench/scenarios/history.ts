@@ -66,7 +66,9 @@ export async function benchHistory(sandbox: SandboxInfo, settings: HistorySettin
       p99: measured.result.p99,
       detail: `${measured.result.acked.toLocaleString('en-US')} acked in ${measured.result.seconds.toFixed(1)} s; ${measured.cpu}`,
     });
-    rows.push(baselineRow('Ingest on an empty events table (PostgreSQL, 3 KB checkout.session.completed; baseline of the row below)', empty));
+    rows.push(
+      baselineRow('Ingest on an empty events table (PostgreSQL, 3 KB checkout.session.completed; baseline of the row below)', empty),
+    );
     rows.push({
       benchmark: `Ingest with ${fill.rows.toLocaleString('en-US')} events already stored over ${fill.months} months (same process and connection, after the row above)`,
       target: 'within 10 % of the empty table',
@@ -77,7 +79,12 @@ export async function benchHistory(sandbox: SandboxInfo, settings: HistorySettin
       met: ratio >= 0.9,
       detail: `ratio ${ratio.toFixed(2)} of the empty-table rate before the fill, ${ratioAfter.toFixed(2)} of the empty database measured after it (row below); ${full.result.acked.toLocaleString('en-US')} acked in ${full.result.seconds.toFixed(1)} s; ${full.cpu}; ${fillDetail}; ${stored}`,
     });
-    rows.push(baselineRow('Ingest on a second, empty database right after the row above (a new process, same PostgreSQL and machine state)', emptyAfter));
+    rows.push(
+      baselineRow(
+        'Ingest on a second, empty database right after the row above (a new process, same PostgreSQL and machine state)',
+        emptyAfter,
+      ),
+    );
   } finally {
     await paybridge.dispose();
   }
@@ -121,7 +128,9 @@ async function emptyTableNow(sandbox: SandboxInfo, settings: HistorySettings): P
     const measured = await phase();
     const check = await paybridge.stopAndCount(connectionId, phase.acked);
     if (check.missing + check.duplicates > 0)
-      failures.push(`history, empty database after the fill: ${check.missing} acknowledged events missing, ${check.duplicates} stored twice`);
+      failures.push(
+        `history, empty database after the fill: ${check.missing} acknowledged events missing, ${check.duplicates} stored twice`,
+      );
     return measured;
   } finally {
     await paybridge.dispose();
