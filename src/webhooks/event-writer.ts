@@ -13,9 +13,10 @@ interface Pending {
 /**
  * Group commit for incoming events. Each delivery waits for its own durable insert, but deliveries
  * arriving together share one multi-row INSERT and one commit, which is what lets one PostgreSQL
- * take thousands of acknowledged events per second. When a batch fails, its rows are retried one
- * insert each, so a row the store refuses fails only its own delivery (503, Stripe retries) and not
- * the other tenants' deliveries that happened to share its batch. None is acknowledged before its
+ * take thousands of acknowledged events per second. When the store refuses a batch because of a
+ * row's data, the batch is retried in halves down to single rows, so a row the store refuses fails
+ * only its own delivery (503, Stripe retries) and not the other tenants' deliveries that happened to
+ * share its batch. None is acknowledged before its
  * row is committed.
  */
 export class EventWriter {
@@ -46,14 +47,11 @@ export class EventWriter {
         for (const pending of batch) pending.reject(error);
         return;
       }
-      // One at a time, in order, so a bad row fails alone.
-      for (const pending of batch) {
-        try {
-          this.settle([pending], await insertEvents(this.db, [pending.event]));
-        } catch (rowError) {
-          pending.reject(rowError);
-        }
-      }
+      // In halves, in order, until each refused row fails alone: one bad row in 500 costs about 18
+      // inserts instead of 500, and with one batch in flight every newer delivery waits for them.
+      const middle = Math.ceil(batch.length / 2);
+      await this.flush(batch.slice(0, middle));
+      await this.flush(batch.slice(middle));
     }
   }
 

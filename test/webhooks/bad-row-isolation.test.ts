@@ -70,14 +70,22 @@ describe('one bad event never fails another tenant’s deliveries, over real HTT
 });
 
 describeEachStore('event writer batches', (h) => {
-  it('retries a failed batch one row at a time, so only the row the store refuses fails', async () => {
+  it('fails only the rows the store refuses, with fewer inserts than one per row, and stores a key repeated in the batch once', async () => {
     const { connection } = await insertTestConnection(h(), { features: ['customers'] });
-    const writer = new EventWriter(h().ctx.store.db, { maxBatch: 500, maxInFlight: 1 });
+    let statements = 0;
+    const counted = h().ctx.store.db.withPlugin({
+      transformQuery: (args) => {
+        statements += 1;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const writer = new EventWriter(counted, { maxBatch: 500, maxInFlight: 1 });
     const now = h().ctx.now();
-    const row = (i: number, objectId: string): IncomingEvent => ({
+    const row = (stripeEventId: string, objectId: string): IncomingEvent => ({
       connection_id: connection.id,
       tenant_id: connection.tenant_id,
-      stripe_event_id: `evt_batch_${i}_${newId('event')}`,
+      stripe_event_id: stripeEventId,
       type: 'customer.created',
       livemode: false,
       api_version: null,
@@ -90,13 +98,24 @@ describeEachStore('event writer batches', (h) => {
       received_at: now,
       next_attempt_at: now,
     });
+    const ids = Array.from({ length: 40 }, (_, i) => `evt_batch_${i}_${newId('event')}`);
+    const refused = new Set([3, 22, 23]);
+    // Row 30 repeats row 5's key, so the first half stores it and the second finds it stored.
+    const rows = ids.map((id, i) => row(i === 30 ? ids[5]! : id, refused.has(i) ? 'cus_\u0000' : `cus_${i}`));
     // Written in one turn of the event loop: one batch. PostgreSQL cannot store the NUL.
-    const outcomes = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => writer.write(row(i, i === 7 ? 'cus_\u0000' : `cus_${i}`))),
-    );
-    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(19);
-    expect(outcomes[7]!.status).toBe('rejected');
-    const stored = await h().ctx.store.db.selectFrom('events').select('object_id').where('connection_id', '=', connection.id).execute();
-    expect(stored).toHaveLength(19);
+    const outcomes = await Promise.allSettled(rows.map((event) => writer.write(event)));
+
+    expect(outcomes.flatMap((o, i) => (o.status === 'rejected' ? [i] : []))).toEqual([3, 22, 23]);
+    expect(outcomes[5]).toEqual({ status: 'fulfilled', value: 'stored' });
+    expect(outcomes[30]).toEqual({ status: 'fulfilled', value: 'duplicate' });
+    // Row by row after the failed batch would be 1 + 40 inserts; halving needs 21 here.
+    expect(statements).toBeLessThan(ids.length);
+    const stored = await h()
+      .ctx.store.db.selectFrom('events')
+      .select('stripe_event_id')
+      .where('connection_id', '=', connection.id)
+      .execute();
+    expect(stored).toHaveLength(40 - refused.size - 1);
+    expect(stored.filter((r) => r.stripe_event_id === ids[5])).toHaveLength(1);
   });
 });
