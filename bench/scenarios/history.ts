@@ -29,7 +29,7 @@ const HISTORY_MONTHS = 6;
 export async function benchHistory(sandbox: SandboxInfo, settings: HistorySettings): Promise<void> {
   const paybridge = await startPaybridge({ store: 'postgres', sandboxUrl: sandbox.url, role: 'web', cpuProfDir: settings.cpuProfDir });
   try {
-    const { tenantId, connectionId, phase, feed } = await loadPhases(paybridge, sandbox, settings);
+    const { tenantId, connectionId, phase, feed, acked } = await loadPhases(paybridge, sandbox, settings);
     // The first load after start pays for JIT and pool warm-up; run one whole phase first and drop
     // its figures, so the comparison is between two warm phases and not first against second.
     await phase();
@@ -45,7 +45,7 @@ export async function benchHistory(sandbox: SandboxInfo, settings: HistorySettin
       payloadId: sample.id,
     });
     const full = await phase();
-    const check = await paybridge.stopAndCount(connectionId, phase.acked);
+    const check = await paybridge.stopAndCount(connectionId, acked);
     const emptyAfter = await emptyTableNow(sandbox, settings);
 
     const ratio = full.result.perSecond / Math.max(1e-9, empty.result.perSecond);
@@ -95,38 +95,36 @@ interface Phase {
   cpu: string;
 }
 
-/** A connection on `paybridge` and a measured load phase against it: a short warm-up, then the load. */
+/** A connection on `paybridge` and a measured load phase against it (a short warm-up, then the load). */
 async function loadPhases(paybridge: RunningPaybridge, sandbox: SandboxInfo, settings: HistorySettings) {
   const { tenantId, connectionId, secret } = await paybridge.connect(sandbox.account.secret_key);
   const feed = checkoutFeed({ template: sandbox.template, secret, sessionPrefix: sandbox.sessionPrefix, sessions: sandbox.sessions });
   const path = `/webhooks/stripe/${connectionId}`;
   const acked: string[] = [];
   const load = (seconds: number) => runLoad({ url: paybridge.child.url, path, connections: settings.connections, seconds, next: feed });
-  const phase = Object.assign(
-    async (): Promise<Phase> => {
-      const warm = await load(Math.min(2, settings.seconds));
-      const measure = cpuBudget(paybridge.child);
-      const result = await load(settings.seconds);
-      acked.push(...warm.ackedIds, ...result.ackedIds);
-      if (warm.non2xx + warm.errors + result.non2xx + result.errors > 0)
-        failures.push(
-          `history: ${warm.non2xx + result.non2xx} non-2xx, ${warm.errors + result.errors} errors ${[...warm.samples, ...result.samples].join(' | ')}`,
-        );
-      return { result, cpu: measure(result.acked).summary };
-    },
-    { acked },
-  );
-  return { tenantId, connectionId, feed, phase };
+  const phase = async (): Promise<Phase> => {
+    const warm = await load(Math.min(2, settings.seconds));
+    const measure = cpuBudget(paybridge.child);
+    const result = await load(settings.seconds);
+    acked.push(...warm.ackedIds, ...result.ackedIds);
+    if (warm.non2xx + warm.errors + result.non2xx + result.errors > 0)
+      failures.push(
+        `history: ${warm.non2xx + result.non2xx} non-2xx, ${warm.errors + result.errors} errors ${[...warm.samples, ...result.samples].join(' | ')}`,
+      );
+    return { result, cpu: measure(result.acked).summary };
+  };
+  // `acked` grows with every phase: the ids answered 2xx, to be found stored once at the end.
+  return { tenantId, connectionId, feed, phase, acked };
 }
 
 /** The empty-table rate as the machine is now: a fresh process on a fresh database, warmed like the first. */
 async function emptyTableNow(sandbox: SandboxInfo, settings: HistorySettings): Promise<Phase> {
   const paybridge = await startPaybridge({ store: 'postgres', sandboxUrl: sandbox.url, role: 'web' });
   try {
-    const { connectionId, phase } = await loadPhases(paybridge, sandbox, settings);
+    const { connectionId, phase, acked } = await loadPhases(paybridge, sandbox, settings);
     await phase();
     const measured = await phase();
-    const check = await paybridge.stopAndCount(connectionId, phase.acked);
+    const check = await paybridge.stopAndCount(connectionId, acked);
     if (check.missing + check.duplicates > 0)
       failures.push(
         `history, empty database after the fill: ${check.missing} acknowledged events missing, ${check.duplicates} stored twice`,
