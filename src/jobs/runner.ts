@@ -3,7 +3,7 @@ import { Logger, run, runOnce, type Runner, type TaskList, type WorkerEvents } f
 import type pg from 'pg';
 import type { AppContext } from '../context';
 import { isRetryable } from '../errors';
-import { failJobsForGood, openJobQueuePool } from '../store/jobs';
+import { closeJobQueuePool, failJobsForGood, openJobQueuePool } from '../store/jobs';
 import type { JobAttempt, JobHandlers, JobKind } from './catalog';
 import { buildJobHandlers } from './handlers';
 
@@ -76,7 +76,7 @@ export class JobRunner {
       const runner = await running.runner.catch(() => undefined);
       await runner?.stop();
       await Promise.all(running.settled);
-      await running.pool.end();
+      await closeJobQueuePool(running.pool);
     }
     await this.handlers.close?.();
   }
@@ -97,7 +97,7 @@ export class JobRunner {
       });
       await Promise.all(settled);
     } finally {
-      await pool.end();
+      await closeJobQueuePool(pool);
     }
     return result;
   }

@@ -36,6 +36,9 @@ export async function installJobQueueSchema(db: Db): Promise<void> {
   });
 }
 
+/** The connections of each job-queue pool, as promises that settle when each has closed. */
+const connectionsOf = new WeakMap<pg.Pool, Set<Promise<void>>>();
+
 /**
  * A pool of the runner's own: graphile-worker keeps one connection LISTENing and one per job in
  * flight, which must not wait behind API reads for `db`'s pool.
@@ -43,7 +46,29 @@ export async function installJobQueueSchema(db: Db): Promise<void> {
 export function openJobQueuePool(store: Pick<Store, 'connection'>, max: number): pg.Pool {
   const pool = new pg.Pool({ ...store.connection, max, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
   pool.on('error', () => undefined);
+  const open = new Set<Promise<void>>();
+  pool.on('connect', (client) => {
+    const closed = new Promise<void>((resolve) => client.once('end', () => resolve()));
+    open.add(closed);
+    void closed.then(() => open.delete(closed));
+  });
+  connectionsOf.set(pool, open);
   return pool;
+}
+
+/**
+ * Ends a pool from openJobQueuePool and waits until each of its connections has closed. pool.end()
+ * resolves once it has asked them to close; an embedded PostgreSQL stopped right after would end
+ * the ones still closing with "terminating connection", which graphile-worker then logs as a
+ * client error (seen once in CI, in the demo's Ctrl-C test).
+ */
+export async function closeJobQueuePool(pool: pg.Pool): Promise<void> {
+  await pool.end();
+  // Bounded: a server that never answers the goodbye must not hold the shutdown.
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000)));
+  await Promise.race([Promise.all(connectionsOf.get(pool) ?? []), bound]);
+  clearTimeout(timer);
 }
 
 /**
