@@ -57,9 +57,10 @@ function loadTools(): Promise<Tools> {
  * Makes sure the cluster of this data directory exists and runs, and returns where it listens.
  * Safe to call from several processes at once: initdb runs in a private staging directory renamed into
  * place (one wins, the others discard theirs), and PostgreSQL's own lock file lets one postmaster
- * start while the others wait for it to be ready.
+ * start while the others wait for it to be ready. With `port`, a start uses that port or fails: a
+ * running process restarting the cluster under its pools needs it back where they connect.
  */
-export async function ensureCluster(dataDir: string): Promise<RunningCluster> {
+export async function ensureCluster(dataDir: string, options: { port?: number } = {}): Promise<RunningCluster> {
   const { bins, runAs } = await loadTools();
   const paths = clusterPaths(dataDir);
   await initialise(dataDir, bins, runAs);
@@ -81,7 +82,7 @@ export async function ensureCluster(dataDir: string): Promise<RunningCluster> {
     }
     if (starts >= 5) break;
     starts += 1;
-    const port = await choosePort(paths.port);
+    const port = await choosePort(paths, options.port);
     writeFileSync(join(paths.pgdata, 'paybridge.conf'), TUNING);
     chownTree(join(paths.pgdata, 'paybridge.conf'), runAs);
     const result = await runTool(bins.pgCtl, ['start', '-D', paths.pgdata, '-l', paths.log, '-w', '-t', '60', '-s', '-o', `-p ${port}`], {
@@ -91,7 +92,9 @@ export async function ensureCluster(dataDir: string): Promise<RunningCluster> {
       // never PostgreSQL directly.
       detached: true,
     });
-    if (result.code !== 0) {
+    if (result.code === 0) {
+      writeFileSync(paths.port, `${port}\n`);
+    } else {
       lastError = `${result.output.trim()} ${logTail(paths.log)}`.trim();
       // Another process may have started it meanwhile (its postmaster holds the lock): look again.
       await sleep(200);
@@ -218,13 +221,27 @@ function isPostgres(pid: number): boolean {
   }
 }
 
-/** The port used last time when it is still free, else a free one (remembered for next time). */
-async function choosePort(portFile: string): Promise<number> {
-  const previous = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : 0;
-  const port = previous > 0 && (await canListen(previous)) ? previous : await listenOnce(0);
-  writeFileSync(portFile, `${port}\n`);
-  return port;
+/**
+ * The port used last time, so clients of a cluster that stopped under them find it again: a port
+ * briefly held by someone else (an outgoing connection given the same number) is waited for, up to
+ * `PREVIOUS_PORT_WAIT_MS` and only while no other process has started the cluster, before another is
+ * chosen. With `required` there is no other choice: the call fails while that port is taken.
+ */
+async function choosePort(paths: ReturnType<typeof clusterPaths>, required?: number): Promise<number> {
+  const previous = required ?? (existsSync(paths.port) ? Number(readFileSync(paths.port, 'utf8')) : 0);
+  if (previous > 0) {
+    const deadline = Date.now() + PREVIOUS_PORT_WAIT_MS;
+    for (;;) {
+      if (await canListen(previous)) return previous;
+      if (Date.now() > deadline || readLockFile(paths.pgdata).kind !== 'stopped') break;
+      await sleep(200);
+    }
+    if (required) throw new Error(`port ${required}, where this process's connections look for it, is in use by another program`);
+  }
+  return listenOnce(0);
 }
+
+const PREVIOUS_PORT_WAIT_MS = 5_000;
 
 async function canListen(port: number): Promise<boolean> {
   try {

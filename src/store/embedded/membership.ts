@@ -8,6 +8,9 @@ const LOCK_CLASS = 0x50425247; // "PBRG"
 const MEMBERS = 1;
 const SERVER = 2;
 
+/** The members lock's two keys, for `pg_advisory_lock(classId, objectId)` in tests. */
+export const MEMBERS_LOCK = [LOCK_CLASS, MEMBERS] as const;
+
 export const DATABASE = 'paybridge';
 
 export interface Membership extends RunningCluster {
@@ -37,14 +40,17 @@ export async function joinCluster(dataDir: string, role: string): Promise<Member
   throw new Error(`could not connect to the embedded PostgreSQL in ${dataDir}: ${(lastError as Error).message}`, { cause: lastError });
 }
 
-async function connectMember(dataDir: string, role: string): Promise<{ cluster: RunningCluster; client: pg.Client }> {
-  const cluster = await ensureCluster(dataDir);
+async function connectMember(dataDir: string, role: string, port?: number): Promise<{ cluster: RunningCluster; client: pg.Client }> {
+  const cluster = await ensureCluster(dataDir, { port });
   const client = memberClient(cluster, role);
+  // From the start, not once joined: pg emits 'error' on a connection lost under a query as well as
+  // failing the query, and an 'error' event with no listener ends the process. A stopped cluster
+  // ends this connection; 'end' (see watch below) handles that.
+  client.on('error', () => undefined);
   try {
     await client.connect();
     await client.query('select pg_advisory_lock_shared($1, $2)', [LOCK_CLASS, MEMBERS]);
     await ensureDatabase(client);
-    client.on('error', () => undefined); // a stopped cluster ends this connection; 'end' handles it
     return { cluster, client };
   } catch (error) {
     await client.end().catch(() => undefined);
@@ -81,25 +87,38 @@ function membership(dataDir: string, role: string, cluster: RunningCluster, firs
   let left = false;
   let server = false;
   // PostgreSQL stopped under a member that is still running (its postmaster killed, or stopped by a
-  // process that wrongly thought itself last): the member starts it again, on the same port, so the
-  // process's pool reconnects by itself. One attempt a second for as long as the process stays.
-  const watch = (current: pg.Client) =>
-    current.once('end', () => {
+  // process that wrongly thought itself last): the member starts it again on the same port, where
+  // this process's pools look, so they reconnect by themselves. One attempt at a time, a second apart,
+  // for as long as the process stays: overlapping attempts would each keep a member connection, and
+  // a leaked one holds the members lock that lets the last process out stop the cluster.
+  const rejoin = async (): Promise<void> => {
+    while (!left) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000).unref());
       if (left) return;
-      const retry = setInterval(() => {
-        if (left) return clearInterval(retry);
-        connectMember(dataDir, role)
-          .then(async (joined) => {
-            clearInterval(retry);
-            if (left) return joined.client.end();
-            client = joined.client;
-            if (server) await client.query('select pg_try_advisory_lock($1, $2)', [LOCK_CLASS, SERVER]);
-            watch(client);
-          })
-          .catch(() => undefined);
-      }, 1_000);
-      retry.unref();
-    });
+      let joined: { cluster: RunningCluster; client: pg.Client } | undefined;
+      try {
+        joined = await connectMember(dataDir, role, cluster.port);
+        if (server && !left) await joined.client.query('select pg_try_advisory_lock($1, $2)', [LOCK_CLASS, SERVER]);
+      } catch {
+        await joined?.client.end().catch(() => undefined);
+        continue; // still down, or down again: the next attempt in a second
+      }
+      if (left) {
+        await joined.client.end().catch(() => undefined);
+        return;
+      }
+      if (joined.cluster.port !== cluster.port) {
+        // Another process started it first, elsewhere: this process's pools still look on the old port.
+        process.emitWarning(
+          `The embedded PostgreSQL came back on port ${joined.cluster.port}, but this process connects to port ${cluster.port}; restart this Paybridge process.`,
+        );
+      }
+      client = joined.client;
+      watch(client);
+      return;
+    }
+  };
+  const watch = (current: pg.Client) => current.once('end', () => void rejoin());
   watch(client);
   return {
     ...cluster,

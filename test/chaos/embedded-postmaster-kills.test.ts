@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { startPaybridgeProcess } from '../support/paybridge-process';
+import { OFFLINE_STRIPE, waitFor } from './chaos-support';
+
+/**
+ * The embedded PostgreSQL's postmaster killed again and again under a running `paybridge serve`, each
+ * kill as soon as the API answers on the last restart, so some land while the server's member
+ * connection is still joining. Two busy processes keep both cores loaded, which stretches the
+ * restarts as a busy CI machine does. Before each member connection listened for 'error' from its creation,
+ * one of the first three to six kills ended the server with an unhandled 'error' event.
+ */
+const ROUNDS = 15;
+const dataDir = mkdtempSync(join(tmpdir(), 'paybridge-postmaster-kills-'));
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function postmasterPid(): number | undefined {
+  const file = join(dataDir, 'postgres', 'pgdata', 'postmaster.pid');
+  return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : undefined;
+}
+
+it(`a running server outlives ${ROUNDS} kills of its embedded PostgreSQL and answers after each`, async () => {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('PAYBRIDGE_') && value !== undefined) env[name] = value;
+  const server = await startPaybridgeProcess({ ...env, ...OFFLINE_STRIPE, PAYBRIDGE_DATA_DIR: dataDir });
+  const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+  // Each spins for at most five minutes, and is ended with the test.
+  const spinners = [1, 2].map(() =>
+    spawn(process.execPath, ['-e', 'const end = Date.now() + 300_000; while (Date.now() < end);'], { stdio: 'ignore' }),
+  );
+  try {
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      const killed = postmasterPid()!;
+      process.kill(killed, 'SIGKILL');
+      const answered = await waitFor(async () => {
+        if (server.child.exitCode !== null) return true; // reported below, with its output
+        const response = await fetch(`${server.url}/api/v1/tenants`, { headers: { authorization: `Bearer ${token}` } }).catch(
+          () => undefined,
+        );
+        const pid = postmasterPid();
+        return response?.status === 200 && pid !== undefined && pid !== killed;
+      }, 60_000);
+      expect(server.child.exitCode, `the server exited after kill ${round}:\n${server.output().slice(-4000)}`).toBeNull();
+      expect(answered, `the API did not answer within 60 s of kill ${round}`).toBe(true);
+    }
+  } finally {
+    for (const spinner of spinners) spinner.kill('SIGKILL');
+    if (server.child.exitCode === null && server.child.signalCode === null) {
+      server.child.kill('SIGTERM');
+      await new Promise((resolve) => server.child.once('exit', resolve));
+    }
+  }
+});
