@@ -234,6 +234,7 @@ describe('embedded PostgreSQL shared by the server and CLI processes on one data
     expect(server.output()).not.toMatch(/pb_admin_/);
   });
 
+  let afterBothKilled: Awaited<ReturnType<typeof serve>> | undefined;
   it('recovers by itself after kill -9 of the server, and of the server and PostgreSQL together', async () => {
     const server = started.at(-1)!;
     server.kill('SIGKILL');
@@ -247,7 +248,7 @@ describe('embedded PostgreSQL shared by the server and CLI processes on one data
     process.kill(pid, 'SIGKILL');
     await exited(afterServerKill.child);
     expect(postmasterPid(), 'a stale postmaster.pid is left behind').toBe(pid);
-    const afterBothKilled = await serve();
+    afterBothKilled = await serve();
     url = afterBothKilled.url;
     expect((await api('GET', '/api/v1/tenants')).body.data.length).toBe(2);
     expect(postmasterPid()).not.toBe(pid);
@@ -257,6 +258,9 @@ describe('embedded PostgreSQL shared by the server and CLI processes on one data
     const pid = postmasterPid()!;
     process.kill(pid, 'SIGKILL');
     const answered = await waitFor('the API to answer again', async () => {
+      const server = afterBothKilled!;
+      if (server.child.exitCode !== null)
+        throw new Error(`the server exited (${server.child.exitCode}) instead:\n${server.output().slice(-4000)}`);
       try {
         const listed = await api('GET', '/api/v1/tenants');
         return listed.status === 200 && postmasterPid() !== pid ? listed.body : undefined;
