@@ -117,7 +117,7 @@ describe('paybridge invoices, events and keys commands', () => {
     expect(detail.code, show(detail)).toBe(0);
     expect(detail.stdout).toContain(`${event.id}  ${event.type}`);
     expect(detail.stdout).toContain(`"id": "${event.stripe_event_id}"`);
-  });
+  }, 300_000); // fourteen sequential processes: 17 s in CI, more on a loaded machine
 
   it('takes the new master key from stdin or the environment, never from an argument', async () => {
     const keyFile = join(dataDir, 'master.key');
