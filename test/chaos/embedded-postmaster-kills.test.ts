@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -18,16 +18,23 @@ const dataDir = mkdtempSync(join(tmpdir(), 'paybridge-postmaster-kills-'));
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+/** The postmaster's pid, or undefined while PostgreSQL replaces its lock file during a restart. */
 function postmasterPid(): number | undefined {
-  const file = join(dataDir, 'postgres', 'pgdata', 'postmaster.pid');
-  return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : undefined;
+  try {
+    return Number(readFileSync(join(dataDir, 'postgres', 'pgdata', 'postmaster.pid'), 'utf8').split('\n')[0]) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 it(`a running server outlives ${ROUNDS} kills of its embedded PostgreSQL and answers after each`, async () => {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('PAYBRIDGE_') && value !== undefined) env[name] = value;
   const server = await startPaybridgeProcess({ ...env, ...OFFLINE_STRIPE, PAYBRIDGE_DATA_DIR: dataDir });
-  const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+  // The server writes the token file after it starts answering, then names it on stdout.
+  const tokenFile = join(dataDir, 'admin-token');
+  expect(await waitFor(async () => server.output().includes(tokenFile), 30_000), 'stdout to name the admin token file').toBe(true);
+  const token = readFileSync(tokenFile, 'utf8').trim();
   // Each spins for at most five minutes, and is ended with the test.
   const spinners = [1, 2].map(() =>
     spawn(process.execPath, ['-e', 'const end = Date.now() + 300_000; while (Date.now() < end);'], { stdio: 'ignore' }),
