@@ -31,14 +31,7 @@ export async function installJobQueueSchema(db: Db): Promise<void> {
       on: () => undefined,
       removeListener: () => undefined,
     };
-    // listeners(): graphile-worker checks that a pool it is given handles errors; this one cannot emit any.
-    const pool = {
-      connect: async () => client,
-      on: () => undefined,
-      removeListener: () => undefined,
-      listeners: () => [() => undefined],
-      options: { max: 1 },
-    };
+    const pool = { connect: async () => client, on: () => undefined, removeListener: () => undefined, options: { max: 1 } };
     await runMigrations({ pgPool: pool as unknown as pg.Pool, logger: quiet });
   });
 }
@@ -52,13 +45,9 @@ const connectionsOf = new WeakMap<pg.Pool, Set<Promise<void>>>();
  */
 export function openJobQueuePool(store: Pick<Store, 'connection'>, max: number): pg.Pool {
   const pool = new pg.Pool({ ...store.connection, max, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
-  // graphile-worker adds its own error listeners only to a pool that has none, and this one has them:
-  // an idle client's loss is the pool's 'error', a checked-out client's is its own (the query in
-  // flight, or the next one, fails and graphile-worker retries). Unheard, either ends the process.
   pool.on('error', () => undefined);
   const open = new Set<Promise<void>>();
   pool.on('connect', (client) => {
-    client.on('error', () => undefined);
     const closed = new Promise<void>((resolve) => client.once('end', () => resolve()));
     open.add(closed);
     void closed.then(() => open.delete(closed));
