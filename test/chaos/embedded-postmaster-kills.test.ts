@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { startPaybridgeProcess } from '../support/paybridge-process';
+import { postmasterPid } from '../support/postmaster-pid';
 import { OFFLINE_STRIPE, waitFor } from './chaos-support';
 
 /**
@@ -20,15 +21,6 @@ const dataDir = mkdtempSync(join(tmpdir(), 'paybridge-postmaster-kills-'));
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-/** The postmaster's pid, or undefined while PostgreSQL replaces its lock file during a restart. */
-function postmasterPid(): number | undefined {
-  try {
-    return Number(readFileSync(join(dataDir, 'postgres', 'pgdata', 'postmaster.pid'), 'utf8').split('\n')[0]) || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 it(`a running server outlives ${ROUNDS} kills of its embedded PostgreSQL and answers after each`, async () => {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('PAYBRIDGE_') && value !== undefined) env[name] = value;
@@ -43,14 +35,14 @@ it(`a running server outlives ${ROUNDS} kills of its embedded PostgreSQL and ans
   );
   try {
     for (let round = 1; round <= ROUNDS; round += 1) {
-      const killed = postmasterPid()!;
+      const killed = postmasterPid(dataDir)!;
       process.kill(killed, 'SIGKILL');
       const answered = await waitFor(async () => {
         if (server.child.exitCode !== null) return true; // reported below, with its output
         const response = await fetch(`${server.url}/api/v1/tenants`, { headers: { authorization: `Bearer ${token}` } }).catch(
           () => undefined,
         );
-        const pid = postmasterPid();
+        const pid = postmasterPid(dataDir);
         return response?.status === 200 && pid !== undefined && pid !== killed;
       }, 60_000);
       expect(server.child.exitCode, `the server exited after kill ${round}:\n${server.output().slice(-4000)}`).toBeNull();

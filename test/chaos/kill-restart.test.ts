@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type TestHarness } from '../support/test-context';
 import { sendAll } from '../support/load';
 import { startPaybridgeProcess } from '../support/paybridge-process';
+import { postmasterPid } from '../support/postmaster-pid';
 import { OFFLINE_STRIPE, chaosConnection, customerDeliveries, effects, waitFor } from './chaos-support';
 
 /**
@@ -47,7 +46,7 @@ for (const target of ['postgres', 'embedded'] as const) {
         return Number(row.n) >= 1_000;
       }, 60_000);
       first.child.kill('SIGKILL');
-      if (target === 'embedded') process.kill(postmasterPid(h.store.dataDir!), 'SIGKILL');
+      if (target === 'embedded') process.kill(postmasterPid(h.store.dataDir!)!, 'SIGKILL');
       const statuses = await sending;
       const acknowledged = deliveries.filter((d) => statuses.get(d.eventId) === 200).map((d) => d.eventId);
       expect(acknowledged.length).toBeGreaterThanOrEqual(1_000);
@@ -80,8 +79,4 @@ for (const target of ['postgres', 'embedded'] as const) {
       }
     });
   });
-}
-
-function postmasterPid(dataDir: string): number {
-  return Number(readFileSync(join(dataDir, 'postgres', 'pgdata', 'postmaster.pid'), 'utf8').split('\n')[0]);
 }

@@ -8,6 +8,7 @@ import { startSandbox, type RunningSandbox } from '../../sandbox/index';
 import { signStripePayload } from '../../src/webhooks/signature';
 import { freePort } from '../support/free-port';
 import { startPaybridgeProcess } from '../support/paybridge-process';
+import { postmasterPid } from '../support/postmaster-pid';
 import { stripeEvent } from '../support/webhook-delivery';
 
 /**
@@ -51,11 +52,6 @@ async function serve(extra: Record<string, string> = {}) {
 function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
-
-function postmasterPid(): number | undefined {
-  const file = join(dataDir, 'postgres', 'pgdata', 'postmaster.pid');
-  return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : undefined;
 }
 
 async function waitFor<T>(what: string, check: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
@@ -215,7 +211,7 @@ describe('embedded PostgreSQL shared by the server and CLI processes on one data
 
     worker.kill('SIGTERM');
     expect(await exited(worker)).toBe(0);
-    expect(postmasterPid(), 'the web process still uses PostgreSQL, so the worker leaving does not stop it').toBeDefined();
+    expect(postmasterPid(dataDir), 'the web process still uses PostgreSQL, so the worker leaving does not stop it').toBeDefined();
     expect((await api('GET', '/api/v1/tenants')).status).toBe(200);
   });
 
@@ -223,7 +219,7 @@ describe('embedded PostgreSQL shared by the server and CLI processes on one data
     const running = started.at(-1)!;
     running.kill('SIGTERM');
     expect(await exited(running)).toBe(0);
-    expect(postmasterPid(), 'the server, last process out, stopped PostgreSQL').toBeUndefined();
+    expect(postmasterPid(dataDir), 'the server, last process out, stopped PostgreSQL').toBeUndefined();
 
     const server = await serve();
     url = server.url;
@@ -243,19 +239,19 @@ describe('embedded PostgreSQL shared by the server and CLI processes on one data
     url = afterServerKill.url;
     expect((await api('GET', '/api/v1/tenants')).body.data.length).toBe(2);
 
-    const pid = postmasterPid()!;
+    const pid = postmasterPid(dataDir)!;
     afterServerKill.child.kill('SIGKILL');
     process.kill(pid, 'SIGKILL');
     await exited(afterServerKill.child);
-    expect(postmasterPid(), 'a stale postmaster.pid is left behind').toBe(pid);
+    expect(postmasterPid(dataDir), 'a stale postmaster.pid is left behind').toBe(pid);
     afterBothKilled = await serve();
     url = afterBothKilled.url;
     expect((await api('GET', '/api/v1/tenants')).body.data.length).toBe(2);
-    expect(postmasterPid()).not.toBe(pid);
+    expect(postmasterPid(dataDir)).not.toBe(pid);
   });
 
   it('a running server starts its PostgreSQL again when only PostgreSQL is killed', async () => {
-    const pid = postmasterPid()!;
+    const pid = postmasterPid(dataDir)!;
     process.kill(pid, 'SIGKILL');
     const answered = await waitFor('the API to answer again', async () => {
       const server = afterBothKilled!;
@@ -263,7 +259,7 @@ describe('embedded PostgreSQL shared by the server and CLI processes on one data
         throw new Error(`the server exited (${server.child.exitCode}) instead:\n${server.output().slice(-4000)}`);
       try {
         const listed = await api('GET', '/api/v1/tenants');
-        return listed.status === 200 && postmasterPid() !== pid ? listed.body : undefined;
+        return listed.status === 200 && postmasterPid(dataDir) !== pid ? listed.body : undefined;
       } catch {
         return undefined;
       }
